@@ -1,0 +1,158 @@
+"""Entities' facts → decisions, by durable_rules: one session per entity, one decision per rule.
+
+A decision says whether the entity got the rule's tag in year n, which clauses held (read back
+from durable_rules' clause facts) and which facts each clause matched (collected by the actions
+as they fire). Negative results are decisions too: auditors ask why not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.durable_host import EngineError, GuardedRuleset
+from engine.facts import EntityFacts
+from engine.rules.compiler import CLAUSE, SESSION_INIT, SINK, TAG, Action, CompiledRuleset, compile_ruleset
+from engine.rules.rulebook import RuleBook
+
+
+class ClauseResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    node: str
+    held: bool
+    evidence: tuple[str, ...] = ()
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    entity_type: str
+    entity_id: str
+    year: int
+    rule_id: str
+    rule_version: int
+    tag: str
+    given: bool
+    clauses: tuple[ClauseResult, ...]
+
+    def clause(self, node: str) -> ClauseResult:
+        return next(result for result in self.clauses if result.node == node)
+
+
+class CompletenessError(EngineError):
+    pass
+
+
+def _matched_ids(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        if "id" in value and "t" in value:
+            yield str(value["id"])
+        else:
+            for item in value.values():
+                yield from _matched_ids(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _matched_ids(item)
+
+
+def clause_fact_id(node: str) -> str:
+    return f"$c:{node}"
+
+
+def tag_fact_id(tag: str) -> str:
+    return f"$t:{tag}"
+
+
+class Evaluator:
+    """Evaluates entities of one type for one year on a ruleset of its own."""
+
+    def __init__(self, book: RuleBook, entity_type: str, year: int):
+        self.entity_type = entity_type
+        self.year = year
+        self.compiled: CompiledRuleset = compile_ruleset(book, entity_type, year)
+        self._evidence: dict[str, list[str]] = {}
+        actions: dict[str, Callable[[Any], None]] = {
+            name: self._action(spec) for name, spec in self.compiled.actions.items()
+        }
+        actions[SESSION_INIT] = _init_session
+        actions[SINK] = _never
+        self._ruleset = GuardedRuleset(self.compiled.definition, actions, prefix=f"iku_{entity_type}_{year}")
+        self._derived_ids = [clause_fact_id(node) for node in self.compiled.actions] + [
+            tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules
+        ]
+        self._sessions = 0
+
+    def _action(self, spec: Action) -> Callable[[Any], None]:
+        def act(c: Any) -> None:
+            evidence = self._evidence.get(spec.node)
+            matched = list(_matched_ids(c._m))
+            if evidence is not None:
+                # The same clause matched other facts too (two RATs in one year): more evidence.
+                evidence.extend(fact for fact in matched if fact not in evidence)
+                return
+            self._evidence[spec.node] = matched
+            c.assert_fact({"t": CLAUSE, "node": spec.node, "id": clause_fact_id(spec.node)})
+            if spec.tag is not None:
+                c.assert_fact({"t": TAG, "tag": spec.tag, "rule": spec.rule_id, "id": tag_fact_id(spec.tag)})
+
+        return act
+
+    def evaluate(self, entity: EntityFacts) -> list[Decision]:
+        if entity.entity_type != self.entity_type:
+            raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
+        self._evidence = {}
+        self._sessions += 1
+        facts = [dict(fact) for fact in entity.facts]
+        stored = self._ruleset.run(f"s{self._sessions}", facts, self._derived_ids)
+        held = {fact["node"] for fact in stored if fact.get("t") == CLAUSE}
+        tags = {fact["tag"] for fact in stored if fact.get("t") == TAG}
+        if held != set(self._evidence):
+            raise EngineError(f"klausa tercatat tidak sama dengan fakta durable_rules untuk {entity.entity_id}")
+        return [self._decision(entity, compiled, held, tags) for compiled in self.compiled.rules]
+
+    def _decision(self, entity: EntityFacts, compiled: Any, held: set[str], tags: set[str]) -> Decision:
+        return Decision(
+            entity_type=entity.entity_type,
+            entity_id=entity.entity_id,
+            year=self.year,
+            rule_id=compiled.rule.id,
+            rule_version=compiled.version.version,
+            tag=compiled.rule.tag,
+            given=compiled.rule.tag in tags,
+            clauses=tuple(
+                ClauseResult(node=node, held=node in held, evidence=tuple(self._evidence.get(node, ())))
+                for node in compiled.nodes
+            ),
+        )
+
+    def evaluate_all(self, entities: Iterable[EntityFacts]) -> list[Decision]:
+        entities = list(entities)
+        decisions = [decision for entity in entities for decision in self.evaluate(entity)]
+        check_complete(decisions, entities, [compiled.rule.id for compiled in self.compiled.rules])
+        return decisions
+
+
+def _init_session(c: Any) -> None:
+    c.s.init = 1
+
+
+def _never(c: Any) -> None:  # the sink's join never completes
+    raise EngineError("aturan penampung tidak seharusnya berjalan")
+
+
+def check_complete(decisions: list[Decision], entities: list[EntityFacts], rule_ids: list[str]) -> None:
+    """Every entity in scope has exactly one decision per rule in force, or the run fails."""
+    expected = {(entity.entity_type, entity.entity_id, rule_id) for entity in entities for rule_id in rule_ids}
+    produced = [(decision.entity_type, decision.entity_id, decision.rule_id) for decision in decisions]
+    missing = expected - set(produced)
+    extra = len(produced) - len(set(produced))
+    if missing or extra or len(produced) != len(expected):
+        sample = ", ".join(f"{kind} {entity_id} ({rule})" for kind, entity_id, rule in sorted(missing)[:5])
+        raise CompletenessError(
+            f"keputusan tidak lengkap: diharapkan {len(expected)}, dihasilkan {len(produced)}"
+            + (f"; hilang: {sample}" if missing else "")
+            + (f"; ganda: {extra}" if extra else "")
+        )

@@ -1,0 +1,124 @@
+"""Validated records → one bundle of facts per entity (koperasi, UKM, peserta diklat).
+
+A fact is a flat JSON-safe dict as durable_rules wants it: ``t`` (its table), ``id`` (unique:
+table and row), ``row`` (the source row) and the record's values. Dates become whole numbers
+``yyyymmdd`` so that rules compare them as numbers; each dated table also gets the year of its
+date (``DERIVED_YEARS``) so that rules can say "in year n". Empty values are left out: a
+comparison on a missing value fails, and ``missing`` tests for it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from engine.ingest.dataset import Dataset
+from engine.ingest.tables import TABLE_BY_NAME, Record
+
+# table -> {derived year column: the date column it is the year of}
+DERIVED_YEARS: dict[str, dict[str, str]] = {
+    "koperasi": {"tahun_badan_hukum": "tanggal_badan_hukum", "tahun_bubar": "tanggal_bubar"},
+    "rat": {"tahun_rat": "tanggal_rat"},
+    "pembiayaan": {"tahun": "tanggal_pengajuan"},
+    "legalitas": {"tahun": "tanggal"},
+    "standardisasi": {"tahun": "tanggal_terbit"},
+}
+
+# entity type -> (its own table, its id column, tables holding its related records by column)
+ENTITY_TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
+    "koperasi": (
+        "koperasi",
+        "nik",
+        {"rat": "nik", "kinerja_koperasi": "nik", "fasilitasi": "id_kukm", "pembiayaan": "id_kukm",
+         "legalitas": "id_kukm", "standardisasi": "id_kukm"},
+    ),
+    "ukm": (
+        "ukm",
+        "nib",
+        {"kinerja_ukm": "nib", "fasilitasi": "id_kukm", "pembiayaan": "id_kukm", "legalitas": "id_kukm",
+         "standardisasi": "id_kukm"},
+    ),
+    "peserta_diklat": ("diklat", "id_peserta", {}),
+}
+ENTITY_ORDER = tuple(ENTITY_TABLES)
+
+
+def as_day_number(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def day_from_number(number: int) -> date:
+    return date(number // 10000, number // 100 % 100, number % 100)
+
+
+def fields_of(table: str) -> list[str]:
+    """The fields a rule may compare on a fact of ``table``."""
+    return [*TABLE_BY_NAME[table].columns(), *DERIVED_YEARS.get(table, {}), "row"]
+
+
+def fact_id(table: str, row: int) -> str:
+    return f"{table}:{row}"
+
+
+def to_fact(record: Record) -> dict[str, Any]:
+    fact: dict[str, Any] = {"t": record.table, "id": fact_id(record.table, record.row), "row": record.row}
+    for column in record.columns():
+        value = getattr(record, column)
+        if value is None:
+            continue
+        fact[column] = as_day_number(value) if isinstance(value, date) else value
+    for year_column, date_column in DERIVED_YEARS.get(record.table, {}).items():
+        value = getattr(record, date_column)
+        if value is not None:
+            fact[year_column] = value.year
+    return fact
+
+
+@dataclass
+class EntityFacts:
+    """Everything known about one entity, in a stable order."""
+
+    entity_type: str
+    entity_id: str
+    record: Record
+    facts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def kode_wilayah(self) -> str | None:
+        return getattr(self.record, "kode_wilayah", None)
+
+
+def peserta_ids(records: Iterable[Record]) -> dict[int, str]:
+    """Entity ids of training participants: their ``id_peserta``, made unique by row if repeated.
+
+    One row is one participant in one training (the contract counts rows), so a person in two
+    trainings is two entities; their ids get ``#<row>`` so that each can be explained on its own.
+    """
+    rows = list(records)
+    repeated = Counter(record.id_peserta for record in rows)
+    return {
+        record.row: record.id_peserta if repeated[record.id_peserta] == 1 else f"{record.id_peserta}#{record.row}"
+        for record in rows
+    }
+
+
+def build_entities(dataset: Dataset, entity_type: str) -> list[EntityFacts]:
+    table, id_column, related = ENTITY_TABLES[entity_type]
+    own = dataset.table(table)
+    if entity_type == "peserta_diklat":
+        ids = peserta_ids(own)
+        entities = [EntityFacts(entity_type, ids[record.row], record, [to_fact(record)]) for record in own]
+        return entities
+    by_id = {getattr(record, id_column): EntityFacts(entity_type, getattr(record, id_column), record, [to_fact(record)]) for record in own}
+    for related_table, column in related.items():
+        grouped: dict[str, list[Record]] = defaultdict(list)
+        for record in dataset.table(related_table):
+            grouped[getattr(record, column)].append(record)
+        for entity_id, records in grouped.items():
+            entity = by_id.get(entity_id)
+            if entity is not None:
+                entity.facts.extend(to_fact(record) for record in records)
+    return list(by_id.values())

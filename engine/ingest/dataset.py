@@ -1,0 +1,200 @@
+"""Raw rows → validated records and rejected rows, with the accounting of every row.
+
+Each row becomes exactly one of: a record, or a reject (the first problem names the column and
+value; further problems of the same row are added to the reason). Duplicates and references are
+checked while streaming, parents first (see ``tables.TABLES``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from engine.ingest.readers import CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
+from engine.ingest.tables import REQUIRED_TABLES, TABLE_BY_NAME, TABLES, Record
+
+
+class Reject(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    table: str
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class TableCount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    table: str
+    source: str
+    read: int
+    used: int
+    rejected: int
+    blank: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.used + self.rejected
+
+
+class SourceFile(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    sha256: str
+
+
+@dataclass
+class Dataset:
+    records: dict[str, list[Record]]
+    rejects: list[Reject]
+    counts: list[TableCount]
+    sources: list[SourceFile]
+    absent: list[str] = field(default_factory=list)
+
+    def table(self, name: str) -> list[Record]:
+        return self.records.get(name, [])
+
+    def has(self, name: str) -> bool:
+        return name not in self.absent
+
+
+def shown(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, datetime):
+        return raw.isoformat(sep=" ")
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw)
+
+
+def _reason(error: dict[str, Any]) -> str:
+    if "ctx" in error and "error" in error["ctx"]:
+        return str(error["ctx"]["error"])
+    return str(error["msg"])
+
+
+def _reject_from(table: str, number: int, raw: dict[str, Any], error: ValidationError) -> Reject:
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    column = str(first["loc"][0]) if first["loc"] else ""
+    reason = _reason(first)
+    others = [f"kolom {problem['loc'][0]}: {_reason(problem)}" for problem in problems[1:] if problem["loc"]]
+    if others:
+        reason += "; juga " + "; ".join(others)
+    return Reject(table=table, row=number, column=column, value=shown(raw.get(column)), reason=reason)
+
+
+class _Validator:
+    """Keeps the keys seen so far: duplicates within a table, references across tables."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, dict[tuple[Any, ...], int]] = {}
+
+    def check(self, model: type[Record], number: int, raw: dict[str, Any]) -> Record | Reject:
+        if "__extra__" in raw:
+            return Reject(
+                table=model.table, row=number, column="", value=";".join(shown(v) for v in raw["__extra__"]),
+                reason="baris berisi lebih banyak sel daripada judul kolom (pemisah atau tanda kutip salah?)",
+            )
+        try:
+            record = model.model_validate({**raw, "row": number})
+        except ValidationError as error:
+            return _reject_from(model.table, number, raw, error)
+        return self._check_references(record, raw) or self._check_duplicate(record, raw) or record
+
+    def _check_references(self, record: Record, raw: dict[str, Any]) -> Reject | None:
+        for column, targets in record.references.items():
+            value = getattr(record, column)
+            if not any((value,) in self.keys.get(target, {}) for target in targets):
+                where = " atau ".join(targets)
+                return Reject(
+                    table=record.table, row=record.row, column=column, value=shown(raw.get(column)),
+                    reason=f"{column} {value} tidak terdaftar di tabel {where}",
+                )
+        return None
+
+    def _check_duplicate(self, record: Record, raw: dict[str, Any]) -> Reject | None:
+        if not record.key:
+            return None
+        seen = self.keys.setdefault(record.table, {})
+        key = record.key_value()
+        if key in seen:
+            columns = ", ".join(record.key)
+            return Reject(
+                table=record.table, row=record.row, column=columns,
+                value=" / ".join(shown(raw.get(column)) for column in record.key),
+                reason=f"duplikat: {columns} yang sama sudah ada di baris {seen[key]}",
+            )
+        seen[key] = record.row
+        return None
+
+
+def _check_header(model: type[Record], stream: TableStream) -> None:
+    missing = [column for column in model.required_columns() if column not in stream.header]
+    if missing:
+        names = ", ".join(missing)
+        raise DataError(f"{stream.source}: kolom wajib tidak ada: {names} (tabel {model.table})")
+
+
+def validate_stream(
+    model: type[Record], stream: TableStream, validator: _Validator
+) -> Iterator[Record | Reject]:
+    _check_header(model, stream)
+    for number, raw in stream.rows:
+        yield validator.check(model, number, raw)
+
+
+def load_dataset(path: Path) -> Dataset:
+    """Read and validate every table of the contract found at ``path``."""
+    source = open_data(path)
+    try:
+        return _load(source)
+    finally:
+        if isinstance(source, Workbook):
+            source.close()
+
+
+def _load(source: CsvFolder | Workbook) -> Dataset:
+    missing = [table for table in REQUIRED_TABLES if not source.has(table)]
+    if missing:
+        raise DataError(f"tabel wajib tidak ditemukan: {', '.join(missing)} (berkas {missing[0]}.csv atau sheet {missing[0]})")
+    validator = _Validator()
+    dataset = Dataset(records={}, rejects=[], counts=[], sources=[])
+    for model in TABLES:
+        if not source.has(model.table):
+            dataset.absent.append(model.table)
+            continue
+        _load_table(model, source.open(model.table), validator, dataset)
+    dataset.sources = [SourceFile(name=file.name, sha256=sha256_of(file)) for file in source.files()]
+    return dataset
+
+
+def _load_table(model: type[Record], stream: TableStream, validator: _Validator, dataset: Dataset) -> None:
+    records: list[Record] = []
+    rejected = 0
+    for outcome in validate_stream(model, stream, validator):
+        if isinstance(outcome, Reject):
+            dataset.rejects.append(outcome)
+            rejected += 1
+        else:
+            records.append(outcome)
+    dataset.records[model.table] = records
+    dataset.counts.append(
+        TableCount(
+            table=model.table, source=stream.source, read=len(records) + rejected,
+            used=len(records), rejected=rejected, blank=len(stream.blank_rows),
+        )
+    )
+
+
+def table_model(name: str) -> type[Record]:
+    return TABLE_BY_NAME[name]

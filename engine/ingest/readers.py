@@ -1,0 +1,179 @@
+"""Raw rows out of a data folder of CSV files or one .xlsx workbook.
+
+A reader knows nothing of the tables' meaning: it finds each table by name, normalises the
+header (lower case, no surrounding spaces) and yields ``(row_number, {column: raw value})`` with
+the row number a person sees in a spreadsheet (header = 1). Fully blank rows are counted and
+skipped, never passed on as data.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+class DataError(Exception):
+    """An unusable input as a whole (missing file or column, unreadable file): exit code 2."""
+
+
+RawRow = tuple[int, dict[str, Any]]
+
+
+@dataclass
+class TableStream:
+    """One table's rows, with the name of the file (or file#sheet) they come from."""
+
+    table: str
+    source: str
+    header: list[str]
+    rows: Iterator[RawRow]
+    blank_rows: list[int] = field(default_factory=list)
+
+
+def normalise_header(cells: list[Any]) -> list[str]:
+    return [("" if cell is None else str(cell)).strip().lower() for cell in cells]
+
+
+def _is_blank_row(cells: list[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _rows_as_dicts(
+    header: list[str], rows: Iterator[tuple[int, list[Any]]], blank_rows: list[int]
+) -> Iterator[RawRow]:
+    for number, cells in rows:
+        if _is_blank_row(cells):
+            blank_rows.append(number)
+            continue
+        padded = list(cells) + [None] * (len(header) - len(cells))
+        record = {name: padded[index] for index, name in enumerate(header) if name}
+        extra = [cell for cell in padded[len(header):] if cell not in (None, "")]
+        if extra:
+            record["__extra__"] = extra
+        yield number, record
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _detect_encoding(head: bytes, path: Path) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut by the end of the sample is still UTF-8.
+        if error.start < len(head) - 4:
+            raise DataError(
+                f"{path.name}: berkas bukan UTF-8 (byte {error.start + 1}); "
+                "simpan ulang sebagai 'CSV UTF-8'"
+            ) from None
+    return "utf-8"
+
+
+def _detect_delimiter(first_line: str) -> str:
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (";", ",", "\t")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _csv_rows(reader: Iterator[list[str]], path: Path) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        for index, cells in enumerate(reader, start=2):
+            yield index, cells
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise DataError(f"{path.name}: berkas tidak dapat dibaca sebagai CSV ({error})") from None
+
+
+def read_csv_table(table: str, path: Path) -> TableStream:
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    encoding = _detect_encoding(head, path)
+    handle = path.open("r", encoding=encoding, newline="")
+    first_line = handle.readline()
+    handle.seek(0)
+    reader = csv.reader(handle, delimiter=_detect_delimiter(first_line))
+    try:
+        header = normalise_header(next(reader, []))
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise DataError(f"{path.name}: baris judul tidak terbaca ({error})") from None
+    stream = TableStream(table, path.name, header, iter(()))
+    stream.rows = _rows_as_dicts(header, _csv_rows(reader, path), stream.blank_rows)
+    return stream
+
+
+def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    for index, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        yield index, list(cells)
+
+
+class CsvFolder:
+    """A folder holding `<table>.csv` files (names compared without case)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._files = {path.stem.strip().lower(): path for path in folder.glob("*") if path.suffix.lower() == ".csv"}
+
+    def has(self, table: str) -> bool:
+        return table in self._files
+
+    def open(self, table: str) -> TableStream:
+        return read_csv_table(table, self._files[table])
+
+    def files(self) -> list[Path]:
+        return sorted(self._files.values())
+
+
+class Workbook:
+    """One .xlsx workbook with a sheet per table (names compared without case)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self._book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            raise DataError(f"{path.name}: bukan workbook .xlsx yang dapat dibaca ({error})") from None
+        self._sheets = {name.strip().lower(): name for name in self._book.sheetnames}
+
+    def has(self, table: str) -> bool:
+        return table in self._sheets
+
+    def open(self, table: str) -> TableStream:
+        sheet = self._book[self._sheets[table]]
+        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        header = normalise_header(list(first))
+        stream = TableStream(table, f"{self.path.name}#{self._sheets[table]}", header, iter(()))
+        stream.rows = _rows_as_dicts(header, _sheet_rows(sheet), stream.blank_rows)
+        return stream
+
+    def files(self) -> list[Path]:
+        return [self.path]
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def open_data(path: Path) -> CsvFolder | Workbook:
+    if path.is_dir():
+        return CsvFolder(path)
+    if path.is_file() and path.suffix.lower() == ".xlsx":
+        return Workbook(path)
+    if path.exists():
+        raise DataError(f"{path}: data harus berupa folder berisi berkas CSV atau satu workbook .xlsx")
+    raise DataError(f"{path}: folder atau berkas data tidak ditemukan")

@@ -1,0 +1,183 @@
+"""A rules folder → a validated ``RuleBook`` (rules, parameters, province profiles).
+
+Layout: ``criteria/**/*.yaml`` one rule per file, ``parameters/*.yaml`` named parameters,
+``profiles/*.yaml`` one province profile per file. Every problem found is collected with its
+``file:line:column`` and reported together (``RulesInvalid``), never only the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from engine.rules.model import Parameter, ParameterFile, Rule
+from engine.rules.yamlfile import Path_, YamlDocument, YamlError, read_yaml
+
+CRITERIA = "criteria"
+PARAMETERS = "parameters"
+PROFILES = "profiles"
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class RulesInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a loaded object came from, to point policy staff at the line to fix."""
+
+    document: YamlDocument
+    location: Path_ = ()
+
+    def problem(self, message: str, *location: str | int) -> Problem:
+        position = self.document.position((*self.location, *location))
+        return Problem(str(self.document.path), position.line, position.column, message)
+
+
+@dataclass
+class RuleBook:
+    directory: Path
+    rules: list[Rule] = field(default_factory=list)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    profiles: dict[str, Any] = field(default_factory=dict)
+    origins: dict[str, Located] = field(default_factory=dict)
+    version: str = ""
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(rule for rule in self.rules if rule.id == rule_id)
+
+    def parameter_value(self, name: str, day: date) -> Any:
+        version = self.parameters[name].version_for(day)
+        if version is None:
+            raise KeyError(f"parameter {name} tidak berlaku pada {day.isoformat()}")
+        return version.value
+
+
+def _clean_location(location: tuple[Any, ...]) -> Path_:
+    # Discriminated-union tags (~all, ~exists, ...) are pydantic's, not keys of the file.
+    return tuple(part for part in location if not (isinstance(part, str) and part.startswith("~")))
+
+
+def _message(error: dict[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return f"kolom '{error['loc'][-1]}' tidak dikenal"
+    if error["type"] == "missing":
+        return f"kolom wajib '{error['loc'][-1]}' tidak ada"
+    if "ctx" in error and "error" in error["ctx"]:
+        return str(error["ctx"]["error"])
+    return str(error["msg"])
+
+
+def validate_document(document: YamlDocument, model: type[Model], problems: list[Problem]) -> Model | None:
+    located = Located(document)
+    for location, _ in document.duplicates:
+        problems.append(located.problem(f"kunci '{location[-1]}' ditulis dua kali", *location))
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            location = _clean_location(detail["loc"])
+            problems.append(located.problem(_message(detail), *location))
+        return None
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.suffix in (".yaml", ".yml"))
+
+
+def rules_version(directory: Path) -> str:
+    """A hash of every rule file's path and content: the version a run reports."""
+    digest = hashlib.sha256()
+    for path in _yaml_files(directory):
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _read_all(folder: Path, problems: list[Problem]) -> list[YamlDocument]:
+    documents = []
+    for path in _yaml_files(folder):
+        try:
+            documents.append(read_yaml(path))
+        except YamlError as error:
+            problems.append(Problem(str(error.path), error.position.line, error.position.column, error.message))
+    return documents
+
+
+def load_rulebook(directory: Path, *, check: bool = True) -> RuleBook:
+    """Load and validate every file; raise ``RulesInvalid`` with all problems found."""
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        raise RulesInvalid([Problem(str(directory), 1, 1, "folder aturan tidak ditemukan")])
+    book = RuleBook(directory=directory, version=rules_version(directory))
+    _load_parameters(book, _read_all(directory / PARAMETERS, problems), problems)
+    _load_rules(book, _read_all(directory / CRITERIA, problems), problems)
+    _load_profiles(book, _read_all(directory / PROFILES, problems), problems)
+    if check and not problems:
+        from engine.rules.checks import check_rulebook
+
+        problems.extend(check_rulebook(book))
+    if problems:
+        raise RulesInvalid(problems)
+    return book
+
+
+def _load_parameters(book: RuleBook, documents: list[YamlDocument], problems: list[Problem]) -> None:
+    for document in documents:
+        loaded = validate_document(document, ParameterFile, problems)
+        for index, parameter in enumerate(loaded.parameters if loaded else []):
+            located = Located(document, ("parameters", index))
+            if parameter.id in book.parameters:
+                problems.append(located.problem(f"parameter '{parameter.id}' sudah didefinisikan", "id"))
+                continue
+            book.parameters[parameter.id] = parameter
+            book.origins[f"parameter:{parameter.id}"] = located
+
+
+def _load_rules(book: RuleBook, documents: list[YamlDocument], problems: list[Problem]) -> None:
+    for document in documents:
+        rule = validate_document(document, Rule, problems)
+        if rule is None:
+            continue
+        located = Located(document)
+        if any(existing.id == rule.id for existing in book.rules):
+            problems.append(located.problem(f"aturan '{rule.id}' sudah didefinisikan", "id"))
+            continue
+        book.rules.append(rule)
+        book.origins[f"rule:{rule.id}"] = located
+
+
+def _load_profiles(book: RuleBook, documents: list[YamlDocument], problems: list[Problem]) -> None:
+    from engine.indicators.model import Profile
+
+    for document in documents:
+        profile = validate_document(document, Profile, problems)
+        if profile is None:
+            continue
+        located = Located(document)
+        if profile.id in book.profiles:
+            problems.append(located.problem(f"profil '{profile.id}' sudah didefinisikan", "id"))
+            continue
+        book.profiles[profile.id] = profile
+        book.origins[f"profile:{profile.id}"] = located
