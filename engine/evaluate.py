@@ -128,9 +128,16 @@ class Evaluator:
             ),
         )
 
-    def evaluate_all(self, entities: Iterable[EntityFacts]) -> list[Decision]:
+    def evaluate_all(
+        self, entities: Iterable[EntityFacts], progress: Callable[[str, int, int], None] | None = None
+    ) -> list[Decision]:
+        """Evaluate every entity and check that none lacks a decision."""
         entities = list(entities)
-        decisions = [decision for entity in entities for decision in self.evaluate(entity)]
+        decisions: list[Decision] = []
+        for done, entity in enumerate(entities, start=1):
+            decisions.extend(self.evaluate(entity))
+            if progress is not None:
+                progress(self.entity_type, done, len(entities))
         check_complete(decisions, entities, [compiled.rule.id for compiled in self.compiled.rules])
         return decisions
 

@@ -1,0 +1,165 @@
+"""The ``iku`` command: wiring only — each command calls one module and prints its result.
+
+Exit codes (data contract): 0 done (rejected rows included), 1 rules invalid or a check failed,
+2 unusable invocation or missing file/column.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from engine import log
+from engine.durable_host import EngineError
+from engine.ingest.readers import DataError
+from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
+from engine.rules.rulebook import RulesInvalid
+
+app = typer.Typer(
+    help="iku: aturan IKU Dinas Koperasi dan UKM yang dapat dijalankan dan diaudit.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Memeriksa dan membandingkan berkas aturan.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+console = Console()
+errors = Console(stderr=True)
+
+DataOption = Annotated[Path, typer.Option("--data", help="Folder CSV atau workbook .xlsx")]
+ProfileOption = Annotated[str, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")]
+YearOption = Annotated[int, typer.Option("--year", help="Tahun penilaian n")]
+RulesOption = Annotated[Path, typer.Option("--rules", help="Folder aturan")]
+JsonLogOption = Annotated[bool, typer.Option("--log-json", help="Log sebagai baris JSON")]
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    errors.print(f"[bold red]Galat:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Known failures become a message and an exit code, never a traceback."""
+    try:
+        yield
+    except DataError as error:
+        raise fail(str(error), 2) from None
+    except UnknownProfile as error:
+        raise fail(str(error), 2) from None
+    except RulesInvalid as error:
+        errors.print(f"[bold red]Aturan tidak sah[/] ({len(error.problems)} masalah):", highlight=False)
+        for problem in error.problems:
+            errors.print(f"  {problem}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    except EngineError as error:
+        raise fail(f"pemeriksaan mesin aturan gagal: {error}", 1) from None
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=errors, transient=True, disable=not errors.is_terminal,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(entity_type: str, done: int, total: int) -> None:
+            if entity_type not in tasks:
+                tasks[entity_type] = bar.add_task(f"Menilai {entity_type}", total=total)
+            if done == total or done % 200 == 0:
+                bar.update(tasks[entity_type], completed=done)
+
+        yield update
+
+
+def print_accounting(result: RunResult) -> None:
+    table = Table(title="Baris data per tabel", title_justify="left")
+    for column in ("tabel", "sumber", "dibaca", "dipakai", "ditolak", "baris kosong"):
+        table.add_column(column, justify="right" if column not in ("tabel", "sumber") else "left")
+    for count in result.dataset.counts:
+        table.add_row(count.table, count.source, str(count.read), str(count.used), str(count.rejected), str(count.blank))
+    console.print(table)
+    for name in result.dataset.absent:
+        console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
+    for count in result.dataset.counts:
+        console.print(
+            f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected}",
+            highlight=False,
+        )
+
+
+def format_number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.##", locale="id_ID")
+
+
+def print_indicators(result: RunResult) -> None:
+    table = Table(title=f"Indikator {result.profile.id} tahun {result.year}", title_justify="left")
+    for column in ("id", "indikator", "nilai", "satuan", "pembilang", "penyebut"):
+        table.add_column(column, justify="right" if column in ("nilai", "pembilang", "penyebut") else "left")
+    for indicator in result.indicators:
+        table.add_row(
+            indicator.id, indicator.nama, format_number(indicator.nilai), indicator.satuan,
+            format_number(indicator.pembilang), format_number(indicator.penyebut),
+        )
+    console.print(table)
+    for indicator in result.indicators:
+        if indicator.nilai is None:
+            console.print(f"  {indicator.id}: {indicator.catatan}", highlight=False)
+
+
+@app.command("run")
+def run_command(
+    data: DataOption,
+    profile: ProfileOption,
+    year: YearOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder keluaran")],
+    rules: RulesOption = DEFAULT_RULES,
+    log_json: JsonLogOption = False,
+) -> None:
+    """Menilai semua entitas dan menulis indikator, tag, baris ditolak, laporan dan catatan run."""
+    from engine.outputs.run import execute_run
+
+    log.configure(json_lines=log_json)
+    with friendly_errors(), progress_bar() as progress:
+        result = execute_run(data=data, profile=profile, year=year, out=out, rules=rules, progress=progress)
+    print_accounting(result)
+    print_indicators(result)
+    console.print(f"Keluaran ditulis ke {out}", highlight=False)
+
+
+@rules_app.command("check")
+def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder aturan")] = DEFAULT_RULES) -> None:
+    """Memeriksa semua berkas aturan, parameter dan profil; melaporkan setiap masalah sekaligus."""
+    from engine.rules.rulebook import load_rulebook
+
+    with friendly_errors():
+        book = load_rulebook(directory)
+    console.print(
+        f"Aturan sah: {len(book.rules)} aturan, {len(book.parameters)} parameter, "
+        f"{len(book.profiles)} profil (versi {book.version})",
+        highlight=False,
+    )
+
+
+# -- further commands are registered below --
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        errors.print("Dihentikan.")
+        sys.exit(130)

@@ -1,0 +1,202 @@
+"""Tags (and yearly figures) → indicator values, as a profile defines them.
+
+For every kind, ``nilai = pembilang ÷ penyebut × 100`` for a percentage or growth and
+``nilai = pembilang`` for a count. Growth: pembilang is Σ(n) − Σ(n-1) and penyebut Σ(n-1) over the
+cohort members that have a value in both years. A value that cannot be computed is ``None`` with
+the reason in ``catatan``, never 0.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.evaluate import Decision
+from engine.facts import ENTITY_TABLES
+from engine.indicators.model import Count, Denominator, EntitySet, Growth, Indicator, Percentage, Profile
+from engine.ingest.dataset import Dataset
+from engine.ingest.values import parse_label
+
+EntityKey = tuple[str, str]
+
+
+class Member(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    entity_type: str
+    entity_id: str
+    nilai_sebelum: float | None = None
+    nilai: float | None = None
+
+
+class IndicatorResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    nama: str
+    nilai: int | float | None
+    satuan: str
+    pembilang: int | float | None
+    penyebut: int | float | None
+    catatan: str
+    numerator: tuple[Member, ...] = ()
+    denominator: tuple[Member, ...] = ()
+    excluded: tuple[Member, ...] = ()
+
+    def public(self) -> dict[str, object]:
+        """The fields of indicators.json, as the data contract names them."""
+        return self.model_dump(include={"id", "nama", "nilai", "satuan", "pembilang", "penyebut", "catatan"})
+
+
+class TagIndex:
+    """Which entities hold which tags in year n, and which entities exist at all."""
+
+    def __init__(self, decisions: Iterable[Decision], registered: dict[str, list[str]]):
+        self.registered = registered
+        self._tags: dict[EntityKey, set[str]] = defaultdict(set)
+        for decision in decisions:
+            if decision.given:
+                self._tags[(decision.entity_type, decision.entity_id)].add(decision.tag)
+
+    def members(self, entity_set: EntitySet) -> list[EntityKey]:
+        wanted = set(entity_set.tags)
+        return [
+            (entity_type, entity_id)
+            for entity_type in entity_set.entity_types()
+            for entity_id in sorted(self.registered.get(entity_type, []))
+            if wanted <= self._tags.get((entity_type, entity_id), set())
+        ]
+
+    def tags_of(self, key: EntityKey) -> set[str]:
+        return self._tags.get(key, set())
+
+
+def _describe(entity_set: EntitySet) -> str:
+    tags = ", ".join(entity_set.tags)
+    return f"{entity_set.entity} dengan tag {tags}" if tags else f"{entity_set.entity} terdaftar"
+
+
+def _members(keys: Iterable[EntityKey]) -> tuple[Member, ...]:
+    return tuple(Member(entity_type=kind, entity_id=entity_id) for kind, entity_id in keys)
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def _not_computable(indicator: Indicator, reason: str, **parts: object) -> IndicatorResult:
+    return IndicatorResult(
+        id=indicator.id, nama=indicator.name, nilai=None, satuan=indicator.unit,
+        pembilang=None, penyebut=None, catatan=f"tidak dapat dihitung: {reason}", **parts,
+    )
+
+
+class Calculator:
+    def __init__(self, dataset: Dataset, index: TagIndex, year: int):
+        self.dataset = dataset
+        self.index = index
+        self.year = year
+
+    def compute(self, indicator: Indicator) -> IndicatorResult:
+        absent = [table for table in indicator.data if not self.dataset.has(table)]
+        if absent:
+            return _not_computable(indicator, f"data {', '.join(absent)} tidak tersedia")
+        formula = indicator.formula
+        if isinstance(formula, Percentage):
+            return self._percentage(indicator, formula)
+        if isinstance(formula, Count):
+            return self._count(indicator, formula)
+        assert isinstance(formula, Growth)
+        return self._growth(indicator, formula)
+
+    def _count(self, indicator: Indicator, formula: Count) -> IndicatorResult:
+        members = self.index.members(formula.count)
+        return IndicatorResult(
+            id=indicator.id, nama=indicator.name, nilai=len(members), satuan=indicator.unit,
+            pembilang=len(members), penyebut=None,
+            catatan=f"{len(members)} {_describe(formula.count)} pada tahun {self.year}",
+            numerator=_members(members),
+        )
+
+    def _statistic(self, name: str) -> float | None:
+        wanted = parse_label(name)
+        for record in self.dataset.table("statistik"):
+            if record.nama == wanted and record.tahun == self.year:
+                return record.nilai
+        return None
+
+    def _denominator(self, denominator: EntitySet | Denominator) -> tuple[float, list[EntityKey], str]:
+        if isinstance(denominator, EntitySet):
+            members = self.index.members(denominator)
+            return len(members), members, f"{len(members)} {_describe(denominator)}"
+        keys = [key for entity_set in denominator.otherwise for key in self.index.members(entity_set)]
+        keys = sorted(set(keys))
+        if denominator.statistic:
+            declared = self._statistic(denominator.statistic)
+            if declared is not None:
+                return declared, keys, f"{_number(declared)} menurut statistik {denominator.statistic} tahun {self.year}"
+        parts = " + ".join(_describe(entity_set) for entity_set in denominator.otherwise)
+        note = f"{len(keys)} ({parts})"
+        if denominator.statistic:
+            note += f"; statistik {denominator.statistic} tahun {self.year} tidak ada"
+        return len(keys), keys, note
+
+    def _percentage(self, indicator: Indicator, formula: Percentage) -> IndicatorResult:
+        numerator = self.index.members(formula.numerator)
+        penyebut, denominator, note = self._denominator(formula.denominator)
+        parts = {"numerator": _members(numerator), "denominator": _members(denominator)}
+        if not penyebut:
+            return _not_computable(indicator, f"penyebut nol ({note})", **parts)
+        return IndicatorResult(
+            id=indicator.id, nama=indicator.name, nilai=round(len(numerator) / penyebut * 100, 2),
+            satuan=indicator.unit, pembilang=len(numerator), penyebut=_number(penyebut),
+            catatan=f"pembilang: {len(numerator)} {_describe(formula.numerator)}; penyebut: {note}",
+            **parts,
+        )
+
+    def _values(self, table: str, column: str, id_column: str) -> dict[tuple[str, int], float]:
+        return {
+            (getattr(record, id_column), record.tahun): getattr(record, column)
+            for record in self.dataset.table(table)
+            if getattr(record, column) is not None
+        }
+
+    def _growth(self, indicator: Indicator, formula: Growth) -> IndicatorResult:
+        cohort = self.index.members(formula.cohort)
+        values = {
+            kind: self._values(measure.table, measure.field, ENTITY_TABLES[kind][1])
+            for kind, measure in formula.measure.items()
+        }
+        included: list[Member] = []
+        excluded: list[Member] = []
+        for kind, entity_id in cohort:
+            before = values[kind].get((entity_id, self.year - 1))
+            now = values[kind].get((entity_id, self.year))
+            member = Member(entity_type=kind, entity_id=entity_id, nilai_sebelum=before, nilai=now)
+            (included if before is not None and now is not None else excluded).append(member)
+        total_before = sum(member.nilai_sebelum or 0 for member in included)
+        total_now = sum(member.nilai or 0 for member in included)
+        sums = (
+            f"Σ{self.year - 1} = {_number(total_before)}, Σ{self.year} = {_number(total_now)} atas "
+            f"{len(included)} {_describe(formula.cohort)} yang punya nilai di kedua tahun; "
+            f"{len(excluded)} dikecualikan karena nilai {self.year - 1} atau {self.year} tidak ada"
+        )
+        parts = {"numerator": tuple(included), "denominator": tuple(included), "excluded": tuple(excluded)}
+        if not included:
+            return _not_computable(indicator, f"tidak ada anggota kohort dengan nilai di kedua tahun ({sums})", **parts)
+        if total_before == 0:
+            return _not_computable(indicator, f"Σ{self.year - 1} = 0 ({sums})", **parts)
+        return IndicatorResult(
+            id=indicator.id, nama=indicator.name,
+            nilai=round((total_now - total_before) / total_before * 100, 2), satuan=indicator.unit,
+            pembilang=_number(total_now - total_before), penyebut=_number(total_before),
+            catatan=f"pertumbuhan = (Σ{self.year} − Σ{self.year - 1}) ÷ Σ{self.year - 1} × 100; {sums}",
+            **parts,
+        )
+
+
+def compute_indicators(profile: Profile, dataset: Dataset, index: TagIndex, year: int) -> list[IndicatorResult]:
+    calculator = Calculator(dataset, index, year)
+    return [calculator.compute(indicator) for indicator in profile.indicators]

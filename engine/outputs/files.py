@@ -1,0 +1,75 @@
+"""Plain output files of a run: tags.csv, rejects.csv, indicators.json — written atomically.
+
+A file is written beside its final name and moved into place in one step, so a reader (or an
+interrupted run) never sees half of it. Text cells that a spreadsheet would run as a formula are
+prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from engine.ingest.dataset import Reject
+from engine.pipeline import RunResult
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell starting like a formula is shown as text in Excel and LibreOffice."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def csv_bytes(header: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([neutralise(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_tags(result: RunResult, out: Path) -> None:
+    rows = ((row.entity_type, row.entity_id, row.tag, row.rule_id, row.year) for row in result.tag_rows())
+    write_atomic(out / "tags.csv", csv_bytes(["entity_type", "entity_id", "tag", "rule_id", "year"], rows))
+
+
+def write_rejects(rejects: list[Reject], out: Path) -> None:
+    rows = ((reject.table, reject.row, reject.column, reject.value, reject.reason) for reject in rejects)
+    write_atomic(out / "rejects.csv", csv_bytes(["table", "row", "column", "value", "reason"], rows))
+
+
+def indicators_document(result: RunResult) -> dict[str, Any]:
+    return {
+        "profile": result.profile.id,
+        "year": result.year,
+        "rules_version": result.book.version,
+        "indicators": [indicator.public() for indicator in result.indicators],
+    }
+
+
+def write_indicators(result: RunResult, out: Path) -> None:
+    text = json.dumps(indicators_document(result), ensure_ascii=False, indent=2) + "\n"
+    write_atomic(out / "indicators.json", text.encode("utf-8"))

@@ -1,0 +1,96 @@
+"""One run, one direction: read → validate → facts → rules → tags → indicators.
+
+No output is written here (see ``engine.outputs``); the CLI wires the two together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import structlog
+
+from engine.evaluate import Decision, Evaluator
+from engine.facts import ENTITY_ORDER, EntityFacts, build_entities
+from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators
+from engine.indicators.model import Profile
+from engine.ingest.dataset import Dataset, load_dataset
+from engine.rules.rulebook import RuleBook, load_rulebook
+
+log = structlog.get_logger("iku.pipeline")
+Progress = Callable[[str, int, int], None]
+DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
+
+
+class UnknownProfile(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class TagRow:
+    entity_type: str
+    entity_id: str
+    tag: str
+    rule_id: str
+    year: int
+
+
+@dataclass
+class RunResult:
+    book: RuleBook
+    profile: Profile
+    year: int
+    dataset: Dataset
+    entities: dict[str, list[EntityFacts]]
+    decisions: list[Decision]
+    indicators: list[IndicatorResult]
+    started: datetime
+    finished: datetime
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def tag_rows(self) -> list[TagRow]:
+        rows = [
+            TagRow(decision.entity_type, decision.entity_id, decision.tag, decision.rule_id, decision.year)
+            for decision in self.decisions
+            if decision.given
+        ]
+        order = {name: index for index, name in enumerate(ENTITY_ORDER)}
+        return sorted(rows, key=lambda row: (order[row.entity_type], row.entity_id, row.tag))
+
+
+def profile_of(book: RuleBook, profile_id: str) -> Profile:
+    if profile_id not in book.profiles:
+        known = ", ".join(sorted(book.profiles))
+        raise UnknownProfile(f"profil '{profile_id}' tidak dikenal; yang ada: {known}")
+    return book.profiles[profile_id]
+
+
+def evaluate_entities(
+    book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, progress: Progress | None = None
+) -> list[Decision]:
+    decisions: list[Decision] = []
+    for entity_type, group in entities.items():
+        evaluator = Evaluator(book, entity_type, year)
+        decisions.extend(evaluator.evaluate_all(group, progress))
+    return decisions
+
+
+def registered_ids(entities: dict[str, list[EntityFacts]]) -> dict[str, list[str]]:
+    return {entity_type: [entity.entity_id for entity in group] for entity_type, group in entities.items()}
+
+
+def run(
+    data: Path, profile_id: str, year: int, rules: Path = DEFAULT_RULES, progress: Progress | None = None
+) -> RunResult:
+    started = datetime.now(timezone.utc)
+    book = load_rulebook(rules)
+    profile = profile_of(book, profile_id)
+    dataset = load_dataset(data)
+    log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
+    entities = {entity_type: build_entities(dataset, entity_type) for entity_type in ENTITY_ORDER}
+    decisions = evaluate_entities(book, entities, year, progress)
+    index = TagIndex(decisions, registered_ids(entities))
+    indicators = compute_indicators(profile, dataset, index, year)
+    return RunResult(book, profile, year, dataset, entities, decisions, indicators, started, datetime.now(timezone.utc))

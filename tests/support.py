@@ -1,0 +1,62 @@
+"""Test data the way a dinas would hand it in: tables of strings, written as CSV, read by ingest.
+
+Tests and feature steps build their data with these helpers so that every value goes through the
+real reader, validator, facts, compiler and durable_rules — no mocks.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from engine.pipeline import DEFAULT_RULES, RunResult, run
+
+RULES = DEFAULT_RULES
+REPO = RULES.parent
+SAMPLES = REPO / "samples"
+
+
+def write_tables(folder: Path, tables: Mapping[str, Sequence[Mapping[str, object]]]) -> Path:
+    """Write each table as ``<name>.csv`` (header from the first row's keys, all as text)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        columns = list(dict.fromkeys(column for row in rows for column in row)) if rows else []
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow(["" if row.get(column) is None else str(row.get(column)) for column in columns])
+    return folder
+
+
+def koperasi(nik: str, tanggal_badan_hukum: str = "2010-01-01", **extra: object) -> dict[str, object]:
+    row: dict[str, object] = {"nik": nik, "nama": f"Koperasi {nik[-4:]}", "kode_wilayah": "35.78",
+                              "kab_kota": "Kota Surabaya", "tanggal_badan_hukum": tanggal_badan_hukum,
+                              "tanggal_bubar": ""}
+    row.update(extra)
+    return row
+
+
+def nik(number: int) -> str:
+    return f"{3578000000000000 + number:016d}"
+
+
+def nib(number: int) -> str:
+    return f"{1200000000000 + number:013d}"
+
+
+def run_tables(
+    tmp_path: Path, tables: Mapping[str, Sequence[Mapping[str, object]]], year: int = 2024,
+    profile: str = "jatim", rules: Path = RULES,
+) -> RunResult:
+    data = write_tables(tmp_path / "data", tables)
+    return run(data=data, profile_id=profile, year=year, rules=rules)
+
+
+def tags_of(result: RunResult, entity_id: str) -> set[str]:
+    return {decision.tag for decision in result.decisions if decision.entity_id == entity_id and decision.given}
+
+
+def decision_of(result: RunResult, entity_id: str, tag: str):
+    return next(d for d in result.decisions if d.entity_id == entity_id and d.tag == tag)
