@@ -6,6 +6,8 @@ durable_rules 2.0.28 has known traps (../shared/notes/durable_rules.md); each ha
 2. state-fact loop — the compiler adds ``$nex $s`` to every condition (compiler.NO_STATE).
 3. silent batch truncation — ``check_message`` refuses non-finite numbers and ≥ 255 properties.
 4. unhandled/observed messages — every fact matches the sink rule; any refusal is an error.
+   (13.) a retracted negation drops every pending action — negations wait for phase facts
+   (compiler.PHASE) asserted by ``run`` one at a time after draining.
 5. 1024 sessions per ruleset — one live session at a time, deleted after use.
 6. delete_state segfault — a session-init rule runs in every session before it is deleted.
 7. 32-bit id hashes — ``check_hashes`` refuses two ids of one session with the same FNV-1a hash.
@@ -102,18 +104,26 @@ class GuardedRuleset:
         self._ruleset = self.host.get_ruleset(self.name)
         self.live_sessions = 0
 
-    def run(self, sid: str, facts: list[dict[str, Any]], derived_ids: Iterable[str] = ()) -> list[dict[str, Any]]:
-        """Assert one entity's facts, run every action, return the session's facts, delete it."""
+    def run(
+        self, sid: str, facts: list[dict[str, Any]], derived_ids: Iterable[str] = (),
+        phases: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    ) -> list[dict[str, Any]]:
+        """Assert one entity's facts, run every action, then each phase fact in turn (draining
+        after each); return the session's facts and delete the session."""
         if self.live_sessions:
             raise EngineError("sesi sebelumnya belum dihapus")  # trap 5
-        for fact in facts:
+        phases = [dict(phase, sid=sid) for phase in phases]
+        for fact in [*facts, *phases]:
             check_message(fact)
             fact["sid"] = sid
-        check_hashes([*(fact["id"] for fact in facts), *derived_ids])
+        check_hashes([*(fact["id"] for fact in [*facts, *phases]), *derived_ids])
         self.live_sessions = 1
         try:
             self._assert(facts)
             self._drain()
+            for phase in phases:
+                self._assert([phase])
+                self._drain()
             state = self.host.get_state(self.name, sid)
             if "exception" in state:
                 raise EngineError(f"aksi aturan gagal untuk {sid}: {state['exception']}")  # trap 8

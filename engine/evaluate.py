@@ -14,7 +14,16 @@ from pydantic import BaseModel, ConfigDict
 
 from engine.durable_host import EngineError, GuardedRuleset
 from engine.facts import EntityFacts
-from engine.rules.compiler import CLAUSE, SESSION_INIT, SINK, TAG, Action, CompiledRuleset, compile_ruleset
+from engine.rules.compiler import (
+    CLAUSE,
+    SESSION_INIT,
+    SINK,
+    TAG,
+    Action,
+    CompiledRule,
+    CompiledRuleset,
+    compile_ruleset,
+)
 from engine.rules.rulebook import RuleBook
 
 
@@ -83,6 +92,7 @@ class Evaluator:
         self._derived_ids = [clause_fact_id(node) for node in self.compiled.actions] + [
             tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules
         ]
+        self._phases = self.compiled.phase_facts()
         self._sessions = 0
 
     def _action(self, spec: Action) -> Callable[[Any], None]:
@@ -106,14 +116,16 @@ class Evaluator:
         self._evidence = {}
         self._sessions += 1
         facts = [dict(fact) for fact in entity.facts]
-        stored = self._ruleset.run(f"s{self._sessions}", facts, self._derived_ids)
+        stored = self._ruleset.run(f"s{self._sessions}", facts, self._derived_ids, self._phases)
         held = {fact["node"] for fact in stored if fact.get("t") == CLAUSE}
         tags = {fact["tag"] for fact in stored if fact.get("t") == TAG}
         if held != set(self._evidence):
             raise EngineError(f"klausa tercatat tidak sama dengan fakta durable_rules untuk {entity.entity_id}")
+        for compiled in self.compiled.rules:
+            check_structure(compiled, held, entity.entity_id)
         return [self._decision(entity, compiled, held, tags) for compiled in self.compiled.rules]
 
-    def _decision(self, entity: EntityFacts, compiled: Any, held: set[str], tags: set[str]) -> Decision:
+    def _decision(self, entity: EntityFacts, compiled: CompiledRule, held: set[str], tags: set[str]) -> Decision:
         return Decision(
             entity_type=entity.entity_type,
             entity_id=entity.entity_id,
@@ -140,6 +152,19 @@ class Evaluator:
                 progress(self.entity_type, done, len(entities))
         check_complete(decisions, entities, [compiled.rule.id for compiled in self.compiled.rules])
         return decisions
+
+
+def check_structure(compiled: CompiledRule, held: set[str], entity_id: str) -> None:
+    """Each all/any/not node held exactly when its children say so.
+
+    durable_rules can drop pending actions (see compiler.PHASE); a lost action shows up here as a
+    parent that disagrees with its children, and the run stops instead of publishing it.
+    """
+    for node in compiled.nodes.values():
+        children = [child in held for child in node.children]
+        expected = {"all": all, "any": any, "not": lambda values: not values[0]}.get(node.kind)
+        if expected is not None and expected(children) != (node.node in held):
+            raise EngineError(f"hasil klausa {node.node} untuk {entity_id} tidak konsisten dengan anak-anaknya")
 
 
 def _init_session(c: Any) -> None:

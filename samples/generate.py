@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 # --------------------------------------------------------------------------------------------
@@ -194,19 +195,33 @@ ISO_9001_LEMBAGA = ("Sucofindo", "TUV Nord Indonesia", "SGS Indonesia", "BSI Gro
 ISO_22000_LEMBAGA = ("SGS Indonesia", "TUV Nord Indonesia", "Sucofindo", "Mutu Agung Lestari")
 
 # --------------------------------------------------------------------------------------------
-# Ids. i -> (a*i + b) mod 10^d with a coprime to 10 is a bijection, so ids are unique without a
-# set in memory, look scattered, and about one in ten starts with 0 (as real ones can).
+# Ids. i -> (a*i + b) mod 10^d with a coprime to 10 is a bijection on d-digit numbers, and so is
+# reversing the digits; two such steps with a reversal between them make ids that are unique
+# without a set in memory, look scattered at both ends, and start with 0 about one time in ten
+# (as real ones can).
 
-NIK_STEP = 3_612_481_177_023_731
-NIB_STEP = 4_872_119_347_093
+ID_STEP = 6_180_339_887_498_949  # near the golden ratio of 10^16; ends in 9, so coprime with 10
+
+
+@cache
+def _offsets(seed: int, digits: int) -> tuple[int, int]:
+    rng = random.Random(f"{seed}:id:{digits}")
+    return rng.randrange(10**digits), rng.randrange(10**digits)
+
+
+def _scrambled_id(seed: int, index: int, digits: int) -> str:
+    space = 10**digits
+    first, second = _offsets(seed, digits)
+    spread = f"{(ID_STEP * index + first) % space:0{digits}d}"
+    return f"{(ID_STEP * int(spread[::-1]) + second) % space:0{digits}d}"
 
 
 def nik_of(seed: int, index: int) -> str:
-    return f"{(NIK_STEP * index + 7_919 * seed + 1_234_567) % 10**16:016d}"
+    return _scrambled_id(seed, index, 16)
 
 
 def nib_of(seed: int, index: int) -> str:
-    return f"{(NIB_STEP * index + 6_007 * seed + 765_431) % 10**13:013d}"
+    return _scrambled_id(seed, index, 13)
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,25 +301,37 @@ DATE_FORMATS = (
 )
 
 
+# The format each table's office mostly uses (indexes into the *_FORMATS above), chosen so that
+# every format appears in every sample whatever the seed: date, rupiah, skor, bool.
+HOUSE_STYLE: dict[str, tuple[int, int, int, int]] = {
+    "koperasi": (1, 0, 0, 0),  # 12/03/2024
+    "rat": (3, 0, 0, 0),  # 12 Maret 2024
+    "kinerja_koperasi": (0, 1, 1, 1),  # 1.234.567,89; 75,5; Ya/Tidak
+    "ukm": (0, 0, 0, 0),
+    "kinerja_ukm": (0, 2, 0, 0),  # Rp 1.500.000
+    "fasilitasi": (0, 0, 0, 0),
+    "pembiayaan": (4, 3, 0, 0),  # 12 Mar 2024 (5 Agu / 5 Agt); Rp5.000,00
+    "legalitas": (0, 0, 0, 0),  # 2024-03-12
+    "standardisasi": (2, 0, 0, 0),  # 12-03-2024
+    "diklat": (0, 0, 0, 0),  # 75.5
+    "statistik": (0, 0, 0, 0),
+}
+
+
 class Styler:
     """Writes typed values as one office would.
 
-    Each table has a house style per kind of value (picked from the seed) and about one row in
-    six strays from it, as when sheets from several staff members are pasted together. In .xlsx
-    most dates and numbers are real cells and the rest text; ids are always text.
+    Each table has a house style per kind of value (HOUSE_STYLE) and about one value in six strays
+    from it (picked from the seed), as when sheets from several staff members are pasted together.
+    In .xlsx most dates and numbers are real cells and the rest text; ids are always text.
     """
 
     STRAY = 0.17
 
-    def __init__(self, rng: random.Random, xlsx: bool) -> None:
+    def __init__(self, table: str, rng: random.Random, xlsx: bool) -> None:
         self.rng = rng
         self.xlsx = xlsx
-        self.house = {
-            "date": rng.randrange(len(DATE_FORMATS) - 1),
-            "rupiah": rng.randrange(len(RUPIAH_FORMATS)),
-            "skor": rng.randrange(len(SKOR_FORMATS)),
-            "bool": rng.randrange(len(BOOL_FORMATS)),
-        }
+        self.house = dict(zip(("date", "rupiah", "skor", "bool"), HOUSE_STYLE[table]))
 
     def _pick(self, kind: str, count: int) -> int:
         return self.rng.randrange(count) if self.rng.random() < self.STRAY else self.house[kind]
@@ -348,8 +375,9 @@ class BadRow:
     table: str
     values: tuple[str | None, ...]  # exactly as written; None = empty cell
     column: str  # the column at fault
-    alasan: str
+    alasan: str  # may name {baris_asli}: the row the duplicate repeats
     after: int | None = None  # goes after this many good rows; None = at the end of the table
+    duplicate_of: tuple = ()  # for a duplicate: the key of the good row it repeats
 
 
 @dataclass(frozen=True)
@@ -394,12 +422,17 @@ class TableWriter:
         self.good = 0
         self.written = 0  # data rows, good and bad
         self.reported: list[Reported] = []
+        # Where the rows that the duplicates repeat are, to name them in the reason.
+        self.seen_at = {bad.duplicate_of: 0 for bad in bad_rows if bad.duplicate_of}
         sink.write(list(COLUMNS[table]))
 
     def write(self, values: list[object]) -> None:
         self.sink.write([self.styler.cell(value) for value in values])
         self.written += 1
         self.good += 1
+        for key, row in self.seen_at.items():
+            if not row and tuple(values[: len(key)]) == key:
+                self.seen_at[key] = self.written + 1
         while self.pending and self.pending[0].after == self.good:
             self._write_bad(self.pending.pop(0))
 
@@ -409,8 +442,9 @@ class TableWriter:
         self.sink.write(cells)
         self.written += 1
         value = bad.values[COLUMNS[self.table].index(bad.column)]
+        alasan = bad.alasan.format(baris_asli=self.seen_at.get(bad.duplicate_of))
         self.reported.append(Reported(self.table, self.written + 1, bad.column, value or "",
-                                      bad.alasan))
+                                      alasan))
 
     def close(self) -> None:
         for bad in self.pending:
@@ -519,11 +553,15 @@ def _nama_koperasi(rng: random.Random, p: Profile, jenis: str, tempat: str) -> s
 
 def _berdiri(rng: random.Random, s: Settings) -> date:
     roll = rng.random()
-    if roll < 0.015:  # registered after the last assessed year (data pulled in mid-year)
+    if roll < 0.025:  # registered after the last assessed year (data pulled in mid-year)
         return _day(rng, s.last + 1, 1, 6)
-    if roll < 0.045:  # new in the last year: in the population, no RAT yet
+    if roll < 0.06:  # new in the last year: in the population, no RAT yet
         return _day(rng, s.last)
-    return _day(rng, int(rng.triangular(1995, s.last, 2011)))
+    oldest = min(1995, s.first - 10)
+    if roll < 0.35:
+        return _day(rng, rng.randint(oldest, s.last))
+    # Most of the rest from the 2000s and early 2010s, when registrations peaked.
+    return _day(rng, int(rng.triangular(oldest, s.last, min(2011, s.last))))
 
 
 def _bubar(rng: random.Random, s: Settings, berdiri: date) -> date | None:
@@ -699,13 +737,13 @@ def legalitas_koperasi_rows(s: Settings, kop: Koperasi, rng: random.Random):
     if kop.berdiri.year in s.years and rng.random() < 0.85:
         yield [kop.nik, kop.berdiri, _jenis_legalitas(rng, "koperasi_baru")]
     for year in s.years:
-        if kop.hidup(year) and kop.berdiri.year < year and rng.random() < 0.02:
+        if kop.hidup(year) and kop.berdiri.year < year and rng.random() < 0.04:
             yield [kop.nik, _day(rng, year), _jenis_legalitas(rng, "tambah_unit_usaha")]
 
 
 def legalitas_ukm_rows(s: Settings, ukm: Ukm, rng: random.Random):
     for year in s.years:
-        if rng.random() < 0.01:
+        if rng.random() < 0.02:
             yield [ukm.nib, _day(rng, year), _jenis_legalitas(rng, "ukm_menjadi_koperasi")]
 
 
@@ -828,7 +866,8 @@ def bad_rows(s: Settings) -> list[BadRow]:
                "NIK tertulis dalam notasi ilmiah (ulah Excel); digit aslinya hilang", after=143),
         BadRow("koperasi", (kop_dup.nik, kop_dup.nama.upper(), kop_dup.wilayah.kode,
                             kop_dup.kab_kota, kop_dup.jenis, kop_dup.berdiri.isoformat(), None),
-               "nik", "NIK ganda: sudah ada di baris sebelumnya (baris kedua ditolak)"),
+               "nik", "NIK ganda: sudah ada di baris {baris_asli}; baris kedua ditolak",
+               duplicate_of=(kop_dup.nik,)),
         BadRow("rat", (nik_of(s.seed, min(5, n - 1)), f"31/02/{s.last}", str(s.last - 1)),
                "tanggal_rat", "tanggal tidak ada di kalender (31 Februari)", after=230),
         BadRow("rat", (nik_of(s.seed, n + 1), f"{s.last}-04-15", str(s.last - 1)), "nik",
@@ -840,7 +879,8 @@ def bad_rows(s: Settings) -> list[BadRow]:
                                     "Rp 150.000.000", "ya", "-3"), "skor_kesehatan",
                "skor di luar 0–100", after=305),
         BadRow("kinerja_ukm", (ukm_dup.nib, str(s.last), "Rp 250.000.000", "400000000", "5"),
-               "nib", f"NIB dan tahun ganda: {s.last} sudah ada untuk NIB ini (baris kedua ditolak)"),
+               "nib", f"NIB dan tahun ganda: ({ukm_dup.nib}, {s.last}) sudah ada di baris "
+               "{baris_asli}; baris kedua ditolak", duplicate_of=(ukm_dup.nib, s.last)),
         BadRow("fasilitasi", (nib_of(s.seed, m), str(s.last), "pemasaran"), "id_kukm",
                "id_kukm tidak terdaftar sebagai koperasi maupun UKM", after=45),
         BadRow("pembiayaan", (nib_of(s.seed, min(7, m - 1)), "kemarin", "BRI", "25.000.000"),
@@ -879,7 +919,7 @@ def open_tables(s: Settings, bad: list[BadRow]) -> Iterator[dict[str, TableWrite
     writers = {}
     for table in COLUMNS:
         sink = SheetSink(workbook.create_sheet(table)) if xlsx else CsvSink(s.out / f"{table}.csv", table)
-        styler = Styler(s.rng("style", list(COLUMNS).index(table)), xlsx)
+        styler = Styler(table, s.rng("style", list(COLUMNS).index(table)), xlsx)
         writers[table] = TableWriter(table, sink, styler, [b for b in bad if b.table == table])
     try:
         yield writers

@@ -31,6 +31,7 @@ _FALSE = {"tidak", "t", "no", "false", "0", "salah"}
 
 NIK_DIGITS = 16
 NIB_DIGITS = 13
+EXCEL_DIGITS = 15
 
 
 def is_blank(raw: object) -> bool:
@@ -60,12 +61,12 @@ def _reject_scientific(text: str) -> None:
 def _id_text(raw: object) -> str:
     if isinstance(raw, bool):
         raise ValueError("id harus berupa deretan angka")
-    if isinstance(raw, float):
-        # Excel stores a long number as a float: beyond 2**53 its last digits are already wrong.
-        if not raw.is_integer() or abs(raw) >= 2**53:
+    if isinstance(raw, (int, float)):
+        # Excel keeps 15 significant digits of a number cell: a longer id has already lost digits.
+        if isinstance(raw, float) and not raw.is_integer() or len(str(abs(int(raw)))) > EXCEL_DIGITS:
             raise ValueError(
-                f"id tersimpan sebagai angka ({raw!r}) dan digitnya tidak dapat dipastikan; "
-                "format kolom sebagai Teks"
+                f"id tersimpan sebagai angka ({raw!r}); Excel hanya menyimpan {EXCEL_DIGITS} digit "
+                "sehingga digit terakhir sudah hilang; format kolom sebagai Teks lalu isi ulang"
             )
         raw = int(raw)
     text = str(raw).strip()

@@ -19,7 +19,7 @@ from datetime import date
 from string import Formatter
 from typing import Any
 
-from engine.facts import ENTITY_TABLES, as_day_number, fields_of
+from engine.facts import as_day_number, fields_of
 from engine.ingest.tables import TABLE_BY_NAME, Label
 from engine.ingest.values import parse_label
 from engine.rules.model import (
@@ -43,6 +43,11 @@ from engine.rules.rulebook import RuleBook
 
 CLAUSE = "$clause"
 TAG = "$tag"
+# durable_rules 2.0.28 drops EVERY pending action of a session when a fact arrives that retracts a
+# pending negation (found here, reproduced in tests/test_durable_guards.py). So a ``not`` node waits
+# for a phase fact that the evaluator asserts only after draining all lower levels: by then its
+# child has held or never will, and no negation is ever retracted.
+PHASE = "$phase"
 # Every condition excludes the session's state fact, which flows through the same network
 # and would re-fire a matching rule forever (durable_rules trap 2).
 NO_STATE = {"$nex": {"$s": 1}}
@@ -129,6 +134,11 @@ class CompiledRuleset:
     rules: list[CompiledRule]
     definition: dict[str, Any]
     actions: dict[str, Action]
+    phases: list[int] = field(default_factory=list)
+
+    def phase_facts(self) -> list[dict[str, Any]]:
+        """Asserted one at a time, each after the session is drained (see ``PHASE``)."""
+        return [{"t": PHASE, "level": level, "id": f"$p:{level}"} for level in self.phases]
 
     def rule(self, rule_id: str) -> CompiledRule:
         return next(compiled for compiled in self.rules if compiled.rule.id == rule_id)
@@ -378,7 +388,7 @@ def _leaf_pattern(leaf: Leaf) -> list[dict[str, Any]]:
     ]
 
 
-def _node_rule(node: Node, entity_table: str, pri: int) -> dict[str, Any]:
+def _node_rule(node: Node, pri: int) -> dict[str, Any]:
     if node.kind == "leaf":
         assert node.leaf is not None
         return {"all": _leaf_pattern(node.leaf), "pri": pri}
@@ -387,7 +397,8 @@ def _node_rule(node: Node, entity_table: str, pri: int) -> dict[str, Any]:
         return {"all": children, "pri": pri}
     if node.kind == "any":
         return {"any": children, "pri": pri}
-    return {"all": [{"e": _and({"t": entity_table})}, {"x$not": _clause_fact(node.children[0])}], "pri": pri}
+    # A negation is only asked once its child can no longer hold (see ``PHASE``).
+    return {"all": [{"p": _and({"t": PHASE}, {"level": pri})}, {"x$not": _clause_fact(node.children[0])}], "pri": pri}
 
 
 SESSION_INIT = "$session_init"
@@ -413,16 +424,18 @@ def compile_ruleset(book: RuleBook, entity_type: str, year: int) -> CompiledRule
             rules.append(compile_rule(rule, version, book, year))
     _check_single_rule_per_tag(rules, entity_type)
     _assign_strata(rules, entity_type)
-    entity_table = ENTITY_TABLES[entity_type][0]
     definition = _housekeeping_rules()
+    phases: set[int] = set()
     actions: dict[str, Action] = {}
     for compiled in rules:
         heights = _heights(compiled)
         for node_id, node in compiled.nodes.items():
             pri = 1 + compiled.stratum * STRATUM_WIDTH + heights[node_id]
-            definition[node_id] = {**_node_rule(node, entity_table, pri), "run": node_id}
+            definition[node_id] = {**_node_rule(node, pri), "run": node_id}
+            if node.kind == "not":
+                phases.add(pri)
             actions[node_id] = Action(node_id, compiled.rule.id, compiled.rule.tag if node_id == compiled.root else None)
-    return CompiledRuleset(entity_type, year, rules, definition, actions)
+    return CompiledRuleset(entity_type, year, rules, definition, actions, sorted(phases))
 
 
 def _check_single_rule_per_tag(rules: list[CompiledRule], entity_type: str) -> None:
