@@ -1,0 +1,208 @@
+"""Each known durable_rules trap (../shared/notes/durable_rules.md, plus one found here) is
+reproduced on the raw engine and shown to be caught by its guard."""
+
+import itertools
+import json
+import threading
+
+import pytest
+from durable import engine as durable
+
+from engine.durable_host import EngineError, GuardedRuleset, QuietHost, check_hashes, check_message, fnv1a_32
+from engine.evaluate import Evaluator
+from engine.facts import EntityFacts, to_fact
+from engine.ingest.tables import Diklat, Koperasi, Rat
+from engine.rules.compiler import NO_STATE, SESSION_INIT, SINK, compile_ruleset
+from engine.rules.rulebook import load_rulebook
+from tests.support import RULES
+
+NS = {"$nex": {"$s": 1}}
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_rulebook(RULES)
+
+
+def raw_ruleset(definition, actions):
+    """A quiet host with the given rules plus session-init, drained like GuardedRuleset."""
+    rules = {SESSION_INIT: {"all": [{"s": {"$and": [{"$s": 1}, {"$nex": {"init": 1}}]}}], "pri": 0, "run": SESSION_INIT}}
+    rules.update(definition)
+    return GuardedRuleset(rules, {SESSION_INIT: lambda c: setattr(c.s, "init", 1), **actions})
+
+
+def recorder(log, name, fact=None):
+    def act(c):
+        log.append(name)
+        if fact:
+            c.assert_fact(dict(fact))
+    return act
+
+
+def koperasi_entity(*rat_dates):
+    record = Koperasi(row=2, nik="3578000000000001", nama="A", kode_wilayah="35.78", tanggal_badan_hukum="2010-01-01")
+    facts = [to_fact(record)] + [
+        to_fact(Rat(row=10 + index, nik=record.nik, tanggal_rat=day)) for index, day in enumerate(rat_dates)
+    ]
+    return EntityFacts("koperasi", record.nik, record, facts)
+
+
+# Trap 1: the background dispatcher.
+def test_quiet_host_starts_no_dispatcher_thread():
+    before = {thread.ident for thread in threading.enumerate()}
+    QuietHost({})
+    started = [t for t in threading.enumerate() if t.ident not in before and isinstance(t, threading.Timer)]
+    assert started == []
+
+
+def test_a_large_batch_is_processed_completely_on_the_calling_thread():
+    log = []
+    ruleset = raw_ruleset(
+        {"count": {"all": [{"m": {"$and": [{"t": "x"}, NS]}}], "pri": 1, "run": "count"}},
+        {"count": recorder(log, "x")},
+    )
+    ruleset.run("s1", [{"t": "x", "id": f"x:{index}"} for index in range(20000)])
+    assert len(log) == 20000
+
+
+# Trap 2: the state fact re-fires a rule that could match it.
+def test_every_compiled_condition_excludes_the_state_fact(book):
+    compiled = compile_ruleset(book, "koperasi", 2024)
+    for name, rule in compiled.definition.items():
+        if name == SESSION_INIT:
+            continue
+        patterns = rule.get("all") or rule.get("any")
+        for pattern in patterns:
+            (condition,) = pattern.values()
+            assert NO_STATE in condition["$and"], (name, condition)
+
+
+# Trap 3: a message durable_rules cannot parse silently ends a batch.
+def test_durable_silently_truncates_a_batch_at_an_oversized_message():
+    log = []
+    host = QuietHost({"seen": recorder(log, "seen")})
+    host.set_rulesets({"t3": {"seen": {"all": [{"m": {"$and": [{"t": "x"}, NS]}}], "run": "seen"}}})
+    big = {"t": "x", "id": "big", "sid": "1", **{f"f{index}": index for index in range(300)}}
+    batch = [{"t": "x", "id": "a", "sid": "1"}, big, {"t": "x", "id": "b", "sid": "1"}]
+    try:
+        host.assert_facts("t3", batch)
+    except Exception:
+        pass
+    assert len(log) < 3  # the trap: later messages were never stored
+
+
+def test_oversized_or_non_finite_facts_are_refused_before_asserting():
+    with pytest.raises(EngineError, match="properti"):
+        check_message({"t": "x", "id": "big", **{f"f{index}": index for index in range(300)}})
+    with pytest.raises(EngineError, match="tak hingga"):
+        check_message({"t": "x", "id": "inf", "v": float("inf")})
+
+
+# Trap 4: a fact matching no condition is refused and not stored.
+def test_without_a_sink_an_unmatched_fact_is_refused():
+    host = QuietHost({"a": lambda c: None})
+    host.set_rulesets({"t4": {"a": {"all": [{"m": {"$and": [{"t": "a"}, NS]}}], "run": "a"}}})
+    with pytest.raises(durable.MessageNotHandledException):
+        host.assert_fact("t4", {"t": "unknown", "id": "u", "sid": "1"})
+
+
+def test_the_sink_keeps_every_fact_of_an_entity(book):
+    evaluator = Evaluator(book, "koperasi", 2024)
+    entity = koperasi_entity("1999-01-01")  # matches no rule of year 2024
+    compiled = evaluator.compiled
+    assert SINK in compiled.definition
+    stored = evaluator._ruleset.run("sink-test", [dict(fact) for fact in entity.facts])
+    assert {fact["id"] for fact in stored if fact.get("t") == "rat"} == {"rat:10"}
+
+
+# Traps 5 and 6: 1024 sessions per ruleset; delete_state of a session that never ran an action.
+def test_more_than_1024_entities_on_one_ruleset(book):
+    evaluator = Evaluator(book, "peserta_diklat", 2024)
+    for index in range(1100):
+        record = Diklat(row=index + 2, id_peserta=f"P-{index}", tahun=2020, skor="50")  # no rule fires
+        evaluator.evaluate(EntityFacts("peserta_diklat", record.id_peserta, record, [to_fact(record)]))
+    assert evaluator._ruleset.live_sessions == 0
+
+
+# Trap 7: 32-bit id hashes.
+def colliding_ids():
+    seen = {}
+    for index in itertools.count():
+        text = f"rat:{index}"
+        other = seen.setdefault(fnv1a_32(text), text)
+        if other != text:
+            return other, text
+
+
+def test_durable_takes_two_ids_with_equal_hashes_as_one():
+    first, second = colliding_ids()
+    assert first != second and fnv1a_32(first) == fnv1a_32(second)
+    host = QuietHost({"a": lambda c: None})
+    host.set_rulesets({"t7": {"a": {"all": [{"m": {"$and": [{"t": "rat"}, NS]}}], "run": "a"}}})
+    host.assert_fact("t7", {"t": "rat", "id": first, "sid": "1"})
+    with pytest.raises(durable.MessageObservedException):
+        host.assert_fact("t7", {"t": "rat", "id": second, "sid": "1"})
+
+
+def test_colliding_ids_are_refused_before_asserting():
+    with pytest.raises(EngineError, match="hash"):
+        check_hashes(colliding_ids())
+
+
+# Trap 8: an exception in an action is swallowed into the state.
+def test_an_action_exception_stops_the_run():
+    def broken(c):
+        raise RuntimeError("rusak")
+
+    ruleset = raw_ruleset({"b": {"all": [{"m": {"$and": [{"t": "x"}, NS]}}], "pri": 1, "run": "b"}}, {"b": broken})
+    with pytest.raises(EngineError, match="rusak"):
+        ruleset.run("s1", [{"t": "x", "id": "x:1"}])
+
+
+# Trap 9: identical rows get distinct ids (table and row), so both are kept as evidence.
+def test_identical_rows_are_both_evidence(book):
+    evaluator = Evaluator(book, "koperasi", 2024)
+    decisions = evaluator.evaluate(koperasi_entity("2024-03-01", "2024-03-01"))
+    aktif = next(decision for decision in decisions if decision.tag == "aktif_22_2007")
+    assert sorted(aktif.clause("koperasi_aktif_22_2007.rat_tahun_n").evidence) == ["rat:10", "rat:11"]
+
+
+# Found here: a fact that retracts one pending negation drops every pending action of the session.
+def negation_ruleset(log):
+    rules = {
+        "make_b": {"all": [{"m": {"$and": [{"t": "ent"}, NS]}}], "pri": 1, "run": "make_b"},
+        "not_a": {"all": [{"e": {"$and": [{"t": "ent"}, NS]}}, {"x$not": {"$and": [{"t": "c"}, {"node": "a"}, NS]}}],
+                  "pri": 5, "run": "not_a"},
+        "not_b": {"all": [{"e": {"$and": [{"t": "ent"}, NS]}}, {"x$not": {"$and": [{"t": "c"}, {"node": "b"}, NS]}}],
+                  "pri": 5, "run": "not_b"},
+        "plain": {"all": [{"m": {"$and": [{"t": "ent"}, NS]}}], "pri": 5, "run": "plain"},
+    }
+    actions = {name: recorder(log, name) for name in rules}
+    actions["make_b"] = recorder(log, "make_b", {"t": "c", "node": "b", "id": "c:b"})
+    return raw_ruleset(rules, actions)
+
+
+def test_durable_drops_pending_actions_when_a_negation_is_retracted():
+    log = []
+    negation_ruleset(log).run("s1", [{"t": "ent", "id": "e"}])
+    assert log == ["make_b"]  # not_a and plain should have run too: that is the trap
+
+
+def test_negations_are_gated_by_phases_so_nothing_is_dropped(book):
+    evaluator = Evaluator(book, "koperasi", 2024)
+    assert evaluator.compiled.phases
+    for name, rule in evaluator.compiled.definition.items():
+        if any(alias.endswith("$not") for pattern in rule.get("all", []) for alias in pattern):
+            assert rule["all"][0]["p"]["$and"][0] == {"t": "$phase"}, name
+    decisions = evaluator.evaluate(koperasi_entity())  # no RAT, no business: tidak aktif by two negations
+    tidak_aktif = next(d for d in decisions if d.tag == "tidak_aktif_25_2015")
+    assert tidak_aktif.given
+    assert tidak_aktif.clause("koperasi_tidak_aktif_25_2015.tanpa_rat").held
+    assert tidak_aktif.clause("koperasi_tidak_aktif_25_2015.tanpa_usaha").held
+
+
+def test_definitions_survive_registration_unchanged(book):
+    compiled = compile_ruleset(book, "koperasi", 2024)
+    snapshot = json.dumps(compiled.definition, sort_keys=True)
+    Evaluator(book, "koperasi", 2024)
+    assert json.dumps(compiled.definition, sort_keys=True) == snapshot
