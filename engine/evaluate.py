@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.durable_host import EngineError, GuardedRuleset
+from engine.durable_host import Action as DurableAction
+from engine.durable_host import Emit, EngineError, GuardedRuleset
 from engine.facts import EntityFacts
 from engine.rules.compiler import (
     CLAUSE,
@@ -56,6 +57,7 @@ class CompletenessError(EngineError):
 
 
 def _matched_ids(value: Any) -> Iterator[str]:
+    """The ids of the facts a rule matched ({alias: fact}, nested for ``any`` rules)."""
     if isinstance(value, dict):
         if "id" in value and "t" in value:
             yield str(value["id"])
@@ -83,7 +85,7 @@ class Evaluator:
         self.year = year
         self.compiled: CompiledRuleset = compile_ruleset(book, entity_type, year)
         self._evidence: dict[str, list[str]] = {}
-        actions: dict[str, Callable[[Any], None]] = {
+        actions: dict[str, DurableAction] = {
             name: self._action(spec) for name, spec in self.compiled.actions.items()
         }
         actions[SESSION_INIT] = _init_session
@@ -95,18 +97,18 @@ class Evaluator:
         self._phases = self.compiled.phase_facts()
         self._sessions = 0
 
-    def _action(self, spec: Action) -> Callable[[Any], None]:
-        def act(c: Any) -> None:
+    def _action(self, spec: Action) -> DurableAction:
+        def act(matched: dict[str, Any], emit: Emit) -> None:
             evidence = self._evidence.get(spec.node)
-            matched = list(_matched_ids(c._m))
+            facts = list(_matched_ids(matched))
             if evidence is not None:
                 # The same clause matched other facts too (two RATs in one year): more evidence.
-                evidence.extend(fact for fact in matched if fact not in evidence)
+                evidence.extend(fact for fact in facts if fact not in evidence)
                 return
-            self._evidence[spec.node] = matched
-            c.assert_fact({"t": CLAUSE, "node": spec.node, "id": clause_fact_id(spec.node)})
+            self._evidence[spec.node] = facts
+            emit({"t": CLAUSE, "node": spec.node, "id": clause_fact_id(spec.node)})
             if spec.tag is not None:
-                c.assert_fact({"t": TAG, "tag": spec.tag, "rule": spec.rule_id, "id": tag_fact_id(spec.tag)})
+                emit({"t": TAG, "tag": spec.tag, "rule": spec.rule_id, "id": tag_fact_id(spec.tag)})
 
         return act
 
@@ -167,11 +169,11 @@ def check_structure(compiled: CompiledRule, held: set[str], entity_id: str) -> N
             raise EngineError(f"hasil klausa {node.node} untuk {entity_id} tidak konsisten dengan anak-anaknya")
 
 
-def _init_session(c: Any) -> None:
-    c.s.init = 1
+def _init_session(matched: dict[str, Any], emit: Emit) -> None:
+    """Nothing to do: GuardedRuleset marks the session initialised (durable_rules trap 6)."""
 
 
-def _never(c: Any) -> None:  # the sink's join never completes
+def _never(matched: dict[str, Any], emit: Emit) -> None:  # the sink's join never completes
     raise EngineError("aturan penampung tidak seharusnya berjalan")
 
 

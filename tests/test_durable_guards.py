@@ -28,15 +28,20 @@ def raw_ruleset(definition, actions):
     """A quiet host with the given rules plus session-init, drained like GuardedRuleset."""
     rules = {SESSION_INIT: {"all": [{"s": {"$and": [{"$s": 1}, {"$nex": {"init": 1}}]}}], "pri": 0, "run": SESSION_INIT}}
     rules.update(definition)
-    return GuardedRuleset(rules, {SESSION_INIT: lambda c: setattr(c.s, "init", 1), **actions})
+    return GuardedRuleset(rules, {SESSION_INIT: lambda matched, emit: None, **actions})
 
 
 def recorder(log, name, fact=None):
-    def act(c):
+    def act(matched, emit):
         log.append(name)
         if fact:
-            c.assert_fact(dict(fact))
+            emit(dict(fact))
     return act
+
+
+def durable_recorder(log, name):
+    """An action in durable's own form (a closure ``c``), for the raw host."""
+    return lambda c: log.append(name)
 
 
 def koperasi_entity(*rat_dates):
@@ -80,7 +85,7 @@ def test_every_compiled_condition_excludes_the_state_fact(book):
 # Trap 3: a message durable_rules cannot parse silently ends a batch.
 def test_durable_silently_truncates_a_batch_at_an_oversized_message():
     log = []
-    host = QuietHost({"seen": recorder(log, "seen")})
+    host = QuietHost({"seen": durable_recorder(log, "seen")})
     host.set_rulesets({"t3": {"seen": {"all": [{"m": {"$and": [{"t": "x"}, NS]}}], "run": "seen"}}})
     big = {"t": "x", "id": "big", "sid": "1", **{f"f{index}": index for index in range(300)}}
     batch = [{"t": "x", "id": "a", "sid": "1"}, big, {"t": "x", "id": "b", "sid": "1"}]
@@ -150,8 +155,18 @@ def test_colliding_ids_are_refused_before_asserting():
 
 
 # Trap 8: an exception in an action is swallowed into the state.
-def test_an_action_exception_stops_the_run():
+def test_durable_swallows_an_action_exception_into_the_state():
     def broken(c):
+        raise RuntimeError("rusak")
+
+    host = QuietHost({"b": broken})
+    host.set_rulesets({"t8": {"b": {"all": [{"m": {"$and": [{"t": "x"}, NS]}}], "run": "b"}}})
+    host.assert_fact("t8", {"t": "x", "id": "x:1", "sid": "1"})  # returns normally: the trap
+    assert "rusak" in host.get_state("t8", "1")["exception"]
+
+
+def test_an_action_exception_stops_the_run():
+    def broken(matched, emit):
         raise RuntimeError("rusak")
 
     ruleset = raw_ruleset({"b": {"all": [{"m": {"$and": [{"t": "x"}, NS]}}], "pri": 1, "run": "b"}}, {"b": broken})

@@ -39,6 +39,7 @@ from engine.rules.model import (
     TagClause,
     YearRef,
 )
+from engine.durable_host import SESSION_INIT
 from engine.rules.rulebook import RuleBook
 
 CLAUSE = "$clause"
@@ -401,7 +402,6 @@ def _node_rule(node: Node, pri: int) -> dict[str, Any]:
     return {"all": [{"p": _and({"t": PHASE}, {"level": pri})}, {"x$not": _clause_fact(node.children[0])}], "pri": pri}
 
 
-SESSION_INIT = "$session_init"
 SINK = "$sink"
 
 
