@@ -221,3 +221,19 @@ def test_definitions_survive_registration_unchanged(book):
     snapshot = json.dumps(compiled.definition, sort_keys=True)
     Evaluator(book, "koperasi", 2024)
     assert json.dumps(compiled.definition, sort_keys=True) == snapshot
+
+
+def test_only_facts_no_leaf_can_match_are_left_out_of_a_session(book):
+    compiled = compile_ruleset(book, "koperasi", 2024)
+    assert compiled.relevant({"t": "rat", "tahun_rat": 2022})
+    assert not compiled.relevant({"t": "rat", "tahun_rat": 2021})
+    assert not compiled.relevant({"t": "kinerja_koperasi", "tahun": 2023})
+    assert compiled.relevant({"t": "kinerja_koperasi", "tahun": 2024})
+    assert compiled.relevant({"t": "koperasi"})
+
+
+def test_leaving_out_old_history_changes_no_decision(book):
+    evaluator = Evaluator(book, "koperasi", 2024)
+    with_history = evaluator.evaluate(koperasi_entity("2016-03-01", "2019-03-01", "2023-03-01", "2024-03-01"))
+    without = evaluator.evaluate(koperasi_entity("2023-03-01", "2024-03-01"))
+    assert [(d.tag, d.given) for d in with_history] == [(d.tag, d.given) for d in without]

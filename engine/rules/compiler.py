@@ -136,6 +136,20 @@ class CompiledRuleset:
     definition: dict[str, Any]
     actions: dict[str, Action]
     phases: list[int] = field(default_factory=list)
+    # table -> for each leaf over it, that leaf's tests on year fields (None: keep every fact)
+    year_tests: dict[str, list[tuple[Test, ...]]] = field(default_factory=dict)
+
+    def relevant(self, fact: dict[str, Any]) -> bool:
+        """False only for a fact that no leaf can match, judged on its year alone.
+
+        An entity's history (ten years of RAT) mostly lies outside the years the rules ask
+        about; leaving those facts out of the session saves durable_rules work and changes no
+        result, because every leaf over such a table tests a year the fact does not have.
+        """
+        tests = self.year_tests.get(fact["t"])
+        if tests is None:
+            return True
+        return any(all(_year_test_holds(test, fact) for test in leaf_tests) for leaf_tests in tests)
 
     def phase_facts(self) -> list[dict[str, Any]]:
         """Asserted one at a time, each after the session is drained (see ``PHASE``)."""
@@ -435,7 +449,35 @@ def compile_ruleset(book: RuleBook, entity_type: str, year: int) -> CompiledRule
             if node.kind == "not":
                 phases.add(pri)
             actions[node_id] = Action(node_id, compiled.rule.id, compiled.rule.tag if node_id == compiled.root else None)
-    return CompiledRuleset(entity_type, year, rules, definition, actions, sorted(phases))
+    return CompiledRuleset(entity_type, year, rules, definition, actions, sorted(phases), _year_tests(rules))
+
+
+YEAR_FIELDS = ("tahun", "tahun_rat", "tahun_buku")
+_YEAR_OPERATORS = {"=": int.__eq__, "<": int.__lt__, "<=": int.__le__, ">": int.__gt__, ">=": int.__ge__}
+
+
+def _year_tests(rules: list[CompiledRule]) -> dict[str, list[tuple[Test, ...]]]:
+    """Per table, the year tests of each leaf over it; a table with any leaf lacking one is left out."""
+    by_table: dict[str, list[tuple[Test, ...]]] = {}
+    unfiltered: set[str] = set()
+    for compiled in rules:
+        for leaf in compiled.leaves:
+            if leaf.table is None:
+                continue
+            tests = tuple(
+                test for test in leaf.tests
+                if test.field in YEAR_FIELDS and test.op in _YEAR_OPERATORS and type(test.value) is int
+            )
+            if tests:
+                by_table.setdefault(leaf.table, []).append(tests)
+            else:
+                unfiltered.add(leaf.table)
+    return {table: tests for table, tests in by_table.items() if table not in unfiltered}
+
+
+def _year_test_holds(test: Test, fact: dict[str, Any]) -> bool:
+    value = fact.get(test.field)
+    return isinstance(value, int) and _YEAR_OPERATORS[test.op](value, test.value)
 
 
 def _check_single_rule_per_tag(rules: list[CompiledRule], entity_type: str) -> None:
