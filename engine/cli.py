@@ -128,13 +128,15 @@ def run_command(
     out: Annotated[Path, typer.Option("--out", help="Folder keluaran")],
     rules: RulesOption = DEFAULT_RULES,
     log_json: JsonLogOption = False,
+    workers: Annotated[int, typer.Option("--workers", min=0, help="Jumlah proses penilai (0: otomatis)")] = 0,
 ) -> None:
     """Menilai semua entitas dan menulis indikator, tag, baris ditolak, laporan dan catatan run."""
     from engine.outputs.run import execute_run
 
     log.configure(json_lines=log_json)
     with friendly_errors(), progress_bar() as progress:
-        result = execute_run(data=data, profile=profile, year=year, out=out, rules=rules, progress=progress)
+        result = execute_run(data=data, profile=profile, year=year, out=out, rules=rules, progress=progress,
+                             workers=workers)
     print_accounting(result)
     print_indicators(result)
     console.print(f"Keluaran ditulis ke {out}", highlight=False)

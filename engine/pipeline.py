@@ -16,6 +16,7 @@ from engine.evaluate import Decision, Evaluator
 from engine.facts import ENTITY_ORDER, EntityFacts, build_entities
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators
 from engine.indicators.model import Profile
+from engine.parallel import default_workers, evaluate_in_workers
 from engine.ingest.dataset import Dataset, load_dataset
 from engine.rules.rulebook import RuleBook, load_rulebook
 
@@ -68,8 +69,13 @@ def profile_of(book: RuleBook, profile_id: str) -> Profile:
 
 
 def evaluate_entities(
-    book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, progress: Progress | None = None
+    book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, progress: Progress | None = None,
+    workers: int = 0,
 ) -> list[Decision]:
+    """Decisions for every entity; ``workers`` processes (0: one per core for large inputs)."""
+    workers = workers or default_workers(sum(len(group) for group in entities.values()))
+    if workers > 1:
+        return evaluate_in_workers(book, entities, year, workers, progress)
     decisions: list[Decision] = []
     for entity_type, group in entities.items():
         evaluator = Evaluator(book, entity_type, year)
@@ -82,7 +88,8 @@ def registered_ids(entities: dict[str, list[EntityFacts]]) -> dict[str, list[str
 
 
 def run(
-    data: Path, profile_id: str, year: int, rules: Path = DEFAULT_RULES, progress: Progress | None = None
+    data: Path, profile_id: str, year: int, rules: Path = DEFAULT_RULES, progress: Progress | None = None,
+    workers: int = 0,
 ) -> RunResult:
     started = datetime.now(timezone.utc)
     book = load_rulebook(rules)
@@ -90,7 +97,7 @@ def run(
     dataset = load_dataset(data)
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
     entities = {entity_type: build_entities(dataset, entity_type) for entity_type in ENTITY_ORDER}
-    decisions = evaluate_entities(book, entities, year, progress)
+    decisions = evaluate_entities(book, entities, year, progress, workers)
     index = TagIndex(decisions, registered_ids(entities))
     indicators = compute_indicators(profile, dataset, index, year)
     return RunResult(book, profile, year, dataset, entities, decisions, indicators, started, datetime.now(timezone.utc))

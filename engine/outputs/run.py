@@ -19,12 +19,14 @@ def write_outputs(result: RunResult, out: Path) -> None:
     write_indicators(result, out)
 
 
-def execute_run(data: Path, profile: str, year: int, out: Path, rules: Path, progress: Progress | None = None) -> RunResult:
+def execute_run(
+    data: Path, profile: str, year: int, out: Path, rules: Path, progress: Progress | None = None, workers: int = 0
+) -> RunResult:
     out.mkdir(parents=True, exist_ok=True)
     log.open_audit(out / "audit.jsonl")
     try:
         logger.info("run dimulai", data=str(data), profil=profile, tahun=year, aturan=str(rules))
-        result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress)
+        result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress, workers=workers)
         for count in result.dataset.counts:
             logger.info("tabel dibaca", **count.model_dump())
         write_outputs(result, out)

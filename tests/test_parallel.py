@@ -1,0 +1,38 @@
+"""The parallel path gives exactly the tags and indicators of the single-process path."""
+
+import random
+
+from engine.facts import ENTITY_ORDER, build_entities
+from engine.indicators.compute import TagIndex, compute_indicators
+from engine.ingest.dataset import load_dataset
+from engine.pipeline import evaluate_entities, profile_of, registered_ids
+from engine.rules.rulebook import load_rulebook
+from tests.support import RULES, koperasi, nik, write_tables
+
+
+def synthetic_tables(count: int) -> dict:
+    rng = random.Random(7)
+    tables = {"koperasi": [], "rat": [], "kinerja_koperasi": [], "diklat": []}
+    for number in range(count):
+        tables["koperasi"].append(koperasi(nik(number), tanggal_badan_hukum=f"{rng.randint(2015, 2025)}-06-01"))
+        for year in (2022, 2023, 2024):
+            if rng.random() < 0.8:
+                tables["rat"].append({"nik": nik(number), "tanggal_rat": f"{year}-0{rng.randint(1, 9)}-15"})
+            tables["kinerja_koperasi"].append({"nik": nik(number), "tahun": year, "volume_usaha": rng.choice(["0", "1.000.000"]),
+                                               "melayani_anggota": rng.choice(["ya", "tidak"]),
+                                               "skor_kesehatan": rng.choice(["", "50", "66", "79,99", "80"])})
+        tables["diklat"].append({"id_peserta": f"P-{number}", "tahun": 2024, "skor": rng.choice(["74,99", "75", "90"])})
+    return tables
+
+
+def test_two_workers_give_the_same_decisions_and_indicators(tmp_path):
+    book = load_rulebook(RULES)
+    dataset = load_dataset(write_tables(tmp_path, synthetic_tables(1200)))
+    entities = {kind: build_entities(dataset, kind) for kind in ENTITY_ORDER}
+    single = evaluate_entities(book, entities, 2024, workers=1)
+    parallel = evaluate_entities(book, entities, 2024, workers=2)
+    assert parallel == single
+    index = lambda decisions: TagIndex(decisions, registered_ids(entities))  # noqa: E731
+    for profile in ("jatim", "jambi"):
+        assert compute_indicators(profile_of(book, profile), dataset, index(parallel), 2024) == \
+            compute_indicators(profile_of(book, profile), dataset, index(single), 2024)
