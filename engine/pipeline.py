@@ -5,7 +5,9 @@ No output is written here (see ``engine.outputs``); the CLI wires the two togeth
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -92,12 +94,33 @@ def run(
     workers: int = 0,
 ) -> RunResult:
     started = datetime.now(timezone.utc)
+    clock = Stopwatch()
     book = load_rulebook(rules)
     profile = profile_of(book, profile_id)
-    dataset = load_dataset(data)
+    with clock("ingest"):
+        dataset = load_dataset(data)
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
-    entities = {entity_type: build_entities(dataset, entity_type) for entity_type in ENTITY_ORDER}
-    decisions = evaluate_entities(book, entities, year, progress, workers)
-    index = TagIndex(decisions, registered_ids(entities))
-    indicators = compute_indicators(profile, dataset, index, year)
-    return RunResult(book, profile, year, dataset, entities, decisions, indicators, started, datetime.now(timezone.utc))
+    with clock("facts"):
+        entities = {entity_type: build_entities(dataset, entity_type) for entity_type in ENTITY_ORDER}
+    with clock("rules"):
+        decisions = evaluate_entities(book, entities, year, progress, workers)
+    with clock("indicators"):
+        index = TagIndex(decisions, registered_ids(entities))
+        indicators = compute_indicators(profile, dataset, index, year)
+    return RunResult(book, profile, year, dataset, entities, decisions, indicators, started,
+                     datetime.now(timezone.utc), clock.seconds)
+
+
+class Stopwatch:
+    """Seconds spent per stage, for the benchmark and the run record."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start

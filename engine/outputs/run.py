@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import structlog
@@ -29,7 +30,9 @@ def execute_run(
         result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress, workers=workers)
         for count in result.dataset.counts:
             logger.info("tabel dibaca", **count.model_dump())
+        start = time.perf_counter()
         write_outputs(result, out)
+        result.timings["outputs"] = time.perf_counter() - start
         logger.info("run selesai", versi_aturan=result.book.version, keputusan=len(result.decisions))
         return result
     finally:
