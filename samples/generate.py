@@ -19,7 +19,6 @@ import csv
 import random
 import re
 import shutil
-import sys
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,7 +85,8 @@ def _jatim_wilayah() -> tuple[Wilayah, ...]:
         "Sidoarjo 21,Mojokerto 11,Jombang 13,Nganjuk 11,Madiun 7,Magetan 7,Ngawi 9,Bojonegoro 13,"
         "Tuban 12,Lamongan 13,Gresik 13,Bangkalan 10,Sampang 10,Pamekasan 9,Sumenep 11"
     )
-    kota = "Kediri 3,Blitar 2,Malang 8,Probolinggo 2,Pasuruan 2,Mojokerto 1,Madiun 2,Surabaya 29,Batu 2"
+    kota = ("Kediri 3,Blitar 2,Malang 8,Probolinggo 2,Pasuruan 2,Mojokerto 1,Madiun 2,"
+            "Surabaya 29,Batu 2")
     result = []
     for number, item in enumerate(kabupaten.split(","), start=1):
         name, weight = item.rsplit(" ", 1)
@@ -374,7 +374,7 @@ class Styler:
 class BadRow:
     table: str
     values: tuple[str | None, ...]  # exactly as written; None = empty cell
-    column: str  # the column at fault
+    column: str  # the column at fault; for a duplicate, the key's columns ("nib, tahun")
     alasan: str  # may name {baris_asli}: the row the duplicate repeats
     after: int | None = None  # goes after this many good rows; None = at the end of the table
     duplicate_of: tuple = ()  # for a duplicate: the key of the good row it repeats
@@ -441,10 +441,10 @@ class TableWriter:
         cells = [value if value is not None or self.styler.xlsx else "" for value in bad.values]
         self.sink.write(cells)
         self.written += 1
-        value = bad.values[COLUMNS[self.table].index(bad.column)]
+        columns = COLUMNS[self.table]
+        value = " / ".join(bad.values[columns.index(c)] or "" for c in bad.column.split(", "))
         alasan = bad.alasan.format(baris_asli=self.seen_at.get(bad.duplicate_of))
-        self.reported.append(Reported(self.table, self.written + 1, bad.column, value or "",
-                                      alasan))
+        self.reported.append(Reported(self.table, self.written + 1, bad.column, value, alasan))
 
     def close(self) -> None:
         for bad in self.pending:
@@ -500,7 +500,7 @@ def _day(rng: random.Random, year: int, first_month: int = 1, last_month: int = 
 
 def _lognormal_rupiah(rng: random.Random, median: float, spread: float) -> int:
     # Round to thousands: offices report whole thousands of Rupiah.
-    return max(1000, round(rng.lognormvariate(0, spread) * median, -3))
+    return max(1000, int(round(rng.lognormvariate(0, spread) * median, -3)))
 
 
 def _kab_kota(rng: random.Random, wilayah: Wilayah) -> str:
@@ -621,25 +621,27 @@ def rat_rows(s: Settings, kop: Koperasi, rng: random.Random) -> Iterator[list[ob
                 yield [kop.nik, tanggal, tahun_buku]
 
 
-def _skor_kesehatan(rng: random.Random, lesu: bool) -> Skor | None:
-    if rng.random() < 0.3:
-        return None  # not assessed this year
+def _skor_kesehatan(rng: random.Random, kop: Koperasi) -> Skor | None:
+    # The health assessment is made mainly for savings and loans (KSP/USP); others are more
+    # often not assessed. About 30 % empty overall.
+    if rng.random() < (0.2 if kop.jenis == "KSP" else 0.4):
+        return None
     if rng.random() < 0.06:  # exactly at or just under a predicate threshold
         return skor(rng.choice((80, 66, 51, 79.99, 65.99, 50.99)))
-    return skor(min(99.9, max(10.0, rng.gauss(58 if lesu else 71, 13))))
+    return skor(min(99.9, max(10.0, rng.gauss(58 if kop.lesu else 71, 13))))
 
 
 def kinerja_koperasi_rows(s: Settings, kop: Koperasi, rng: random.Random):
     volume = _lognormal_rupiah(rng, 1.2e9 if kop.jenis == "KSP" else 6e8, 1.2)
     for year in s.years:
-        volume = round(volume * rng.uniform(0.85, 1.3), -3)
+        volume = int(round(volume * rng.uniform(0.85, 1.3), -3))
         if not kop.hidup(year) or rng.random() < 0.05:
             continue  # not reported that year
         nol = rng.random() < (0.7 if kop.lesu else 0.02)
-        nilai = Rupiah(0) if nol else Rupiah(int(volume), rng.choice((0, 0, 0, 50, 25, 75)))
+        nilai = Rupiah(0) if nol else Rupiah(volume, rng.choice((0, 0, 0, 50, 25, 75)))
         melayani = rng.random() < (0.1 if nol else 0.95)
         volume_usaha = None if rng.random() < 0.02 else nilai
-        yield [kop.nik, year, volume_usaha, melayani, _skor_kesehatan(rng, kop.lesu)]
+        yield [kop.nik, year, volume_usaha, melayani, _skor_kesehatan(rng, kop)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -685,13 +687,13 @@ def kinerja_ukm_rows(s: Settings, ukm: Ukm, rng: random.Random):
     aset_ratio = rng.uniform(0.4, 1.6)
     pekerja = max(1, round(rng.lognormvariate(1.5, 0.8)))
     for year in s.years:
-        omset = round(omset * rng.uniform(0.85, 1.35), -3)
+        omset = int(round(omset * rng.uniform(0.85, 1.35), -3))
         pekerja = max(1, pekerja + rng.choice((-1, 0, 0, 0, 1, 2)))
         if year not in ukm.tahun_kinerja:
             continue
         aset = None if rng.random() < 0.03 else Rupiah(int(round(omset * aset_ratio, -3)))
         tenaga = None if rng.random() < 0.02 else pekerja
-        yield [ukm.nib, year, Rupiah(int(omset)), aset, tenaga]
+        yield [ukm.nib, year, Rupiah(omset), aset, tenaga]
 
 
 # --------------------------------------------------------------------------------------------
@@ -722,10 +724,11 @@ def pembiayaan_rows(s: Settings, id_kukm: str, years, chance: float, rng: random
         if rng.random() < chance:
             lembaga = _weighted(rng, s.p.lembaga_pembiayaan)
             if lembaga == "LPDB-KUMKM":
-                nilai = rng.randint(10, 400) * 5_000_000
+                rupiah = rng.randint(10, 400) * 5_000_000
             else:  # KUR-sized loans
-                nilai = rng.randint(5, 100) * 1_000_000
-            yield [id_kukm, _day(rng, year), lembaga, None if rng.random() < 0.03 else Rupiah(nilai)]
+                rupiah = rng.randint(5, 100) * 1_000_000
+            nilai = None if rng.random() < 0.03 else Rupiah(rupiah)
+            yield [id_kukm, _day(rng, year), lembaga, nilai]
 
 
 def _jenis_legalitas(rng: random.Random, code: str) -> str:
@@ -760,7 +763,8 @@ def _sertifikat(s: Settings, rng: random.Random, standar: str, wilayah: Wilayah,
     if standar == "SNI":
         return standar, s.p.lsp_sni, f"SPPT-SNI/{nomor:05d}/{year}"
     # PIRT: a home-industry food permit, not a standard the indicator counts.
-    return standar, f"Dinas Kesehatan {wilayah.nama}", f"P-IRT {rng.randrange(10**15):015d}-{year % 100 + 5}"
+    nomor_pirt = f"P-IRT {rng.randrange(10**15):015d}-{year % 100 + 5}"
+    return standar, f"Dinas Kesehatan {wilayah.nama}", nomor_pirt
 
 
 STANDAR_KOPERASI = (("ISO 9001", 80), ("ISO 22000", 10), ("SNI", 10))
@@ -879,8 +883,8 @@ def bad_rows(s: Settings) -> list[BadRow]:
                                     "Rp 150.000.000", "ya", "-3"), "skor_kesehatan",
                "skor di luar 0–100", after=305),
         BadRow("kinerja_ukm", (ukm_dup.nib, str(s.last), "Rp 250.000.000", "400000000", "5"),
-               "nib", f"NIB dan tahun ganda: ({ukm_dup.nib}, {s.last}) sudah ada di baris "
-               "{baris_asli}; baris kedua ditolak", duplicate_of=(ukm_dup.nib, s.last)),
+               "nib, tahun", "pasangan NIB dan tahun ganda: sudah ada di baris {baris_asli}; "
+               "baris kedua ditolak", duplicate_of=(ukm_dup.nib, s.last)),
         BadRow("fasilitasi", (nib_of(s.seed, m), str(s.last), "pemasaran"), "id_kukm",
                "id_kukm tidak terdaftar sebagai koperasi maupun UKM", after=45),
         BadRow("pembiayaan", (nib_of(s.seed, min(7, m - 1)), "kemarin", "BRI", "25.000.000"),
@@ -918,7 +922,10 @@ def open_tables(s: Settings, bad: list[BadRow]) -> Iterator[dict[str, TableWrite
         s.out.mkdir(parents=True, exist_ok=True)
     writers = {}
     for table in COLUMNS:
-        sink = SheetSink(workbook.create_sheet(table)) if xlsx else CsvSink(s.out / f"{table}.csv", table)
+        if xlsx:
+            sink = SheetSink(workbook.create_sheet(table))
+        else:
+            sink = CsvSink(s.out / f"{table}.csv", table)
         styler = Styler(table, s.rng("style", list(COLUMNS).index(table)), xlsx)
         writers[table] = TableWriter(table, sink, styler, [b for b in bad if b.table == table])
     try:
@@ -949,7 +956,8 @@ def _make_reproducible(path: Path) -> None:
                 xml = re.sub(r"(<dcterms:modified[^>]*>)[^<]*", rf"\g<1>{stamp}", xml)
                 target.writestr(entry, xml)
                 continue
-            with source.open(info) as reader, target.open(entry, "w", force_zip64=True) as writer:
+            big = info.file_size >= zipfile.ZIP64_LIMIT  # only huge sheets need zip64 headers
+            with source.open(info) as reader, target.open(entry, "w", force_zip64=big) as writer:
                 shutil.copyfileobj(reader, writer, 1 << 20)
     temporary.replace(path)
 
