@@ -159,6 +159,44 @@ def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder a
 # -- further commands are registered below --
 
 
+FormatOption = Annotated[str, typer.Option("--format", help="text atau json")]
+
+
+def check_format(value: str) -> None:
+    if value not in ("text", "json"):
+        raise fail(f"format '{value}' tidak dikenal; pilih text atau json", 2)
+
+
+@app.command("explain")
+def explain_command(
+    wanted: Annotated[str, typer.Argument(metavar="ID", help="NIK, NIB, id peserta, atau id indikator")],
+    data: DataOption,
+    profile: ProfileOption,
+    year: YearOption,
+    tag: Annotated[str | None, typer.Option("--tag", help="Hanya aturan yang memberi tag ini")] = None,
+    rules: RulesOption = DEFAULT_RULES,
+    output: FormatOption = "text",
+) -> None:
+    """Menjelaskan mengapa (atau mengapa tidak) sebuah entitas mendapat tag, atau bagaimana indikator dihitung."""
+    import json
+
+    from engine.explain import UnknownId, explain, render
+    from engine.pipeline import run
+
+    check_format(output)
+    log.configure()
+    with friendly_errors():
+        result = run(data=data, profile_id=profile, year=year, rules=rules)
+        try:
+            explanations = explain(result, wanted, tag)
+        except UnknownId as error:
+            raise fail(str(error), 2) from None
+    if output == "json":
+        print(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2))
+        return
+    print("\n\n".join(render(item) for item in explanations))
+
+
 def main() -> None:
     try:
         app()

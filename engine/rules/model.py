@@ -214,6 +214,13 @@ class RuleVersion(Strict):
     change: str | None = None
 
 
+class Neither(Strict):
+    """A gap between this rule and its counterpart: said when an entity gets neither tag."""
+
+    tag: str
+    text: str
+
+
 class Rule(Strict):
     id: str
     tag: str
@@ -222,6 +229,7 @@ class Rule(Strict):
     description: str
     legal_basis: list[LegalBasis] = Field(min_length=1)
     notes: list[str] = []
+    neither: Neither | None = None
     versions: list[RuleVersion] = Field(min_length=1)
 
     _check_id = field_validator("id", "tag")(lambda cls, value: _identifier(value))

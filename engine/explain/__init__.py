@@ -1,0 +1,43 @@
+"""Why, and why not: explanations of entities' tags and of indicators, from a run's decisions."""
+
+from __future__ import annotations
+
+from engine.explain.build import Explainer, UnknownId
+from engine.explain.model import EntityExplanation, IndicatorExplanation
+from engine.explain.render import render_entity, render_indicator
+from engine.pipeline import RunResult
+
+Explanation = EntityExplanation | IndicatorExplanation
+
+
+def explain(result: RunResult, wanted: str, tag: str | None = None) -> list[Explanation]:
+    """The explanations of an indicator id, or of every entity with that id (any type)."""
+    explainer = Explainer(result)
+    if any(indicator.id == wanted for indicator in result.indicators):
+        return [explainer.indicator(wanted)]
+    keys = explainer.entity_keys(wanted)
+    if not keys:
+        raise UnknownId(wanted, explainer.suggestions(wanted))
+    return [explainer.entity(kind, entity_id, tag) for kind, entity_id in keys]
+
+
+def render(explanation: Explanation) -> str:
+    if isinstance(explanation, IndicatorExplanation):
+        return render_indicator(explanation)
+    return render_entity(explanation)
+
+
+def explanation_texts(
+    result: RunResult, only: set[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], str]:
+    """The text explanation of every entity (or of ``only`` these), for the report and the run record."""
+    explainer = Explainer(result)
+    return {
+        (kind, entity.entity_id): render_entity(explainer.entity(kind, entity.entity_id))
+        for kind, group in result.entities.items()
+        for entity in group
+        if only is None or (kind, entity.entity_id) in only
+    }
+
+
+__all__ = ["Explainer", "Explanation", "UnknownId", "explain", "explanation_texts", "render"]
