@@ -1,0 +1,152 @@
+"""Every output of `iku run`: contract shapes, the xlsx, the run record, the page in a browser,
+and hostile names shown as text everywhere."""
+
+import csv
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from engine.outputs.run import execute_run
+from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HOSTILE = ["<script>alert(1)</script>", '=HYPERLINK("http://x","klik")', "+cmd|' /C calc'!A0", "@SUM(1)"]
+
+
+@pytest.fixture(scope="module")
+def jatim(tmp_path_factory):
+    out = tmp_path_factory.mktemp("jatim")
+    return execute_run(SAMPLES / "jatim", "jatim", 2024, out, RULES), out
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    tables = {
+        "koperasi": [koperasi(nik(index), nama=name) for index, name in enumerate(HOSTILE)],
+        "rat": [{"nik": nik(index), "tanggal_rat": "2024-03-01"} for index in range(len(HOSTILE))],
+        "diklat": [{"id_peserta": "@SUM(1)", "nama": "Siti", "tahun": 2024, "skor": "80"}],
+        "kinerja_koperasi": [{"nik": nik(0), "tahun": 2024, "volume_usaha": "=1+1"}],
+    }
+    data = write_tables(folder / "data", tables)
+    return execute_run(data, "jatim", 2024, folder / "out", RULES), folder / "out"
+
+
+def test_indicators_json_follows_the_contract(jatim):
+    _, out = jatim
+    document = json.loads((out / "indicators.json").read_text())
+    assert set(document) == {"profile", "year", "rules_version", "indicators"}
+    assert [item["id"] for item in document["indicators"]] == [f"jatim-{n}" for n in range(1, 8)]
+    for item in document["indicators"]:
+        assert set(item) == {"id", "nama", "nilai", "satuan", "pembilang", "penyebut", "catatan"}
+        assert item["satuan"] in ("%", "unit")
+        assert item["nilai"] is None or round(item["nilai"], 2) == item["nilai"]
+
+
+def test_tags_csv_has_one_row_per_entity_and_tag(jatim):
+    result, out = jatim
+    rows = list(csv.DictReader((out / "tags.csv").open()))
+    assert list(rows[0]) == ["entity_type", "entity_id", "tag", "rule_id", "year"]
+    assert len(rows) == len({(row["entity_type"], row["entity_id"], row["tag"]) for row in rows})
+    assert len(rows) == sum(decision.given for decision in result.decisions)
+
+
+def test_rejects_csv_is_header_only_when_nothing_is_rejected(tmp_path):
+    data = write_tables(tmp_path / "data", {"koperasi": [koperasi(nik(1))]})
+    execute_run(data, "jatim", 2024, tmp_path / "out", RULES)
+    assert (tmp_path / "out" / "rejects.csv").read_text() == "table,row,column,value,reason\n"
+
+
+def test_xlsx_has_a_summary_and_a_sheet_per_indicator(jatim):
+    result, out = jatim
+    book = load_workbook(out / "report.xlsx")
+    assert book.sheetnames == ["Ringkasan", *[indicator.id for indicator in result.indicators]]
+    summary = book["Ringkasan"]
+    assert summary.freeze_panes == "A3"
+    assert [cell.value for cell in summary[2]][:3] == ["id", "indikator", "nilai"]
+    assert summary["C3"].value == result.indicators[0].nilai
+    sheet = book["jatim-1"]
+    assert sheet.max_row - 2 == len(result.indicators[0].denominator)
+
+
+def test_run_record_answers_an_auditors_questions(jatim):
+    result, out = jatim
+    db = sqlite3.connect(out / "run.sqlite")
+    numerator = db.execute("SELECT count(*) FROM indicator_member WHERE indicator_id='jatim-1' AND role='numerator'")
+    assert numerator.fetchone()[0] == result.indicators[0].pembilang
+    assert db.execute("SELECT count(*) FROM tag").fetchone()[0] == sum(d.given for d in result.decisions)
+    assert db.execute("SELECT rules_version FROM run").fetchone()[0] == result.book.version
+    assert db.execute("SELECT count(*) FROM input_file").fetchone()[0] == 11
+    assert db.execute("SELECT count(*) FROM reject").fetchone()[0] == 12
+    text = db.execute("SELECT text FROM explanation WHERE entity_type='koperasi' LIMIT 1").fetchone()[0]
+    assert "Dasar hukum" in text
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href") and value and re.match(r"^(https?:)?//", value):
+                self.external.append(f"{tag} {name}={value}")
+
+
+def test_report_html_is_self_contained(jatim):
+    _, out = jatim
+    html = (out / "report.html").read_text()
+    parser = Links()
+    parser.feed(html)
+    assert parser.external == []
+    assert "<link" not in html and "<script src" not in html
+    assert "jatim-7" in html and "<svg" in html
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium tidak terpasang (jalankan .ci/install-chromium)")
+def test_report_renders_in_chromium_without_errors_or_network(jatim, tmp_path):
+    _, out = jatim
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=1",
+               f"--screenshot={tmp_path / 'report.png'}", "--window-size=1280,2000",
+               (out / "report.html").as_uri()]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    png = (tmp_path / "report.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 50_000
+    page_errors = [line for line in run.stderr.splitlines() if "CONSOLE" in line and ("Error" in line or "Uncaught" in line)]
+    assert page_errors == []
+    requests = [line for line in run.stderr.splitlines() if re.search(r"(Starting|Sending) request.*https?://", line)]
+    assert requests == []
+
+
+def test_hostile_names_are_text_in_the_page(hostile):
+    _, out = hostile
+    html = (out / "report.html").read_text()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_hostile_names_are_not_formulas_in_the_workbook(hostile):
+    _, out = hostile
+    for sheet in load_workbook(out / "report.xlsx").worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                assert not (isinstance(cell.value, str) and cell.value[:1] in "=+-@"), (sheet.title, cell.value)
+
+
+def test_hostile_values_are_neutralised_in_csv_outputs(hostile):
+    _, out = hostile
+    for name in ("tags.csv", "rejects.csv"):
+        for row in csv.reader((out / name).open()):
+            for cell in row:
+                assert not cell[:1] in ("=", "+", "@") and not cell.startswith("-"), (name, cell)
+    assert "'=1+1" in (out / "rejects.csv").read_text()
