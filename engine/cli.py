@@ -184,7 +184,7 @@ def explain_command(
     from engine.pipeline import run
 
     check_format(output)
-    log.configure()
+    log.configure(quiet=True)
     with friendly_errors():
         result = run(data=data, profile_id=profile, year=year, rules=rules)
         try:

@@ -22,7 +22,16 @@ def _to_audit_file(_logger: Any, _method: str, event: dict[str, Any]) -> dict[st
     return event
 
 
-def configure(json_lines: bool = False, verbose: bool = False) -> None:
+class _StderrLogger:
+    """Writes to whatever ``sys.stderr`` is at the time (tests and tools swap it)."""
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    debug = info = warning = warn = error = critical = exception = fatal = log = msg
+
+
+def configure(json_lines: bool = False, verbose: bool = False, quiet: bool = False) -> None:
     renderer = structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer(colors=False)
     structlog.configure(
         processors=[
@@ -31,8 +40,8 @@ def configure(json_lines: bool = False, verbose: bool = False) -> None:
             _to_audit_file,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(10 if verbose else 20),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        wrapper_class=structlog.make_filtering_bound_logger(10 if verbose else 30 if quiet else 20),
+        logger_factory=lambda *args: _StderrLogger(),
         cache_logger_on_first_use=False,
     )
 

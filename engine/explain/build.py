@@ -127,8 +127,10 @@ class Explainer:
         node = compiled.nodes[node_id]
         held = decision.clause(node_id).held
         text = node.text or node_id
-        return ClauseExplanation(klausa=node_id.split(".", 1)[1], terpenuhi=held,
-                                 teks=text if held else f"tidak benar: {text}", dibandingkan=[], fakta=[])
+        if not held:  # its child held: say that, rather than a double negative
+            child = compiled.nodes[node.children[0]]
+            text = child.leaf.text if child.leaf else child.text or f"tidak benar: {text}"
+        return ClauseExplanation(klausa=node_id.split(".", 1)[1], terpenuhi=held, teks=text, dibandingkan=[], fakta=[])
 
     def _clause(self, entity: EntityFacts, compiled: CompiledRule, leaf: Leaf, result: ClauseResult) -> ClauseExplanation:
         text = leaf.text if result.held else leaf.failed_text
