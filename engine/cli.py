@@ -197,6 +197,57 @@ def explain_command(
     print("\n\n".join(render(item) for item in explanations))
 
 
+@rules_app.command("diff")
+def rules_diff_command(
+    old: Annotated[Path, typer.Argument(metavar="OLD_DIR", help="Folder aturan yang berlaku")],
+    new: Annotated[Path, typer.Argument(metavar="NEW_DIR", help="Folder aturan usulan")],
+    data: DataOption,
+    profile: ProfileOption,
+    year: YearOption,
+    output: FormatOption = "text",
+) -> None:
+    """Dampak perubahan aturan: entitas yang memperoleh atau kehilangan tag, dan indikator sebelum/sesudah."""
+    from engine.rules.diff import diff_rules
+
+    check_format(output)
+    log.configure(quiet=True)
+    with friendly_errors():
+        report = diff_rules(old, new, data, profile, year)
+    if output == "json":
+        print(report.model_dump_json(indent=2))
+        return
+    print_diff(report)
+
+
+def print_diff(report: Any) -> None:
+    console.print(f"Perbandingan aturan {report.versi_lama} → {report.versi_baru}, profil {report.profil}, "
+                  f"tahun {report.tahun}", highlight=False)
+    for change in report.parameter:
+        console.print(f"  parameter {change.id}: {change.sebelum} → {change.sesudah}", highlight=False)
+    tags = Table(title=f"Perubahan tag ({len(report.tag)})", title_justify="left")
+    for column in ("entitas", "id", "tag", "perubahan", "klausa yang berbeda"):
+        tags.add_column(column)
+    for change in report.tag:
+        reasons = "; ".join(f"{c.teks}: {_held(c.sebelum)} → {_held(c.sesudah)}" for c in change.alasan)
+        tags.add_row(change.jenis, change.id, change.tag, change.perubahan, reasons or (change.catatan or ""))
+    console.print(tags)
+    indicators = Table(title="Indikator sebelum dan sesudah", title_justify="left")
+    for column in ("id", "indikator", "sebelum", "sesudah", "selisih", "pembilang", "penyebut"):
+        indicators.add_column(column, justify="left" if column in ("id", "indikator") else "right")
+    for item in report.indikator:
+        indicators.add_row(
+            item.id, item.nama, format_number(item.nilai_sebelum), format_number(item.nilai_sesudah),
+            format_number(item.selisih),
+            f"{format_number(item.pembilang_sebelum)} → {format_number(item.pembilang_sesudah)}",
+            f"{format_number(item.penyebut_sebelum)} → {format_number(item.penyebut_sesudah)}",
+        )
+    console.print(indicators)
+
+
+def _held(value: bool | None) -> str:
+    return "—" if value is None else "terpenuhi" if value else "gagal"
+
+
 def main() -> None:
     try:
         app()

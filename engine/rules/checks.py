@@ -111,7 +111,84 @@ def check_rulebook(book: RuleBook) -> list[Problem]:
     checker = _RuleChecker(book)
     for rule in book.rules:
         checker.check(rule)
-    return checker.problems + _check_profiles(book, checker.tags)
+    problems = checker.problems + _check_profiles(book, checker.tags) + _check_periods(book)
+    if not problems:  # compiling needs sound references; it finds what only year n reveals
+        problems += _check_cycles(book) + _check_compiles(book)
+    return problems
+
+
+def _check_periods(book: RuleBook) -> list[Problem]:
+    """Versions of one rule or parameter follow each other day after day, without overlap or gap."""
+    problems: list[Problem] = []
+    owners = [(f"rule:{rule.id}", f"aturan {rule.id}", rule.versions) for rule in book.rules]
+    owners += [(f"parameter:{p.id}", f"parameter {p.id}", p.versions) for p in book.parameters.values()]
+    for origin, name, versions in owners:
+        located = book.origins[origin]
+        numbers = [getattr(version, "version", None) for version in versions]
+        for index, number in enumerate(numbers):
+            if number is not None and numbers.index(number) != index:
+                problems.append(located.problem(f"{name}: nomor versi {number} dipakai dua kali", "versions", index, "version"))
+        ordered = sorted(range(len(versions)), key=lambda index: versions[index].effective.start)
+        for before, after in zip(ordered, ordered[1:]):
+            problem = _period_problem(versions[before].effective, versions[after].effective)
+            if problem:
+                problems.append(located.problem(f"{name}: {problem}", "versions", after, "effective"))
+    return problems
+
+
+def _period_problem(before: Any, after: Any) -> str | None:
+    if before.end is None or after.start <= before.end:
+        return f"masa berlaku tumpang tindih dengan versi yang berlaku sejak {before.start.isoformat()}"
+    if (after.start - before.end).days > 1:
+        return f"ada celah masa berlaku antara {before.end.isoformat()} dan {after.start.isoformat()}"
+    return None
+
+
+def _check_cycles(book: RuleBook) -> list[Problem]:
+    """A rule reading, through has_tag, a tag that depends on its own tag can never be ordered."""
+    givers = {rule.tag: rule for rule in book.rules}
+    reads: dict[str, list[tuple[str, Location, int]]] = {}
+    for rule in book.rules:
+        for index, version in enumerate(rule.versions):
+            for here, condition in walk_conditions(version.when, ("versions", index, "when")):
+                if isinstance(condition, TagClause) and condition.has_tag in givers:
+                    reads.setdefault(rule.id, []).append((givers[condition.has_tag].id, here, index))
+    problems: list[Problem] = []
+    for rule in book.rules:
+        for target, here, _ in reads.get(rule.id, []):
+            path = _path(target, rule.id, reads)
+            if path is not None:
+                cycle = " → ".join([rule.id, *path])
+                problems.append(book.origins[f"rule:{rule.id}"].problem(f"siklus antar-tag: {cycle}", *here, "has_tag"))
+    return problems
+
+
+def _path(start: str, goal: str, reads: dict[str, list[tuple[str, Location, int]]]) -> list[str] | None:
+    seen: set[str] = set()
+    stack = [(start, [start])]
+    while stack:
+        current, path = stack.pop()
+        if current == goal:
+            return path
+        if current in seen:
+            continue
+        seen.add(current)
+        stack.extend((target, [*path, target]) for target, _, _ in reads.get(current, []))
+    return None
+
+
+def _check_compiles(book: RuleBook) -> list[Problem]:
+    """Compile each version for its first year: texts' placeholders, parameters in force, columns."""
+    from engine.rules.compiler import CompileError, compile_rule
+
+    problems: list[Problem] = []
+    for rule in book.rules:
+        for index, version in enumerate(rule.versions):
+            try:
+                compile_rule(rule, version, book, version.effective.start.year)
+            except CompileError as error:
+                problems.append(book.origins[f"rule:{rule.id}"].problem(str(error), "versions", index, "when"))
+    return problems
 
 
 def _check_profiles(book: RuleBook, tags: set[str]) -> list[Problem]:

@@ -7,6 +7,7 @@ Layout: ``criteria/**/*.yaml`` one rule per file, ``parameters/*.yaml`` named pa
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -78,9 +79,26 @@ def _clean_location(location: tuple[Any, ...]) -> Path_:
     return tuple(part for part in location if not (isinstance(part, str) and part.startswith("~")))
 
 
-def _message(error: dict[str, Any]) -> str:
+def _known_fields() -> list[str]:
+    """Every field name and alias of the rule, parameter and profile schemas."""
+    from engine.indicators import model as profile_model
+    from engine.rules import model as rule_model
+
+    names: set[str] = set()
+    for module in (rule_model, profile_model):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, BaseModel):
+                for name, info in value.model_fields.items():
+                    names.add(info.alias or name)
+    return sorted(names)
+
+
+def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if error["type"] == "extra_forbidden":
-        return f"kolom '{error['loc'][-1]}' tidak dikenal"
+        name = str(error["loc"][-1])
+        top_level = [info.alias or field for field, info in model.model_fields.items()]
+        match = difflib.get_close_matches(name, top_level if len(error["loc"]) == 1 else _known_fields(), n=1)
+        return f"kolom '{name}' tidak dikenal" + (f" (maksudnya '{match[0]}'?)" if match else "")
     if error["type"] == "missing":
         return f"kolom wajib '{error['loc'][-1]}' tidak ada"
     if "ctx" in error and "error" in error["ctx"]:
@@ -97,7 +115,7 @@ def validate_document(document: YamlDocument, model: type[Model], problems: list
     except ValidationError as error:
         for detail in error.errors(include_url=False):
             location = _clean_location(detail["loc"])
-            problems.append(located.problem(_message(detail), *location))
+            problems.append(located.problem(_message(detail, model), *location))
         return None
 
 
