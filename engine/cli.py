@@ -42,7 +42,7 @@ JsonLogOption = Annotated[bool, typer.Option("--log-json", help="Log sebagai bar
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    errors.print(f"[bold red]Galat:[/] {message}", highlight=False)
+    errors.print(f"[bold red]Galat:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -58,7 +58,7 @@ def friendly_errors() -> Iterator[None]:
     except RulesInvalid as error:
         errors.print(f"[bold red]Aturan tidak sah[/] ({len(error.problems)} masalah):", highlight=False)
         for problem in error.problems:
-            errors.print(f"  {problem}", highlight=False, markup=False)
+            errors.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except EngineError as error:
         raise fail(f"pemeriksaan mesin aturan gagal: {error}", 1) from None

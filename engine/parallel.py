@@ -8,6 +8,7 @@ the result is exactly that of the single-process path.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -54,7 +55,11 @@ def evaluate_in_workers(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Decision]:
     decisions: list[Decision] = []
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(book.directory, book.version)) as pool:
+    # "spawn": a worker shares nothing with the parent (a forked one would hold the output folder's
+    # lock and outlive a killed run).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(book.directory, book.version)) as pool:
         for entity_type, group in entities.items():
             rule_ids = [compiled.rule.id for compiled in Evaluator(book, entity_type, year).compiled.rules]
             futures = [pool.submit(_evaluate_chunk, entity_type, year, chunk) for chunk in _chunks(group)]

@@ -26,3 +26,11 @@ def pytest_sessionfinish(session, exitstatus):
         _, missing = coverage_rules.report()
         if missing:
             session.exitstatus = 1
+
+
+# Fuzzing: bounded in CI; `HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/test_fuzz_*.py` for a long run.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "ci"))

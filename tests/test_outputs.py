@@ -17,7 +17,8 @@ from engine.outputs.run import execute_run
 from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-HOSTILE = ["<script>alert(1)</script>", '=HYPERLINK("http://x","klik")', "+cmd|' /C calc'!A0", "@SUM(1)"]
+HOSTILE = ["<script>alert(1)</script>", '=HYPERLINK("http://x","klik")', "+cmd|' /C calc'!A0", "@SUM(1)",
+           "Kop\x1fkontrol"]
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 csv.field_size_limit(16 * 1024 * 1024)
+SAMPLE = 65536  # bytes read to tell the encoding
 
 
 class DataError(Exception):
@@ -78,8 +79,8 @@ def _detect_encoding(head: bytes, path: Path) -> str:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
-        # A multi-byte character cut by the end of the sample is still UTF-8.
-        if error.start < len(head) - 4:
+        # A multi-byte character cut by the end of the sample is still UTF-8 (only a full sample can be cut).
+        if len(head) < SAMPLE or error.start < len(head) - 4:
             raise DataError(
                 f"{path.name}: berkas bukan UTF-8 (byte {error.start + 1}); "
                 "simpan ulang sebagai 'CSV UTF-8'"
@@ -97,21 +98,22 @@ def _csv_rows(reader: Iterator[list[str]], path: Path) -> Iterator[tuple[int, li
     try:
         for index, cells in enumerate(reader, start=2):
             yield index, cells
-    except (UnicodeDecodeError, csv.Error) as error:
+    except (UnicodeError, csv.Error) as error:
         raise DataError(f"{path.name}: berkas tidak dapat dibaca sebagai CSV ({error})") from None
 
 
 def read_csv_table(table: str, path: Path) -> TableStream:
     with path.open("rb") as handle:
-        head = handle.read(65536)
+        head = handle.read(SAMPLE)
     encoding = _detect_encoding(head, path)
     handle = path.open("r", encoding=encoding, newline="")
-    first_line = handle.readline()
-    handle.seek(0)
-    reader = csv.reader(handle, delimiter=_detect_delimiter(first_line))
     try:
+        first_line = handle.readline()
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=_detect_delimiter(first_line))
         header = normalise_header(next(reader, []))
-    except (UnicodeDecodeError, csv.Error) as error:
+    except (UnicodeError, csv.Error) as error:
+        handle.close()
         raise DataError(f"{path.name}: baris judul tidak terbaca ({error})") from None
     stream = TableStream(table, path.name, header, iter(()))
     stream.rows = _rows_as_dicts(header, _csv_rows(reader, path), stream.blank_rows)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -21,19 +22,26 @@ PERCENT = "0.00"
 BOLD = Font(bold=True)
 
 
+def _cell(value: object) -> object:
+    """Text as text: no formula, and no control character (which .xlsx cannot hold)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return neutralise(value)
+
+
 def _append(sheet: Worksheet, values: Iterable[object]) -> None:
-    sheet.append([neutralise(value) for value in values])
+    sheet.append([_cell(value) for value in values])
 
 
-def _header(sheet: Worksheet, names: list[str]) -> None:
+def _header(sheet: Worksheet, names: list[str], row: int = 2) -> None:
     _append(sheet, names)
-    for cell in sheet[sheet.max_row]:
+    for cell in sheet[row]:
         cell.font = BOLD
 
 
 def _finish(sheet: Worksheet, header_row: int, widths: list[int]) -> None:
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(widths))}{max(sheet.max_row, header_row)}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(widths))}{sheet.max_row}"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
@@ -44,10 +52,9 @@ def _summary(book: Workbook, result: RunResult) -> None:
     _append(sheet, [f"IKU {result.profile.name}", f"tahun {result.year}", f"versi aturan {result.book.version}"])
     sheet["A1"].font = BOLD
     _header(sheet, ["id", "indikator", "nilai", "satuan", "pembilang", "penyebut", "catatan"])
-    for indicator in result.indicators:
+    for row, indicator in enumerate(result.indicators, start=3):
         _append(sheet, [indicator.id, indicator.nama, indicator.nilai, indicator.satuan, indicator.pembilang,
                         indicator.penyebut, indicator.catatan])
-        row = sheet.max_row
         sheet.cell(row, 3).number_format = PERCENT if indicator.satuan == "%" else NUMBER
         for column in (5, 6):
             sheet.cell(row, column).number_format = NUMBER
@@ -76,10 +83,11 @@ def _indicator_sheet(book: Workbook, indicator: IndicatorResult, directory: dict
     sheet["A1"].font = BOLD
     _header(sheet, ["jenis entitas", "id", "nama", "kabupaten/kota", "dalam pembilang", "dalam penyebut",
                     f"nilai {year - 1}", f"nilai {year}"])
-    for row in _member_rows(indicator, directory):
+    # openpyxl's max_row scans the sheet; counting rows here keeps a large sheet linear
+    for number, row in enumerate(_member_rows(indicator, directory), start=3):
         _append(sheet, row)
         for column in (7, 8):
-            sheet.cell(sheet.max_row, column).number_format = NUMBER
+            sheet.cell(number, column).number_format = NUMBER
     _finish(sheet, 2, [16, 20, 40, 34, 16, 16, 18, 18])
 
 
