@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -30,8 +32,19 @@ def default_workers(entity_count: int) -> int:
     return 1 if entity_count < PARALLEL_FROM else max(1, min(os.cpu_count() or 1, 8))
 
 
-def _start_worker(rules: Path, version: str) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose run was killed has nothing left to do: it ends instead of lingering."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="iku-parent-watch").start()
+
+
+def _start_worker(rules: Path, version: str, parent: int) -> None:
     global _book
+    _exit_with_parent(parent)
     _book = load_rulebook(rules)
     if _book.version != version:
         raise EngineError(f"aturan berubah selama run (versi {version} menjadi {_book.version})")
@@ -59,7 +72,7 @@ def evaluate_in_workers(
     # lock and outlive a killed run).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(book.directory, book.version)) as pool:
+                             initargs=(book.directory, book.version, os.getpid())) as pool:
         for entity_type, group in entities.items():
             rule_ids = [compiled.rule.id for compiled in Evaluator(book, entity_type, year).compiled.rules]
             futures = [pool.submit(_evaluate_chunk, entity_type, year, chunk) for chunk in _chunks(group)]

@@ -18,10 +18,28 @@ IKU = [sys.executable, "-c", "from engine.cli import main; main()"]
 @pytest.fixture(scope="module")
 def big_data(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("big")
-    subprocess.run([sys.executable, str(SAMPLES / "generate.py"), "--profile", "jatim", "--koperasi", "2500",
-                    "--ukm", "2500", "--peserta", "400", "--seed", "3", "--format", "csv", "--out", str(folder)],
+    subprocess.run([sys.executable, str(SAMPLES / "generate.py"), "--profile", "jatim", "--koperasi", "1700",
+                    "--ukm", "1700", "--peserta", "250", "--seed", "3", "--format", "csv", "--out", str(folder)],
                    check=True, capture_output=True)
     return folder
+
+
+def descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        children = subprocess.run(["pgrep", "-P", str(queue.pop())], capture_output=True, text=True).stdout.split()
+        found += [int(child) for child in children]
+        queue += children
+    return found
+
+
+def all_gone(pids: list[int], wait: float = 10.0) -> bool:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if not [pid for pid in pids if os.path.exists(f"/proc/{pid}")]:
+            return True
+        time.sleep(0.3)
+    return False
 
 
 def iku_run(data: Path, out: Path) -> subprocess.Popen:
@@ -37,10 +55,12 @@ def test_a_killed_run_leaves_the_previous_complete_outputs(big_data, tmp_path):
     files = sorted(path.name for path in out.iterdir())
     second = iku_run(big_data, out)
     time.sleep(3)
+    workers = descendants(second.pid)
     second.send_signal(signal.SIGKILL)
     second.wait(timeout=30)
     assert (out / "indicators.json").read_bytes() == before
     json.loads(before)
+    assert workers and all_gone(workers), "a worker of the killed run lives on"
     leftovers = [path.name for path in out.iterdir() if path.name.endswith(".tmp")]
     assert sorted(path.name for path in out.iterdir() if not path.name.endswith(".tmp")) == files
     assert all(name.startswith(".") for name in leftovers)  # never a final name
