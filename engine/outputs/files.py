@@ -29,17 +29,18 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _umask() -> int:
+def file_mode() -> int:
+    """Read-write for everyone the umask allows: mkstemp alone would make outputs private (0600)."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
 def write_atomic(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for other people too
+        os.chmod(temporary, file_mode())
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
             stream.flush()

@@ -30,7 +30,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from engine.outputs.files import _umask
+from engine.outputs.files import file_mode
 from engine.pipeline import RunResult
 
 SCHEMA_VERSION = 1
@@ -93,7 +93,7 @@ def write_run_record(
     handle, temporary = tempfile.mkstemp(dir=out, prefix=".run.sqlite.", suffix=".tmp")
     os.close(handle)
     try:
-        os.chmod(temporary, 0o666 & ~_umask())
+        os.chmod(temporary, file_mode())
         db = sqlite3.connect(temporary)
         try:
             db.executescript(SCHEMA)

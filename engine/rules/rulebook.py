@@ -173,29 +173,28 @@ def _load_parameters(book: RuleBook, documents: list[YamlDocument], problems: li
             book.origins[f"parameter:{parameter.id}"] = located
 
 
-def _load_rules(book: RuleBook, documents: list[YamlDocument], problems: list[Problem]) -> None:
+def _register(
+    book: RuleBook, documents: list[YamlDocument], problems: list[Problem], model: type[Model], kind: str,
+    add: Any,
+) -> None:
+    """Validate each document as ``model`` and add it, refusing a second definition of one id."""
     for document in documents:
-        rule = validate_document(document, Rule, problems)
-        if rule is None:
+        loaded = validate_document(document, model, problems)
+        if loaded is None:
             continue
         located = Located(document)
-        if any(existing.id == rule.id for existing in book.rules):
-            problems.append(located.problem(f"aturan '{rule.id}' sudah didefinisikan", "id"))
+        if f"{kind}:{loaded.id}" in book.origins:
+            problems.append(located.problem(f"{kind} '{loaded.id}' sudah didefinisikan", "id"))
             continue
-        book.rules.append(rule)
-        book.origins[f"rule:{rule.id}"] = located
+        add(loaded)
+        book.origins[f"{kind}:{loaded.id}"] = located
+
+
+def _load_rules(book: RuleBook, documents: list[YamlDocument], problems: list[Problem]) -> None:
+    _register(book, documents, problems, Rule, "rule", book.rules.append)
 
 
 def _load_profiles(book: RuleBook, documents: list[YamlDocument], problems: list[Problem]) -> None:
     from engine.indicators.model import Profile
 
-    for document in documents:
-        profile = validate_document(document, Profile, problems)
-        if profile is None:
-            continue
-        located = Located(document)
-        if profile.id in book.profiles:
-            problems.append(located.problem(f"profil '{profile.id}' sudah didefinisikan", "id"))
-            continue
-        book.profiles[profile.id] = profile
-        book.origins[f"profile:{profile.id}"] = located
+    _register(book, documents, problems, Profile, "profile", lambda profile: book.profiles.__setitem__(profile.id, profile))
