@@ -180,7 +180,7 @@ def explain_command(
     """Menjelaskan mengapa (atau mengapa tidak) sebuah entitas mendapat tag, atau bagaimana indikator dihitung."""
     import json
 
-    from engine.explain import UnknownId, explain, render
+    from engine.explain import UnknownId, UnknownTag, explain, render
     from engine.pipeline import run
 
     check_format(output)
@@ -189,7 +189,7 @@ def explain_command(
         result = run(data=data, profile_id=profile, year=year, rules=rules)
         try:
             explanations = explain(result, wanted, tag)
-        except UnknownId as error:
+        except (UnknownId, UnknownTag) as error:
             raise fail(str(error), 2) from None
     if output == "json":
         print(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2))

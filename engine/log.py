@@ -33,6 +33,7 @@ def audit_logger(stream: TextIO) -> Any:
     """Every event as one JSON line, whatever the console shows."""
     return structlog.wrap_logger(
         structlog.WriteLogger(stream),
+        wrapper_class=structlog.make_filtering_bound_logger(0),  # complete whatever the console's level
         processors=[structlog.processors.TimeStamper(fmt="iso", utc=True),
                     structlog.processors.JSONRenderer(ensure_ascii=False, default=str)],
     )

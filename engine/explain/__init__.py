@@ -1,24 +1,30 @@
-"""Why, and why not: explanations of entities' tags and of indicators, from a run's decisions."""
+"""Why, and why not: explanations of entities' tags and of indicators, from a run's decisions.
+
+``explanation_texts(result)`` gives the text explanation of every entity (all its rules), keyed by
+``(entity_type, entity_id)``, for the HTML report and the run record.
+"""
 
 from __future__ import annotations
 
-from engine.explain.build import Explainer, UnknownId
+from engine.explain.build import Explainer
 from engine.explain.model import EntityExplanation, IndicatorExplanation
 from engine.explain.render import render_entity, render_indicator
+from engine.explain.suggest import UnknownId, UnknownTag
 from engine.pipeline import RunResult
 
 Explanation = EntityExplanation | IndicatorExplanation
 
 
 def explain(result: RunResult, wanted: str, tag: str | None = None) -> list[Explanation]:
-    """The explanations of an indicator id, or of every entity with that id (any type)."""
+    """The explanations of an indicator id and of every entity with that id (of any type)."""
     explainer = Explainer(result)
-    if any(indicator.id == wanted for indicator in result.indicators):
-        return [explainer.indicator(wanted)]
+    indicators: list[Explanation] = [explainer.indicator(wanted) for item in result.indicators if item.id == wanted]
     keys = explainer.entity_keys(wanted)
-    if not keys:
+    if not indicators and not keys:
         raise UnknownId(wanted, explainer.suggestions(wanted))
-    return [explainer.entity(kind, entity_id, tag) for kind, entity_id in keys]
+    if tag is not None and keys:
+        explainer.check_tag(tag)
+    return [*indicators, *(explainer.entity(kind, entity_id, tag) for kind, entity_id in keys)]
 
 
 def render(explanation: Explanation) -> str:
@@ -40,4 +46,4 @@ def explanation_texts(
     }
 
 
-__all__ = ["Explainer", "Explanation", "UnknownId", "explain", "explanation_texts", "render"]
+__all__ = ["Explainer", "Explanation", "UnknownId", "UnknownTag", "explain", "explanation_texts", "render"]

@@ -1,8 +1,13 @@
-"""What an explanation says, as data: rendered as text for a working paper or as JSON for tools."""
+"""What an explanation says, as data: rendered as text for a working paper or as JSON for tools.
+
+Field names are Indonesian because the JSON is read by the dinas' own tools and auditors; the
+field order is the key order of the JSON and is part of its contract.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,8 +26,17 @@ class SourceFact(Frozen):
 
 
 class ClauseExplanation(Frozen):
+    """A line of a rule's condition: a clause (leaf), a named negation, or a group (all/any).
+
+    ``tingkat`` is its depth in the condition as shown (0 = top); ``penentu`` marks the clauses
+    that decided the verdict (why not, for a tag not given; why, for a tag given).
+    """
+
     klausa: str
+    jenis: Literal["klausa", "bukan", "kelompok"] = "klausa"
+    tingkat: int = 0
     terpenuhi: bool
+    penentu: bool = False
     teks: str
     dibandingkan: list[str]
     fakta: list[SourceFact]
@@ -46,6 +60,7 @@ class RuleExplanation(Frozen):
     berlaku_dari: date
     berlaku_sampai: date | None
     dasar_hukum: list[str]
+    syarat: Literal["semua", "salah satu"]
     klausa: list[ClauseExplanation]
     parameter: list[ParameterUsed]
     catatan_interpretasi: list[str]
@@ -59,14 +74,16 @@ class EntityExplanation(Frozen):
     profil: str
     versi_aturan: str
     sumber: str
-    aturan: list[RuleExplanation]
     catatan: list[str]
+    aturan: list[RuleExplanation]
 
 
 class MemberLine(Frozen):
     jenis: str
     id: str
     nama: str
+    nilai_sebelum: float | None = None
+    nilai: float | None = None
 
 
 class IndicatorExplanation(Frozen):
@@ -78,6 +95,7 @@ class IndicatorExplanation(Frozen):
     rumus: str
     pembilang: str
     penyebut: str
+    statistik: str | None
     catatan: str
     catatan_interpretasi: list[str]
     anggota_pembilang: list[MemberLine]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.explain.model import ClauseExplanation, EntityExplanation, IndicatorExplanation, RuleExplanation
+from engine.explain.model import (
+    ClauseExplanation,
+    EntityExplanation,
+    IndicatorExplanation,
+    MemberLine,
+    RuleExplanation,
+)
+
+DETAIL = " " * 13  # under a clause's text, past its mark
 
 
 def _day(day: date | None) -> str:
@@ -16,25 +24,28 @@ def _period(start: date, end: date | None) -> str:
 
 
 def _clause_lines(clause: ClauseExplanation) -> list[str]:
+    indent = "  " + "  " * clause.tingkat
     mark = "[terpenuhi]" if clause.terpenuhi else "[GAGAL]    "
-    lines = [f"  {mark} {clause.teks}"]
+    lines = [f"{indent}{mark} {clause.teks}" + (":" if clause.jenis == "kelompok" else "")]
+    detail = indent + DETAIL
     if clause.dibandingkan:
-        lines.append(f"               dibandingkan: {'; '.join(clause.dibandingkan)}")
+        lines.append(f"{detail}dibandingkan: {'; '.join(clause.dibandingkan)}")
     for fact in clause.fakta:
         values = ", ".join(f"{column} {value}" for column, value in fact.nilai.items())
-        lines.append(f"               data: {fact.sumber} baris {fact.baris}: {values}")
+        lines.append(f"{detail}data: {fact.sumber} baris {fact.baris}" + (f": {values}" if values else ""))
     if clause.catatan:
-        lines.append(f"               catatan: {clause.catatan}")
+        lines.append(f"{detail}catatan: {clause.catatan}")
     return lines
 
 
 def render_rule(rule: RuleExplanation) -> list[str]:
     verdict = "YA" if rule.diberikan else "TIDAK"
+    needed = "semua harus terpenuhi" if rule.syarat == "semua" else "cukup salah satu terpenuhi"
     lines = [
         f"{verdict} — {rule.ringkasan}",
         f"  Aturan: {rule.aturan} versi {rule.versi} ({_period(rule.berlaku_dari, rule.berlaku_sampai)})",
         *(f"  Dasar hukum: {basis}" for basis in rule.dasar_hukum),
-        "  Klausa:",
+        f"  Klausa ({needed}):",
     ]
     for clause in rule.klausa:
         lines.extend(_clause_lines(clause))
@@ -59,25 +70,37 @@ def render_entity(explanation: EntityExplanation) -> str:
     return "\n".join(lines)
 
 
-def _members(title: str, members: list) -> list[str]:
+def _number(value: float | None) -> str:
+    if value is None:
+        return "tidak ada"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _members(title: str, members: list[MemberLine], year: int) -> list[str]:
     lines = [f"{title} ({len(members)}):"]
-    lines.extend(f"  {m.jenis} {m.id}{' — ' + m.nama if m.nama else ''}" for m in members)
+    for member in members:
+        line = f"  {member.jenis} {member.id}{' — ' + member.nama if member.nama else ''}"
+        if member.nilai_sebelum is not None or member.nilai is not None:  # growth: the two yearly figures
+            line += f" ({year - 1}: {_number(member.nilai_sebelum)}; {year}: {_number(member.nilai)})"
+        lines.append(line)
     return lines
 
 
 def render_indicator(explanation: IndicatorExplanation) -> str:
     value = "tidak dapat dihitung" if explanation.nilai is None else f"{explanation.nilai} {explanation.satuan}"
+    year = explanation.tahun
     lines = [
-        f"{explanation.id} — {explanation.nama}, tahun {explanation.tahun}: {value}",
+        f"{explanation.id} — {explanation.nama}, tahun {year}: {value}",
         f"Rumus: {explanation.rumus}",
         f"Pembilang: {explanation.pembilang}",
         f"Penyebut: {explanation.penyebut}",
+        *([f"Statistik: {explanation.statistik}"] if explanation.statistik else []),
         f"Perhitungan: {explanation.catatan}",
         *(f"Catatan interpretasi: {note}" for note in explanation.catatan_interpretasi),
         "",
-        *_members("Entitas dalam pembilang", explanation.anggota_pembilang),
-        *_members("Entitas dalam penyebut", explanation.anggota_penyebut),
+        *_members("Entitas dalam pembilang", explanation.anggota_pembilang, year),
+        *_members("Entitas dalam penyebut", explanation.anggota_penyebut, year),
     ]
     if explanation.dikecualikan:
-        lines.extend(_members("Dikecualikan (nilai n-1 atau n tidak ada)", explanation.dikecualikan))
+        lines.extend(_members(f"Dikecualikan (nilai {year - 1} atau {year} tidak ada)", explanation.dikecualikan, year))
     return "\n".join(lines)
