@@ -39,4 +39,4 @@ Fitur: Koperasi aktif menurut Permenkop UKM 22/2007
       | 3578000000000002 | 2024-02-01  |
     Ketika dinilai untuk tahun 2024 dengan profil jatim
     Maka koperasi 3578000000000002 tidak mendapat tag aktif_22_2007
-    Dan penjelasan untuk 3578000000000002 tentang tag aktif_22_2007 memuat "tidak termasuk populasi koperasi tahun 2024"
+    Dan penjelasan untuk koperasi 3578000000000002 tentang tag aktif_22_2007 memuat "tidak termasuk populasi koperasi tahun 2024"

@@ -23,4 +23,4 @@ Fitur: Contoh skenario yang ditulis staf kebijakan tanpa kode baru
     Dan koperasi 1571000000000777 mendapat tag berkualitas
     Dan indikator jambi-1 bernilai 100
     Dan indikator jambi-2 bernilai 25
-    Dan penjelasan untuk 1571000000000777 tentang tag sehat memuat "kinerja_koperasi.csv baris 3"
+    Dan penjelasan untuk koperasi 1571000000000777 tentang tag sehat memuat "kinerja_koperasi.csv baris 3"

@@ -1,7 +1,11 @@
 # language: id
 Fitur: Indikator Kinerja Utama Dinas Koperasi dan UKM Provinsi Jambi
-  Enam indikator profil jambi. Tabel sumber tidak sejajar; pasangan indikator dan rumus yang dipakai
-  adalah yang sudah dikoreksi (lihat catatan di rules/profiles/jambi.yaml).
+  Dasar: dokumen Indikator Kinerja Utama (IKU) Dinas Koperasi dan UKM Provinsi Jambi, dengan definisi
+  operasional per indikator di rules/profiles/jambi.yaml. Tabel sumber tidak sejajar; pasangan
+  indikator dan rumus yang dipakai adalah yang sudah dikoreksi (kontrak data iku v1):
+  jambi-1 koperasi berkualitas ÷ koperasi aktif (Permen KUKM 25/2015) × 100; jambi-2 pertumbuhan
+  volume usaha koperasi; jambi-3, -4, -5 pertumbuhan omset, aset dan tenaga kerja UMKM binaan;
+  jambi-6 peserta diklat berpredikat baik ÷ peserta × 100.
 
   Latar Belakang:
     Dengan tabel koperasi:

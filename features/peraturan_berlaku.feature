@@ -21,6 +21,22 @@ Fitur: Definisi koperasi aktif menurut peraturan yang berlaku pada tahun n
       | 2014  | mendapat       |
       | 2016  | tidak mendapat |
 
+  Skenario konsep: Koperasi yang sudah bubar tidak aktif menurut peraturan mana pun
+    Dengan tabel koperasi:
+      | nik              | nama  | kode_wilayah | tanggal_badan_hukum | tanggal_bubar |
+      | 3578000000000002 | Kop B | 35.78        | 2001-01-01          | 2013-06-30    |
+    Dan tabel rat:
+      | nik              | tanggal_rat   |
+      | 3578000000000002 | <tahun>-03-01 |
+    Ketika dinilai untuk tahun <tahun> dengan profil jatim
+    Maka koperasi 3578000000000002 tidak mendapat tag aktif_peraturan_berlaku
+    Dan penjelasan untuk koperasi 3578000000000002 tentang tag aktif_peraturan_berlaku memuat "<versi>"
+
+    Contoh:
+      | tahun | versi                                                |
+      | 2014  | versi 1 (berlaku 16-04-2007 s.d. 16-09-2015)         |
+      | 2016  | versi 2 (berlaku sejak 17-09-2015)                   |
+
   Skenario konsep: Koperasi tanpa RAT pada tahun n
     Ketika dinilai untuk tahun <tahun> dengan profil jatim
     Maka koperasi 3578000000000001 tidak mendapat tag aktif_peraturan_berlaku
@@ -41,4 +57,4 @@ Fitur: Definisi koperasi aktif menurut peraturan yang berlaku pada tahun n
       | 3578000000000001 | 2016  | 1.000.000    | ya               |
     Ketika dinilai untuk tahun 2016 dengan profil jatim
     Maka koperasi 3578000000000001 mendapat tag aktif_peraturan_berlaku
-    Dan penjelasan untuk 3578000000000001 tentang tag aktif_peraturan_berlaku memuat "versi 2 (berlaku sejak 17-09-2015)"
+    Dan penjelasan untuk koperasi 3578000000000001 tentang tag aktif_peraturan_berlaku memuat "versi 2 (berlaku sejak 17-09-2015)"

@@ -33,7 +33,7 @@ Fitur: KUKM terstandardisasi dan memperoleh legalitas
       | 3578000000000001 | SNI     | BSN     | 2024-05-01     |
     Ketika dinilai untuk tahun 2024 dengan profil jatim
     Maka koperasi 3578000000000001 tidak mendapat tag terstandardisasi
-    Dan penjelasan untuk 3578000000000001 tentang tag terstandardisasi memuat "bukan ISO 9001, ISO 22000, Halal"
+    Dan penjelasan untuk koperasi 3578000000000001 tentang tag terstandardisasi memuat "bukan ISO 9001, ISO 22000, Halal"
     Dan indikator jatim-3 bernilai 0
 
   Skenario konsep: Legalitas pada tahun n

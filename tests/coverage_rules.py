@@ -1,24 +1,41 @@
 """Rule coverage of the feature files: which rules, clauses and indicators the scenarios exercised
-where they held and where they failed. Every run of a scenario records its decisions here; the
-summary is printed at the end of the test session (tests/conftest.py)."""
+where they held and where they failed.
+
+Every assessment a scenario makes (tests/steps) records its decisions and indicator results in
+``SEEN``. ``report`` compares them with everything the rule files define: every version of every
+rule (given and not given), every clause of every version — each leaf and each named node of the
+compiled rule, an ``each_year`` clause counted once whatever the year — (held and failed), and every
+indicator of every profile (computed and not computable). The summary line and the gaps, by file,
+line and rule id, are printed at the end of the test session (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from engine.pipeline import RunResult
-from engine.rules.compiler import compile_ruleset
+from engine.rules.compiler import CompileError, CompiledRule, compile_rule, compile_ruleset, reference_day
+from engine.rules.model import Rule, RuleVersion
 from engine.rules.rulebook import RuleBook, load_rulebook
-from tests.support import RULES
+from tests.support import REPO, RULES
 
-PROFILES = ("jatim", "jambi")
+# (rule id, version, clause name); an each_year leaf's name ends in "_{y}" instead of a year
+ClauseKey = tuple[str, int, str]
 
 
 @dataclass
 class Seen:
-    outcomes: dict[str, set[bool]] = field(default_factory=lambda: defaultdict(set))
+    """What the scenarios of one session exercised (outcomes: True held/given/computed, False not)."""
+
+    clauses: set[tuple[str, int, str, str, int, bool]] = field(default_factory=set)  # rule, version, node, type, year
+    rules: set[tuple[str, int, bool]] = field(default_factory=set)
+    indicators: set[tuple[str, str, bool]] = field(default_factory=set)  # profile, indicator, computed
     runs: int = 0
+    partial: bool = False  # only some feature scenarios were selected (-k, -m, node ids)
 
 
 SEEN = Seen()
@@ -27,70 +44,179 @@ SEEN = Seen()
 def record(result: RunResult, seen: Seen = SEEN) -> None:
     seen.runs += 1
     for decision in result.decisions:
-        seen.outcomes[f"aturan:{decision.rule_id}"].add(decision.given)
+        seen.rules.add((decision.rule_id, decision.rule_version, decision.given))
         for clause in decision.clauses:
-            seen.outcomes[f"klausa:{clause.node}"].add(clause.held)
+            seen.clauses.add((decision.rule_id, decision.rule_version, clause.node, decision.entity_type,
+                              decision.year, clause.held))
     for indicator in result.indicators:
-        seen.outcomes[f"indikator:{indicator.id}"].add(indicator.nilai is not None)
+        seen.indicators.add((result.profile.id, indicator.id, indicator.nilai is not None))
 
 
-def _clauses(book: RuleBook) -> dict[str, tuple[str, str]]:
-    """Every clause (leaf or named node) of every rule version, for the years its version is in force."""
-    clauses: dict[str, tuple[str, str]] = {}
+def features_partial(session: Any) -> bool:
+    """Only some feature scenarios were selected (-k, -m, node ids): coverage cannot be judged."""
+    options = session.config.option
+    named = any("test_features.py::" in str(arg) for arg in session.config.args)
+    return SEEN.partial or bool(options.keyword or options.markexpr) or named
+
+
+@dataclass(frozen=True)
+class Coverage:
+    line: str
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def _clause_name(compiled: CompiledRule, node_id: str) -> str | None:
+    """The clause a node stands for; None for an unnamed composite (#all1), which no one can cite."""
+    name = node_id.split(".", 1)[1]
+    if name.startswith("#"):
+        return None
+    leaf = compiled.nodes[node_id].leaf
+    if leaf is not None and leaf.year is not None:
+        return name.removesuffix(f"_{leaf.year}") + "_{y}"
+    return name
+
+
+def _compile_version(book: RuleBook, rule: Rule, version: RuleVersion) -> CompiledRule | None:
+    """The version compiled for a year in which it is the one in force on 31 December."""
+    last = version.effective.end.year if version.effective.end else version.effective.start.year + 1
+    for year in range(version.effective.start.year, last + 1):
+        if rule.version_for(reference_day(year)) is version:
+            try:
+                return compile_rule(rule, version, book, year)
+            except CompileError:
+                continue
+    return None
+
+
+def _universe(book: RuleBook) -> dict[ClauseKey, None]:
+    clauses: dict[ClauseKey, None] = {}
     for rule in book.rules:
         for version in rule.versions:
-            year = version.effective.start.year
-            for kind in rule.entity_types():
-                compiled = compile_ruleset(book, kind, year)
-                if rule.id not in {item.rule.id for item in compiled.rules}:
-                    continue
-                for node_id, node in compiled.rule(rule.id).nodes.items():
-                    if node.kind == "leaf" or "#" not in node_id:
-                        clauses[_generic(node_id, node.leaf)] = (rule.id, str(book.origins[f"rule:{rule.id}"].document.path))
+            compiled = _compile_version(book, rule, version)
+            if compiled is None:  # never in force on a 31 December: no year can use it
+                continue
+            for node_id in compiled.nodes:
+                name = _clause_name(compiled, node_id)
+                if name is not None:
+                    clauses[(rule.id, version.version, name)] = None
     return clauses
 
 
-def _generic(node_id: str, leaf) -> str:
-    """A clause of an each_year window counts once, whatever the year (rat_2023 → rat_y)."""
-    if leaf is not None and leaf.year is not None:
-        return node_id[: -len(str(leaf.year))] + "y"
-    return node_id
+def _seen_clauses(book: RuleBook, seen: Seen) -> dict[ClauseKey, set[bool]]:
+    """Recorded node outcomes folded onto clause keys (rat_2023 and rat_2016 are both rat_{y})."""
+    compiled: dict[tuple[str, int], dict[str, CompiledRule]] = {}
+    outcomes: dict[ClauseKey, set[bool]] = defaultdict(set)
+    for rule_id, version, node_id, entity_type, year, held in seen.clauses:
+        if (entity_type, year) not in compiled:
+            ruleset = compile_ruleset(book, entity_type, year)
+            compiled[(entity_type, year)] = {item.rule.id: item for item in ruleset.rules}
+        rule = compiled[(entity_type, year)].get(rule_id)
+        if rule is None or node_id not in rule.nodes:  # the rule files changed since the run
+            continue
+        name = _clause_name(rule, node_id)
+        if name is not None:
+            outcomes[(rule_id, version, name)].add(held)
+    return outcomes
 
 
-def report(recorded: Seen = SEEN) -> tuple[str, list[str]]:
-    book = load_rulebook(RULES)
-    clauses = _clauses(book)
-    seen = defaultdict(set)
-    for key, outcomes in recorded.outcomes.items():
-        kind, _, name = key.partition(":")
-        if kind == "klausa" and name not in clauses:
-            name = _year_free(name)
-        seen[f"{kind}:{name}"] |= outcomes
+def _gap(outcomes: set[bool], labels: tuple[str, str]) -> str | None:
+    lacking = [label for value, label in zip((True, False), labels) if value not in outcomes]
+    return f"belum diuji saat {' dan '.join(lacking)}" if lacking else None
+
+
+class Locator:
+    """File and line of a rule, clause or indicator, as the policy staff who edit them see it."""
+
+    def __init__(self, book: RuleBook):
+        self.book = book
+
+    def _where(self, key: str, path: tuple[Any, ...] = ()) -> str:
+        origin = self.book.origins[key]
+        document = origin.document
+        position = document.positions.get(path) or document.positions.get(())
+        try:
+            shown = Path(document.path).resolve().relative_to(REPO)
+        except ValueError:
+            shown = Path(document.path)
+        return f"{shown}:{position.line}" if position else str(shown)
+
+    def _version_index(self, rule_id: str, version: int) -> int:
+        versions = self.book.origins[f"rule:{rule_id}"].document.data["versions"]
+        return next(i for i, item in enumerate(versions) if item.get("version") == version)
+
+    def rule(self, rule_id: str, version: int | None = None) -> str:
+        if version is None:
+            return self._where(f"rule:{rule_id}")
+        return self._where(f"rule:{rule_id}", ("versions", self._version_index(rule_id, version)))
+
+    def clause(self, rule_id: str, version: int, name: str) -> str:
+        document = self.book.origins[f"rule:{rule_id}"].document
+        index = self._version_index(rule_id, version)
+        path = next(_paths_with_id(document.data["versions"][index]["when"], name.removesuffix("_{y}")), None)
+        return self._where(f"rule:{rule_id}", ("versions", index, "when", *path) if path is not None else ())
+
+    def indicator(self, profile: str, indicator_id: str) -> str:
+        indicators = self.book.origins[f"profile:{profile}"].document.data.get("indicators", [])
+        index = next((i for i, item in enumerate(indicators) if item.get("id") == indicator_id), None)
+        return self._where(f"profile:{profile}", ("indicators", index) if index is not None else ())
+
+
+def _paths_with_id(node: Any, wanted: str, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Paths (in the YAML document) of the mappings whose id is ``wanted``."""
+    if isinstance(node, dict):
+        if node.get("id") == wanted:
+            yield path
+        for key, value in node.items():
+            yield from _paths_with_id(value, wanted, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths_with_id(value, wanted, (*path, index))
+
+
+def _count(covered: Iterable[bool]) -> tuple[int, int]:
+    flags = list(covered)
+    return sum(flags), len(flags)
+
+
+def report(seen: Seen = SEEN, rules: Path = RULES) -> Coverage:
+    book = load_rulebook(rules)
+    where = Locator(book)
     missing: list[str] = []
-    rules = {rule.id: str(book.origins[f"rule:{rule.id}"].document.path) for rule in book.rules}
-    indicators = {indicator.id: profile for profile in PROFILES for indicator in book.profiles[profile].indicators}
-    for rule_id, path in rules.items():
-        missing.extend(_gap(f"aturan:{rule_id}", seen, f"{path} aturan {rule_id}"))
-    for node, (rule_id, path) in clauses.items():
-        missing.extend(_gap(f"klausa:{node}", seen, f"{path} aturan {rule_id} klausa {node.split('.', 1)[1]}"))
-    for indicator_id, profile in indicators.items():
-        outcomes = seen.get(f"indikator:{indicator_id}", set())
-        if True not in outcomes:
-            missing.append(f"rules/profiles/{profile}.yaml indikator {indicator_id}: belum pernah dihitung")
-    def covered(keys):
-        return sum(1 for key in keys if seen.get(key) == {True, False})
-    line = (f"cakupan aturan: {covered(f'aturan:{r}' for r in rules)}/{len(rules)} aturan, "
-            f"{covered(f'klausa:{c}' for c in clauses)}/{len(clauses)} klausa, "
-            f"{sum(1 for i in indicators if True in seen.get(f'indikator:{i}', set()))}/{len(indicators)} indikator")
-    return line, missing
 
+    rule_flags = []
+    for rule in book.rules:
+        several = len(rule.versions) > 1
+        gaps = [
+            (version.version, gap) for version in rule.versions
+            if (gap := _gap({given for rid, v, given in seen.rules if rid == rule.id and v == version.version},
+                            ("diberikan", "tidak diberikan")))
+        ]
+        missing.extend(f"{where.rule(rule.id, v if several else None)} aturan {rule.id}"
+                       f"{f' versi {v}' if several else ''}: {gap}" for v, gap in gaps)
+        rule_flags.append(not gaps)
 
-def _year_free(node: str) -> str:
-    head, _, tail = node.rpartition("_")
-    return f"{head}_y" if tail.isdigit() and len(tail) == 4 else node
+    several_versions = {rule.id for rule in book.rules if len(rule.versions) > 1}
+    outcomes = _seen_clauses(book, seen)
+    clause_flags = []
+    for rule_id, version, name in _universe(book):
+        gap = _gap(outcomes.get((rule_id, version, name), set()), ("terpenuhi", "gagal"))
+        if gap:
+            shown_version = f" versi {version}" if rule_id in several_versions else ""
+            missing.append(f"{where.clause(rule_id, version, name)} aturan {rule_id}{shown_version} klausa {name}: {gap}")
+        clause_flags.append(gap is None)
 
+    indicator_flags = []
+    for profile_id, profile in sorted(book.profiles.items()):
+        for indicator in profile.indicators:
+            computed = {value for p, i, value in seen.indicators if p == profile_id and i == indicator.id}
+            gap = _gap(computed, ("dihitung", "tidak dapat dihitung"))
+            if gap:
+                missing.append(f"{where.indicator(profile_id, indicator.id)} indikator {indicator.id}: {gap}")
+            indicator_flags.append(gap is None)
 
-def _gap(key: str, seen: dict[str, set[bool]], where: str) -> list[str]:
-    outcomes = seen.get(key, set())
-    lacking = [label for value, label in ((True, "terpenuhi"), (False, "gagal")) if value not in outcomes]
-    return [f"{where}: belum diuji saat {' dan '.join(lacking)}"] if lacking else []
+    (r, rn), (c, cn), (i, n) = _count(rule_flags), _count(clause_flags), _count(indicator_flags)
+    return Coverage(f"cakupan aturan: {r}/{rn} aturan, {c}/{cn} klausa, {i}/{n} indikator", missing)

@@ -1,123 +1,207 @@
-"""Steps for executable regulations: data as Gherkin tables with the contract's column names, a
-run of the real rules through the real engine, and checks on tags, indicators, rejected rows and
-explanations. A failing check says in words which entity got which tag and why.
+"""Steps for executable regulations (features/*.feature, Gherkin in Bahasa Indonesia).
+
+Data are given as Gherkin tables with the data contract's table and column names; they are written
+as CSV and go through the real ingest, facts, rules (durable_rules) and indicators
+(``engine.pipeline.run``). Checks read tags, indicators, rejected rows and the explanation text
+``iku explain`` prints. A failing check says in words which entity got which tag and why.
+
+Steps (the words policy staff write; <...> is filled in):
+  Dengan tabel <tabel>:                      + a table whose header row is the contract's columns
+  Ketika dinilai untuk tahun <n> dengan profil <jatim|jambi>
+  Maka <koperasi|ukm|peserta_diklat> <id> mendapat tag <tag>   (or: tidak mendapat tag <tag>)
+  Maka indikator <id> bernilai <angka>
+  Maka indikator <id> tidak terdefinisi dengan alasan "<teks dalam catatan>"
+  Maka pembilang indikator <id> adalah <angka>                 (or: penyebut ...)
+  Maka baris ditolak:                        + a table: table | row | column [| alasan]
+  Maka tidak ada baris ditolak
+  Maka penjelasan untuk <jenis> <id> [tentang tag <tag>] memuat "<teks>"   (or: tidak memuat)
+  Maka penjelasan indikator <id> memuat "<teks>"
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from engine.explain import explain, render
+from engine.indicators.compute import IndicatorResult
+from engine.ingest.tables import TABLE_BY_NAME
 from engine.pipeline import RunResult
 from tests import coverage_rules
+from tests.steps.reasons import because, decision_for, explanation_text, indicator_text
 from tests.support import run_tables
+
+KIND = r"(?P<kind>koperasi|ukm|peserta_diklat)"
 
 
 @dataclass
-class Dinas:
-    """What a scenario has handed in so far, and the result of assessing it."""
+class Assessment:
+    """The tables a scenario has handed in so far, and the result of assessing them."""
 
     folder: Path
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     result: RunResult | None = None
 
-    def assessed(self) -> RunResult:
-        assert self.result is not None, "skenario belum menilai data (langkah 'Ketika dinilai ...' belum ada)"
+    def done(self) -> RunResult:
+        assert self.result is not None, "skenario belum menilai data: langkah 'Ketika dinilai untuk tahun ...' belum ada"
         return self.result
 
 
 @pytest.fixture
-def dinas(tmp_path) -> Dinas:
-    return Dinas(tmp_path)
+def assessment(tmp_path: Path) -> Assessment:
+    return Assessment(tmp_path)
 
 
-def _rows(datatable: list[list[str]]) -> list[dict[str, str]]:
+def table_rows(datatable: list[list[str]]) -> list[dict[str, str]]:
     header = [cell.strip() for cell in datatable[0]]
     return [dict(zip(header, (cell.strip() for cell in row))) for row in datatable[1:]]
 
 
-@given(parsers.parse("tabel {table}:"))
-def given_table(dinas: Dinas, table: str, datatable: list[list[str]]) -> None:
-    dinas.tables.setdefault(table, []).extend(_rows(datatable))
+def number(text: str) -> float:
+    """A number as policy staff write it: decimal comma (33,33), dots between thousands (1.000.000)."""
+    cleaned = text.strip()
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", cleaned):
+        cleaned = cleaned.replace(".", "")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise AssertionError(f"angka '{text}' tidak terbaca: tulis misalnya 33,33 atau 1.000.000") from None
 
 
-@when(parsers.parse("dinilai untuk tahun {year:d} dengan profil {profile}"))
-def assess(dinas: Dinas, year: int, profile: str) -> None:
-    dinas.result = run_tables(dinas.folder, dinas.tables, year=year, profile=profile)
-    coverage_rules.record(dinas.result)
+# -- Dengan: data ---------------------------------------------------------------------------------
+
+def _contract_columns(table: str, columns: list[str]) -> None:
+    """A misspelt table or column would be ignored by ingest and the scenario pass for nothing."""
+    known = ", ".join(TABLE_BY_NAME)
+    assert table in TABLE_BY_NAME, (f"tabel '{table}' tidak ada dalam kontrak data; "
+                                     f"{_closest(table, TABLE_BY_NAME)}yang ada: {known}")
+    allowed = TABLE_BY_NAME[table].columns()
+    for column in columns:
+        assert column.lower() in allowed, (f"kolom '{column}' tidak ada di tabel {table}; "
+                                           f"{_closest(column, allowed)}yang ada: {', '.join(allowed)}")
 
 
-def why(result: RunResult, entity_id: str, tag: str) -> str:
-    explanations = explain(result, entity_id, tag)
-    return "\n".join(render(item) for item in explanations)
+def _closest(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"mungkin maksudnya '{close[0]}'; " if close else ""
 
 
-def _given(result: RunResult, kind: str, entity_id: str, tag: str) -> bool:
-    decisions = [d for d in result.decisions if d.entity_type == kind and d.entity_id == entity_id and d.tag == tag]
-    assert decisions, f"{kind} {entity_id} tidak dinilai untuk tag {tag} (id tidak ada, ditolak, atau aturan tidak berlaku)"
-    return decisions[0].given
+@given(parsers.re(r"tabel (?P<table>\w+):"))
+def given_table(assessment: Assessment, table: str, datatable: list[list[str]]) -> None:
+    rows = table_rows(datatable)
+    _contract_columns(table, [cell.strip() for cell in datatable[0]])
+    assessment.tables.setdefault(table, []).extend(rows)
 
 
-TAG_STEP = r"(?P<kind>koperasi|ukm|peserta_diklat) (?P<entity_id>\S+) (?P<verdict>mendapat|tidak mendapat) tag (?P<tag>\w+)"
+# -- Ketika: the assessment -----------------------------------------------------------------------
+
+@when(parsers.re(r"dinilai untuk tahun (?P<year>\d{4}) dengan profil (?P<profile>\w+)"))
+def assess(assessment: Assessment, year: str, profile: str) -> None:
+    assessment.result = run_tables(assessment.folder, assessment.tables, year=int(year), profile=profile)
+    coverage_rules.record(assessment.result)
 
 
-@then(parsers.re(TAG_STEP))
-def tag_verdict(dinas: Dinas, kind: str, entity_id: str, verdict: str, tag: str) -> None:
-    result = dinas.assessed()
-    given = _given(result, kind, entity_id, tag)
-    if verdict == "mendapat":
-        assert given, f"{kind} {entity_id} tidak mendapat tag {tag} karena:\n{why(result, entity_id, tag)}"
-    else:
-        assert not given, f"{kind} {entity_id} mendapat tag {tag} karena:\n{why(result, entity_id, tag)}"
+# -- Maka: tags -----------------------------------------------------------------------------------
+
+@then(parsers.re(KIND + r" (?P<entity_id>\S+) (?P<verdict>mendapat|tidak mendapat) tag (?P<tag>\w+)"))
+def tag_verdict(assessment: Assessment, kind: str, entity_id: str, verdict: str, tag: str) -> None:
+    result = assessment.done()
+    decision = decision_for(result, kind, entity_id, tag)
+    if decision.given == (verdict == "mendapat"):
+        return
+    got = "mendapat" if decision.given else "tidak mendapat"
+    raise AssertionError(
+        f"{kind} {entity_id} {got} tag {tag} karena: {because(result, decision)}\n"
+        f"(skenario mengharapkan: {verdict} tag {tag})\n\n"
+        f"Penjelasan lengkap:\n{explanation_text(result, kind, entity_id, tag)}"
+    )
 
 
-def _indicator(result: RunResult, indicator_id: str):
+# -- Maka: indicators -----------------------------------------------------------------------------
+
+def _indicator(result: RunResult, indicator_id: str) -> IndicatorResult:
     found = [item for item in result.indicators if item.id == indicator_id]
-    assert found, f"indikator {indicator_id} tidak ada di profil {result.profile.id}"
+    known = ", ".join(item.id for item in result.indicators)
+    assert found, f"indikator {indicator_id} tidak ada di profil {result.profile.id}; yang ada: {known}"
     return found[0]
 
 
-def _number(text: str) -> float:
-    return float(text.strip().replace(".", "").replace(",", ".")) if "," in text else float(text)
-
-
-@then(parsers.parse("indikator {indicator_id} bernilai {value}"))
-def indicator_value(dinas: Dinas, indicator_id: str, value: str) -> None:
-    indicator = _indicator(dinas.assessed(), indicator_id)
-    assert indicator.nilai is not None, f"indikator {indicator_id} tidak terdefinisi: {indicator.catatan}"
-    assert indicator.nilai == pytest.approx(_number(value)), \
+@then(parsers.re(r"indikator (?P<indicator_id>\S+) bernilai (?P<value>-?[\d.,]+)"))
+def indicator_value(assessment: Assessment, indicator_id: str, value: str) -> None:
+    indicator = _indicator(assessment.done(), indicator_id)
+    assert indicator.nilai is not None, f"indikator {indicator_id} tidak terdefinisi, bukan {value}: {indicator.catatan}"
+    assert indicator.nilai == pytest.approx(number(value)), \
         f"indikator {indicator_id} bernilai {indicator.nilai}, bukan {value}: {indicator.catatan}"
 
 
-@then(parsers.parse('indikator {indicator_id} tidak terdefinisi dengan alasan "{reason}"'))
-def indicator_undefined(dinas: Dinas, indicator_id: str, reason: str) -> None:
-    indicator = _indicator(dinas.assessed(), indicator_id)
+@then(parsers.re(r'indikator (?P<indicator_id>\S+) tidak terdefinisi dengan alasan "(?P<reason>.+)"'))
+def indicator_undefined(assessment: Assessment, indicator_id: str, reason: str) -> None:
+    indicator = _indicator(assessment.done(), indicator_id)
     assert indicator.nilai is None, f"indikator {indicator_id} bernilai {indicator.nilai}: {indicator.catatan}"
     assert reason in indicator.catatan, f"alasan '{reason}' tidak ada dalam catatan: {indicator.catatan}"
 
 
-@then(parsers.parse("{part} indikator {indicator_id} adalah {value}"))
-def indicator_part(dinas: Dinas, part: str, indicator_id: str, value: str) -> None:
-    assert part in ("pembilang", "penyebut"), f"bagian '{part}' tidak dikenal: tulis pembilang atau penyebut"
-    indicator = _indicator(dinas.assessed(), indicator_id)
+@then(parsers.re(r"(?P<part>pembilang|penyebut) indikator (?P<indicator_id>\S+) adalah (?P<value>-?[\d.,]+)"))
+def indicator_part(assessment: Assessment, part: str, indicator_id: str, value: str) -> None:
+    indicator = _indicator(assessment.done(), indicator_id)
     actual = getattr(indicator, part)
-    assert actual is not None and actual == pytest.approx(_number(value)), \
+    assert actual is not None and actual == pytest.approx(number(value)), \
         f"{part} indikator {indicator_id} adalah {actual}, bukan {value}: {indicator.catatan}"
 
 
+@then(parsers.re(r'penjelasan indikator (?P<indicator_id>\S+) memuat "(?P<text>.+)"'))
+def indicator_explanation(assessment: Assessment, indicator_id: str, text: str) -> None:
+    result = assessment.done()
+    _indicator(result, indicator_id)
+    explanation = indicator_text(result, indicator_id)
+    assert text in explanation, f"penjelasan indikator {indicator_id} tidak memuat '{text}':\n{explanation}"
+
+
+# -- Maka: rejected rows --------------------------------------------------------------------------
+
+def _rejects_in_words(result: RunResult) -> str:
+    lines = [f"  {r.table} baris {r.row} kolom {r.column} (nilai '{r.value}'): {r.reason}" for r in result.dataset.rejects]
+    return "\n".join(lines) or "  (tidak ada)"
+
+
 @then("baris ditolak:")
-def rejected_rows(dinas: Dinas, datatable: list[list[str]]) -> None:
-    expected = {(row["table"], int(row["row"]), row["column"]) for row in _rows(datatable)}
-    actual = {(reject.table, reject.row, reject.column) for reject in dinas.assessed().dataset.rejects}
-    assert actual == expected, f"baris ditolak berbeda: {sorted(actual)}; alasan: " + "; ".join(
-        f"{r.table} baris {r.row} {r.column}: {r.reason}" for r in dinas.assessed().dataset.rejects)
+def rejected_rows(assessment: Assessment, datatable: list[list[str]]) -> None:
+    result = assessment.done()
+    expected = table_rows(datatable)
+    actual = {(r.table, r.row, r.column): r.reason for r in result.dataset.rejects}
+    wanted = {(row["table"], int(row["row"]), row["column"]) for row in expected}
+    assert set(actual) == wanted, (
+        f"baris yang ditolak berbeda.\nkurang: {sorted(wanted - set(actual))}\nlebih: {sorted(set(actual) - wanted)}\n"
+        f"yang ditolak:\n{_rejects_in_words(result)}"
+    )
+    for row in expected:
+        reason = row.get("alasan", "")
+        key = (row["table"], int(row["row"]), row["column"])
+        assert reason in actual[key], f"alasan penolakan {key} bukan '{reason}', melainkan: {actual[key]}"
 
 
-@then(parsers.parse('penjelasan untuk {entity_id} tentang tag {tag} memuat "{text}"'))
-def explanation_contains(dinas: Dinas, entity_id: str, tag: str, text: str) -> None:
-    explanation = why(dinas.assessed(), entity_id, tag)
-    assert text in explanation, f"penjelasan tidak memuat '{text}':\n{explanation}"
+@then("tidak ada baris ditolak")
+def nothing_rejected(assessment: Assessment) -> None:
+    result = assessment.done()
+    assert not result.dataset.rejects, f"ada baris yang ditolak:\n{_rejects_in_words(result)}"
+
+
+# -- Maka: explanations ---------------------------------------------------------------------------
+
+@then(parsers.re(
+    r"penjelasan untuk (?:" + KIND + r" )?(?P<entity_id>\S+)(?: tentang tag (?P<tag>\w+))?"
+    r' (?P<verdict>memuat|tidak memuat) "(?P<text>.+)"'
+))
+def explanation_contains(assessment: Assessment, kind: str | None, entity_id: str, tag: str | None,
+                         verdict: str, text: str) -> None:
+    explanation = explanation_text(assessment.done(), kind, entity_id, tag)
+    if verdict == "memuat":
+        assert text in explanation, f"penjelasan tidak memuat '{text}':\n{explanation}"
+    else:
+        assert text not in explanation, f"penjelasan memuat '{text}':\n{explanation}"
