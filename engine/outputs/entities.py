@@ -6,13 +6,13 @@ trace a participant through the id and the source row.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from engine.outputs.regions import NO_REGION, Region, RegionNames, load_region_names
 from engine.pipeline import RunResult
 
 EntityKey = tuple[str, str]
-NO_REGION = "(tanpa wilayah)"
+__all__ = ["NO_REGION", "EntityInfo", "EntityKey", "entity_directory"]
 
 
 @dataclass(frozen=True)
@@ -22,18 +22,14 @@ class EntityInfo:
     nama: str
     wilayah: str
     row: int
+    region: Region
 
 
-def _region_names(result: RunResult) -> dict[str, str]:
-    """A kode wilayah's display name: the kab_kota most often written with it, else the code."""
-    written: dict[str, Counter[str]] = defaultdict(Counter)
-    for group in result.entities.values():
-        for entity in group:
-            code = getattr(entity.record, "kode_wilayah", None)
-            name = getattr(entity.record, "kab_kota", None)
-            if code and name:
-                written[code][name] += 1
-    return {code: f"{names.most_common(1)[0][0]} ({code})" for code, names in written.items()}
+def _region_names(result: RunResult) -> RegionNames:
+    """Official names from regions.yaml (see engine/outputs/regions.py), else the data's own spelling."""
+    written = ((getattr(entity.record, "kode_wilayah", None), getattr(entity.record, "kab_kota", None))
+               for group in result.entities.values() for entity in group)
+    return load_region_names(result.book.directory, written)
 
 
 def entity_directory(result: RunResult) -> dict[EntityKey, EntityInfo]:
@@ -41,10 +37,9 @@ def entity_directory(result: RunResult) -> dict[EntityKey, EntityInfo]:
     directory: dict[EntityKey, EntityInfo] = {}
     for entity_type, group in result.entities.items():
         for entity in group:
-            code = getattr(entity.record, "kode_wilayah", None)
+            region = names.region(getattr(entity.record, "kode_wilayah", None))
             nama = "" if entity_type == "peserta_diklat" else getattr(entity.record, "nama", "") or ""
-            wilayah = names.get(code, code) if code else NO_REGION
             directory[(entity_type, entity.entity_id)] = EntityInfo(
-                entity_type, entity.entity_id, nama, wilayah, entity.record.row
+                entity_type, entity.entity_id, nama, region.label, entity.record.row, region
             )
     return directory

@@ -1,33 +1,55 @@
-"""report.html: one self-contained page (no external asset) in Bahasa Indonesia.
+"""report.html: one self-contained page (no external asset, opens offline) in Bahasa Indonesia.
 
-The indicator table, a bar chart per indicator by kabupaten/kota (inline SVG drawn here), and
-for each indicator the entities in its numerator and denominator, each with its explanation.
+The indicator table, a bar chart per indicator by kabupaten/kota (inline SVG drawn by the
+template from the numbers computed here), for each indicator the entities in its numerator and
+denominator, the per-table accounting and the rejected rows. Jinja2 escapes every value.
+
+Per-entity explanations: ``render_report(..., explanations)`` takes plain text per
+``(entity_type, entity_id)``. The first row of an entity in the page carries the anchor
+``id="entitas-<entity_type>-<entity_id>"`` and shows the explanation inside that row (macro
+``penjelasan_entitas`` in the template); the entity's later rows link to it. With no explanations
+the page has no explanation column at all. Explained entities that no list shows (outside every
+population, say) get their own section "Entitas lain", with the same anchor and row.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from engine.indicators.compute import IndicatorResult, Member
 from engine.indicators.model import Count, Growth, Indicator
-from engine.outputs.entities import NO_REGION, EntityInfo, entity_directory
+from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import write_atomic
+from engine.outputs.regions import NO_REGION, Region
 from engine.pipeline import RunResult
 
-LISTED = 300  # members listed per indicator in the page; all of them are in report.xlsx and run.sqlite
+LOCALE = "id_ID"
+LISTED = 300  # members listed per list in the page; all of them are in report.xlsx and run.sqlite
+REJECTS_LISTED = 1_000  # rejected rows shown; all of them are in rejects.csv
+Explanations = Mapping[EntityKey, str]
 
 
 def angka(value: float | int | None, digits: int = 2) -> str:
+    """Indonesian style, up to ``digits`` decimals: 1.234,5 — a missing value is a dash."""
     if value is None:
         return "—"
-    return format_decimal(value, format=f"#,##0.{'#' * digits}", locale="id_ID")
+    return format_decimal(value, format=f"#,##0.{'#' * digits}", locale=LOCALE)
+
+
+def persen(value: float | int | None) -> str:
+    """A percentage with exactly two decimals: 76,60."""
+    return "—" if value is None else format_decimal(value, format="#,##0.00", locale=LOCALE)
+
+
+# -- charts -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -37,36 +59,142 @@ class Bar:
     label: str
 
 
-def _by_region(members: tuple[Member, ...], directory: Mapping[tuple[str, str], EntityInfo]) -> dict[str, list[Member]]:
-    groups: dict[str, list[Member]] = defaultdict(list)
+def _by_region(members: Iterable[Member], directory: Mapping[EntityKey, EntityInfo]) -> dict[Region, list[Member]]:
+    groups: dict[Region, list[Member]] = defaultdict(list)
     for member in members:
         info = directory.get((member.entity_type, member.entity_id))
-        groups[info.wilayah if info else NO_REGION].append(member)
+        groups[info.region if info else Region(None, NO_REGION)].append(member)
     return groups
 
 
-def region_bars(indicator: Indicator, result: IndicatorResult, directory: Mapping) -> list[Bar]:
-    formula = indicator.formula
-    if isinstance(formula, Count):
-        return [Bar(w, len(m), angka(len(m))) for w, m in sorted(_by_region(result.numerator, directory).items())]
-    if isinstance(formula, Growth):
-        bars = []
-        for wilayah, members in sorted(_by_region(result.numerator, directory).items()):
-            before = sum(member.nilai_sebelum or 0 for member in members)
-            now = sum(member.nilai or 0 for member in members)
-            value = (now - before) / before * 100 if before else None
-            bars.append(Bar(wilayah, value, f"{angka(value)} %" if value is not None else "tidak terdefinisi"))
-        return bars
-    numerator = _by_region(result.numerator, directory)
+def _count_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
+    groups = _by_region(result.numerator, directory)
+    return [Bar(region.label, len(groups[region]), angka(len(groups[region]))) for region in sorted(groups)]
+
+
+def _growth_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
     bars = []
-    for wilayah, members in sorted(_by_region(result.denominator, directory).items()):
-        count = len(numerator.get(wilayah, []))
-        value = count / len(members) * 100
-        bars.append(Bar(wilayah, value, f"{angka(value)} % ({count}/{len(members)})"))
+    groups = _by_region(result.numerator, directory)
+    for region in sorted(groups):
+        before = sum(member.nilai_sebelum or 0 for member in groups[region])
+        now = sum(member.nilai or 0 for member in groups[region])
+        value = (now - before) / before * 100 if before else None
+        members = f"{angka(len(groups[region]))} entitas"
+        label = f"{persen(value)} % ({members})" if value is not None else f"tidak terdefinisi: Σ n-1 = 0 ({members})"
+        bars.append(Bar(region.label, value, label))
     return bars
 
 
-def listed_keys(result: RunResult) -> set[tuple[str, str]]:
+def _percentage_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
+    numerator, denominator = _by_region(result.numerator, directory), _by_region(result.denominator, directory)
+    bars = []
+    for region in sorted(set(numerator) | set(denominator)):
+        part, whole = len(numerator.get(region, [])), len(denominator.get(region, []))
+        value = part / whole * 100 if whole else None
+        bars.append(Bar(region.label, value, f"{persen(value)} % ({angka(part)}/{angka(whole)})"))
+    return bars
+
+
+def region_bars(indicator: Indicator, result: IndicatorResult, directory: Mapping) -> list[Bar]:
+    """One bar per kabupaten/kota: the count, the growth of the sums, or numerator ÷ denominator × 100."""
+    if isinstance(indicator.formula, Count):
+        return _count_bars(result, directory)
+    if isinstance(indicator.formula, Growth):
+        return _growth_bars(result, directory)
+    return _percentage_bars(result, directory)
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    y: int
+    bar: Bar
+    length: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart laid out for the template's inline SVG."""
+
+    width: int
+    height: int
+    label_width: int
+    rows: list[ChartRow]
+    caption: str
+
+
+CHART_WIDTH, LABEL_WIDTH, ROW_HEIGHT, TEXT_ROOM = 760, 300, 22, 170
+
+
+def layout_chart(bars: Sequence[Bar], caption: str) -> Chart:
+    scale = max((abs(bar.value) for bar in bars if bar.value is not None), default=0) or 1
+    room = CHART_WIDTH - LABEL_WIDTH - TEXT_ROOM
+    rows = [ChartRow(y=index * ROW_HEIGHT + 4, bar=bar,
+                     length=round(0 if bar.value is None else abs(bar.value) / scale * room, 1),
+                     colour="#c0392b" if (bar.value or 0) < 0 else "#2e86c1")
+            for index, bar in enumerate(bars)]
+    return Chart(CHART_WIDTH, ROW_HEIGHT * len(bars) + 8, LABEL_WIDTH, rows, caption)
+
+
+def chart_caption(indicator: Indicator, result: IndicatorResult) -> str:
+    if isinstance(indicator.formula, Count):
+        return "Jumlah entitas yang dihitung, per kabupaten/kota."
+    if isinstance(indicator.formula, Growth):
+        return ("Pertumbuhan Σ per kabupaten/kota = (Σ n − Σ n-1) ÷ Σ n-1 × 100, atas anggota yang punya nilai "
+                "di kedua tahun; merah = turun.")
+    caption = "Persentase per kabupaten/kota = pembilang ÷ penyebut di kabupaten/kota itu × 100."
+    if result.penyebut is not None and result.penyebut != len(result.denominator):
+        caption += (f" Penyebut provinsi ({angka(result.penyebut)}) berasal dari statistik yang dilaporkan; "
+                    "per kabupaten/kota dipakai entitas terdaftar, sehingga rata-ratanya tidak sama dengan nilai provinsi.")
+    return caption
+
+
+# -- entity lists -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    member: Member
+    info: EntityInfo | None
+    anchor: str  # "entitas-<entity_type>-<entity_id>": the target of the entity's explanation
+    first: bool  # the entity's first row in the page carries the anchor and the explanation
+
+
+@dataclass(frozen=True)
+class EntityList:
+    label: str
+    rows: list[EntityRow]
+    total: int
+
+
+def _list_labels(indicator: Indicator, result: IndicatorResult) -> list[tuple[str, tuple[Member, ...]]]:
+    if isinstance(indicator.formula, Count):
+        return [("Dihitung (pembilang)", result.numerator)]
+    if isinstance(indicator.formula, Growth):
+        return [("Pembilang dan penyebut (punya nilai di kedua tahun)", result.numerator),
+                ("Dikecualikan (nilai salah satu tahun tidak ada)", result.excluded)]
+    return [("Pembilang", result.numerator), ("Penyebut", result.denominator)]
+
+
+class _Anchors:
+    """Hands out each entity's anchor to its first row in the page, in page order."""
+
+    def __init__(self) -> None:
+        self.seen: set[EntityKey] = set()
+
+    def row(self, member: Member, directory: Mapping[EntityKey, EntityInfo]) -> EntityRow:
+        key = (member.entity_type, member.entity_id)
+        first = key not in self.seen
+        self.seen.add(key)
+        return EntityRow(member, directory.get(key), f"entitas-{member.entity_type}-{member.entity_id}", first)
+
+
+def _entity_lists(indicator: Indicator, result: IndicatorResult, directory: Mapping, anchors: _Anchors) -> list[EntityList]:
+    return [EntityList(label, [anchors.row(member, directory) for member in members[:LISTED]], len(members))
+            for label, members in _list_labels(indicator, result)]
+
+
+def listed_keys(result: RunResult) -> set[EntityKey]:
     """The entities the page lists (the first ``LISTED`` of each list of each indicator)."""
     return {
         (member.entity_type, member.entity_id)
@@ -76,46 +204,7 @@ def listed_keys(result: RunResult) -> set[tuple[str, str]]:
     }
 
 
-def svg_chart(bars: list[Bar]) -> str:
-    """A horizontal bar chart as inline SVG; negative growth is drawn in red."""
-    width, label_width, row = 760, 300, 22
-    scale = max((abs(bar.value) for bar in bars if bar.value is not None), default=0) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{row * len(bars) + 10}" '
-             f'role="img" aria-label="grafik per kabupaten/kota">']
-    for index, bar in enumerate(bars):
-        y = index * row + 5
-        length = 0 if bar.value is None else abs(bar.value) / scale * (width - label_width - 160)
-        colour = "#c0392b" if (bar.value or 0) < 0 else "#2e86c1"
-        parts.append(f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" font-size="12">{_xml(bar.wilayah)}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{row - 6}" fill="{colour}"/>')
-        parts.append(f'<text x="{label_width + length + 6:.1f}" y="{y + 14}" font-size="12">{_xml(bar.label)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def _environment() -> Environment:
-    environment = Environment(loader=PackageLoader("engine.outputs", "templates"), autoescape=select_autoescape(["html", "j2"]))
-    environment.filters["angka"] = angka
-    return environment
-
-
-def _sections(result: RunResult, directory: Mapping) -> list[dict[str, object]]:
-    sections = []
-    for definition, computed in zip(result.profile.indicators, result.indicators):
-        has_region = "peserta_diklat" not in _entity_types(definition)
-        sections.append({
-            "definition": definition,
-            "result": computed,
-            "chart": svg_chart(region_bars(definition, computed, directory)) if has_region else None,
-            "lists": [(label, members[:LISTED], len(members)) for label, members in (
-                ("Pembilang", computed.numerator), ("Penyebut", computed.denominator),
-                ("Dikecualikan", computed.excluded)) if members or label != "Dikecualikan"],
-        })
-    return sections
+# -- page ---------------------------------------------------------------------------------------
 
 
 def _entity_types(indicator: Indicator) -> set[str]:
@@ -124,19 +213,59 @@ def _entity_types(indicator: Indicator) -> set[str]:
     return {kind for entity_set in sets for kind in entity_set.entity_types()}
 
 
-def render_report(result: RunResult, explanations: Mapping[tuple[str, str], str] | None = None) -> str:
-    from markupsafe import Markup
+def _section(definition: Indicator, computed: IndicatorResult, directory: Mapping, anchors: _Anchors) -> dict[str, object]:
+    has_region = "peserta_diklat" not in _entity_types(definition)
+    return {
+        "definition": definition,
+        "result": computed,
+        "growth": isinstance(definition.formula, Growth),
+        "chart": layout_chart(region_bars(definition, computed, directory), chart_caption(definition, computed))
+        if has_region else None,
+        "lists": _entity_lists(definition, computed, directory, anchors),
+    }
 
-    directory = entity_directory(result)
+
+def sections(result: RunResult, directory: Mapping[EntityKey, EntityInfo], anchors: _Anchors) -> list[dict[str, object]]:
+    return [_section(definition, computed, directory, anchors)
+            for definition, computed in zip(result.profile.indicators, result.indicators, strict=True)]
+
+
+def other_entities(explanations: Explanations, directory: Mapping[EntityKey, EntityInfo], anchors: _Anchors) -> EntityList:
+    """Explained entities that no indicator list shows (outside every population, say): why not, too."""
+    rest = [Member(entity_type=kind, entity_id=entity_id) for kind, entity_id in explanations
+            if (kind, entity_id) not in anchors.seen]
+    return EntityList("Entitas lain yang dijelaskan", [anchors.row(member, directory) for member in rest], len(rest))
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("engine.outputs", "templates"), autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    environment.filters["angka"] = angka
+    environment.filters["persen"] = persen
+    return environment
+
+
+def _generated(now: datetime | None = None) -> str:
+    return format_datetime(now or datetime.now(timezone.utc), "d MMMM y, HH.mm 'UTC'", tzinfo=timezone.utc, locale=LOCALE)
+
+
+def render_report(result: RunResult, explanations: Explanations | None = None,
+                  directory: Mapping[EntityKey, EntityInfo] | None = None) -> str:
+    directory = directory if directory is not None else entity_directory(result)
+    explanations = explanations or {}
+    anchors = _Anchors()
+    indicator_sections = sections(result, directory, anchors)
     template = _environment().get_template("report.html.j2")
     return template.render(
-        result=result, profile=result.profile, dataset=result.dataset, directory=directory,
-        sections=[{**section, "chart": Markup(section["chart"]) if section["chart"] else None}
-                  for section in _sections(result, directory)],
-        explanations=explanations or {}, listed=LISTED,
-        generated=datetime.now(timezone.utc).strftime("%d-%m-%Y %H:%M UTC"),
+        result=result, profile=result.profile, dataset=result.dataset, sections=indicator_sections,
+        others=other_entities(explanations, directory, anchors), explanations=explanations,
+        rejects=result.dataset.rejects[:REJECTS_LISTED], generated=_generated(),
     )
 
 
-def write_report_html(result: RunResult, out: Path, explanations: Mapping[tuple[str, str], str] | None = None) -> None:
-    write_atomic(out / "report.html", render_report(result, explanations).encode("utf-8"))
+def write_report_html(result: RunResult, out: Path, explanations: Explanations | None = None,
+                      directory: Mapping[EntityKey, EntityInfo] | None = None) -> None:
+    write_atomic(out / "report.html", render_report(result, explanations, directory).encode("utf-8"))
+

@@ -1,106 +1,220 @@
-"""report.xlsx: a summary sheet and one sheet per indicator listing the entities counted."""
+"""report.xlsx: a summary sheet "Ringkasan" and one sheet per indicator listing the entities counted.
+
+Numbers are numeric cells with number formats (Excel and LibreOffice show them with the reader's
+own separators, so an Indonesian installation shows 1.234,56); percentages with two decimals.
+Every text cell that a spreadsheet would run as a formula (= + - @) is neutralised, as in the CSV
+outputs. The workbook is streamed (openpyxl's write-only mode, so a sheet of a million members
+stays small in memory) into a buffer and moved into place in one step.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from engine.indicators.compute import IndicatorResult, Member
-from engine.outputs.entities import EntityInfo, entity_directory
+from engine.indicators.model import Growth, Indicator
+from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import neutralise, write_atomic
 from engine.pipeline import RunResult
 
-NUMBER = "#,##0.##"
-PERCENT = "0.00"
+INTEGER = "#,##0"
+DECIMAL = "#,##0.00"
+PERCENT = "#,##0.00"  # the value is already × 100; Excel's "0.00%" would multiply it again
+HEADER_ROW = 2  # row 1 says what the sheet is; it is frozen together with the header
 BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="top")
+MAX_WIDTH = 60
+WIDTH_SAMPLE = 2_000  # rows looked at to fit column widths; enough for a readable sheet
 
 
-def _cell(value: object) -> object:
+@dataclass(frozen=True)
+class Column:
+    header: str
+    number_format: str | None = None
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number whose format depends on the row (a percentage and a count share a column)."""
+
+    value: int | float | None
+    number_format: str
+
+    def __str__(self) -> str:
+        return "" if self.value is None else str(self.value)
+
+
+def _text(value: object) -> object:
     """Text as text: no formula, and no control character (which .xlsx cannot hold)."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return neutralise(value)
 
 
-def _append(sheet: Worksheet, values: Iterable[object]) -> None:
-    sheet.append([_cell(value) for value in values])
+def _cell(sheet: WriteOnlyWorksheet, value: object, column: Column | None = None,
+          font: Font | None = None) -> WriteOnlyCell | object:
+    """A styled cell where a style is needed; otherwise the bare value (much cheaper for large sheets)."""
+    number_format = column.number_format if column else None
+    if isinstance(value, Formatted):
+        value, number_format = value.value, value.number_format
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        number_format = None
+    wrap = bool(column and column.wrap)
+    if not (number_format or wrap or font):
+        return _text(value)
+    cell = WriteOnlyCell(sheet, value=_text(value))
+    if number_format:
+        cell.number_format = number_format
+    if wrap:
+        cell.alignment = WRAP
+    if font:
+        cell.font = font
+    return cell
 
 
-def _header(sheet: Worksheet, names: list[str], row: int = 2) -> None:
-    _append(sheet, names)
-    for cell in sheet[row]:
-        cell.font = BOLD
+def _widths(columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> list[float]:
+    widths = [len(column.header) for column in columns]
+    for row in islice(rows, WIDTH_SAMPLE):
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], len(str(value)) if value is not None else 0)
+    return [min(max(width, 8), MAX_WIDTH) + 2 for width in widths]
 
 
-def _finish(sheet: Worksheet, header_row: int, widths: list[int]) -> None:
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(widths))}{sheet.max_row}"
-    for index, width in enumerate(widths, start=1):
+def _table(book: Workbook, title: str, caption: Sequence[object], columns: Sequence[Column],
+           rows: Sequence[Sequence[object]]) -> WriteOnlyWorksheet:
+    """A sheet: a caption row, a frozen header with an autofilter, then the rows."""
+    sheet = book.create_sheet(title[:31])
+    for index, width in enumerate(_widths(columns, rows), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + max(len(rows), 1)}"
+    sheet.append([_cell(sheet, value, font=BOLD if index == 0 else None) for index, value in enumerate(caption)])
+    sheet.append([_header_cell(sheet, column) for column in columns])
+    for row in rows:
+        sheet.append([_cell(sheet, value, column) for value, column in zip(row, columns)])
+    return sheet
+
+
+def _header_cell(sheet: WriteOnlyWorksheet, column: Column) -> WriteOnlyCell:
+    cell = _cell(sheet, column.header, font=BOLD)
+    cell.fill = HEADER_FILL
+    cell.alignment = WRAP
+    return cell
+
+
+# -- Ringkasan ----------------------------------------------------------------------------------
+
+
+def _summary_caption(result: RunResult) -> list[str]:
+    generated = datetime.now(timezone.utc).strftime("%d-%m-%Y %H:%M UTC")
+    return [f"IKU {result.profile.name}", f"profil {result.profile.id}", f"tahun penilaian {result.year}",
+            f"versi aturan {result.book.version}", f"dibuat {generated}"]
+
+
+SUMMARY_COLUMNS = [Column("id"), Column("indikator", wrap=True), Column("nilai"), Column("satuan"),
+                   Column("pembilang"), Column("penyebut"), Column("catatan", wrap=True),
+                   Column("catatan interpretasi", wrap=True)]
+
+
+def _amount(value: int | float | None) -> Formatted:
+    integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    return Formatted(value, INTEGER if integral else DECIMAL)
+
+
+def _summary_row(indicator: IndicatorResult, definition: Indicator) -> list[object]:
+    nilai = Formatted(indicator.nilai, PERCENT) if indicator.satuan == "%" else _amount(indicator.nilai)
+    return [indicator.id, indicator.nama, nilai, indicator.satuan, _amount(indicator.pembilang),
+            _amount(indicator.penyebut), indicator.catatan, " ".join(definition.notes)]
 
 
 def _summary(book: Workbook, result: RunResult) -> None:
-    sheet = book.active
-    sheet.title = "Ringkasan"
-    _append(sheet, [f"IKU {result.profile.name}", f"tahun {result.year}", f"versi aturan {result.book.version}"])
-    sheet["A1"].font = BOLD
-    _header(sheet, ["id", "indikator", "nilai", "satuan", "pembilang", "penyebut", "catatan"])
-    for row, indicator in enumerate(result.indicators, start=3):
-        _append(sheet, [indicator.id, indicator.nama, indicator.nilai, indicator.satuan, indicator.pembilang,
-                        indicator.penyebut, indicator.catatan])
-        sheet.cell(row, 3).number_format = PERCENT if indicator.satuan == "%" else NUMBER
-        for column in (5, 6):
-            sheet.cell(row, column).number_format = NUMBER
-    _finish(sheet, 2, [10, 48, 12, 8, 18, 18, 100])
+    rows = [_summary_row(indicator, definition)
+            for indicator, definition in zip(result.indicators, result.profile.indicators, strict=True)]
+    _table(book, "Ringkasan", _summary_caption(result), SUMMARY_COLUMNS, rows)
 
 
-def _member_rows(indicator: IndicatorResult, directory: dict[tuple[str, str], EntityInfo]) -> list[list[object]]:
-    numerator = {(m.entity_type, m.entity_id) for m in indicator.numerator}
-    members: dict[tuple[str, str], tuple[Member, str]] = {}
-    for role, group in (("penyebut", indicator.denominator), ("pembilang", indicator.numerator),
-                        ("dikecualikan", indicator.excluded)):
+# -- one sheet per indicator --------------------------------------------------------------------
+
+MEMBER_COLUMNS = [Column("jenis entitas"), Column("id"), Column("nama"), Column("kode wilayah"),
+                  Column("kabupaten/kota"), Column("dalam pembilang"), Column("dalam penyebut")]
+
+
+def _growth_columns(year: int) -> list[Column]:
+    return [Column(f"nilai {year - 1}", DECIMAL), Column(f"nilai {year}", DECIMAL),
+            Column("pertumbuhan (%)", DECIMAL), Column("dikecualikan"), Column("alasan dikecualikan")]
+
+
+def _growth_cells(member: Member, excluded: bool, year: int) -> list[object]:
+    before, now = member.nilai_sebelum, member.nilai
+    growth = round((now - before) / before * 100, 2) if before and now is not None else None
+    reason = ""
+    if excluded:
+        missing = [str(y) for y, value in ((year - 1, before), (year, now)) if value is None]
+        reason = f"tidak ada nilai tahun {' dan '.join(missing)}"
+    return [before, now, growth, "ya" if excluded else "tidak", reason]
+
+
+def _ordered_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
+    """Every entity once: the denominator's order, then numerator-only members, then the excluded."""
+    members: dict[EntityKey, Member] = {}
+    for group in (indicator.denominator, indicator.numerator, indicator.excluded):
         for member in group:
-            members.setdefault((member.entity_type, member.entity_id), (member, role))
+            members.setdefault((member.entity_type, member.entity_id), member)
+    return members
+
+
+def _keys(members: Sequence[Member]) -> set[EntityKey]:
+    return {(member.entity_type, member.entity_id) for member in members}
+
+
+def member_rows(indicator: IndicatorResult, directory: Mapping[EntityKey, EntityInfo], growth: bool,
+                year: int) -> list[list[object]]:
+    numerator, denominator = _keys(indicator.numerator), _keys(indicator.denominator)
+    excluded = _keys(indicator.excluded)
     rows = []
-    for key, (member, role) in members.items():
+    for key, member in _ordered_members(indicator).items():
         info = directory.get(key)
-        rows.append([member.entity_type, member.entity_id, info.nama if info else "", info.wilayah if info else "",
-                     "ya" if key in numerator else "tidak", "tidak" if role == "dikecualikan" else "ya",
-                     member.nilai_sebelum, member.nilai])
+        row: list[object] = [member.entity_type, member.entity_id, info.nama if info else "",
+                             info.region.code if info else None, info.region.name if info else "",
+                             "ya" if key in numerator else "tidak", "ya" if key in denominator else "tidak"]
+        if growth:
+            row += _growth_cells(member, key in excluded, year)
+        rows.append(row)
     return rows
 
 
-def _indicator_sheet(book: Workbook, indicator: IndicatorResult, directory: dict, year: int) -> None:
-    sheet = book.create_sheet(indicator.id[:31])
-    _append(sheet, [indicator.nama, indicator.catatan])
-    sheet["A1"].font = BOLD
-    _header(sheet, ["jenis entitas", "id", "nama", "kabupaten/kota", "dalam pembilang", "dalam penyebut",
-                    f"nilai {year - 1}", f"nilai {year}"])
-    # openpyxl's max_row scans the sheet; counting rows here keeps a large sheet linear
-    for number, row in enumerate(_member_rows(indicator, directory), start=3):
-        _append(sheet, row)
-        for column in (7, 8):
-            sheet.cell(number, column).number_format = NUMBER
-    _finish(sheet, 2, [16, 20, 40, 34, 16, 16, 18, 18])
+def _indicator_sheet(book: Workbook, indicator: IndicatorResult, definition: Indicator,
+                     directory: Mapping[EntityKey, EntityInfo], year: int) -> None:
+    growth = isinstance(definition.formula, Growth)
+    columns = MEMBER_COLUMNS + (_growth_columns(year) if growth else [])
+    _table(book, indicator.id, [indicator.nama, indicator.catatan], columns,
+           member_rows(indicator, directory, growth, year))
 
 
-def workbook_bytes(result: RunResult) -> bytes:
-    book = Workbook()
+def workbook_bytes(result: RunResult, directory: Mapping[EntityKey, EntityInfo] | None = None) -> bytes:
+    book = Workbook(write_only=True)
     _summary(book, result)
-    directory = entity_directory(result)
-    for indicator in result.indicators:
-        _indicator_sheet(book, indicator, directory, result.year)
+    directory = directory if directory is not None else entity_directory(result)
+    for indicator, definition in zip(result.indicators, result.profile.indicators, strict=True):
+        _indicator_sheet(book, indicator, definition, directory, result.year)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def write_report_xlsx(result: RunResult, out: Path) -> None:
-    write_atomic(out / "report.xlsx", workbook_bytes(result))
+def write_report_xlsx(result: RunResult, out: Path, directory: Mapping[EntityKey, EntityInfo] | None = None) -> None:
+    write_atomic(out / "report.xlsx", workbook_bytes(result, directory))

@@ -10,6 +10,7 @@ import structlog
 from engine import log
 from engine.explain import explanation_texts
 from engine.outputs.audit import log_run_audit
+from engine.outputs.entities import entity_directory
 from engine.outputs.files import write_indicators, write_rejects, write_tags
 from engine.outputs.lock import output_lock
 from engine.outputs.report_html import listed_keys, write_report_html
@@ -25,11 +26,12 @@ def write_outputs(result: RunResult, out: Path, data: Path) -> None:
     """Each file is written whole and moved into place; indicators.json last, as the sign of a complete run."""
     write_rejects(result.dataset.rejects, out)
     write_tags(result, out)
-    write_report_xlsx(result, out)
+    directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
+    write_report_xlsx(result, out, directory)
     many = sum(len(group) for group in result.entities.values()) > EXPLAIN_ALL_UP_TO
     explanations = explanation_texts(result, only=listed_keys(result) if many else None)
-    write_report_html(result, out, explanations)
-    write_run_record(result, out, data, explanations)
+    write_report_html(result, out, explanations, directory)
+    write_run_record(result, out, data, explanations, directory)
     write_indicators(result, out)
 
 

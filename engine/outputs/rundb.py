@@ -1,24 +1,37 @@
 """The run record: one SQLite database per output folder (``run.sqlite``), for auditors' queries.
 
-Tables (schema version 1)::
+The folder holds one run: each run replaces the database. It is built in a temporary file beside
+it, in ONE transaction (schema and rows), and moved into place in one step, so a killed run
+leaves the previous record or none, never half of one.
+
+Tables (``schema_version`` holds 2)::
 
     schema_version(version)
-    run(id, profile, year, rules_version, data, started, finished, timings_json)
+    run(id, profile, year, rules_version, data, started, finished, counts_json, timings_json)
+        -- counts_json: [{"table", "source", "read", "used", "rejected", "blank"}, ...]
     input_file(name, sha256)
-    table_count("table", source, read, used, rejected, blank)
-    reject("table", row, "column", value, reason)
-    tag(entity_type, entity_id, tag, rule_id, rule_version, year)
+    table_count("table", source, read, used, rejected, blank)     -- read = used + rejected
+    reject("table", row, "column", value, reason)                 -- row as the user sees it, header = 1
+    entity(entity_type, entity_id, nama, kode_wilayah, kab_kota, source_row)
+        -- nama is empty for peserta_diklat (personal data); kab_kota from rules/regions.yaml
+    tag(entity_type, entity_id, tag, rule_id, rule_version, year) -- the tags given, as tags.csv
     decision(entity_type, entity_id, rule_id, rule_version, tag, given, clauses_json)
-    explanation(entity_type, entity_id, text)
-    indicator(id, nama, nilai, satuan, pembilang, penyebut, catatan)
-    indicator_member(indicator_id, role, entity_type, entity_id)   -- role: numerator, denominator, excluded
+        -- every rule in force for every entity, given or not; clauses_json:
+        -- [{"node", "held", "evidence": ["rat:12", ...]}, ...] (evidence = "table:row" fact ids)
+    explanation(entity_type, entity_id, text)                     -- as `iku explain` prints it
+    indicator(id, nama, nilai, satuan, pembilang, penyebut, catatan)   -- as indicators.json
+    indicator_member(indicator_id, role, entity_type, entity_id, nilai_sebelum, nilai)
+        -- role: numerator, denominator or excluded; the values n-1 and n for growth indicators
+    VIEW indicator_member_named: indicator_member joined with entity (nama, kode_wilayah, kab_kota)
 
-For example, the koperasi counted in the numerator of jatim-1::
+For example, the koperasi counted in the numerator of jatim-1, with their names::
 
-    SELECT entity_id FROM indicator_member WHERE indicator_id = 'jatim-1' AND role = 'numerator';
+    SELECT entity_id, nama, kab_kota FROM indicator_member_named
+     WHERE indicator_id = 'jatim-1' AND role = 'numerator' AND entity_type = 'koperasi';
 
-The database is built in a temporary file in one transaction and moved into place, so a killed
-run leaves the previous record or none, never half of one.
+and why a koperasi did or did not get a tag::
+
+    SELECT rule_id, given, clauses_json FROM decision WHERE entity_id = '3578000000000001';
 """
 
 from __future__ import annotations
@@ -30,79 +43,132 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import file_mode
 from engine.pipeline import RunResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
-CREATE TABLE run (id INTEGER PRIMARY KEY, profile TEXT, year INTEGER, rules_version TEXT, data TEXT,
-                  started TEXT, finished TEXT, timings_json TEXT);
-CREATE TABLE input_file (name TEXT, sha256 TEXT);
-CREATE TABLE table_count ("table" TEXT, source TEXT, read INTEGER, used INTEGER, rejected INTEGER, blank INTEGER);
-CREATE TABLE reject ("table" TEXT, row INTEGER, "column" TEXT, value TEXT, reason TEXT);
-CREATE TABLE tag (entity_type TEXT, entity_id TEXT, tag TEXT, rule_id TEXT, rule_version INTEGER, year INTEGER);
-CREATE TABLE decision (entity_type TEXT, entity_id TEXT, rule_id TEXT, rule_version INTEGER, tag TEXT,
-                       given INTEGER, clauses_json TEXT);
-CREATE TABLE explanation (entity_type TEXT, entity_id TEXT, text TEXT);
-CREATE TABLE indicator (id TEXT PRIMARY KEY, nama TEXT, nilai REAL, satuan TEXT, pembilang REAL, penyebut REAL,
-                        catatan TEXT);
-CREATE TABLE indicator_member (indicator_id TEXT, role TEXT, entity_type TEXT, entity_id TEXT);
+CREATE TABLE run (id INTEGER PRIMARY KEY, profile TEXT NOT NULL, year INTEGER NOT NULL, rules_version TEXT NOT NULL,
+                  data TEXT NOT NULL, started TEXT NOT NULL, finished TEXT NOT NULL, counts_json TEXT NOT NULL,
+                  timings_json TEXT NOT NULL);
+CREATE TABLE input_file (name TEXT NOT NULL, sha256 TEXT NOT NULL);
+CREATE TABLE table_count ("table" TEXT NOT NULL, source TEXT, read INTEGER NOT NULL, used INTEGER NOT NULL,
+                          rejected INTEGER NOT NULL, blank INTEGER NOT NULL);
+CREATE TABLE reject ("table" TEXT NOT NULL, row INTEGER NOT NULL, "column" TEXT, value TEXT, reason TEXT NOT NULL);
+CREATE TABLE entity (entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, nama TEXT, kode_wilayah TEXT, kab_kota TEXT,
+                     source_row INTEGER, PRIMARY KEY (entity_type, entity_id));
+CREATE TABLE tag (entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, tag TEXT NOT NULL, rule_id TEXT NOT NULL,
+                  rule_version INTEGER NOT NULL, year INTEGER NOT NULL);
+CREATE TABLE decision (entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, rule_id TEXT NOT NULL,
+                       rule_version INTEGER NOT NULL, tag TEXT NOT NULL, given INTEGER NOT NULL, clauses_json TEXT NOT NULL);
+CREATE TABLE explanation (entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE indicator (id TEXT PRIMARY KEY, nama TEXT NOT NULL, nilai REAL, satuan TEXT NOT NULL, pembilang REAL,
+                        penyebut REAL, catatan TEXT NOT NULL);
+CREATE TABLE indicator_member (indicator_id TEXT NOT NULL REFERENCES indicator (id), role TEXT NOT NULL
+                               CHECK (role IN ('numerator', 'denominator', 'excluded')), entity_type TEXT NOT NULL,
+                               entity_id TEXT NOT NULL, nilai_sebelum REAL, nilai REAL);
+CREATE VIEW indicator_member_named AS
+  SELECT m.indicator_id, m.role, m.entity_type, m.entity_id, e.nama, e.kode_wilayah, e.kab_kota, m.nilai_sebelum, m.nilai
+    FROM indicator_member AS m LEFT JOIN entity AS e USING (entity_type, entity_id);
 CREATE INDEX tag_entity ON tag (entity_id);
+CREATE INDEX tag_tag ON tag (tag, entity_type);
 CREATE INDEX decision_entity ON decision (entity_id);
+CREATE INDEX explanation_entity ON explanation (entity_id);
 CREATE INDEX member_indicator ON indicator_member (indicator_id, role);
+CREATE INDEX member_entity ON indicator_member (entity_id);
 """
+ROLES = ("numerator", "denominator", "excluded")
 
 
 def _insert(db: sqlite3.Connection, table: str, rows: Iterable[tuple[object, ...]]) -> None:
-    rows = list(rows)
-    if rows:
-        marks = ", ".join("?" for _ in rows[0])
-        db.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is not None:
+        marks = ", ".join("?" for _ in first)
+        db.executemany(f'INSERT INTO "{table}" VALUES ({marks})', _chain(first, iterator))
 
 
-def _fill(db: sqlite3.Connection, result: RunResult, data: Path, explanations: Mapping[tuple[str, str], str]) -> None:
+def _chain(first: tuple[object, ...], rest: Iterable[tuple[object, ...]]) -> Iterable[tuple[object, ...]]:
+    yield first
+    yield from rest
+
+
+def _run_row(result: RunResult, data: Path) -> tuple[object, ...]:
+    counts = json.dumps([count.model_dump() for count in result.dataset.counts], ensure_ascii=False)
+    return (1, result.profile.id, result.year, result.book.version, str(data), result.started.isoformat(),
+            result.finished.isoformat(), counts, json.dumps(result.timings))
+
+
+def _entity_rows(directory: Mapping[EntityKey, EntityInfo]) -> Iterable[tuple[object, ...]]:
+    for info in directory.values():
+        code = info.region.code
+        yield (info.entity_type, info.entity_id, info.nama, code, info.region.name if code else None, info.row)
+
+
+def _decision_rows(result: RunResult) -> Iterable[tuple[object, ...]]:
+    for d in result.decisions:
+        # Built by hand rather than with model_dump: this runs for every clause of every decision.
+        clauses = json.dumps([{"node": c.node, "held": c.held, "evidence": list(c.evidence)} for c in d.clauses],
+                             ensure_ascii=False)
+        yield (d.entity_type, d.entity_id, d.rule_id, d.rule_version, d.tag, int(d.given), clauses)
+
+
+def _member_rows(result: RunResult) -> Iterable[tuple[object, ...]]:
+    for indicator in result.indicators:
+        for role in ROLES:
+            for m in getattr(indicator, role):
+                yield (indicator.id, role, m.entity_type, m.entity_id, m.nilai_sebelum, m.nilai)
+
+
+def _fill(db: sqlite3.Connection, result: RunResult, data: Path, explanations: Mapping[EntityKey, str],
+          directory: Mapping[EntityKey, EntityInfo]) -> None:
     _insert(db, "schema_version", [(SCHEMA_VERSION,)])
-    _insert(db, "run", [(1, result.profile.id, result.year, result.book.version, str(data), result.started.isoformat(),
-                         result.finished.isoformat(), json.dumps(result.timings))])
+    _insert(db, "run", [_run_row(result, data)])
     _insert(db, "input_file", ((source.name, source.sha256) for source in result.dataset.sources))
     _insert(db, "table_count", ((c.table, c.source, c.read, c.used, c.rejected, c.blank) for c in result.dataset.counts))
     _insert(db, "reject", ((r.table, r.row, r.column, r.value, r.reason) for r in result.dataset.rejects))
+    _insert(db, "entity", _entity_rows(directory))
     _insert(db, "tag", ((d.entity_type, d.entity_id, d.tag, d.rule_id, d.rule_version, d.year)
-                        for d in result.decisions if d.given))
-    _insert(db, "decision", (
-        (d.entity_type, d.entity_id, d.rule_id, d.rule_version, d.tag, int(d.given),
-         json.dumps([clause.model_dump() for clause in d.clauses], ensure_ascii=False))
-        for d in result.decisions
-    ))
+                        for d in result.decisions if d.given))  # the rows of tags.csv, with the rule version
+    _insert(db, "decision", _decision_rows(result))
     _insert(db, "explanation", ((kind, entity_id, text) for (kind, entity_id), text in explanations.items()))
     _insert(db, "indicator", ((i.id, i.nama, i.nilai, i.satuan, i.pembilang, i.penyebut, i.catatan)
                               for i in result.indicators))
-    _insert(db, "indicator_member", (
-        (indicator.id, role, member.entity_type, member.entity_id)
-        for indicator in result.indicators
-        for role in ("numerator", "denominator", "excluded")
-        for member in getattr(indicator, role)
-    ))
+    _insert(db, "indicator_member", _member_rows(result))
+
+
+def _build(path: str, result: RunResult, data: Path, explanations: Mapping[EntityKey, str],
+           directory: Mapping[EntityKey, EntityInfo]) -> None:
+    # isolation_level=None: the module opens no transaction of its own; the one BEGIN … COMMIT here
+    # holds the schema and every row, so the file is complete or empty.
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("BEGIN")
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        _fill(db, result, data, explanations, directory)
+        db.execute("COMMIT")
+    finally:
+        db.close()
 
 
 def write_run_record(
-    result: RunResult, out: Path, data: Path, explanations: Mapping[tuple[str, str], str] | None = None
+    result: RunResult, out: Path, data: Path, explanations: Mapping[EntityKey, str] | None = None,
+    directory: Mapping[EntityKey, EntityInfo] | None = None,
 ) -> Path:
     target = out / "run.sqlite"
+    out.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=out, prefix=".run.sqlite.", suffix=".tmp")
     os.close(handle)
     try:
         os.chmod(temporary, file_mode())
-        db = sqlite3.connect(temporary)
-        try:
-            db.executescript(SCHEMA)
-            with db:  # every row in one transaction
-                _fill(db, result, data, explanations or {})
-        finally:
-            db.close()
+        _build(temporary, result, data, explanations or {}, directory or entity_directory(result))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        Path(temporary + "-journal").unlink(missing_ok=True)
         raise
     return target

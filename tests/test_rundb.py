@@ -1,0 +1,185 @@
+"""run.sqlite: the record of one run, written in one transaction and moved into place, answering an
+auditor's questions in plain SQL and agreeing with tags.csv, indicators.json and the input files."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sqlite3
+
+import pytest
+from openpyxl import load_workbook
+
+from engine.outputs import rundb
+from engine.outputs.run import execute_run
+from engine.pipeline import run
+from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
+
+TABLES = {"schema_version", "run", "input_file", "table_count", "reject", "entity", "tag", "decision", "explanation",
+          "indicator", "indicator_member"}
+
+
+@pytest.fixture(scope="module")
+def jatim(tmp_path_factory):
+    out = tmp_path_factory.mktemp("jatim")
+    result = execute_run(SAMPLES / "jatim", "jatim", 2024, out, RULES)
+    db = sqlite3.connect(out / "run.sqlite")
+    yield result, out, db
+    db.close()
+
+
+def test_the_schema_is_versioned_and_complete(jatim):
+    _, _, db = jatim
+    names = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert names == TABLES
+    assert db.execute("SELECT version FROM schema_version").fetchall() == [(rundb.SCHEMA_VERSION,)]
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'indicator_member_named'").fetchone() == (1,)
+
+
+def test_the_run_row_names_profile_year_rules_and_counts(jatim):
+    result, _, db = jatim
+    profile, year, version, data, started, finished, counts = db.execute(
+        "SELECT profile, year, rules_version, data, started, finished, counts_json FROM run").fetchone()
+    assert (profile, year, version, data) == ("jatim", 2024, result.book.version, str(SAMPLES / "jatim"))
+    assert started <= finished
+    table_counts = db.execute('SELECT "table", source, read, used, rejected, blank FROM table_count').fetchall()
+    assert [tuple(item.values()) for item in json.loads(counts)] == table_counts
+    assert all(read == used + rejected for _, _, read, used, rejected, _ in table_counts)
+
+
+def test_input_files_are_recorded_with_their_sha256(jatim):
+    _, _, db = jatim
+    recorded = dict(db.execute("SELECT name, sha256 FROM input_file"))
+    on_disk = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in (SAMPLES / "jatim").glob("*.csv")}
+    assert recorded == on_disk
+
+
+def test_tags_agree_with_tags_csv(jatim):
+    _, out, db = jatim
+    with (out / "tags.csv").open(encoding="utf-8") as handle:
+        from_csv = sorted((row["entity_type"], row["entity_id"], row["tag"], row["rule_id"], int(row["year"]))
+                          for row in csv.DictReader(handle))
+    from_db = sorted(db.execute("SELECT entity_type, entity_id, tag, rule_id, year FROM tag"))
+    assert from_db == from_csv and len(from_db) > 1000
+    per_tag = dict(db.execute("SELECT tag, count(*) FROM tag GROUP BY tag"))
+    assert per_tag["populasi"] == sum(1 for row in from_csv if row[2] == "populasi")
+
+
+def test_indicators_agree_with_indicators_json(jatim):
+    _, out, db = jatim
+    document = json.loads((out / "indicators.json").read_text())
+    rows = db.execute("SELECT id, nama, nilai, satuan, pembilang, penyebut, catatan FROM indicator").fetchall()
+    assert [list(row) for row in rows] == [
+        [item[key] for key in ("id", "nama", "nilai", "satuan", "pembilang", "penyebut", "catatan")]
+        for item in document["indicators"]]
+
+
+def test_an_auditor_finds_the_koperasi_of_a_numerator_with_plain_sql(jatim):
+    result, _, db = jatim
+    rows = db.execute("""SELECT entity_id, nama, kab_kota FROM indicator_member_named
+                          WHERE indicator_id = 'jatim-1' AND role = 'numerator' AND entity_type = 'koperasi'
+                          ORDER BY entity_id""").fetchall()
+    assert len(rows) == result.indicators[0].pembilang
+    with (SAMPLES / "jatim" / "koperasi.csv").open(encoding="utf-8-sig") as handle:
+        names: dict[str, str] = {}
+        for row in csv.DictReader(handle, delimiter=";"):
+            names.setdefault(row["nik"], row["nama"])  # a duplicate nik further down is rejected
+    assert all(nama == names[entity_id] and kab_kota for entity_id, nama, kab_kota in rows)
+    # and the same answer from the tags: in the population, with a RAT in 2024 (aktif 22/2007)
+    by_tags = db.execute("""SELECT entity_id FROM tag WHERE tag = 'aktif_22_2007' AND entity_id IN
+                             (SELECT entity_id FROM tag WHERE tag = 'populasi') ORDER BY entity_id""").fetchall()
+    assert [row[0] for row in rows] == [row[0] for row in by_tags]
+
+
+def test_decisions_hold_every_clause_with_its_evidence(jatim):
+    result, _, db = jatim
+    assert db.execute("SELECT count(*) FROM decision").fetchone()[0] == len(result.decisions)
+    given, clauses = db.execute("""SELECT given, clauses_json FROM decision
+                                    WHERE rule_id = 'koperasi_aktif_22_2007' AND given = 1 LIMIT 1""").fetchone()
+    clauses = json.loads(clauses)
+    assert given == 1 and clauses and all(set(clause) == {"node", "held", "evidence"} for clause in clauses)
+    assert any(evidence.startswith("rat:") for clause in clauses for evidence in clause["evidence"])
+
+
+def test_growth_members_carry_both_years(tmp_path):
+    tables = {"koperasi": [koperasi(nik(1)), koperasi(nik(2))],
+              "kinerja_koperasi": [{"nik": nik(1), "tahun": 2023, "volume_usaha": "100"},
+                                   {"nik": nik(1), "tahun": 2024, "volume_usaha": "150"},
+                                   {"nik": nik(2), "tahun": 2024, "volume_usaha": "70"}]}
+    out = tmp_path / "out"
+    execute_run(write_tables(tmp_path / "data", tables), "jambi", 2024, out, RULES)
+    db = sqlite3.connect(out / "run.sqlite")
+    rows = db.execute("""SELECT role, entity_id, nilai_sebelum, nilai FROM indicator_member
+                          WHERE indicator_id = 'jambi-2' ORDER BY role, entity_id""").fetchall()
+    db.close()
+    assert rows == [("denominator", nik(1), 100.0, 150.0), ("excluded", nik(2), None, 70.0),
+                    ("numerator", nik(1), 100.0, 150.0)]
+
+
+def small_result(tmp_path, year: int = 2024):
+    data = write_tables(tmp_path / "data", {"koperasi": [koperasi(nik(1))],
+                                            "rat": [{"nik": nik(1), "tanggal_rat": "2024-03-01"}]})
+    return run(data=data, profile_id="jatim", year=year, rules=RULES), data
+
+
+def test_everything_is_written_in_one_transaction(tmp_path, monkeypatch):
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(rundb.sqlite3, "connect", traced)
+    result, data = small_result(tmp_path)
+    rundb.write_run_record(result, tmp_path / "out", data)
+    verbs = [statement.split()[0].upper() for statement in statements]
+    assert verbs[0] == "BEGIN" and verbs[-1] == "COMMIT"
+    assert verbs.count("BEGIN") == 1 and verbs.count("COMMIT") == 1 and "ROLLBACK" not in verbs
+    assert verbs.index("CREATE") > 0 and "INSERT" in verbs
+
+
+def test_a_failure_midway_leaves_the_previous_record_and_no_temporary_file(tmp_path, monkeypatch):
+    result, data = small_result(tmp_path)
+    out = tmp_path / "out"
+    rundb.write_run_record(result, out, data)
+    before = (out / "run.sqlite").read_bytes()
+
+    def broken(_result):
+        yield ("jatim-1", "numerator", "koperasi", nik(1), None, None)
+        raise RuntimeError("disk penuh")
+
+    monkeypatch.setattr(rundb, "_member_rows", broken)
+    with pytest.raises(RuntimeError):
+        rundb.write_run_record(result, out, data)
+    assert (out / "run.sqlite").read_bytes() == before
+    assert sorted(path.name for path in out.iterdir()) == ["run.sqlite"]
+
+
+def test_each_run_replaces_the_record_of_the_folder(tmp_path):
+    out = tmp_path / "out"
+    for year in (2023, 2024):
+        result, data = small_result(tmp_path, year)
+        rundb.write_run_record(result, out, data)
+    db = sqlite3.connect(out / "run.sqlite")
+    assert db.execute("SELECT year FROM run").fetchall() == [(2024,)]
+    assert db.execute("SELECT count(*) FROM entity").fetchone() == (1,)
+    db.close()
+
+
+def test_participant_names_stay_out_of_the_record(tmp_path):
+    name = "Sulastri Wahyuningtyas"
+    data = write_tables(tmp_path / "data", {
+        "koperasi": [koperasi(nik(1))],
+        "diklat": [{"id_peserta": "P-77", "nama": name, "tahun": 2024, "skor": "80"}],
+    })
+    execute_run(data, "jatim", 2024, tmp_path / "out", RULES)
+    db = sqlite3.connect(tmp_path / "out" / "run.sqlite")
+    assert db.execute("SELECT nama FROM entity WHERE entity_type = 'peserta_diklat'").fetchall() == [("",)]
+    db.close()
+    assert name.encode() not in (tmp_path / "out" / "run.sqlite").read_bytes()
+    cells = [cell for sheet in load_workbook(tmp_path / "out" / "report.xlsx").worksheets
+             for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "P-77" in cells and not any(name in str(cell) for cell in cells)  # .xlsx is zipped: read the cells
