@@ -38,6 +38,14 @@ def koperasi(nik: str, tanggal_badan_hukum: str = "2010-01-01", **extra: object)
     return row
 
 
+def named_koperasi(names: Sequence[str]) -> dict[str, list[dict[str, object]]]:
+    """One active cooperative per name, with a RAT in 2024: hostile names travel to every output."""
+    return {
+        "koperasi": [koperasi(nik(index), nama=name) for index, name in enumerate(names)],
+        "rat": [{"nik": nik(index), "tanggal_rat": "2024-03-01"} for index in range(len(names))],
+    }
+
+
 def nik(number: int) -> str:
     return f"{3578000000000000 + number:016d}"
 

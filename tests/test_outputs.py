@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from engine.outputs.run import execute_run
-from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
+from tests.support import RULES, SAMPLES, koperasi, named_koperasi, nik, write_tables
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HOSTILE = ["<script>alert(1)</script>", '=HYPERLINK("http://x","klik")', "+cmd|' /C calc'!A0", "@SUM(1)",
@@ -31,8 +31,7 @@ def jatim(tmp_path_factory):
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     tables = {
-        "koperasi": [koperasi(nik(index), nama=name) for index, name in enumerate(HOSTILE)],
-        "rat": [{"nik": nik(index), "tanggal_rat": "2024-03-01"} for index in range(len(HOSTILE))],
+        **named_koperasi(HOSTILE),
         "diklat": [{"id_peserta": "@SUM(1)", "nama": "Siti", "tahun": 2024, "skor": "80"}],
         "kinerja_koperasi": [{"nik": nik(0), "tahun": 2024, "volume_usaha": "=1+1"}],
     }

@@ -21,7 +21,7 @@ from engine.outputs.regions import read_region_file
 from engine.outputs.run import execute_run
 from engine.pipeline import run
 from engine.rules.rulebook import RulesInvalid
-from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
+from tests.support import RULES, SAMPLES, koperasi, named_koperasi, nik, write_tables
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium tidak terpasang: jalankan .ci/install-chromium")
@@ -217,10 +217,7 @@ def test_the_accounting_of_every_table_and_the_rejected_rows(jatim):
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    tables = {
-        "koperasi": [koperasi(nik(index), nama=name) for index, name in enumerate(HOSTILE)],
-        "rat": [{"nik": nik(index), "tanggal_rat": "2024-03-01"} for index in range(len(HOSTILE))],
-    }
+    tables = named_koperasi(HOSTILE)
     data = write_tables(folder / "data", tables)
     result = run(data=data, profile_id="jatim", year=2024, rules=RULES)
     return result, render_report(result, {("koperasi", nik(0)): "<img src=x onerror=alert(1)>"})

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from engine.outputs.report_xlsx import write_report_xlsx
 from engine.outputs.run import execute_run
 from engine.pipeline import run
-from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
+from tests.support import RULES, SAMPLES, koperasi, named_koperasi, nik, write_tables
 
 HOSTILE = ['=HYPERLINK("http://x","klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "Kop\x1fkontrol"]
 
@@ -101,10 +101,7 @@ def test_training_participants_are_listed_without_names(jambi):
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    tables = {
-        "koperasi": [koperasi(nik(index), nama=name) for index, name in enumerate(HOSTILE)],
-        "rat": [{"nik": nik(index), "tanggal_rat": "2024-03-01"} for index in range(len(HOSTILE))],
-    }
+    tables = named_koperasi(HOSTILE)
     result = run(data=write_tables(folder / "data", tables), profile_id="jatim", year=2024, rules=RULES)
     write_report_xlsx(result, folder / "out")
     return folder / "out" / "report.xlsx"
