@@ -20,6 +20,7 @@ from rich.table import Table
 from engine import log
 from engine.durable_host import EngineError
 from engine.ingest.readers import DataError
+from engine.numbers import format_number
 from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
 from engine.rules.rulebook import RulesInvalid
 
@@ -97,14 +98,6 @@ def print_accounting(result: RunResult) -> None:
         )
 
 
-def format_number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, format="#,##0.##", locale="id_ID")
-
-
 def print_indicators(result: RunResult) -> None:
     table = Table(title=f"Indikator {result.profile.id} tahun {result.year}", title_justify="left")
     for column in ("id", "indikator", "nilai", "satuan", "pembilang", "penyebut"):
@@ -145,10 +138,16 @@ def run_command(
 @rules_app.command("check")
 def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder aturan")] = DEFAULT_RULES) -> None:
     """Memeriksa semua berkas aturan, parameter dan profil; melaporkan setiap masalah sekaligus."""
-    from engine.rules.rulebook import load_rulebook
+    from engine.outputs.regions import region_problems
+    from engine.rules.rulebook import RulesInvalid, load_rulebook
 
     with friendly_errors():
-        book = load_rulebook(directory)
+        try:
+            book = load_rulebook(directory)
+        except RulesInvalid as error:  # report the region names' problems with the rules' ones
+            raise RulesInvalid(error.problems + region_problems(directory)) from None
+        if problems := region_problems(directory):
+            raise RulesInvalid(problems)
     console.print(
         f"Aturan sah: {len(book.rules)} aturan, {len(book.parameters)} parameter, "
         f"{len(book.profiles)} profil (versi {book.version})",

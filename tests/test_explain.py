@@ -227,10 +227,10 @@ def test_growth_indicator_shows_sums_values_and_excluded(result):
     explanation = explain(result, "jatim-6")[0]
     assert explanation.nilai == 25
     text = render(explanation)
-    assert "Σ2023 = 4000000, Σ2024 = 5000000" in text
-    assert f"  koperasi {nik(2)} — Koperasi 0002 (2023: 4000000; 2024: 5000000)" in text
+    assert "Σ2023 = 4.000.000, Σ2024 = 5.000.000" in text
+    assert f"  koperasi {nik(2)} — Koperasi 0002 (2023: 4.000.000; 2024: 5.000.000)" in text
     assert f"Dikecualikan (nilai 2023 atau 2024 tidak ada) (1):\n  koperasi {nik(1)} — Koperasi 0001 (" in text
-    assert "(2023: tidak ada; 2024: 5000000)" in text
+    assert "(2023: tidak ada; 2024: 5.000.000)" in text
 
 
 def test_statistic_used_or_not_is_said(result, tmp_path):

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from engine.cli import app
 from engine.rules.rulebook import RulesInvalid, load_rulebook
-from tests.support import RULES
+from tests.support import RULES, SAMPLES
 
 PREDIKAT = "criteria/diklat/predikat_baik.yaml"
 PARAMETERS = "parameters/parameters.yaml"
@@ -137,3 +137,21 @@ def test_all_problems_at_once_and_exit_1(rules):
     result = CliRunner().invoke(app, ["rules", "check", str(rules)])
     assert result.exit_code == 1
     assert "notse" in result.output and "kukmm" in result.output
+
+
+def test_region_names_are_checked_with_the_rules(rules):
+    edit(rules, PREDIKAT, "notes:", "notse:")
+    line, column = edit(rules, "regions.yaml", '"35.78": Kota Surabaya', '"3578": Kota Surabaya')
+    result = CliRunner().invoke(app, ["rules", "check", str(rules)])
+    assert result.exit_code == 1
+    assert "notse" in result.output
+    assert at(rules, "regions.yaml", line, column) in result.output and "NN.NN" in result.output
+
+
+def test_a_run_stops_before_evaluating_on_invalid_region_names(rules, tmp_path):
+    edit(rules, "regions.yaml", '"35.78": Kota Surabaya', '"3578": Kota Surabaya')
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", "--data", str(SAMPLES / "jatim"), "--profile", "jatim",
+                                      "--year", "2024", "--out", str(out), "--rules", str(rules)])
+    assert result.exit_code == 1 and "regions.yaml" in result.output
+    assert not (out / "tags.csv").exists()

@@ -11,6 +11,7 @@ from engine.explain.model import (
     MemberLine,
     RuleExplanation,
 )
+from engine.numbers import format_number
 
 DETAIL = " " * 13  # under a clause's text, past its mark
 
@@ -70,18 +71,12 @@ def render_entity(explanation: EntityExplanation) -> str:
     return "\n".join(lines)
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "tidak ada"
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 def _members(title: str, members: list[MemberLine], year: int) -> list[str]:
     lines = [f"{title} ({len(members)}):"]
     for member in members:
         line = f"  {member.jenis} {member.id}{' — ' + member.nama if member.nama else ''}"
         if member.nilai_sebelum is not None or member.nilai is not None:  # growth: the two yearly figures
-            line += f" ({year - 1}: {_number(member.nilai_sebelum)}; {year}: {_number(member.nilai)})"
+            line += f" ({year - 1}: {format_number(member.nilai_sebelum, missing='tidak ada')}; {year}: {format_number(member.nilai, missing='tidak ada')})"
         lines.append(line)
     return lines
 

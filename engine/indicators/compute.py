@@ -18,6 +18,7 @@ from engine.facts import ENTITY_TABLES
 from engine.indicators.model import Count, Denominator, EntitySet, Growth, Indicator, Percentage, Profile
 from engine.ingest.dataset import Dataset
 from engine.ingest.values import parse_label
+from engine.numbers import format_number
 
 EntityKey = tuple[str, str]
 
@@ -136,7 +137,7 @@ class Calculator:
         if denominator.statistic:
             declared = self._statistic(denominator.statistic)
             if declared is not None:
-                return declared, keys, f"{_number(declared)} menurut statistik {denominator.statistic} tahun {self.year}"
+                return declared, keys, f"{format_number(declared)} menurut statistik {denominator.statistic} tahun {self.year}"
         parts = " + ".join(_describe(entity_set) for entity_set in denominator.otherwise)
         note = f"{len(keys)} ({parts})"
         if denominator.statistic:
@@ -179,7 +180,7 @@ class Calculator:
         total_before = sum(member.nilai_sebelum or 0 for member in included)
         total_now = sum(member.nilai or 0 for member in included)
         sums = (
-            f"Σ{self.year - 1} = {_number(total_before)}, Σ{self.year} = {_number(total_now)} atas "
+            f"Σ{self.year - 1} = {format_number(total_before)}, Σ{self.year} = {format_number(total_now)} atas "
             f"{len(included)} {_describe(formula.cohort)} yang punya nilai di kedua tahun; "
             f"{len(excluded)} dikecualikan karena nilai {self.year - 1} atau {self.year} tidak ada"
         )

@@ -94,6 +94,17 @@ def region_file_for(rules: Path) -> Path | None:
     return None
 
 
+def region_problems(rules: Path) -> list[Problem]:
+    """What is wrong with the rules folder's ``regions.yaml`` (nothing if it is valid or absent)."""
+    path = region_file_for(rules)
+    try:
+        if path is not None:
+            read_region_file(path)
+    except RulesInvalid as error:
+        return error.problems
+    return []
+
+
 class RegionNames:
     """Names by code: the official list first, then what the data writes, then the code itself."""
 

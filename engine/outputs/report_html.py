@@ -21,32 +21,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.dates import format_datetime
-from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from engine.indicators.compute import IndicatorResult, Member
 from engine.indicators.model import Count, Growth, Indicator
+from engine.numbers import LOCALE
+from engine.numbers import format_number as angka
+from engine.numbers import format_percent as persen
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import write_atomic
 from engine.outputs.regions import NO_REGION, Region
 from engine.pipeline import RunResult
 
-LOCALE = "id_ID"
 LISTED = 300  # members listed per list in the page; all of them are in report.xlsx and run.sqlite
 REJECTS_LISTED = 1_000  # rejected rows shown; all of them are in rejects.csv
 Explanations = Mapping[EntityKey, str]
-
-
-def angka(value: float | int | None, digits: int = 2) -> str:
-    """Indonesian style, up to ``digits`` decimals: 1.234,5 — a missing value is a dash."""
-    if value is None:
-        return "—"
-    return format_decimal(value, format=f"#,##0.{'#' * digits}", locale=LOCALE)
-
-
-def persen(value: float | int | None) -> str:
-    """A percentage with exactly two decimals: 76,60."""
-    return "—" if value is None else format_decimal(value, format="#,##0.00", locale=LOCALE)
 
 
 # -- charts -------------------------------------------------------------------------------------
