@@ -118,6 +118,7 @@ def test_absent_optional_tables_are_listed(tmp_path):
 
 
 def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
@@ -145,6 +146,31 @@ def test_xlsx_with_real_date_cells_and_text_ids(tmp_path):
     assert [(reject.row, reject.column) for reject in dataset.rejects] == [(4, "nik")]
     assert dataset.counts[0].source == "data.xlsx#KOPERASI"
     assert_balanced(dataset)
+
+
+MINIMAL = {"koperasi": [["nik", "nama", "kode_wilayah", "tanggal_badan_hukum"],
+                        ["3578000000000001", "Kop A", "35.78", "2010-01-01"]]}
+
+
+def test_a_folder_holding_one_workbook_is_read_as_that_workbook(tmp_path):
+    workbook(tmp_path / "data" / "data.xlsx", MINIMAL)
+    (tmp_path / "data" / "~$data.xlsx").write_bytes(b"Excel's lock file, not a workbook")
+    dataset = load_dataset(tmp_path / "data")
+    assert [record.nik for record in dataset.table("koperasi")] == ["3578000000000001"]
+    assert dataset.counts[0].source == "data.xlsx#koperasi"
+
+
+def test_csv_files_win_over_a_workbook_beside_them(tmp_path):
+    workbook(tmp_path / "data" / "laporan.xlsx", MINIMAL)
+    write_tables(tmp_path / "data", {"koperasi": [koperasi(nik(7))]})
+    assert [record.nik for record in load_dataset(tmp_path / "data").table("koperasi")] == [nik(7)]
+
+
+def test_a_folder_of_several_workbooks_names_them(tmp_path):
+    workbook(tmp_path / "data" / "2023.xlsx", MINIMAL)
+    workbook(tmp_path / "data" / "2024.xlsx", MINIMAL)
+    with pytest.raises(DataError, match=r"2 workbook \(2023.xlsx, 2024.xlsx\)"):
+        load_dataset(tmp_path / "data")
 
 
 def test_cli_exit_code_2_for_missing_column_without_traceback(tmp_path):

@@ -171,9 +171,25 @@ class Workbook:
         self._book.close()
 
 
+def _workbooks_in(folder: Path) -> list[Path]:
+    # "~$data.xlsx" is the lock file Excel leaves beside an open workbook, not data.
+    return sorted(p for p in folder.glob("*") if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$"))
+
+
 def open_data(path: Path) -> CsvFolder | Workbook:
+    """A folder of CSV files; a workbook; or a folder holding one workbook and no CSV file."""
     if path.is_dir():
-        return CsvFolder(path)
+        folder = CsvFolder(path)
+        if folder.files():
+            return folder
+        workbooks = _workbooks_in(path)
+        if len(workbooks) == 1:
+            return Workbook(workbooks[0])
+        if workbooks:
+            names = ", ".join(workbook.name for workbook in workbooks)
+            raise DataError(f"{path}: tidak ada berkas CSV dan ada {len(workbooks)} workbook ({names}); "
+                            "sebutkan satu workbook dengan --data")
+        return folder  # no table at all: the missing tables are reported by name
     if path.is_file() and path.suffix.lower() == ".xlsx":
         return Workbook(path)
     if path.exists():
