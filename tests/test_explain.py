@@ -144,7 +144,7 @@ def test_score_exactly_80_is_sehat_with_the_compared_values(result):
 def test_score_79_99_is_cukup_sehat_not_sehat(result):
     sehat = render(entity(result, nik(3), "sehat"))
     assert verdict(sehat).endswith(": skor kesehatan tahun 2024 di bawah 80")
-    assert "data: kinerja_koperasi.csv baris 4: tahun 2024, skor_kesehatan 79.99" in sehat
+    assert "data: kinerja_koperasi.csv baris 4: tahun 2024, skor_kesehatan 79,99" in sehat
     assert "Perdep Deputi Bidang Pengawasan No. 06/Per/Dep.6/IV/2016" in sehat
     cukup = rule_of(result, nik(3), "cukup_sehat")
     assert cukup.diberikan and "Skor kesehatan tahun 2024 paling rendah 66 dan di bawah 80" in cukup.ringkasan
@@ -170,7 +170,7 @@ def test_predikat_baik_at_exactly_75(result):
 def test_predikat_baik_not_at_74_99(result):
     text = text_of(result, "P-7499", "predikat_baik", kind="peserta_diklat")
     assert verdict(text).startswith("TIDAK") and verdict(text).endswith(": skor di bawah 75")
-    assert "data: diklat.csv baris 3: skor 74.99" in text
+    assert "data: diklat.csv baris 3: skor 74,99" in text
     assert 'Definisi operasional "Persentase peserta diklat berpredikat baik"' in text
 
 
@@ -242,8 +242,8 @@ def test_statistic_used_or_not_is_said(result, tmp_path):
     explanation = explain(declared, "jatim-4")[0]
     assert explanation.penyebut == ("statistik jumlah_kukm tahun n bila ada, selain itu koperasi dengan tag populasi"
                                     " + semua ukm terdaftar")
-    assert explanation.statistik.startswith("statistik jumlah_kukm tahun 2024 = 1250000 dipakai sebagai penyebut")
-    assert "Statistik: statistik jumlah_kukm tahun 2024 = 1250000" in render(explanation)
+    assert explanation.statistik.startswith("statistik jumlah_kukm tahun 2024 = 1.250.000 dipakai sebagai penyebut")
+    assert "Statistik: statistik jumlah_kukm tahun 2024 = 1.250.000" in render(explanation)
 
 
 def test_unknown_id_suggests_the_closest(result):

@@ -82,7 +82,7 @@ def _members(title: str, members: list[MemberLine], year: int) -> list[str]:
 
 
 def render_indicator(explanation: IndicatorExplanation) -> str:
-    value = "tidak dapat dihitung" if explanation.nilai is None else f"{explanation.nilai} {explanation.satuan}"
+    value = "tidak dapat dihitung" if explanation.nilai is None else f"{format_number(explanation.nilai)} {explanation.satuan}"
     year = explanation.tahun
     lines = [
         f"{explanation.id} — {explanation.nama}, tahun {year}: {value}",

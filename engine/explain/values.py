@@ -1,8 +1,9 @@
-"""Values as an auditor reads them: dates as dd-mm-yyyy, booleans as ya/tidak, comparisons in words."""
+"""Values as an auditor reads them: dates as dd-mm-yyyy, amounts as 1.500.000,5, ya/tidak, comparisons in words."""
 
 from __future__ import annotations
 
 from engine.facts import day_from_number
+from engine.numbers import format_number
 from engine.rules.compiler import Test
 
 _SYMBOLS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", "in": "salah satu dari",
@@ -14,8 +15,8 @@ def shown_value(column: str, value: object) -> str:
         return "ya" if value else "tidak"
     if column.startswith("tanggal") and isinstance(value, int):
         return day_from_number(value).strftime("%d-%m-%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):  # amounts and scores; whole numbers (years, counts) stay as written
+        return format_number(value)
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)
