@@ -36,6 +36,7 @@ def audit_logger(stream: TextIO) -> Any:
         wrapper_class=structlog.make_filtering_bound_logger(0),  # complete whatever the console's level
         processors=[structlog.processors.TimeStamper(fmt="iso", utc=True),
                     structlog.processors.JSONRenderer(ensure_ascii=False, default=str)],
+        cache_logger_on_first_use=True,  # one line per decision: not a fresh bind for each of them
     )
 
 
