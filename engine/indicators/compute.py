@@ -70,9 +70,6 @@ class TagIndex:
             if wanted <= self._tags.get((entity_type, entity_id), set())
         ]
 
-    def tags_of(self, key: EntityKey) -> set[str]:
-        return self._tags.get(key, set())
-
 
 def _describe(entity_set: EntitySet) -> str:
     tags = ", ".join(entity_set.tags)

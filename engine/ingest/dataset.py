@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from engine.ingest.readers import CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
-from engine.ingest.tables import REQUIRED_TABLES, TABLE_BY_NAME, TABLES, Record
+from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
 
 
 class Reject(BaseModel):
@@ -194,7 +194,3 @@ def _load_table(model: type[Record], stream: TableStream, validator: _Validator,
             used=len(records), rejected=rejected, blank=len(stream.blank_rows),
         )
     )
-
-
-def table_model(name: str) -> type[Record]:
-    return TABLE_BY_NAME[name]

@@ -5,7 +5,6 @@ Every problem carries ``file:line:column`` so that policy staff can go straight 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,14 +22,9 @@ from engine.rules.model import (
     TagClause,
     YearWindow,
 )
-from engine.rules.rulebook import Located, Problem, RuleBook
+from engine.rules.rulebook import Located, Problem, RuleBook, closest
 
 Location = tuple[str | int, ...]
-
-
-def closest(name: str, known: list[str]) -> str:
-    match = difflib.get_close_matches(name, known, n=1)
-    return f" (maksudnya '{match[0]}'?)" if match else ""
 
 
 def walk_conditions(condition: Any, here: Location) -> Iterator[tuple[Location, Any]]:

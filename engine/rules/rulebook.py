@@ -93,12 +93,17 @@ def _known_fields() -> list[str]:
     return sorted(names)
 
 
+def closest(name: str, known: list[str]) -> str:
+    """A hint for a misspelt name: `` (maksudnya 'x'?)`` with the closest known one, or nothing."""
+    match = difflib.get_close_matches(name, known, n=1)
+    return f" (maksudnya '{match[0]}'?)" if match else ""
+
+
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if error["type"] == "extra_forbidden":
         name = str(error["loc"][-1])
         top_level = [info.alias or field for field, info in model.model_fields.items()]
-        match = difflib.get_close_matches(name, top_level if len(error["loc"]) == 1 else _known_fields(), n=1)
-        return f"kolom '{name}' tidak dikenal" + (f" (maksudnya '{match[0]}'?)" if match else "")
+        return f"kolom '{name}' tidak dikenal" + closest(name, top_level if len(error["loc"]) == 1 else _known_fields())
     if error["type"] == "missing":
         return f"kolom wajib '{error['loc'][-1]}' tidak ada"
     if "ctx" in error and "error" in error["ctx"]:
