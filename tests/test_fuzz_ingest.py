@@ -96,7 +96,7 @@ def test_odd_encodings_empty_and_header_only_files(tmp_path):
             outcomes[name] = str(error)
     assert outcomes["utf16"] == 1 and outcomes["header_only"] == 0 and outcomes["huge_field"] == 1
     assert "UTF-8" in outcomes["latin1"]
-    assert "kolom wajib" in outcomes["empty"]
+    assert "kosong" in outcomes["empty"]
 
 
 def test_the_samples_with_random_cells_blanked(tmp_path):

@@ -187,3 +187,12 @@ def test_cli_exit_code_2_for_a_missing_data_folder(tmp_path):
                                       "--year", "2024", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "tidak ditemukan" in result.output
+
+
+def test_a_huge_rejected_value_is_shown_abridged_with_its_length(tmp_path):
+    volume = "x" + "9" * 99_999  # not a number
+    data = write_tables(tmp_path, {"koperasi": [koperasi(nik(1))],
+                                   "kinerja_koperasi": [{"nik": nik(1), "tahun": 2024, "volume_usaha": volume}]})
+    (reject,) = load_dataset(data).rejects
+    assert (reject.table, reject.row, reject.column) == ("kinerja_koperasi", 2, "volume_usaha")
+    assert reject.value == volume[:200] + "… (100.000 karakter)"

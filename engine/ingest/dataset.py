@@ -11,12 +11,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from engine.ingest.readers import CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
+from engine.numbers import format_number
+
+VALUE_SHOWN = 200  # characters of a rejected value kept: a spreadsheet cell holds at most 32,767
+
+
+def _abridged(value: str) -> str:
+    if len(value) <= VALUE_SHOWN:
+        return value
+    return f"{value[:VALUE_SHOWN]}… ({format_number(len(value))} karakter)"
 
 
 class Reject(BaseModel):
@@ -25,7 +34,7 @@ class Reject(BaseModel):
     table: str
     row: int
     column: str
-    value: str
+    value: Annotated[str, AfterValidator(_abridged)]
     reason: str
 
 
@@ -139,6 +148,9 @@ class _Validator:
 
 
 def _check_header(model: type[Record], stream: TableStream) -> None:
+    if not any(stream.header):
+        raise DataError(f"{stream.source}: berkas atau sheet kosong, tanpa baris judul (tabel {model.table}); "
+                        "hapus berkasnya bila tabel ini memang tidak ada datanya")
     missing = [column for column in model.required_columns() if column not in stream.header]
     if missing:
         names = ", ".join(missing)
