@@ -138,16 +138,10 @@ def run_command(
 @rules_app.command("check")
 def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder aturan")] = DEFAULT_RULES) -> None:
     """Memeriksa semua berkas aturan, parameter dan profil; melaporkan setiap masalah sekaligus."""
-    from engine.outputs.regions import region_problems
-    from engine.rules.rulebook import RulesInvalid, load_rulebook
+    from engine.rules.rulebook import load_rulebook
 
     with friendly_errors():
-        try:
-            book = load_rulebook(directory)
-        except RulesInvalid as error:  # report the region names' problems with the rules' ones
-            raise RulesInvalid(error.problems + region_problems(directory)) from None
-        if problems := region_problems(directory):
-            raise RulesInvalid(problems)
+        book = load_rulebook(directory)
     console.print(
         f"Aturan sah: {len(book.rules)} aturan, {len(book.parameters)} parameter, "
         f"{len(book.profiles)} profil (versi {book.version})",

@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 
 from engine.outputs.report_html import LISTED, render_report
-from engine.outputs.regions import read_region_file
 from engine.outputs.run import execute_run
 from engine.pipeline import run
-from engine.rules.rulebook import RulesInvalid
+from engine.rules.rulebook import RulesInvalid, read_region_file
 from tests.support import RULES, SAMPLES, koperasi, named_koperasi, nik, write_tables
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.outputs.regions import NO_REGION, Region, RegionNames, load_region_names
+from engine.outputs.regions import NO_REGION, Region, RegionNames, most_written
 from engine.pipeline import RunResult
 
 EntityKey = tuple[str, str]
@@ -26,10 +26,10 @@ class EntityInfo:
 
 
 def _region_names(result: RunResult) -> RegionNames:
-    """Official names from regions.yaml (see engine/outputs/regions.py), else the data's own spelling."""
+    """Official names from the rules folder's regions.yaml, else the data's own spelling."""
     written = ((getattr(entity.record, "kode_wilayah", None), getattr(entity.record, "kab_kota", None))
                for group in result.entities.values() for entity in group)
-    return load_region_names(result.book.directory, written)
+    return RegionNames(result.book.regions, most_written(written))
 
 
 def entity_directory(result: RunResult) -> dict[EntityKey, EntityInfo]:

@@ -15,10 +15,8 @@ from engine.outputs.files import write_indicators, write_rejects, write_tags
 from engine.outputs.lock import output_lock
 from engine.outputs.report_html import listed_keys, write_report_html
 from engine.outputs.report_xlsx import write_report_xlsx
-from engine.outputs.regions import region_problems
 from engine.outputs.rundb import write_run_record
 from engine.pipeline import Progress, RunResult, run
-from engine.rules.rulebook import RulesInvalid
 
 logger = structlog.get_logger("iku.run")
 EXPLAIN_ALL_UP_TO = 2_000  # beyond this, explanations are kept for the entities the report lists
@@ -44,8 +42,6 @@ def execute_run(
         stream, audit = log.open_audit(out / "audit.jsonl")
         try:
             audit.info("run_dimulai", data=str(data), profil=profile, tahun=year, aturan=str(rules))
-            if problems := region_problems(rules):  # found now, not after the whole evaluation
-                raise RulesInvalid(problems)
             result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress, workers=workers)
             start = time.perf_counter()  # the audit log of every decision is an output too
             log_run_audit(audit, result)

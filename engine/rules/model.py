@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 YEAR_EXPRESSION = re.compile(r"^\s*(n|y)\s*(?:([+-])\s*(\d+))?\s*$")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -277,6 +277,21 @@ class Parameter(Strict):
 
 class ParameterFile(Strict):
     parameters: list[Parameter]
+
+
+def _code(pattern: str, example: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not re.fullmatch(pattern, value):
+            raise ValueError(f"kode '{value}' tidak berbentuk {example}")
+        return value
+    return AfterValidator(check)
+
+
+class RegionFile(Strict):
+    """``regions.yaml``: Kemendagri codes and the names of provinces and kabupaten/kota."""
+
+    provinsi: dict[Annotated[str, _code(r"\d{2}", "NN (misalnya 35)")], str]
+    kabupaten_kota: dict[Annotated[str, _code(r"\d{2}\.\d{2}", "NN.NN (misalnya 35.78)")], str]
 
 
 def is_leaf(condition: Any) -> bool:

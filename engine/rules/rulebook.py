@@ -1,7 +1,8 @@
 """A rules folder → a validated ``RuleBook`` (rules, parameters, province profiles).
 
 Layout: ``criteria/**/*.yaml`` one rule per file, ``parameters/*.yaml`` named parameters,
-``profiles/*.yaml`` one province profile per file. Every problem found is collected with its
+``profiles/*.yaml`` one province profile per file, ``regions.yaml`` the names of kabupaten/kota by
+Kemendagri code (a folder without it uses the one shipped in ``rules/``). Every problem found is collected with its
 ``file:line:column`` and reported together (``RulesInvalid``), never only the first.
 """
 
@@ -16,12 +17,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from engine.rules.model import Parameter, ParameterFile, Rule
+from engine.rules.model import Parameter, ParameterFile, RegionFile, Rule
 from engine.rules.yamlfile import Path_, YamlDocument, YamlError, read_yaml
 
 CRITERIA = "criteria"
 PARAMETERS = "parameters"
 PROFILES = "profiles"
+REGIONS = "regions.yaml"
+SHIPPED_REGIONS = Path(__file__).resolve().parents[2] / "rules" / REGIONS
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -62,6 +65,7 @@ class RuleBook:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     profiles: dict[str, Any] = field(default_factory=dict)
     origins: dict[str, Located] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)  # kode_wilayah NN.NN → kabupaten/kota
     version: str = ""
 
     def rule(self, rule_id: str) -> Rule:
@@ -138,14 +142,37 @@ def rules_version(directory: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def _read(path: Path, problems: list[Problem]) -> YamlDocument | None:
+    try:
+        return read_yaml(path)
+    except YamlError as error:
+        problems.append(Problem(str(error.path), error.position.line, error.position.column, error.message))
+        return None
+
+
 def _read_all(folder: Path, problems: list[Problem]) -> list[YamlDocument]:
-    documents = []
-    for path in _yaml_files(folder):
+    return [document for path in _yaml_files(folder) if (document := _read(path, problems)) is not None]
+
+
+def read_region_file(path: Path) -> RegionFile:
+    """Read and validate one ``regions.yaml``; every problem is reported with its line (``RulesInvalid``)."""
+    problems: list[Problem] = []
+    document = _read(path, problems)
+    regions = validate_document(document, RegionFile, problems) if document is not None else None
+    if problems or regions is None:
+        raise RulesInvalid(problems)
+    return regions
+
+
+def _load_regions(book: RuleBook, problems: list[Problem]) -> None:
+    path = book.directory / REGIONS
+    if not path.is_file():
+        path = SHIPPED_REGIONS
+    if path.is_file():
         try:
-            documents.append(read_yaml(path))
-        except YamlError as error:
-            problems.append(Problem(str(error.path), error.position.line, error.position.column, error.message))
-    return documents
+            book.regions = dict(read_region_file(path).kabupaten_kota)
+        except RulesInvalid as error:
+            problems.extend(error.problems)
 
 
 def load_rulebook(directory: Path, *, check: bool = True) -> RuleBook:
@@ -157,6 +184,7 @@ def load_rulebook(directory: Path, *, check: bool = True) -> RuleBook:
     _load_parameters(book, _read_all(directory / PARAMETERS, problems), problems)
     _load_rules(book, _read_all(directory / CRITERIA, problems), problems)
     _load_profiles(book, _read_all(directory / PROFILES, problems), problems)
+    _load_regions(book, problems)
     if check and not problems:
         from engine.rules.checks import check_rulebook
 
