@@ -86,6 +86,10 @@ def to_fact(record: Record) -> dict[str, Any]:
     return fact
 
 
+# Personal data: kept in the input, written to no output, log or report (ids identify the person).
+PERSONAL_COLUMNS = {("diklat", "nama")}
+
+
 @dataclass
 class EntityFacts:
     """Everything known about one entity, in a stable order."""
@@ -98,6 +102,13 @@ class EntityFacts:
     @property
     def kode_wilayah(self) -> str | None:
         return getattr(self.record, "kode_wilayah", None)
+
+    @property
+    def nama(self) -> str:
+        """The name to show: empty where it is personal data (training participants)."""
+        if (self.record.table, "nama") in PERSONAL_COLUMNS:
+            return ""
+        return getattr(self.record, "nama", "") or ""
 
 
 def peserta_ids(records: Iterable[Record]) -> dict[int, str]:

@@ -66,7 +66,7 @@ class Explainer:
 
     def name_of(self, entity_type: str, entity_id: str) -> str:
         entity = self._entities.get((entity_type, entity_id))
-        return _name(entity) if entity else ""
+        return entity.nama if entity else ""
 
     def entity(self, entity_type: str, entity_id: str, tag: str | None = None) -> EntityExplanation:
         entity = self._entities[(entity_type, entity_id)]
@@ -76,7 +76,7 @@ class Explainer:
         if tag is not None and not decisions:
             notes.append(f"tidak ada aturan yang memberi tag {tag} untuk {entity_type} pada tahun {self.result.year}")
         return EntityExplanation(
-            jenis=entity_type, id=entity_id, nama=_name(entity), tahun=self.result.year,
+            jenis=entity_type, id=entity_id, nama=entity.nama, tahun=self.result.year,
             profil=self.result.profile.id, versi_aturan=self.result.book.version,
             sumber=f"{self.sources.get(entity.record.table, entity.record.table)} baris {entity.record.row}",
             catatan=notes, aturan=[self._rule(entity, decision) for decision in decisions],
@@ -211,9 +211,3 @@ class Explainer:
 def _row_text(fact: SourceFact) -> str:
     values = ", ".join(f"{column} {value}" for column, value in fact.nilai.items())
     return f"{fact.sumber} baris {fact.baris}: {values}" if values else f"{fact.sumber} baris {fact.baris}"
-
-
-def _name(entity: EntityFacts) -> str:
-    if entity.entity_type == "peserta_diklat":
-        return ""  # personal data: participants are identified by id
-    return getattr(entity.record, "nama", "") or ""

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.facts import PERSONAL_COLUMNS
 from engine.pipeline import RunResult
-
-PERSONAL = {("diklat", "nama")}
 
 
 def log_run_audit(audit: Any, result: RunResult) -> None:
@@ -22,7 +21,7 @@ def log_run_audit(audit: Any, result: RunResult) -> None:
     for count in result.dataset.counts:
         audit.info("tabel", **count.model_dump())
     for reject in result.dataset.rejects:
-        value = "(disembunyikan)" if (reject.table, reject.column) in PERSONAL else reject.value
+        value = "(disembunyikan)" if (reject.table, reject.column) in PERSONAL_COLUMNS else reject.value
         audit.info("baris_ditolak", tabel=reject.table, baris=reject.row, kolom=reject.column, nilai=value,
                    alasan=reject.reason)
     for decision in result.decisions:

@@ -27,7 +27,7 @@ class EntityInfo:
 
 def _region_names(result: RunResult) -> RegionNames:
     """Official names from the rules folder's regions.yaml, else the data's own spelling."""
-    written = ((getattr(entity.record, "kode_wilayah", None), getattr(entity.record, "kab_kota", None))
+    written = ((entity.kode_wilayah, getattr(entity.record, "kab_kota", None))
                for group in result.entities.values() for entity in group)
     return RegionNames(result.book.regions, most_written(written))
 
@@ -37,9 +37,8 @@ def entity_directory(result: RunResult) -> dict[EntityKey, EntityInfo]:
     directory: dict[EntityKey, EntityInfo] = {}
     for entity_type, group in result.entities.items():
         for entity in group:
-            region = names.region(getattr(entity.record, "kode_wilayah", None))
-            nama = "" if entity_type == "peserta_diklat" else getattr(entity.record, "nama", "") or ""
+            region = names.region(entity.kode_wilayah)
             directory[(entity_type, entity.entity_id)] = EntityInfo(
-                entity_type, entity.entity_id, nama, region.label, entity.record.row, region
+                entity_type, entity.entity_id, entity.nama, region.label, entity.record.row, region
             )
     return directory
