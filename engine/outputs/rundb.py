@@ -37,14 +37,12 @@ and why a koperasi did or did not get a tag::
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
-from engine.outputs.files import file_mode
+from engine.outputs.files import atomic_path
 from engine.pipeline import RunResult
 
 SCHEMA_VERSION = 2
@@ -160,15 +158,6 @@ def write_run_record(
     directory: Mapping[EntityKey, EntityInfo] | None = None,
 ) -> Path:
     target = out / "run.sqlite"
-    out.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out, prefix=".run.sqlite.", suffix=".tmp")
-    os.close(handle)
-    try:
-        os.chmod(temporary, file_mode())
+    with atomic_path(target) as temporary:
         _build(temporary, result, data, explanations or {}, directory or entity_directory(result))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        Path(temporary + "-journal").unlink(missing_ok=True)
-        raise
     return target
