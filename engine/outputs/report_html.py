@@ -187,8 +187,8 @@ def listed_keys(result: RunResult) -> set[EntityKey]:
     """The entities the page lists (the first ``LISTED`` of each list of each indicator)."""
     return {
         (member.entity_type, member.entity_id)
-        for indicator in result.indicators
-        for members in (indicator.numerator, indicator.denominator, indicator.excluded)
+        for definition, indicator in zip(result.profile.indicators, result.indicators, strict=True)
+        for _, members in _list_labels(definition, indicator)
         for member in members[:LISTED]
     }
 
