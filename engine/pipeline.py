@@ -89,6 +89,17 @@ def registered_ids(entities: dict[str, list[EntityFacts]]) -> dict[str, list[str
     return {entity_type: [entity.entity_id for entity in group] for entity_type, group in entities.items()}
 
 
+def entities_of(dataset: Dataset) -> dict[str, list[EntityFacts]]:
+    """Every entity of every type with its facts, in the order outputs list them."""
+    return {entity_type: build_entities(dataset, entity_type) for entity_type in ENTITY_ORDER}
+
+
+def indicators_of(
+    profile: Profile, dataset: Dataset, entities: dict[str, list[EntityFacts]], decisions: list[Decision], year: int,
+) -> list[IndicatorResult]:
+    return compute_indicators(profile, dataset, TagIndex(decisions, registered_ids(entities)), year)
+
+
 def run(
     data: Path, profile_id: str, year: int, rules: Path = DEFAULT_RULES, progress: Progress | None = None,
     workers: int = 0,
@@ -101,12 +112,11 @@ def run(
         dataset = load_dataset(data)
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
     with clock("facts"):
-        entities = {entity_type: build_entities(dataset, entity_type) for entity_type in ENTITY_ORDER}
+        entities = entities_of(dataset)
     with clock("rules"):
         decisions = evaluate_entities(book, entities, year, progress, workers)
     with clock("indicators"):
-        index = TagIndex(decisions, registered_ids(entities))
-        indicators = compute_indicators(profile, dataset, index, year)
+        indicators = indicators_of(profile, dataset, entities, decisions, year)
     return RunResult(book, profile, year, dataset, entities, decisions, indicators, started,
                      datetime.now(timezone.utc), clock.seconds)
 

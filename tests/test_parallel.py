@@ -2,10 +2,8 @@
 
 import random
 
-from engine.facts import ENTITY_ORDER, build_entities
-from engine.indicators.compute import TagIndex, compute_indicators
 from engine.ingest.dataset import load_dataset
-from engine.pipeline import evaluate_entities, profile_of, registered_ids
+from engine.pipeline import entities_of, evaluate_entities, indicators_of, profile_of
 from engine.rules.rulebook import load_rulebook
 from tests.support import RULES, koperasi, nik, write_tables
 
@@ -28,11 +26,10 @@ def synthetic_tables(count: int) -> dict:
 def test_two_workers_give_the_same_decisions_and_indicators(tmp_path):
     book = load_rulebook(RULES)
     dataset = load_dataset(write_tables(tmp_path, synthetic_tables(1200)))
-    entities = {kind: build_entities(dataset, kind) for kind in ENTITY_ORDER}
+    entities = entities_of(dataset)
     single = evaluate_entities(book, entities, 2024, workers=1)
     parallel = evaluate_entities(book, entities, 2024, workers=2)
     assert parallel == single
-    index = lambda decisions: TagIndex(decisions, registered_ids(entities))  # noqa: E731
     for profile in ("jatim", "jambi"):
-        assert compute_indicators(profile_of(book, profile), dataset, index(parallel), 2024) == \
-            compute_indicators(profile_of(book, profile), dataset, index(single), 2024)
+        assert indicators_of(profile_of(book, profile), dataset, entities, parallel, 2024) == \
+            indicators_of(profile_of(book, profile), dataset, entities, single, 2024)

@@ -8,11 +8,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from engine.evaluate import Decision
-from engine.facts import ENTITY_ORDER, build_entities
-from engine.indicators.compute import TagIndex, compute_indicators
+from engine.facts import ENTITY_ORDER
 from engine.ingest.dataset import load_dataset
-from engine.pipeline import evaluate_entities, profile_of, registered_ids
-from engine.rules.compiler import CompiledRule, compile_ruleset
+from engine.pipeline import entities_of, evaluate_entities, indicators_of, profile_of
+from engine.rules.compiler import CompiledRule, compile_ruleset, reference_day
 from engine.rules.rulebook import RuleBook, load_rulebook
 
 
@@ -102,8 +101,6 @@ def _tag_changes(before: list[Decision], after: list[Decision], rules: tuple[dic
 
 
 def _parameter_changes(old: RuleBook, new: RuleBook, year: int) -> list[ParameterChange]:
-    from engine.rules.compiler import reference_day
-
     day = reference_day(year)
     changes = []
     for name in sorted(set(old.parameters) | set(new.parameters)):
@@ -119,12 +116,11 @@ def _parameter_changes(old: RuleBook, new: RuleBook, year: int) -> list[Paramete
 def diff_rules(old_dir: Path, new_dir: Path, data: Path, profile_id: str, year: int) -> RulesDiff:
     old, new = load_rulebook(old_dir), load_rulebook(new_dir)
     dataset = load_dataset(data)
-    entities = {kind: build_entities(dataset, kind) for kind in ENTITY_ORDER}
+    entities = entities_of(dataset)
     results = []
     for book in (old, new):
         decisions = evaluate_entities(book, entities, year)
-        indicators = compute_indicators(profile_of(book, profile_id), dataset, TagIndex(decisions, registered_ids(entities)), year)
-        results.append((decisions, indicators))
+        results.append((decisions, indicators_of(profile_of(book, profile_id), dataset, entities, decisions, year)))
     (old_decisions, old_indicators), (new_decisions, new_indicators) = results
     before = {indicator.id: indicator for indicator in old_indicators}
     indicators = []
