@@ -10,9 +10,8 @@ from collections.abc import Callable
 
 from engine.explain.model import IndicatorExplanation, MemberLine
 from engine.explain.values import shown_value
-from engine.indicators.compute import IndicatorResult, Member
+from engine.indicators.compute import IndicatorResult, Member, declared_statistic
 from engine.indicators.model import Count, Denominator, EntitySet, Growth, Indicator, Percentage
-from engine.ingest.values import parse_label
 from engine.pipeline import RunResult
 
 NameOf = Callable[[str, str], str]
@@ -56,12 +55,10 @@ def _statistic(result: RunResult, indicator: Indicator) -> str | None:
     name = formula.denominator.statistic
     if not name:
         return None
-    wanted = parse_label(name)
-    found = [record.nilai for record in result.dataset.table("statistik")
-             if record.nama == wanted and record.tahun == result.year]
-    if not found:
+    declared = declared_statistic(result.dataset, name, result.year)
+    if declared is None:
         return f"statistik {name} tahun {result.year} tidak ada; penyebut dihitung dari entitas di bawah"
-    return (f"statistik {name} tahun {result.year} = {shown_value(name, found[0])} dipakai sebagai penyebut; "
+    return (f"statistik {name} tahun {result.year} = {shown_value(name, declared)} dipakai sebagai penyebut; "
             f"entitas penyebut di bawah hanya pembanding")
 
 

@@ -71,6 +71,13 @@ class TagIndex:
         ]
 
 
+def declared_statistic(dataset: Dataset, name: str, year: int) -> float | None:
+    """The ``statistik`` row ``name`` of ``year`` (the first, if written twice), or None."""
+    wanted = parse_label(name)
+    return next((record.nilai for record in dataset.table("statistik") if record.nama == wanted and record.tahun == year),
+                None)
+
+
 def _describe(entity_set: EntitySet) -> str:
     tags = ", ".join(entity_set.tags)
     return f"{entity_set.entity} dengan tag {tags}" if tags else f"{entity_set.entity} terdaftar"
@@ -118,13 +125,6 @@ class Calculator:
             numerator=_members(members),
         )
 
-    def _statistic(self, name: str) -> float | None:
-        wanted = parse_label(name)
-        for record in self.dataset.table("statistik"):
-            if record.nama == wanted and record.tahun == self.year:
-                return record.nilai
-        return None
-
     def _denominator(self, denominator: EntitySet | Denominator) -> tuple[float, list[EntityKey], str]:
         if isinstance(denominator, EntitySet):
             members = self.index.members(denominator)
@@ -132,7 +132,7 @@ class Calculator:
         keys = [key for entity_set in denominator.otherwise for key in self.index.members(entity_set)]
         keys = sorted(set(keys))
         if denominator.statistic:
-            declared = self._statistic(denominator.statistic)
+            declared = declared_statistic(self.dataset, denominator.statistic, self.year)
             if declared is not None:
                 return declared, keys, f"{format_number(declared)} menurut statistik {denominator.statistic} tahun {self.year}"
         parts = " + ".join(_describe(entity_set) for entity_set in denominator.otherwise)
