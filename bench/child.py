@@ -4,19 +4,27 @@
 
 Prints progress lines (``{"progress": ...}``) on stderr while the rules stage runs and, at the
 end, one JSON line on stdout: stage seconds (``RunResult.timings``), the wall time of the run,
-entity and decision counts, and this process's peak RSS and CPU seconds (and its workers').
+entity and decision counts, this process's peak RSS and CPU seconds, and its workers' CPU seconds.
 It calls ``execute_run`` exactly as ``iku run`` does, so the figures are those of the command.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import resource
 import sys
 import time
 from pathlib import Path
 
 PROGRESS_EVERY = 2.0  # seconds between progress lines
+
+
+def _peak_rss_kb() -> int:
+    """This process's own peak (VmHWM). Not ru_maxrss: that keeps the peak of bench/run.py, which
+    this process was forked from, so it would report the benchmark's memory instead of iku's."""
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status.read())[1])
 
 
 def _cpu(usage: resource.struct_rusage) -> float:
@@ -48,10 +56,7 @@ def main() -> None:
         "entities": {kind: len(group) for kind, group in result.entities.items()},
         "decisions": len(result.decisions),
         "rejects": len(result.dataset.rejects),
-        "rss_kb": own.ru_maxrss,
-        # Not the workers' own peak: a spawned worker starts as a fork of this process and its
-        # ru_maxrss counts the parent's pages it held before exec. bench/run.py samples /proc instead.
-        "children_maxrss_kb": workers_usage.ru_maxrss,
+        "rss_kb": _peak_rss_kb(),
         "cpu_s": _cpu(own),
         "worker_cpu_s": _cpu(workers_usage),
     }), flush=True)
