@@ -78,15 +78,21 @@ class PlainTables:
     diklat: list[tuple[int, str, int, float]] = field(default_factory=list)  # row, id_peserta, tahun, skor
 
 
+def _separator(path: Path) -> str:
+    """The delimiter of a CSV file: ``;`` where its header has more of them than of ``,``."""
+    with path.open(encoding="utf-8-sig") as handle:
+        first = handle.readline()
+    return ";" if first.count(";") > first.count(",") else ","
+
+
 def _rows(folder: Path, table: str, columns: tuple[str, ...]) -> list[tuple[int, list[str]]]:
     """(row as the user sees it, the named cells) of one CSV file; [] when the file is absent."""
     path = folder / f"{table}.csv"
     if not path.exists():
         return []
+    delimiter = _separator(path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        first = handle.readline()
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        header = [cell.strip().lower() for cell in next(csv.reader([first], delimiter=delimiter))]
+        header = [cell.strip().lower() for cell in next(csv.reader(handle, delimiter=delimiter))]
         at = [header.index(column) for column in columns]
         return [(number, [cells[i] for i in at])
                 for number, cells in enumerate(csv.reader(handle, delimiter=delimiter), start=2) if cells]
@@ -273,10 +279,7 @@ def _frame(folder: Path, table: str) -> pl.DataFrame | None:
     path = folder / f"{table}.csv"
     if not path.exists():
         return None
-    with path.open(encoding="utf-8-sig") as handle:
-        first = handle.readline()
-    separator = ";" if first.count(";") > first.count(",") else ","
-    frame = pl.read_csv(path, separator=separator, infer_schema=False)
+    frame = pl.read_csv(path, separator=_separator(path), infer_schema=False)
     frame = frame.rename({name: name.strip().lower() for name in frame.columns})
     return frame.select(COLUMNS[table]).with_row_index("row", offset=2)
 

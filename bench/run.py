@@ -47,6 +47,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from bench import baselines  # noqa: E402
+from engine.pipeline import Stopwatch  # noqa: E402
 
 YEAR = 2024
 PROFILE = "jatim"
@@ -209,11 +210,12 @@ def time_baselines(data: Path, out: Path | None) -> dict:
         ("python", baselines.plain_read, baselines.plain_evaluate, lambda tags: tags),
         ("polars", baselines.polars_read, baselines.polars_evaluate, baselines.as_tag_set),
     ):
-        start = time.perf_counter()
-        tables = read(data)
-        middle = time.perf_counter()
-        tags = evaluate(tables, YEAR)
-        figures[f"{name}_read_s"], figures[f"{name}_eval_s"] = middle - start, time.perf_counter() - middle
+        clock = Stopwatch()
+        with clock("read"):
+            tables = read(data)
+        with clock("eval"):
+            tags = evaluate(tables, YEAR)
+        figures[f"{name}_read_s"], figures[f"{name}_eval_s"] = clock.seconds["read"], clock.seconds["eval"]
         produced = as_set(tags)
         figures[f"{name}_tags"] = len(produced)
         figures[f"{name}_identical"] = produced == expected if expected is not None else None
