@@ -107,7 +107,7 @@ class Explainer:
         parts = []
         for node_id in deciding_nodes(compiled, decision):
             text = self._text(compiled, decision, node_id)
-            rows = "; ".join(_row_text(fact) for fact in self._node_facts(entity, compiled, decision, node_id))
+            rows = "; ".join(fact.text() for fact in self._node_facts(entity, compiled, decision, node_id))
             parts.append(f"{text} ({rows})" if rows else text)
         return "; ".join(parts) or "syarat tidak terpenuhi"
 
@@ -206,8 +206,3 @@ class Explainer:
         for column in columns:
             values.setdefault(column, "(kosong)")
         return SourceFact(fact_id=fact["id"], sumber=self.sources.get(table, table), baris=fact["row"], nilai=values)
-
-
-def _row_text(fact: SourceFact) -> str:
-    values = ", ".join(f"{column} {value}" for column, value in fact.nilai.items())
-    return f"{fact.sumber} baris {fact.baris}: {values}" if values else f"{fact.sumber} baris {fact.baris}"

@@ -24,6 +24,11 @@ class SourceFact(Frozen):
     baris: int
     nilai: dict[str, str]
 
+    def text(self) -> str:
+        """``sumber baris N: column value, …`` — how the text explanation cites the row."""
+        values = ", ".join(f"{column} {value}" for column, value in self.nilai.items())
+        return f"{self.sumber} baris {self.baris}" + (f": {values}" if values else "")
+
 
 class ClauseExplanation(Frozen):
     """A line of a rule's condition: a clause (leaf), a named negation, or a group (all/any).

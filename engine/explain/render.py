@@ -11,13 +11,14 @@ from engine.explain.model import (
     MemberLine,
     RuleExplanation,
 )
+from engine.explain.values import format_day
 from engine.numbers import format_number
 
 DETAIL = " " * 13  # under a clause's text, past its mark
 
 
 def _day(day: date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else "sekarang"
+    return format_day(day) if day else "sekarang"
 
 
 def _period(start: date, end: date | None) -> str:
@@ -32,8 +33,7 @@ def _clause_lines(clause: ClauseExplanation) -> list[str]:
     if clause.dibandingkan:
         lines.append(f"{detail}dibandingkan: {'; '.join(clause.dibandingkan)}")
     for fact in clause.fakta:
-        values = ", ".join(f"{column} {value}" for column, value in fact.nilai.items())
-        lines.append(f"{detail}data: {fact.sumber} baris {fact.baris}" + (f": {values}" if values else ""))
+        lines.append(f"{detail}data: {fact.text()}")
     if clause.catatan:
         lines.append(f"{detail}catatan: {clause.catatan}")
     return lines

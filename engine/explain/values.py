@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from engine.facts import day_from_number
 from engine.numbers import format_number
 from engine.rules.compiler import Test
@@ -10,11 +12,15 @@ _SYMBOLS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥",
             "not in": "bukan salah satu dari", "exists": "terisi", "missing": "kosong"}
 
 
+def format_day(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
 def shown_value(column: str, value: object) -> str:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if column.startswith("tanggal") and isinstance(value, int):
-        return day_from_number(value).strftime("%d-%m-%Y")
+        return format_day(day_from_number(value))
     if isinstance(value, float):  # amounts and scores; whole numbers (years, counts) stay as written
         return format_number(value)
     if isinstance(value, list):
