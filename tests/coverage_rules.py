@@ -12,12 +12,13 @@ line and rule id, are printed at the end of the test session (tests/conftest.py)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine.pipeline import RunResult
+from engine.rules.checks import walk_conditions
 from engine.rules.compiler import CompileError, CompiledRule, compile_rule, compile_ruleset, reference_day
 from engine.rules.model import Rule, RuleVersion
 from engine.rules.rulebook import RuleBook, load_rulebook
@@ -135,18 +136,15 @@ class Locator:
         self.book = book
 
     def _where(self, key: str, path: tuple[Any, ...] = ()) -> str:
-        origin = self.book.origins[key]
-        document = origin.document
-        position = document.positions.get(path) or document.positions.get(())
+        document = self.book.origins[key].document
         try:
             shown = Path(document.path).resolve().relative_to(REPO)
         except ValueError:
             shown = Path(document.path)
-        return f"{shown}:{position.line}" if position else str(shown)
+        return f"{shown}:{document.position(path).line}"
 
     def _version_index(self, rule_id: str, version: int) -> int:
-        versions = self.book.origins[f"rule:{rule_id}"].document.data["versions"]
-        return next(i for i, item in enumerate(versions) if item.get("version") == version)
+        return next(i for i, item in enumerate(self.book.rule(rule_id).versions) if item.version == version)
 
     def rule(self, rule_id: str, version: int | None = None) -> str:
         if version is None:
@@ -154,27 +152,16 @@ class Locator:
         return self._where(f"rule:{rule_id}", ("versions", self._version_index(rule_id, version)))
 
     def clause(self, rule_id: str, version: int, name: str) -> str:
-        document = self.book.origins[f"rule:{rule_id}"].document
         index = self._version_index(rule_id, version)
-        path = next(_paths_with_id(document.data["versions"][index]["when"], name.removesuffix("_{y}")), None)
-        return self._where(f"rule:{rule_id}", ("versions", index, "when", *path) if path is not None else ())
+        wanted = name.removesuffix("_{y}")
+        conditions = walk_conditions(self.book.rule(rule_id).versions[index].when, ("versions", index, "when"))
+        path = next((here for here, condition in conditions if getattr(condition, "id", None) == wanted), ())
+        return self._where(f"rule:{rule_id}", path)
 
     def indicator(self, profile: str, indicator_id: str) -> str:
-        indicators = self.book.origins[f"profile:{profile}"].document.data.get("indicators", [])
-        index = next((i for i, item in enumerate(indicators) if item.get("id") == indicator_id), None)
+        indicators = self.book.profiles[profile].indicators
+        index = next((i for i, item in enumerate(indicators) if item.id == indicator_id), None)
         return self._where(f"profile:{profile}", ("indicators", index) if index is not None else ())
-
-
-def _paths_with_id(node: Any, wanted: str, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """Paths (in the YAML document) of the mappings whose id is ``wanted``."""
-    if isinstance(node, dict):
-        if node.get("id") == wanted:
-            yield path
-        for key, value in node.items():
-            yield from _paths_with_id(value, wanted, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _paths_with_id(value, wanted, (*path, index))
 
 
 def _count(covered: Iterable[bool]) -> tuple[int, int]:
