@@ -20,16 +20,13 @@ from engine.explain.model import (
     SourceFact,
 )
 from engine.explain.suggest import UnknownTag, closest
-from engine.explain.tree import Shown, deciding_nodes, failure_reasons, group_text, top_level
+from engine.explain.tree import Shown, deciding_nodes, group_text, top_level
 from engine.explain.values import describe_test, shown_value
 from engine.facts import EntityFacts
 from engine.pipeline import RunResult
 from engine.rules.compiler import CompiledRule, CompiledRuleset, Leaf, compile_ruleset
 
 POPULATION_TAG = "populasi"  # the data contract's name for "counted in year n at all"
-
-__all__ = ["Explainer", "failure_reasons"]
-
 
 class Explainer:
     """Explanations over one run; compiled rulesets are made once per entity type."""

@@ -35,11 +35,6 @@ def _why(compiled: CompiledRule, decision: Decision, node_id: str, held: bool) -
     return [reason for child in node.children for reason in _why(compiled, decision, child, held)]
 
 
-def failure_reasons(compiled: CompiledRule, decision: Decision) -> list[str]:
-    """The clauses that made a rule fail (leaves, or named negations), in the rule's order."""
-    return _why(compiled, decision, compiled.root, False)
-
-
 def deciding_nodes(compiled: CompiledRule, decision: Decision) -> list[str]:
     """Why not for a tag not given, why for a tag given."""
     return _why(compiled, decision, compiled.root, decision.given)

@@ -141,15 +141,15 @@ def _period_problem(before: Any, after: Any) -> str | None:
 def _check_cycles(book: RuleBook) -> list[Problem]:
     """A rule reading, through has_tag, a tag that depends on its own tag can never be ordered."""
     givers = {rule.tag: rule for rule in book.rules}
-    reads: dict[str, list[tuple[str, Location, int]]] = {}
+    reads: dict[str, list[tuple[str, Location]]] = {}
     for rule in book.rules:
         for index, version in enumerate(rule.versions):
             for here, condition in walk_conditions(version.when, ("versions", index, "when")):
                 if isinstance(condition, TagClause) and condition.has_tag in givers:
-                    reads.setdefault(rule.id, []).append((givers[condition.has_tag].id, here, index))
+                    reads.setdefault(rule.id, []).append((givers[condition.has_tag].id, here))
     problems: list[Problem] = []
     for rule in book.rules:
-        for target, here, _ in reads.get(rule.id, []):
+        for target, here in reads.get(rule.id, []):
             path = _path(target, rule.id, reads)
             if path is not None:
                 cycle = " → ".join([rule.id, *path])
@@ -157,7 +157,7 @@ def _check_cycles(book: RuleBook) -> list[Problem]:
     return problems
 
 
-def _path(start: str, goal: str, reads: dict[str, list[tuple[str, Location, int]]]) -> list[str] | None:
+def _path(start: str, goal: str, reads: dict[str, list[tuple[str, Location]]]) -> list[str] | None:
     seen: set[str] = set()
     stack = [(start, [start])]
     while stack:
@@ -167,7 +167,7 @@ def _path(start: str, goal: str, reads: dict[str, list[tuple[str, Location, int]
         if current in seen:
             continue
         seen.add(current)
-        stack.extend((target, [*path, target]) for target, _, _ in reads.get(current, []))
+        stack.extend((target, [*path, target]) for target, _ in reads.get(current, []))
     return None
 
 
