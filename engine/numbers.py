@@ -6,11 +6,16 @@ reads the same wherever an auditor meets it. Files for tools (JSON, CSV, SQLite)
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel.numbers import format_decimal
 
 LOCALE = "id_ID"
 
 
+# babel parses the pattern and walks the locale on every call; explanations repeat the same
+# amounts and scores thousands of times, and equal numbers format alike (1 and 1.0 both read "1").
+@lru_cache(maxsize=65_536)
 def format_number(value: float | int | None, digits: int = 2, missing: str = "—") -> str:
     """Thousands with dots, up to ``digits`` decimals after a comma: 1.234,5."""
     if value is None:
