@@ -11,7 +11,8 @@ The public API, in the order data flows::
 Decisions come in a deterministic order: entities as in the input, rules as in the rules folder.
 """
 
-from engine.evaluate import ClauseResult, Decision, Evaluator
+from engine.decisions import ClauseResult, Decision, DecisionTable
+from engine.evaluate import Evaluator
 from engine.facts import EntityFacts, build_entities
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators
 from engine.ingest.dataset import Dataset, Reject, load_dataset
@@ -22,6 +23,7 @@ __all__ = [
     "ClauseResult",
     "Dataset",
     "Decision",
+    "DecisionTable",
     "EntityFacts",
     "Evaluator",
     "IndicatorResult",

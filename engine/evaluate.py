@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
+from engine.decisions import ClauseResult, Decision, DecisionTable, decision_keys
 from engine.durable_host import Action as DurableAction
 from engine.durable_host import Emit, EngineError, GuardedRuleset
 from engine.facts import EntityFacts
@@ -26,30 +25,6 @@ from engine.rules.compiler import (
     compile_ruleset,
 )
 from engine.rules.rulebook import RuleBook
-
-
-class ClauseResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    node: str
-    held: bool
-    evidence: tuple[str, ...] = ()
-
-
-class Decision(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    entity_type: str
-    entity_id: str
-    year: int
-    rule_id: str
-    rule_version: int
-    tag: str
-    given: bool
-    clauses: tuple[ClauseResult, ...]
-
-    def clause(self, node: str) -> ClauseResult:
-        return next(result for result in self.clauses if result.node == node)
 
 
 class CompletenessError(EngineError):
@@ -177,10 +152,10 @@ def _never(matched: dict[str, Any], emit: Emit) -> None:  # the sink's join neve
     raise EngineError("aturan penampung tidak seharusnya berjalan")
 
 
-def check_complete(decisions: list[Decision], entities: list[EntityFacts], rule_ids: list[str]) -> None:
+def check_complete(decisions: Iterable[Decision] | DecisionTable, entities: list[EntityFacts], rule_ids: list[str]) -> None:
     """Every entity in scope has exactly one decision per rule in force, or the run fails."""
     expected = {(entity.entity_type, entity.entity_id, rule_id) for entity in entities for rule_id in rule_ids}
-    produced = [(decision.entity_type, decision.entity_id, decision.rule_id) for decision in decisions]
+    produced = decision_keys(decisions)
     missing = expected - set(produced)
     extra = len(produced) - len(set(produced))
     if missing or extra or len(produced) != len(expected):

@@ -8,9 +8,10 @@ the result is exactly that of the single-process path.
 What crosses a process boundary is plain tuples, not objects: pickling a pydantic ``Decision``
 (with its clause results) cost about half as much as evaluating it in the worker, and unpickling
 it as much again in the parent, serially. A worker gets each entity's id and facts (not its
-record, which evaluation does not read) and answers with each decision's values; the parent
-rebuilds the decisions without validating again (they were validated in the worker) and shares
-the clause results that are the same for many entities.
+record, which evaluation does not read) and answers with each decision's values, a clause result
+that names no input fact being one shared tuple (pickled once per chunk, and one object in the
+parent). The parent checks each answer against its own compiled rules and keeps it as a row of
+a ``DecisionTable``; it does not rebuild decision objects (that cost it a third of the stage's CPU).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.durable_host import EngineError
-from engine.evaluate import ClauseResult, Decision, Evaluator, check_complete
+from engine.decisions import ClauseRow, DecisionTable, clause_row
+from engine.evaluate import Evaluator, check_complete
 from engine.facts import EntityFacts
 from engine.rules.rulebook import RuleBook, load_rulebook
 
@@ -60,9 +62,9 @@ def _start_worker(rules: Path, version: str, parent: int) -> None:
 
 # What a worker gets per entity, and answers per decision (see the module's docstring).
 EntityTuple = tuple[str, list[dict[str, Any]]]  # entity_id, facts
-ClauseTuple = tuple[str, bool, tuple[str, ...]]  # node, held, evidence
 # entity_id, rule_id, rule version, tag, given, clauses
-DecisionTuple = tuple[str, str, int, str, bool, tuple[ClauseTuple, ...]]
+DecisionTuple = tuple[str, str, int, str, bool, tuple[ClauseRow, ...]]
+_shared_clauses: dict[ClauseRow, ClauseRow] = {}
 
 
 def _evaluate_chunk(entity_type: str, year: int, chunk: list[EntityTuple]) -> list[DecisionTuple]:
@@ -72,11 +74,18 @@ def _evaluate_chunk(entity_type: str, year: int, chunk: list[EntityTuple]) -> li
         evaluator = _evaluators[entity_type] = Evaluator(_book, entity_type, year)
     return [
         (decision.entity_id, decision.rule_id, decision.rule_version, decision.tag, decision.given,
-         tuple((clause.node, clause.held, clause.evidence) for clause in decision.clauses))
+         tuple(_shared(clause_row(clause)) for clause in decision.clauses))
         for entity_id, facts in chunk
         # Evaluation reads the entity's type, id and facts only; the record stays in the parent.
         for decision in evaluator.evaluate(EntityFacts(entity_type, entity_id, None, facts))  # type: ignore[arg-type]
     ]
+
+
+def _shared(clause: ClauseRow) -> ClauseRow:
+    """One object for a clause result whose evidence names no input fact: the same for many entities."""
+    if all(item.startswith("$") for item in clause[2]):
+        return _shared_clauses.setdefault(clause, clause)
+    return clause
 
 
 def _chunks(entities: list[EntityFacts]) -> Iterator[list[EntityTuple]]:
@@ -84,58 +93,34 @@ def _chunks(entities: list[EntityFacts]) -> Iterator[list[EntityTuple]]:
         yield [(entity.entity_id, entity.facts) for entity in entities[start:start + CHUNK]]
 
 
-class _Rebuilder:
-    """Decisions from a worker's tuples, built as the worker built them, without validating again.
+class _Receiver:
+    """Takes a worker's answers into the table, after checking them against the parent's own rules."""
 
-    Strings are the parent's own (entity ids, rule ids, tags, node names), and a clause result
-    whose evidence names no input fact (a failed clause, or one that held on other clauses or
-    tags) is one shared frozen object: at a million entities these are most of the memory.
-    """
-
-    _DECISION_FIELDS = set(Decision.model_fields)
-    _CLAUSE_FIELDS = set(ClauseResult.model_fields)
-
-    def __init__(self, evaluator: Evaluator):
+    def __init__(self, evaluator: Evaluator, table: DecisionTable):
         self.entity_type = evaluator.entity_type
         self.year = evaluator.year
+        self.table = table
+        # rule id → (rule id, version, tag, clause nodes in order), all the parent's own strings
         self.rules = {compiled.rule.id: (compiled.rule.id, compiled.version.version, compiled.rule.tag,
-                                         {node: node for node in compiled.nodes})
+                                         tuple(compiled.nodes))
                       for compiled in evaluator.compiled.rules}
-        self.shared: dict[ClauseTuple, ClauseResult] = {}
 
-    def decisions(self, chunk: list[EntityFacts], answered: list[DecisionTuple]) -> list[Decision]:
+    def take(self, chunk: list[EntityFacts], answered: list[DecisionTuple]) -> None:
         ids = {entity.entity_id: entity.entity_id for entity in chunk}
-        return [self._decision(ids, *values) for values in answered]
-
-    def _decision(self, ids: dict[str, str], entity_id: str, rule_id: str, version: int, tag: str, given: bool,
-                  clauses: tuple[ClauseTuple, ...]) -> Decision:
-        known = self.rules.get(rule_id)
-        if known is None or known[1] != version or known[2] != tag or entity_id not in ids:
-            raise EngineError(f"pekerja mengembalikan keputusan yang tidak dikenal: {entity_id} {rule_id} v{version}")
-        return Decision.model_construct(
-            self._DECISION_FIELDS, entity_type=self.entity_type, entity_id=ids[entity_id], year=self.year,
-            rule_id=known[0], rule_version=version, tag=known[2], given=given,
-            clauses=tuple(self._clause(known[3], clause) for clause in clauses),
-        )
-
-    def _clause(self, nodes: dict[str, str], clause: ClauseTuple) -> ClauseResult:
-        node, held, evidence = clause
-        shareable = all(item.startswith("$") for item in evidence)  # no input fact: the same for many entities
-        if shareable and (shared := self.shared.get(clause)) is not None:
-            return shared
-        if node not in nodes:
-            raise EngineError(f"pekerja mengembalikan klausa yang tidak dikenal: {node}")
-        result = ClauseResult.model_construct(self._CLAUSE_FIELDS, node=nodes[node], held=held, evidence=evidence)
-        if shareable:
-            self.shared[clause] = result
-        return result
+        for entity_id, rule_id, version, tag, given, clauses in answered:
+            known = self.rules.get(rule_id)
+            if (known is None or known[1] != version or known[2] != tag or entity_id not in ids
+                    or tuple(clause[0] for clause in clauses) != known[3]):
+                raise EngineError(f"pekerja mengembalikan keputusan yang tidak dikenal: {entity_id} {rule_id} v{version}")
+            self.table.append_row((self.entity_type, ids[entity_id], self.year, known[0], version, known[2],
+                                   given, clauses))
 
 
 def evaluate_in_workers(
     book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, workers: int,
     progress: Callable[[str, int, int], None] | None = None,
-) -> list[Decision]:
-    decisions: list[Decision] = []
+) -> DecisionTable:
+    decisions = DecisionTable()
     # "spawn": a worker shares nothing with the parent (a forked one would hold the output folder's
     # lock and outlive a killed run).
     context = multiprocessing.get_context("spawn")
@@ -148,14 +133,14 @@ def evaluate_in_workers(
             for entity_type, group in entities.items()
         }
         for entity_type, group in entities.items():
-            rebuilder = _Rebuilder(Evaluator(book, entity_type, year))
-            rule_ids = list(rebuilder.rules)
+            produced = DecisionTable()
+            receiver = _Receiver(Evaluator(book, entity_type, year), produced)
+            rule_ids = list(receiver.rules)
             futures = queued[entity_type]
-            produced: list[Decision] = []
             for index, future in enumerate(futures):
                 assert future is not None
-                futures[index] = None  # a chunk's answer is freed once its decisions are rebuilt
-                produced.extend(rebuilder.decisions(group[index * CHUNK:(index + 1) * CHUNK], future.result()))
+                futures[index] = None  # a chunk's answer is dropped once its rows are taken
+                receiver.take(group[index * CHUNK:(index + 1) * CHUNK], future.result())
                 if progress is not None:
                     progress(entity_type, min(len(produced) // max(len(rule_ids), 1), len(group)), len(group))
             check_complete(produced, group, rule_ids)

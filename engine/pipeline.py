@@ -14,7 +14,8 @@ from pathlib import Path
 
 import structlog
 
-from engine.evaluate import Decision, Evaluator
+from engine.decisions import DecisionTable
+from engine.evaluate import Evaluator
 from engine.facts import ENTITY_ORDER, EntityFacts, build_entities
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators
 from engine.indicators.model import Profile
@@ -47,7 +48,7 @@ class RunResult:
     year: int
     dataset: Dataset
     entities: dict[str, list[EntityFacts]]
-    decisions: list[Decision]
+    decisions: DecisionTable
     indicators: list[IndicatorResult]
     started: datetime
     finished: datetime
@@ -55,9 +56,9 @@ class RunResult:
 
     def tag_rows(self) -> list[TagRow]:
         rows = [
-            TagRow(decision.entity_type, decision.entity_id, decision.tag, decision.rule_id, decision.year)
-            for decision in self.decisions
-            if decision.given
+            TagRow(entity_type, entity_id, tag, rule_id, year)
+            for entity_type, entity_id, year, rule_id, _, tag, given, _ in self.decisions.rows()
+            if given
         ]
         order = {name: index for index, name in enumerate(ENTITY_ORDER)}
         return sorted(rows, key=lambda row: (order[row.entity_type], row.entity_id, row.tag))
@@ -73,15 +74,15 @@ def profile_of(book: RuleBook, profile_id: str) -> Profile:
 def evaluate_entities(
     book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, progress: Progress | None = None,
     workers: int = 0,
-) -> list[Decision]:
+) -> DecisionTable:
     """Decisions for every entity; ``workers`` processes (0: one per core for large inputs)."""
     workers = workers or default_workers(sum(len(group) for group in entities.values()))
     if workers > 1:
         return evaluate_in_workers(book, entities, year, workers, progress)
-    decisions: list[Decision] = []
+    decisions = DecisionTable()
     for entity_type, group in entities.items():
         evaluator = Evaluator(book, entity_type, year)
-        decisions.extend(evaluator.evaluate_all(group, progress))
+        decisions.extend(DecisionTable.of(evaluator.evaluate_all(group, progress)))
     return decisions
 
 
@@ -95,7 +96,7 @@ def entities_of(dataset: Dataset) -> dict[str, list[EntityFacts]]:
 
 
 def indicators_of(
-    profile: Profile, dataset: Dataset, entities: dict[str, list[EntityFacts]], decisions: list[Decision], year: int,
+    profile: Profile, dataset: Dataset, entities: dict[str, list[EntityFacts]], decisions: DecisionTable, year: int,
 ) -> list[IndicatorResult]:
     return compute_indicators(profile, dataset, TagIndex(decisions, registered_ids(entities)), year)
 

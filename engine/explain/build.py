@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.evaluate import Decision
+from engine.decisions import Decision
 from engine.explain.indicator import explain_indicator
 from engine.explain.model import (
     ClauseExplanation,
@@ -37,9 +37,13 @@ class Explainer:
         self._compiled: dict[str, CompiledRuleset] = {}
         self._entities = {(kind, entity.entity_id): entity
                           for kind, group in result.entities.items() for entity in group}
-        self._decisions: dict[tuple[str, str], list[Decision]] = {}
-        for decision in result.decisions:
-            self._decisions.setdefault((decision.entity_type, decision.entity_id), []).append(decision)
+        self._decisions: dict[tuple[str, str], list[Decision]] = {}  # of the entities explained so far
+
+    def _decisions_of(self, entity_type: str, entity_id: str) -> list[Decision]:
+        key = (entity_type, entity_id)
+        if key not in self._decisions:
+            self._decisions[key] = self.result.decisions.of_entity(entity_type, entity_id)
+        return self._decisions[key]
 
     def compiled(self, entity_type: str) -> CompiledRuleset:
         if entity_type not in self._compiled:
@@ -67,7 +71,7 @@ class Explainer:
 
     def entity(self, entity_type: str, entity_id: str, tag: str | None = None) -> EntityExplanation:
         entity = self._entities[(entity_type, entity_id)]
-        every = self._decisions.get((entity_type, entity_id), [])
+        every = self._decisions_of(entity_type, entity_id)
         decisions = [d for d in every if tag is None or d.tag == tag]
         notes = [*self._outside_population(entity, every), *self._gaps(every, tag)]
         if tag is not None and not decisions:
@@ -166,7 +170,7 @@ class Explainer:
         """A clause on another rule's tag: which rule gives it and, when it was not given, why not
         (with the input rows, when that is what decided this rule)."""
         assert leaf.tag is not None
-        giver = next((d for d in self._decisions.get((entity.entity_type, entity.entity_id), []) if d.tag == leaf.tag),
+        giver = next((d for d in self._decisions_of(entity.entity_type, entity.entity_id) if d.tag == leaf.tag),
                      None)
         details: dict = {"dibandingkan": [f"tag {leaf.tag}"], "fakta": []}
         if giver is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.evaluate import Decision
+from engine.decisions import Decision
 from engine.rules.compiler import CompiledRule, Node
 
 

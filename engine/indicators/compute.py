@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.evaluate import Decision
+from engine.decisions import DecisionTable
 from engine.facts import ENTITY_TABLES
 from engine.indicators.model import Count, Denominator, EntitySet, Growth, Indicator, Percentage, Profile
 from engine.ingest.dataset import Dataset
@@ -54,12 +54,12 @@ class IndicatorResult(BaseModel):
 class TagIndex:
     """Which entities hold which tags in year n, and which entities exist at all."""
 
-    def __init__(self, decisions: Iterable[Decision], registered: dict[str, list[str]]):
+    def __init__(self, decisions: DecisionTable, registered: dict[str, list[str]]):
         self.registered = registered
         self._tags: dict[EntityKey, set[str]] = defaultdict(set)
-        for decision in decisions:
-            if decision.given:
-                self._tags[(decision.entity_type, decision.entity_id)].add(decision.tag)
+        for entity_type, entity_id, _, _, _, tag, given, _ in decisions.rows():
+            if given:
+                self._tags[(entity_type, entity_id)].add(tag)
 
     def members(self, entity_set: EntitySet) -> list[EntityKey]:
         wanted = set(entity_set.tags)

@@ -24,10 +24,9 @@ def log_run_audit(audit: Any, result: RunResult) -> None:
         value = "(disembunyikan)" if (reject.table, reject.column) in PERSONAL_COLUMNS else reject.value
         audit.info("baris_ditolak", tabel=reject.table, baris=reject.row, kolom=reject.column, nilai=value,
                    alasan=reject.reason)
-    for decision in result.decisions:
-        audit.info("keputusan", jenis=decision.entity_type, id=decision.entity_id, aturan=decision.rule_id,
-                   versi=decision.rule_version, tag=decision.tag, diberikan=decision.given,
-                   terpenuhi={c.node: list(c.evidence) for c in decision.clauses if c.held},
-                   gagal=[c.node for c in decision.clauses if not c.held])
+    for entity_type, entity_id, _, rule_id, version, tag, given, clauses in result.decisions.rows():
+        audit.info("keputusan", jenis=entity_type, id=entity_id, aturan=rule_id, versi=version, tag=tag,
+                   diberikan=given, terpenuhi={node: evidence for node, held, evidence in clauses if held},
+                   gagal=[node for node, held, _ in clauses if not held])
     for indicator in result.indicators:
         audit.info("indikator", **indicator.public())

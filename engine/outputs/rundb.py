@@ -112,10 +112,9 @@ def _entity_rows(directory: Mapping[EntityKey, EntityInfo]) -> Iterable[tuple[ob
 
 
 def _decision_rows(result: RunResult) -> Iterable[tuple[object, ...]]:
-    for d in result.decisions:
-        # Built by hand rather than with model_dump: this runs for every clause of every decision.
-        clauses = orjson.dumps([{"node": c.node, "held": c.held, "evidence": c.evidence} for c in d.clauses]).decode()
-        yield (d.entity_type, d.entity_id, d.rule_id, d.rule_version, d.tag, int(d.given), clauses)
+    for entity_type, entity_id, _, rule_id, version, tag, given, clauses in result.decisions.rows():
+        listed = orjson.dumps([{"node": node, "held": held, "evidence": evidence} for node, held, evidence in clauses])
+        yield (entity_type, entity_id, rule_id, version, tag, int(given), listed.decode())
 
 
 def _member_rows(result: RunResult) -> Iterable[tuple[object, ...]]:
@@ -133,8 +132,9 @@ def _fill(db: sqlite3.Connection, result: RunResult, data: Path, explanations: M
     _insert(db, "table_count", ((c.table, c.source, c.read, c.used, c.rejected, c.blank) for c in result.dataset.counts))
     _insert(db, "reject", ((r.table, r.row, r.column, r.value, r.reason) for r in result.dataset.rejects))
     _insert(db, "entity", _entity_rows(directory))
-    _insert(db, "tag", ((d.entity_type, d.entity_id, d.tag, d.rule_id, d.rule_version, d.year)
-                        for d in result.decisions if d.given))  # the rows of tags.csv, with the rule version
+    _insert(db, "tag", ((entity_type, entity_id, tag, rule_id, version, year)  # tags.csv's rows, with the rule version
+                        for entity_type, entity_id, year, rule_id, version, tag, given, _ in result.decisions.rows()
+                        if given))
     _insert(db, "decision", _decision_rows(result))
     _insert(db, "explanation", ((kind, entity_id, text) for (kind, entity_id), text in explanations.items()))
     _insert(db, "indicator", ((i.id, i.nama, i.nilai, i.satuan, i.pembilang, i.penyebut, i.catatan)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.evaluate import Decision
+from engine.decisions import Decision, DecisionTable
 from engine.facts import ENTITY_ORDER
 from engine.ingest.dataset import load_dataset
 from engine.pipeline import entities_of, evaluate_entities, indicators_of, profile_of
@@ -85,7 +85,7 @@ def _clause_changes(before: Decision | None, after: Decision | None, rules: tupl
     return changes
 
 
-def _tag_changes(before: list[Decision], after: list[Decision], rules: tuple[dict, dict]) -> list[TagChange]:
+def _tag_changes(before: DecisionTable, after: DecisionTable, rules: tuple[dict, dict]) -> list[TagChange]:
     old = {(d.entity_type, d.entity_id, d.tag): d for d in before}
     new = {(d.entity_type, d.entity_id, d.tag): d for d in after}
     changes = []

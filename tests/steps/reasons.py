@@ -7,7 +7,7 @@ its notes, such as the gap between aktif and tidak aktif. Nothing is decided aga
 
 from __future__ import annotations
 
-from engine.evaluate import Decision
+from engine.decisions import Decision
 from engine.explain import Explainer, render
 from engine.pipeline import RunResult
 

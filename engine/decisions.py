@@ -1,0 +1,139 @@
+"""Decisions: the model of one, and the table of a run's, held as compact rows.
+
+A decision says whether an entity got a rule's tag in year n, which clauses held and which facts
+each clause matched. A run of 100,000 entities makes about a million of them. As pydantic objects
+(with their clause results) they took most of the parent process's memory and, rebuilt from the
+workers' answers, about a third of the rules stage's CPU. So the run keeps them as plain tuples
+in a ``DecisionTable``: the outputs read the rows (audit log, run.sqlite, tags), and a
+``Decision`` object is built only when one is read as such (explanations, tests, ``rules diff``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ClauseResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    node: str
+    held: bool
+    evidence: tuple[str, ...] = ()
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    entity_type: str
+    entity_id: str
+    year: int
+    rule_id: str
+    rule_version: int
+    tag: str
+    given: bool
+    clauses: tuple[ClauseResult, ...]
+
+    def clause(self, node: str) -> ClauseResult:
+        return next(result for result in self.clauses if result.node == node)
+
+
+ClauseRow = tuple[str, bool, tuple[str, ...]]  # node, held, evidence
+# entity_type, entity_id, year, rule_id, rule_version, tag, given, clauses
+DecisionRow = tuple[str, str, int, str, int, str, bool, tuple[ClauseRow, ...]]
+DecisionKey = tuple[str, str, str]  # entity_type, entity_id, rule_id
+
+_DECISION_FIELDS = set(Decision.model_fields)
+_CLAUSE_FIELDS = set(ClauseResult.model_fields)
+
+
+def clause_row(clause: ClauseResult) -> ClauseRow:
+    return (clause.node, clause.held, clause.evidence)
+
+
+def decision_row(decision: Decision) -> DecisionRow:
+    return (decision.entity_type, decision.entity_id, decision.year, decision.rule_id, decision.rule_version,
+            decision.tag, decision.given, tuple(clause_row(clause) for clause in decision.clauses))
+
+
+def decision_of(row: DecisionRow) -> Decision:
+    """The row as a ``Decision``, without validating again (every row was made from a validated one)."""
+    entity_type, entity_id, year, rule_id, rule_version, tag, given, clauses = row
+    return Decision.model_construct(
+        _DECISION_FIELDS, entity_type=entity_type, entity_id=entity_id, year=year, rule_id=rule_id,
+        rule_version=rule_version, tag=tag, given=given,
+        clauses=tuple(ClauseResult.model_construct(_CLAUSE_FIELDS, node=node, held=held, evidence=evidence)
+                      for node, held, evidence in clauses),
+    )
+
+
+class DecisionTable(Sequence[Decision]):
+    """Every decision of a run, in evaluation order; reads as a sequence of ``Decision``."""
+
+    def __init__(self, rows: Iterable[DecisionRow] = ()):
+        self._rows: list[DecisionRow] = list(rows)
+        self._by_entity: dict[tuple[str, str], list[int]] | None = None
+
+    @classmethod
+    def of(cls, decisions: Iterable[Decision]) -> DecisionTable:
+        return cls(decision_row(decision) for decision in decisions)
+
+    def append_row(self, row: DecisionRow) -> None:
+        self._rows.append(row)
+        self._by_entity = None
+
+    def extend(self, other: DecisionTable) -> None:
+        self._rows.extend(other._rows)
+        self._by_entity = None
+
+    def rows(self) -> Iterator[DecisionRow]:
+        return iter(self._rows)
+
+    def keys(self) -> Iterator[DecisionKey]:
+        return ((row[0], row[1], row[3]) for row in self._rows)
+
+    def of_entity(self, entity_type: str, entity_id: str) -> list[Decision]:
+        """The decisions of one entity, in rule order (an index is built on the first call)."""
+        if self._by_entity is None:
+            self._by_entity = {}
+            for position, row in enumerate(self._rows):
+                self._by_entity.setdefault((row[0], row[1]), []).append(position)
+        return [decision_of(self._rows[position]) for position in self._by_entity.get((entity_type, entity_id), [])]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Decision: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Decision]: ...
+
+    def __getitem__(self, index: int | slice) -> Decision | list[Decision]:
+        if isinstance(index, slice):
+            return [decision_of(row) for row in self._rows[index]]
+        return decision_of(self._rows[index])
+
+    def __iter__(self) -> Iterator[Decision]:
+        return (decision_of(row) for row in self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DecisionTable):
+            return self._rows == other._rows
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+
+def decision_keys(decisions: Iterable[Decision] | DecisionTable) -> list[DecisionKey]:
+    if isinstance(decisions, DecisionTable):
+        return list(decisions.keys())
+    return [(decision.entity_type, decision.entity_id, decision.rule_id) for decision in decisions]
+
+
+__all__ = ["ClauseResult", "ClauseRow", "Decision", "DecisionKey", "DecisionRow", "DecisionTable", "decision_keys",
+           "decision_of", "decision_row"]
