@@ -16,8 +16,8 @@ import structlog
 
 from engine.decisions import DecisionTable
 from engine.evaluate import Evaluator
-from engine.facts import ENTITY_ORDER, EntityFacts, build_entities
-from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators
+from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entities
+from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators, tables_read
 from engine.indicators.model import Profile
 from engine.parallel import default_workers, evaluate_in_workers
 from engine.ingest.dataset import Dataset, load_dataset
@@ -101,6 +101,11 @@ def indicators_of(
     return compute_indicators(profile, dataset, TagIndex(decisions, registered_ids(entities)), year)
 
 
+def tables_still_read(profile: Profile) -> set[str]:
+    """Input tables read after the facts are built: the entities' own (names, regions) and the indicators'."""
+    return {table for table, _, _ in ENTITY_TABLES.values()} | tables_read(profile)
+
+
 def run(
     data: Path, profile_id: str, year: int, rules: Path = DEFAULT_RULES, progress: Progress | None = None,
     workers: int = 0,
@@ -114,6 +119,8 @@ def run(
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
     with clock("facts"):
         entities = entities_of(dataset)
+        # The other tables' rows live on as facts: the data set need not hold them twice.
+        dataset = dataset.keeping(tables_still_read(profile))
     with clock("rules"):
         decisions = evaluate_entities(book, entities, year, progress, workers)
     with clock("indicators"):

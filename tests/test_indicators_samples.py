@@ -13,7 +13,9 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
+from engine.ingest.dataset import load_dataset
 from engine.outputs.run import execute_run
+from engine.pipeline import indicators_of, tables_still_read
 from tests.support import SAMPLES
 
 N = 2024
@@ -190,3 +192,12 @@ def test_two_runs_give_identical_indicators_and_tags(sample_run, tmp_path):
     execute_run(DATA[profile], profile, N, again, SAMPLES.parent / "rules")
     for name in ("indicators.json", "tags.csv", "rejects.csv"):
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_the_run_keeps_only_the_tables_read_after_the_facts_and_loses_nothing_by_it(sample_run):
+    profile, result, _ = sample_run
+    full = load_dataset(DATA[profile])
+    assert set(result.dataset.records) == set(full.records) & tables_still_read(result.profile)
+    assert "rat" not in result.dataset.records  # the RAT history lives on as facts only
+    assert result.dataset.counts == full.counts and result.dataset.rejects == full.rejects
+    assert indicators_of(result.profile, full, result.entities, result.decisions, N) == result.indicators

@@ -71,6 +71,13 @@ class TagIndex:
         ]
 
 
+def tables_read(profile: Profile) -> set[str]:
+    """The input tables the indicators read themselves; everything else they read through tags."""
+    measured = {measure.table for indicator in profile.indicators if isinstance(indicator.formula, Growth)
+                for measure in indicator.formula.measure.values()}
+    return measured | {"statistik"}
+
+
 def declared_statistic(dataset: Dataset, name: str, year: int) -> float | None:
     """The ``statistik`` row ``name`` of ``year`` (the first, if written twice), or None."""
     wanted = parse_label(name)

@@ -7,8 +7,8 @@ checked while streaming, parents first (see ``tables.TABLES``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -73,6 +73,11 @@ class Dataset:
 
     def has(self, name: str) -> bool:
         return name not in self.absent
+
+    def keeping(self, tables: Iterable[str]) -> Dataset:
+        """The same data set with the records of ``tables`` only; counts, rejects and sources whole."""
+        wanted = set(tables)
+        return replace(self, records={name: rows for name, rows in self.records.items() if name in wanted})
 
 
 def shown(raw: Any) -> str:
