@@ -196,3 +196,15 @@ def test_a_huge_rejected_value_is_shown_abridged_with_its_length(tmp_path):
     (reject,) = load_dataset(data).rejects
     assert (reject.table, reject.row, reject.column) == ("kinerja_koperasi", 2, "volume_usaha")
     assert reject.value == volume[:200] + "… (100.000 karakter)"
+
+
+def test_rows_under_one_header_share_one_set_of_given_fields(tmp_path):
+    tables = {"koperasi": [koperasi(nik(number)) for number in range(3)],
+              "rat": [{"nik": nik(number), "tanggal_rat": "2024-03-01"} for number in range(3)]}
+    dataset = load_dataset(write_tables(tmp_path, tables))
+    for table in ("koperasi", "rat"):
+        records = dataset.table(table)
+        assert len({id(record.model_fields_set) for record in records}) == 1
+        assert records[0].model_fields_set == set(tables[table][0]) | {"row"}
+        copied = records[0].model_copy(update={"row": 99})  # copies the set before changing it
+        assert copied.row == 99 and records[1].model_fields_set == records[0].model_fields_set
