@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from engine.outputs.files import write_atomic
 from engine.outputs.run import execute_run
 from tests.support import RULES, SAMPLES, koperasi, named_koperasi, nik, write_tables
 
@@ -150,3 +151,18 @@ def test_hostile_values_are_neutralised_in_csv_outputs(hostile):
             for cell in row:
                 assert not cell[:1] in ("=", "+", "@") and not cell.startswith("-"), (name, cell)
     assert "'=1+1" in (out / "rejects.csv").read_text()
+
+
+def test_a_file_written_in_pieces_replaces_the_old_one_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "report.html"
+    write_atomic(target, (piece.encode() for piece in ("<p>", "lama", "</p>")))
+    assert target.read_bytes() == b"<p>lama</p>"
+
+    def broken():
+        yield b"<p>baru"
+        raise RuntimeError("templat gagal di tengah jalan")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, broken())
+    assert target.read_bytes() == b"<p>lama</p>"
+    assert [path.name for path in tmp_path.iterdir()] == ["report.html"]

@@ -37,13 +37,13 @@ class Explainer:
         self._compiled: dict[str, CompiledRuleset] = {}
         self._entities = {(kind, entity.entity_id): entity
                           for kind, group in result.entities.items() for entity in group}
-        self._decisions: dict[tuple[str, str], list[Decision]] = {}  # of the entities explained so far
+        self._decisions: tuple[tuple[str, str], list[Decision]] | None = None  # of the entity being explained
 
     def _decisions_of(self, entity_type: str, entity_id: str) -> list[Decision]:
         key = (entity_type, entity_id)
-        if key not in self._decisions:
-            self._decisions[key] = self.result.decisions.of_entity(entity_type, entity_id)
-        return self._decisions[key]
+        if self._decisions is None or self._decisions[0] != key:
+            self._decisions = (key, self.result.decisions.of_entity(entity_type, entity_id))
+        return self._decisions[1]
 
     def compiled(self, entity_type: str) -> CompiledRuleset:
         if entity_type not in self._compiled:

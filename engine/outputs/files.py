@@ -54,9 +54,13 @@ def atomic_path(path: Path) -> Iterator[str]:
         raise
 
 
-def write_atomic(path: Path, content: bytes) -> None:
+def write_atomic(path: Path, content: bytes | Iterable[bytes]) -> None:
+    """``content`` whole, or in pieces as they are made (a large page need not be held twice)."""
     with atomic_path(path) as temporary, open(temporary, "wb") as stream:
-        stream.write(content)
+        if isinstance(content, bytes):
+            stream.write(content)
+        else:
+            stream.writelines(content)
         stream.flush()
         os.fsync(stream.fileno())
 

@@ -15,7 +15,7 @@ population, say) get their own section "Entitas lain", with the same anchor and 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -242,12 +242,19 @@ def _generated(now: datetime | None = None) -> str:
 
 def render_report(result: RunResult, explanations: Explanations | None = None,
                   directory: Mapping[EntityKey, EntityInfo] | None = None) -> str:
+    return "".join(report_pieces(result, explanations, directory))
+
+
+def report_pieces(result: RunResult, explanations: Explanations | None = None,
+                  directory: Mapping[EntityKey, EntityInfo] | None = None) -> Iterator[str]:
+    """The page in the pieces the template makes them: written as they come, it is never whole in memory
+    (tens of MB with a few thousand explanations; rendered whole, it cost several times that)."""
     directory = directory if directory is not None else entity_directory(result)
     explanations = explanations or {}
     anchors = _Anchors()
     indicator_sections = sections(result, directory, anchors)
     template = _environment().get_template("report.html.j2")
-    return template.render(
+    return template.generate(
         result=result, profile=result.profile, dataset=result.dataset, sections=indicator_sections,
         others=other_entities(explanations, directory, anchors), explanations=explanations,
         rejects=result.dataset.rejects[:REJECTS_LISTED], generated=_generated(),
@@ -256,5 +263,6 @@ def render_report(result: RunResult, explanations: Explanations | None = None,
 
 def write_report_html(result: RunResult, out: Path, explanations: Explanations | None = None,
                       directory: Mapping[EntityKey, EntityInfo] | None = None) -> None:
-    write_atomic(out / "report.html", render_report(result, explanations, directory).encode("utf-8"))
+    pieces = report_pieces(result, explanations, directory)
+    write_atomic(out / "report.html", (piece.encode("utf-8") for piece in pieces))
 
