@@ -25,10 +25,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from engine.durable_host import EngineError
 from engine.decisions import ClauseRow, DecisionTable, clause_row
+from engine.durable_host import EngineError
 from engine.evaluate import Evaluator, check_complete
 from engine.facts import EntityFacts
+from engine.rules.compiler import CompiledRuleset, compile_ruleset
 from engine.rules.rulebook import RuleBook, load_rulebook
 
 CHUNK = 500
@@ -64,7 +65,7 @@ def _start_worker(rules: Path, version: str, parent: int) -> None:
 EntityTuple = tuple[str, list[dict[str, Any]]]  # entity_id, facts
 # entity_id, rule_id, rule version, tag, given, clauses
 DecisionTuple = tuple[str, str, int, str, bool, tuple[ClauseRow, ...]]
-_shared_clauses: dict[ClauseRow, ClauseRow] = {}
+_shared_clauses: dict[ClauseRow, ClauseRow] = {}  # a few hundred at most: clause nodes × outcomes
 
 
 def _evaluate_chunk(entity_type: str, year: int, chunk: list[EntityTuple]) -> list[DecisionTuple]:
@@ -96,14 +97,14 @@ def _chunks(entities: list[EntityFacts]) -> Iterator[list[EntityTuple]]:
 class _Receiver:
     """Takes a worker's answers into the table, after checking them against the parent's own rules."""
 
-    def __init__(self, evaluator: Evaluator, table: DecisionTable):
-        self.entity_type = evaluator.entity_type
-        self.year = evaluator.year
+    def __init__(self, ruleset: CompiledRuleset, table: DecisionTable):
+        self.entity_type = ruleset.entity_type
+        self.year = ruleset.year
         self.table = table
         # rule id → (rule id, version, tag, clause nodes in order), all the parent's own strings
         self.rules = {compiled.rule.id: (compiled.rule.id, compiled.version.version, compiled.rule.tag,
                                          tuple(compiled.nodes))
-                      for compiled in evaluator.compiled.rules}
+                      for compiled in ruleset.rules}
 
     def take(self, chunk: list[EntityFacts], answered: list[DecisionTuple]) -> None:
         ids = {entity.entity_id: entity.entity_id for entity in chunk}
@@ -134,7 +135,7 @@ def evaluate_in_workers(
         }
         for entity_type, group in entities.items():
             produced = DecisionTable()
-            receiver = _Receiver(Evaluator(book, entity_type, year), produced)
+            receiver = _Receiver(compile_ruleset(book, entity_type, year), produced)  # no durable_rules host here
             rule_ids = list(receiver.rules)
             futures = queued[entity_type]
             for index, future in enumerate(futures):

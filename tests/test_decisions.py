@@ -50,7 +50,7 @@ def worker_answer(decision):
 def test_the_parent_takes_a_workers_answers_as_rows(evaluated):
     evaluator, entities, decisions = evaluated
     table = DecisionTable()
-    _Receiver(evaluator, table).take(entities, [worker_answer(d) for d in decisions])
+    _Receiver(evaluator.compiled, table).take(entities, [worker_answer(d) for d in decisions])
     assert table == DecisionTable.of(decisions)
 
 
@@ -65,4 +65,4 @@ def test_an_answer_that_does_not_fit_the_parents_rules_stops_the_run(evaluated, 
     else:
         clauses = clauses[1:]
     with pytest.raises(EngineError, match="tidak dikenal"):
-        _Receiver(evaluator, DecisionTable()).take(entities, [(entity_id, rule_id, version, tag, given, clauses)])
+        _Receiver(evaluator.compiled, DecisionTable()).take(entities, [(entity_id, rule_id, version, tag, given, clauses)])

@@ -39,10 +39,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-
-import orjson
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+import orjson
 
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path
