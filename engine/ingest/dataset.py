@@ -130,7 +130,8 @@ class _Validator:
     def _share_fields_set(self, record: Record) -> None:
         """pydantic keeps, per instance, the set of fields given (216 to 728 bytes, often more than
         the values): the rows under one header give the same fields, so they share one set. At
-        100,000 entities that is about 370 MB of the peak. (A frozen model cannot change the set.)"""
+        100,000 entities that is about 370 MB. Sharing is safe: records are frozen, so nothing adds
+        to the set, and ``model_copy`` copies it before changing it (tested)."""
         given = record.__pydantic_fields_set__
         shared = self.field_sets.setdefault(frozenset(given), given)
         if shared is not given:
