@@ -19,10 +19,11 @@ from engine.explain.model import (
     RuleExplanation,
     SourceFact,
 )
-from engine.explain.suggest import UnknownTag, closest
+from engine.explain.suggest import UnknownTag
 from engine.explain.tree import Shown, deciding_nodes, group_text, top_level
 from engine.explain.values import describe_test, shown_value
 from engine.facts import EntityFacts
+from engine.names import closest_names
 from engine.pipeline import RunResult
 from engine.rules.compiler import CompiledRule, CompiledRuleset, Leaf, compile_ruleset
 
@@ -55,12 +56,12 @@ class Explainer:
 
     def suggestions(self, wanted: str) -> list[str]:
         known = [key[1] for key in self._entities] + [indicator.id for indicator in self.result.indicators]
-        return closest(wanted, known)
+        return closest_names(wanted, known)
 
     def check_tag(self, tag: str) -> None:
         known = {rule.tag for rule in self.result.book.rules}
         if tag not in known:
-            raise UnknownTag(tag, closest(tag, sorted(known)))
+            raise UnknownTag(tag, closest_names(tag, sorted(known)))
 
     def indicator(self, indicator_id: str) -> IndicatorExplanation:
         return explain_indicator(self.result, indicator_id, self.name_of)

@@ -11,7 +11,14 @@ from collections.abc import Callable
 from engine.explain.model import IndicatorExplanation, MemberLine
 from engine.explain.values import shown_value
 from engine.indicators.compute import IndicatorResult, Member, declared_statistic
-from engine.indicators.model import Count, Denominator, EntitySet, Growth, Indicator, Percentage
+from engine.indicators.model import (
+    Count,
+    Denominator,
+    EntitySet,
+    Growth,
+    Indicator,
+    Percentage,
+)
 from engine.pipeline import RunResult
 
 NameOf = Callable[[str, str], str]

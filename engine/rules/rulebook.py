@@ -8,7 +8,6 @@ Kemendagri code (a folder without it uses the one shipped in ``rules/``). Every 
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from engine.names import closest_names
 from engine.rules.model import Parameter, ParameterFile, RegionFile, Rule
 from engine.rules.yamlfile import Path_, YamlDocument, YamlError, read_yaml
 
@@ -98,8 +98,9 @@ def _known_fields() -> list[str]:
 
 
 def closest(name: str, known: list[str]) -> str:
-    """A hint for a misspelt name: `` (maksudnya 'x'?)`` with the closest known one, or nothing."""
-    match = difflib.get_close_matches(name, known, n=1)
+    """A hint for a misspelt name: `` (maksudnya 'x'?)`` with the closest known one, or nothing.
+    Stricter than ``iku explain``'s list of five: one name, and only a close one."""
+    match = closest_names(name, known, count=1, cutoff=0.6)
     return f" (maksudnya '{match[0]}'?)" if match else ""
 
 
