@@ -17,12 +17,7 @@ import structlog
 from engine.decisions import DecisionTable
 from engine.evaluate import Evaluator
 from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entities
-from engine.indicators.compute import (
-    IndicatorResult,
-    TagIndex,
-    compute_indicators,
-    tables_read,
-)
+from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators, tables_read
 from engine.indicators.model import Profile
 from engine.ingest.dataset import Dataset, load_dataset
 from engine.parallel import default_workers, evaluate_in_workers

@@ -85,6 +85,18 @@ def declared_statistic(dataset: Dataset, name: str, year: int) -> float | None:
                 None)
 
 
+def percent_of(part: float, whole: float) -> float | None:
+    """part ÷ whole × 100 to two decimals, as indicators.json gives it; None when whole is 0."""
+    return round(part / whole * 100, 2) if whole else None
+
+
+def growth_percent(before: float | None, now: float | None) -> float | None:
+    """(now − before) ÷ before × 100 to two decimals; None without both values or when before is 0."""
+    if before is None or now is None or before == 0:
+        return None
+    return round((now - before) / before * 100, 2)
+
+
 def _describe(entity_set: EntitySet) -> str:
     tags = ", ".join(entity_set.tags)
     return f"{entity_set.entity} dengan tag {tags}" if tags else f"{entity_set.entity} terdaftar"
@@ -155,7 +167,7 @@ class Calculator:
         if not penyebut:
             return _not_computable(indicator, f"penyebut nol ({note})", **parts)
         return IndicatorResult(
-            id=indicator.id, nama=indicator.name, nilai=round(len(numerator) / penyebut * 100, 2),
+            id=indicator.id, nama=indicator.name, nilai=percent_of(len(numerator), penyebut),
             satuan=indicator.unit, pembilang=len(numerator), penyebut=_number(penyebut),
             catatan=f"pembilang: {len(numerator)} {_describe(formula.numerator)}; penyebut: {note}",
             **parts,
@@ -195,7 +207,7 @@ class Calculator:
             return _not_computable(indicator, f"Σ{self.year - 1} = 0 ({sums})", **parts)
         return IndicatorResult(
             id=indicator.id, nama=indicator.name,
-            nilai=round((total_now - total_before) / total_before * 100, 2), satuan=indicator.unit,
+            nilai=growth_percent(total_before, total_now), satuan=indicator.unit,
             pembilang=_number(total_now - total_before), penyebut=_number(total_before),
             catatan=f"pertumbuhan = (Σ{self.year} − Σ{self.year - 1}) ÷ Σ{self.year - 1} × 100; {sums}",
             **parts,

@@ -23,7 +23,7 @@ from pathlib import Path
 from babel.dates import format_datetime
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from engine.indicators.compute import IndicatorResult, Member
+from engine.indicators.compute import IndicatorResult, Member, growth_percent, percent_of
 from engine.indicators.model import Count, Growth, Indicator
 from engine.numbers import LOCALE
 from engine.numbers import format_number as angka
@@ -67,7 +67,7 @@ def _growth_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
     for region in sorted(groups):
         before = sum(member.nilai_sebelum or 0 for member in groups[region])
         now = sum(member.nilai or 0 for member in groups[region])
-        value = (now - before) / before * 100 if before else None
+        value = growth_percent(before, now)
         members = f"{angka(len(groups[region]))} entitas"
         label = f"{persen(value)} % ({members})" if value is not None else f"tidak terdefinisi: Σ n-1 = 0 ({members})"
         bars.append(Bar(region.label, value, label))
@@ -79,7 +79,7 @@ def _percentage_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
     bars = []
     for region in sorted(set(numerator) | set(denominator)):
         part, whole = len(numerator.get(region, [])), len(denominator.get(region, []))
-        value = part / whole * 100 if whole else None
+        value = percent_of(part, whole)
         bars.append(Bar(region.label, value, f"{persen(value)} % ({angka(part)}/{angka(whole)})"))
     return bars
 

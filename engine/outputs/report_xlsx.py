@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from engine.indicators.compute import IndicatorResult, Member
+from engine.indicators.compute import IndicatorResult, Member, growth_percent
 from engine.indicators.model import Growth, Indicator
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import neutralise, write_atomic
@@ -160,7 +160,7 @@ def _growth_columns(year: int) -> list[Column]:
 
 def _growth_cells(member: Member, excluded: bool, year: int) -> list[object]:
     before, now = member.nilai_sebelum, member.nilai
-    growth = round((now - before) / before * 100, 2) if before and now is not None else None
+    growth = growth_percent(before, now)
     reason = ""
     if excluded:
         missing = [str(y) for y, value in ((year - 1, before), (year, now)) if value is None]
