@@ -102,10 +102,6 @@ def _describe(entity_set: EntitySet) -> str:
     return f"{entity_set.entity} dengan tag {tags}" if tags else f"{entity_set.entity} terdaftar"
 
 
-def _members(keys: Iterable[EntityKey]) -> tuple[Member, ...]:
-    return tuple(Member(entity_type=kind, entity_id=entity_id) for kind, entity_id in keys)
-
-
 def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(value, 2)
 
@@ -122,6 +118,13 @@ class Calculator:
         self.dataset = dataset
         self.index = index
         self.year = year
+        # An entity is a member of several lists of several indicators: one frozen object serves them all.
+        self._known: dict[EntityKey, Member] = {}
+
+    def _members(self, keys: Iterable[EntityKey]) -> tuple[Member, ...]:
+        known = self._known
+        return tuple(known.get(key) or known.setdefault(key, Member(entity_type=key[0], entity_id=key[1]))
+                     for key in keys)
 
     def compute(self, indicator: Indicator) -> IndicatorResult:
         absent = [table for table in indicator.data if not self.dataset.has(table)]
@@ -141,7 +144,7 @@ class Calculator:
             id=indicator.id, nama=indicator.name, nilai=len(members), satuan=indicator.unit,
             pembilang=len(members), penyebut=None,
             catatan=f"{len(members)} {_describe(formula.count)} pada tahun {self.year}",
-            numerator=_members(members),
+            numerator=self._members(members),
         )
 
     def _denominator(self, denominator: EntitySet | Denominator) -> tuple[float, list[EntityKey], str]:
@@ -163,7 +166,7 @@ class Calculator:
     def _percentage(self, indicator: Indicator, formula: Percentage) -> IndicatorResult:
         numerator = self.index.members(formula.numerator)
         penyebut, denominator, note = self._denominator(formula.denominator)
-        parts = {"numerator": _members(numerator), "denominator": _members(denominator)}
+        parts = {"numerator": self._members(numerator), "denominator": self._members(denominator)}
         if not penyebut:
             return _not_computable(indicator, f"penyebut nol ({note})", **parts)
         return IndicatorResult(
