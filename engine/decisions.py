@@ -10,7 +10,7 @@ in a ``DecisionTable``: the outputs read the rows (audit log, run.sqlite, tags),
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
 
 from pydantic import BaseModel, ConfigDict
@@ -53,9 +53,10 @@ def clause_row(clause: ClauseResult) -> ClauseRow:
     return (clause.node, clause.held, clause.evidence)
 
 
-def decision_row(decision: Decision) -> DecisionRow:
+def decision_row(decision: Decision, clause: Callable[[ClauseResult], ClauseRow] = clause_row) -> DecisionRow:
+    """The decision as a row; ``clause`` makes each clause's row (the workers share the common ones)."""
     return (decision.entity_type, decision.entity_id, decision.year, decision.rule_id, decision.rule_version,
-            decision.tag, decision.given, tuple(clause_row(clause) for clause in decision.clauses))
+            decision.tag, decision.given, tuple(clause(result) for result in decision.clauses))
 
 
 def decision_of(row: DecisionRow) -> Decision:

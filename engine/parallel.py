@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from engine.decisions import ClauseRow, DecisionTable, clause_row
+from engine.decisions import ClauseResult, ClauseRow, DecisionRow, DecisionTable, clause_row, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator, check_complete
 from engine.facts import EntityFacts
@@ -61,29 +61,27 @@ def _start_worker(rules: Path, version: str, parent: int) -> None:
         raise EngineError(f"aturan berubah selama run (versi {version} menjadi {_book.version})")
 
 
-# What a worker gets per entity, and answers per decision (see the module's docstring).
+# What a worker gets per entity (see the module's docstring); it answers with a DecisionRow per decision.
 EntityTuple = tuple[str, list[dict[str, Any]]]  # entity_id, facts
-# entity_id, rule_id, rule version, tag, given, clauses
-DecisionTuple = tuple[str, str, int, str, bool, tuple[ClauseRow, ...]]
 _shared_clauses: dict[ClauseRow, ClauseRow] = {}  # a few hundred at most: clause nodes × outcomes
 
 
-def _evaluate_chunk(entity_type: str, year: int, chunk: list[EntityTuple]) -> list[DecisionTuple]:
+def _evaluate_chunk(entity_type: str, year: int, chunk: list[EntityTuple]) -> list[DecisionRow]:
     assert _book is not None
     evaluator = _evaluators.get(entity_type)
     if evaluator is None or evaluator.year != year:
         evaluator = _evaluators[entity_type] = Evaluator(_book, entity_type, year)
     return [
-        (decision.entity_id, decision.rule_id, decision.rule_version, decision.tag, decision.given,
-         tuple(_shared(clause_row(clause)) for clause in decision.clauses))
+        decision_row(decision, clause=_shared_clause_row)
         for entity_id, facts in chunk
         # Evaluation reads the entity's type, id and facts only; the record stays in the parent.
         for decision in evaluator.evaluate(EntityFacts(entity_type, entity_id, None, facts))  # type: ignore[arg-type]
     ]
 
 
-def _shared(clause: ClauseRow) -> ClauseRow:
+def _shared_clause_row(result: ClauseResult) -> ClauseRow:
     """One object for a clause result whose evidence names no input fact: the same for many entities."""
+    clause = clause_row(result)
     if all(item.startswith("$") for item in clause[2]):
         return _shared_clauses.setdefault(clause, clause)
     return clause
@@ -106,11 +104,12 @@ class _Receiver:
                                          tuple(compiled.nodes))
                       for compiled in ruleset.rules}
 
-    def take(self, chunk: list[EntityFacts], answered: list[DecisionTuple]) -> None:
+    def take(self, chunk: list[EntityFacts], answered: list[DecisionRow]) -> None:
         ids = {entity.entity_id: entity.entity_id for entity in chunk}
-        for entity_id, rule_id, version, tag, given, clauses in answered:
+        for entity_type, entity_id, year, rule_id, version, tag, given, clauses in answered:
             known = self.rules.get(rule_id)
             if (known is None or known[1] != version or known[2] != tag or entity_id not in ids
+                    or (entity_type, year) != (self.entity_type, self.year)
                     or tuple(clause[0] for clause in clauses) != known[3]):
                 raise EngineError(f"pekerja mengembalikan keputusan yang tidak dikenal: {entity_id} {rule_id} v{version}")
             self.table.append_row((self.entity_type, ids[entity_id], self.year, known[0], version, known[2],
@@ -129,7 +128,7 @@ def evaluate_in_workers(
                              initargs=(book.directory, book.version, os.getpid())) as pool:
         # Every chunk of every entity type is queued at once, so that no worker waits at the turn
         # from one type to the next; answers are taken in order.
-        queued: dict[str, list[Future[list[DecisionTuple]] | None]] = {
+        queued: dict[str, list[Future[list[DecisionRow]] | None]] = {
             entity_type: [pool.submit(_evaluate_chunk, entity_type, year, chunk) for chunk in _chunks(group)]
             for entity_type, group in entities.items()
         }

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.decisions import DecisionTable
+from engine.decisions import DecisionTable, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator
 from engine.ingest.dataset import load_dataset
@@ -42,22 +42,17 @@ def test_an_entitys_decisions_are_found_in_rule_order(evaluated):
     assert [row[6] for row in table.rows() if row[1] == nik(1)] == [d.given for d in decisions if d.entity_id == nik(1)]
 
 
-def worker_answer(decision):
-    clauses = tuple((c.node, c.held, c.evidence) for c in decision.clauses)
-    return (decision.entity_id, decision.rule_id, decision.rule_version, decision.tag, decision.given, clauses)
-
-
 def test_the_parent_takes_a_workers_answers_as_rows(evaluated):
     evaluator, entities, decisions = evaluated
     table = DecisionTable()
-    _Receiver(evaluator.compiled, table).take(entities, [worker_answer(d) for d in decisions])
+    _Receiver(evaluator.compiled, table).take(entities, [decision_row(d) for d in decisions])
     assert table == DecisionTable.of(decisions)
 
 
 @pytest.mark.parametrize("damage", ["entity", "version", "clauses"])
 def test_an_answer_that_does_not_fit_the_parents_rules_stops_the_run(evaluated, damage):
     evaluator, entities, decisions = evaluated
-    entity_id, rule_id, version, tag, given, clauses = worker_answer(decisions[0])
+    entity_type, entity_id, year, rule_id, version, tag, given, clauses = decision_row(decisions[0])
     if damage == "entity":
         entity_id = "bukan-entitas-ini"
     elif damage == "version":
@@ -65,4 +60,5 @@ def test_an_answer_that_does_not_fit_the_parents_rules_stops_the_run(evaluated, 
     else:
         clauses = clauses[1:]
     with pytest.raises(EngineError, match="tidak dikenal"):
-        _Receiver(evaluator.compiled, DecisionTable()).take(entities, [(entity_id, rule_id, version, tag, given, clauses)])
+        _Receiver(evaluator.compiled, DecisionTable()).take(
+            entities, [(entity_type, entity_id, year, rule_id, version, tag, given, clauses)])
