@@ -39,14 +39,16 @@ def file_mode() -> int:
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[str]:
-    """A temporary file beside ``path`` to fill; moved onto ``path`` when the block ends, removed
-    (with an SQLite journal it may have left) when it fails."""
+    """A temporary file beside ``path`` to fill; on disk (fsync) and moved onto ``path`` when the block
+    ends, removed (with an SQLite journal it may have left) when it fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     try:
         os.chmod(temporary, file_mode())
         yield temporary
+        with open(temporary, "rb+") as written:  # on disk before it replaces the previous file
+            os.fsync(written.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -61,8 +63,6 @@ def write_atomic(path: Path, content: bytes | Iterable[bytes]) -> None:
             stream.write(content)
         else:
             stream.writelines(content)
-        stream.flush()
-        os.fsync(stream.fileno())
 
 
 def csv_bytes(header: list[str], rows: Iterable[Iterable[Any]]) -> bytes:

@@ -37,7 +37,6 @@ and why a koperasi did or did not get a tag::
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -155,7 +154,7 @@ def _build(path: str, result: RunResult, data: Path, explanations: Mapping[Entit
     db = sqlite3.connect(path, isolation_level=None)
     try:
         # A temporary file, moved into place only when complete: a crash leaves it behind unused,
-        # so it needs no rollback journal and no fsync per page.
+        # so it needs no rollback journal and no fsync per page (atomic_path syncs it once).
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
@@ -174,6 +173,4 @@ def write_run_record(
     target = out / "run.sqlite"
     with atomic_path(target) as temporary:
         _build(temporary, result, data, explanations or {}, directory or entity_directory(result))
-        with open(temporary, "rb+") as written:  # on disk before it replaces the previous record
-            os.fsync(written.fileno())
     return target
