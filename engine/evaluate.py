@@ -92,7 +92,7 @@ class Evaluator:
             raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
         self._evidence = {}
         self._sessions += 1
-        facts = [dict(fact) for fact in entity.facts if self.compiled.relevant(fact)]
+        facts = [fact for fact in entity.facts if self.compiled.relevant(fact)]
         stored = self._ruleset.run(f"s{self._sessions}", facts, self._derived_ids, self._phases)
         held = {fact["node"] for fact in stored if fact.get("t") == CLAUSE}
         tags = {fact["tag"] for fact in stored if fact.get("t") == TAG}

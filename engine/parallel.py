@@ -23,12 +23,11 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from engine.decisions import ClauseResult, ClauseRow, DecisionRow, DecisionTable, clause_row, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator, check_complete
-from engine.facts import EntityFacts
+from engine.facts import EntityFacts, FactRow
 from engine.rules.compiler import CompiledRuleset, compile_ruleset
 from engine.rules.rulebook import RuleBook, load_rulebook
 
@@ -62,7 +61,7 @@ def _start_worker(rules: Path, version: str, parent: int) -> None:
 
 
 # What a worker gets per entity (see the module's docstring); it answers with a DecisionRow per decision.
-EntityTuple = tuple[str, list[dict[str, Any]]]  # entity_id, facts
+EntityTuple = tuple[str, list[FactRow]]  # entity_id, its facts as rows
 _shared_clauses: dict[ClauseRow, ClauseRow] = {}  # a few hundred at most: clause nodes × outcomes
 
 
@@ -73,9 +72,9 @@ def _evaluate_chunk(entity_type: str, year: int, chunk: list[EntityTuple]) -> li
         evaluator = _evaluators[entity_type] = Evaluator(_book, entity_type, year)
     return [
         decision_row(decision, clause=_shared_clause_row)
-        for entity_id, facts in chunk
+        for entity_id, fact_rows in chunk
         # Evaluation reads the entity's type, id and facts only; the record stays in the parent.
-        for decision in evaluator.evaluate(EntityFacts(entity_type, entity_id, None, facts))  # type: ignore[arg-type]
+        for decision in evaluator.evaluate(EntityFacts(entity_type, entity_id, None, fact_rows))  # type: ignore[arg-type]
     ]
 
 
@@ -89,7 +88,7 @@ def _shared_clause_row(result: ClauseResult) -> ClauseRow:
 
 def _chunks(entities: list[EntityFacts]) -> Iterator[list[EntityTuple]]:
     for start in range(0, len(entities), CHUNK):
-        yield [(entity.entity_id, entity.facts) for entity in entities[start:start + CHUNK]]
+        yield [(entity.entity_id, entity.fact_rows) for entity in entities[start:start + CHUNK]]
 
 
 class _Receiver:

@@ -3,7 +3,7 @@
 import pytest
 
 from engine.evaluate import CompletenessError, Evaluator, check_complete
-from engine.facts import EntityFacts, to_fact
+from engine.facts import EntityFacts, to_fact_row
 from engine.ingest.tables import Diklat
 from engine.rules.rulebook import load_rulebook
 from tests.support import RULES
@@ -15,7 +15,7 @@ def evaluated():
     entities = []
     for index, skor in enumerate(["75", "74,99", "90"]):
         record = Diklat(row=index + 2, id_peserta=f"P-{index}", tahun=2024, skor=skor)
-        entities.append(EntityFacts("peserta_diklat", record.id_peserta, record, [to_fact(record)]))
+        entities.append(EntityFacts("peserta_diklat", record.id_peserta, record, [to_fact_row(record)]))
     rule_ids = [compiled.rule.id for compiled in evaluator.compiled.rules]
     return evaluator.evaluate_all(entities), entities, rule_ids
 

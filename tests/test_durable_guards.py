@@ -10,7 +10,7 @@ from durable import engine as durable
 
 from engine.durable_host import EngineError, GuardedRuleset, QuietHost, check_hashes, check_message, fnv1a_32
 from engine.evaluate import Evaluator
-from engine.facts import EntityFacts, to_fact
+from engine.facts import EntityFacts, to_fact_row
 from engine.ingest.tables import Diklat, Koperasi, Rat
 from engine.rules.compiler import NO_STATE, SESSION_INIT, SINK, compile_ruleset
 from engine.rules.rulebook import load_rulebook
@@ -46,8 +46,8 @@ def durable_recorder(log, name):
 
 def koperasi_entity(*rat_dates):
     record = Koperasi(row=2, nik="3578000000000001", nama="A", kode_wilayah="35.78", tanggal_badan_hukum="2010-01-01")
-    facts = [to_fact(record)] + [
-        to_fact(Rat(row=10 + index, nik=record.nik, tanggal_rat=day)) for index, day in enumerate(rat_dates)
+    facts = [to_fact_row(record)] + [
+        to_fact_row(Rat(row=10 + index, nik=record.nik, tanggal_rat=day)) for index, day in enumerate(rat_dates)
     ]
     return EntityFacts("koperasi", record.nik, record, facts)
 
@@ -116,7 +116,7 @@ def test_the_sink_keeps_every_fact_of_an_entity(book):
     entity = koperasi_entity("1999-01-01")  # matches no rule of year 2024
     compiled = evaluator.compiled
     assert SINK in compiled.definition
-    stored = evaluator._ruleset.run("sink-test", [dict(fact) for fact in entity.facts])
+    stored = evaluator._ruleset.run("sink-test", entity.facts)
     assert {fact["id"] for fact in stored if fact.get("t") == "rat"} == {"rat:10"}
 
 
@@ -125,7 +125,7 @@ def test_more_than_1024_entities_on_one_ruleset(book):
     evaluator = Evaluator(book, "peserta_diklat", 2024)
     for index in range(1100):
         record = Diklat(row=index + 2, id_peserta=f"P-{index}", tahun=2020, skor="50")  # no rule fires
-        evaluator.evaluate(EntityFacts("peserta_diklat", record.id_peserta, record, [to_fact(record)]))
+        evaluator.evaluate(EntityFacts("peserta_diklat", record.id_peserta, record, [to_fact_row(record)]))
     assert evaluator._ruleset.live_sessions == 0
 
 
