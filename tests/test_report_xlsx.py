@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
+from engine.outputs import report_xlsx
 from engine.outputs.report_xlsx import write_report_xlsx
 from engine.outputs.run import execute_run
 from engine.pipeline import run
@@ -130,3 +131,16 @@ def test_the_workbook_is_replaced_whole(tmp_path, hostile):
     write_report_xlsx(result, out)
     assert load_workbook(out / "report.xlsx").sheetnames[0] == "Ringkasan"
     assert [path.name for path in out.iterdir()] == ["report.xlsx"]
+
+
+def test_a_list_longer_than_excel_allows_is_cut_and_says_where_the_rest_is(jambi, tmp_path, monkeypatch):
+    result, _, _ = jambi
+    indicator = result.indicators[0]
+    monkeypatch.setattr(report_xlsx, "SHEET_ROWS", report_xlsx.HEADER_ROW + 3)
+    write_report_xlsx(result, tmp_path)
+    sheet = load_workbook(tmp_path / "report.xlsx")[indicator.id]
+    assert [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)] == [
+        member.entity_id for member in indicator.denominator[:3]]
+    caption = [cell.value for cell in sheet[1]]
+    assert caption[2] == (f"hanya 3 dari {len(indicator.denominator)} entitas ditampilkan (batas baris Excel); "
+                          "daftar lengkap: tabel indicator_member di run.sqlite")

@@ -25,6 +25,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from engine.indicators.compute import IndicatorResult, Member, growth_percent
 from engine.indicators.model import Growth, Indicator
+from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import neutralise, write_atomic
 from engine.pipeline import RunResult
@@ -33,6 +34,7 @@ INTEGER = "#,##0"
 DECIMAL = "#,##0.00"
 PERCENT = "#,##0.00"  # the value is already × 100; Excel's "0.00%" would multiply it again
 HEADER_ROW = 2  # row 1 says what the sheet is; it is frozen together with the header
+SHEET_ROWS = 1_048_576  # Excel opens no sheet longer than this (LibreOffice: the same since 7.4)
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -201,8 +203,14 @@ def _indicator_sheet(book: Workbook, indicator: IndicatorResult, definition: Ind
                      directory: Mapping[EntityKey, EntityInfo], year: int) -> None:
     growth = isinstance(definition.formula, Growth)
     columns = MEMBER_COLUMNS + (_growth_columns(year) if growth else [])
-    _table(book, indicator.id, [indicator.nama, indicator.catatan], columns,
-           member_rows(indicator, directory, growth, year))
+    rows = member_rows(indicator, directory, growth, year)
+    caption = [indicator.nama, indicator.catatan]
+    room = SHEET_ROWS - HEADER_ROW
+    if len(rows) > room:
+        caption.append(f"hanya {format_number(room)} dari {format_number(len(rows))} entitas ditampilkan (batas baris "
+                       "Excel); daftar lengkap: tabel indicator_member di run.sqlite")
+        rows = rows[:room]
+    _table(book, indicator.id, caption, columns, rows)
 
 
 def workbook_bytes(result: RunResult, directory: Mapping[EntityKey, EntityInfo] | None = None) -> bytes:
