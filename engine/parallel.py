@@ -16,18 +16,16 @@ a ``DecisionTable``; it does not rebuild decision objects (that cost it a third 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 from engine.decisions import ClauseResult, ClauseRow, DecisionRow, DecisionTable, clause_row, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator, check_complete
 from engine.facts import EntityFacts, FactRow
+from engine.processes import answer_of, process_pool
 from engine.rules.compiler import CompiledRuleset, compile_ruleset
 from engine.rules.rulebook import RuleBook, load_rulebook
 
@@ -42,19 +40,8 @@ def default_workers(entity_count: int) -> int:
     return 1 if entity_count < PARALLEL_FROM else max(1, min(os.cpu_count() or 1, 8))
 
 
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose run was killed has nothing left to do: it ends instead of lingering."""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="iku-parent-watch").start()
-
-
-def _start_worker(rules: Path, version: str, parent: int) -> None:
+def _start_worker(rules: Path, version: str) -> None:
     global _book
-    _exit_with_parent(parent)
     _book = load_rulebook(rules)
     if _book.version != version:
         raise EngineError(f"aturan berubah selama run (versi {version} menjadi {_book.version})")
@@ -120,11 +107,7 @@ def evaluate_in_workers(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> DecisionTable:
     decisions = DecisionTable()
-    # "spawn": a worker shares nothing with the parent (a forked one would hold the output folder's
-    # lock and outlive a killed run).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(book.directory, book.version, os.getpid())) as pool:
+    with process_pool(workers, _start_worker, (book.directory, book.version)) as pool:
         # Every chunk of every entity type is queued at once, so that no worker waits at the turn
         # from one type to the next; answers are taken in order.
         queued: dict[str, list[Future[list[DecisionRow]] | None]] = {
@@ -139,7 +122,7 @@ def evaluate_in_workers(
             for index, future in enumerate(futures):
                 assert future is not None
                 futures[index] = None  # a chunk's answer is dropped once its rows are taken
-                receiver.take(group[index * CHUNK:(index + 1) * CHUNK], future.result())
+                receiver.take(group[index * CHUNK:(index + 1) * CHUNK], answer_of(future))
                 if progress is not None:
                     progress(entity_type, min(len(produced) // max(len(rule_ids), 1), len(group)), len(group))
             check_complete(produced, group, rule_ids)

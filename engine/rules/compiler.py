@@ -19,6 +19,7 @@ from datetime import date
 from string import Formatter
 from typing import Any
 
+from engine.durable_host import SESSION_INIT
 from engine.facts import as_day_number, fields_of
 from engine.ingest.tables import TABLE_BY_NAME, Label
 from engine.ingest.values import parse_label
@@ -39,7 +40,6 @@ from engine.rules.model import (
     TagClause,
     YearRef,
 )
-from engine.durable_host import SESSION_INIT
 from engine.rules.rulebook import RuleBook
 
 CLAUSE = "$clause"
