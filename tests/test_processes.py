@@ -3,9 +3,30 @@
 import os
 
 import pytest
+from openpyxl import load_workbook
 
 from engine.durable_host import EngineError
+from engine.outputs import run as run_outputs
+from engine.outputs.report_xlsx import write_report_xlsx
+from engine.outputs.run import execute_run
 from engine.processes import answer_of, process_pool
+from tests.support import RULES, SAMPLES
+
+
+def sheet_values(path):
+    book = load_workbook(path)
+    # The summary's caption says when the workbook was made; everything else must be the same.
+    return {sheet.title: [row for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+                          if (sheet.title, number) != ("Ringkasan", 1)]
+            for sheet in book.worksheets}
+
+
+def test_the_workbook_written_by_another_process_is_the_one_written_here(tmp_path, monkeypatch):
+    monkeypatch.setattr(run_outputs, "WORKBOOK_ALONGSIDE_FROM", 0)
+    result = execute_run(SAMPLES / "jatim", "jatim", 2024, tmp_path / "alongside", RULES)
+    write_report_xlsx(result, tmp_path / "here")
+    assert sheet_values(tmp_path / "alongside" / "report.xlsx") == sheet_values(tmp_path / "here" / "report.xlsx")
+    assert not list((tmp_path / "alongside").glob(".*.tmp")), "the laid-out sheets are removed"
 
 
 def test_a_process_that_dies_stops_the_run_with_a_message():

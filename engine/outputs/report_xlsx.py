@@ -10,7 +10,9 @@ stays small in memory) into a buffer and moved into place in one step.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import islice
@@ -96,15 +98,25 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> list
     return [min(max(width, 8), MAX_WIDTH) + 2 for width in widths]
 
 
-def _table(book: Workbook, title: str, caption: Sequence[object], columns: Sequence[Column],
-           rows: Sequence[Sequence[object]]) -> WriteOnlyWorksheet:
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet laid out as plain values: what it says, its columns and its rows."""
+
+    title: str
+    caption: list[object]
+    columns: list[Column]
+    rows: list[list[object]]
+
+
+def _table(book: Workbook, layout: Sheet) -> WriteOnlyWorksheet:
     """A sheet: a caption row, a frozen header with an autofilter, then the rows."""
-    sheet = book.create_sheet(title[:31])
+    columns, rows = layout.columns, layout.rows
+    sheet = book.create_sheet(layout.title[:31])
     for index, width in enumerate(_widths(columns, rows), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + max(len(rows), 1)}"
-    sheet.append([_cell(sheet, value, font=BOLD if index == 0 else None) for index, value in enumerate(caption)])
+    sheet.append([_cell(sheet, value, font=BOLD if index == 0 else None) for index, value in enumerate(layout.caption)])
     sheet.append([_header_cell(sheet, column) for column in columns])
     for row in rows:
         sheet.append([_cell(sheet, value, column) for value, column in zip(row, columns)])
@@ -121,7 +133,7 @@ def _header_cell(sheet: WriteOnlyWorksheet, column: Column) -> WriteOnlyCell:
 # -- Ringkasan ----------------------------------------------------------------------------------
 
 
-def _summary_caption(result: RunResult) -> list[str]:
+def _summary_caption(result: RunResult) -> list[object]:
     generated = datetime.now(timezone.utc).strftime("%d-%m-%Y %H:%M UTC")
     return [f"IKU {result.profile.name}", f"profil {result.profile.id}", f"tahun penilaian {result.year}",
             f"versi aturan {result.book.version}", f"dibuat {generated}"]
@@ -143,10 +155,10 @@ def _summary_row(indicator: IndicatorResult, definition: Indicator) -> list[obje
             _amount(indicator.penyebut), indicator.catatan, " ".join(definition.notes)]
 
 
-def _summary(book: Workbook, result: RunResult) -> None:
+def _summary(result: RunResult) -> Sheet:
     rows = [_summary_row(indicator, definition)
             for indicator, definition in zip(result.indicators, result.profile.indicators, strict=True)]
-    _table(book, "Ringkasan", _summary_caption(result), SUMMARY_COLUMNS, rows)
+    return Sheet("Ringkasan", _summary_caption(result), SUMMARY_COLUMNS, rows)
 
 
 # -- one sheet per indicator --------------------------------------------------------------------
@@ -199,30 +211,67 @@ def member_rows(indicator: IndicatorResult, directory: Mapping[EntityKey, Entity
     return rows
 
 
-def _indicator_sheet(book: Workbook, indicator: IndicatorResult, definition: Indicator,
-                     directory: Mapping[EntityKey, EntityInfo], year: int) -> None:
+def _indicator_sheet(indicator: IndicatorResult, definition: Indicator,
+                     directory: Mapping[EntityKey, EntityInfo], year: int) -> Sheet:
     growth = isinstance(definition.formula, Growth)
     columns = MEMBER_COLUMNS + (_growth_columns(year) if growth else [])
     rows = member_rows(indicator, directory, growth, year)
-    caption = [indicator.nama, indicator.catatan]
+    caption: list[object] = [indicator.nama, indicator.catatan]
     room = SHEET_ROWS - HEADER_ROW
     if len(rows) > room:
         caption.append(f"hanya {format_number(room)} dari {format_number(len(rows))} entitas ditampilkan (batas baris "
                        "Excel); daftar lengkap: tabel indicator_member di run.sqlite")
         rows = rows[:room]
-    _table(book, indicator.id, caption, columns, rows)
+    return Sheet(indicator.id, caption, columns, rows)
 
 
-def workbook_bytes(result: RunResult, directory: Mapping[EntityKey, EntityInfo] | None = None) -> bytes:
-    book = Workbook(write_only=True)
-    _summary(book, result)
-    directory = directory if directory is not None else entity_directory(result)
+def sheets(result: RunResult, directory: Mapping[EntityKey, EntityInfo]) -> Iterator[Sheet]:
+    """The workbook's sheets in order, each laid out when it is asked for."""
+    yield _summary(result)
     for indicator, definition in zip(result.indicators, result.profile.indicators, strict=True):
-        _indicator_sheet(book, indicator, definition, directory, result.year)
+        yield _indicator_sheet(indicator, definition, directory, result.year)
+
+
+def write_workbook(layouts: Iterable[Sheet], out: Path) -> None:
+    book = Workbook(write_only=True)
+    for layout in layouts:
+        _table(book, layout)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    write_atomic(out / "report.xlsx", buffer.getvalue())
 
 
 def write_report_xlsx(result: RunResult, out: Path, directory: Mapping[EntityKey, EntityInfo] | None = None) -> None:
-    write_atomic(out / "report.xlsx", workbook_bytes(result, directory))
+    write_workbook(sheets(result, directory if directory is not None else entity_directory(result)), out)
+
+
+# -- written by another process -----------------------------------------------------------------
+
+
+def lay_out(result: RunResult, directory: Mapping[EntityKey, EntityInfo], out: Path) -> Path:
+    """The sheets, one pickle after another, in a temporary file in ``out``: for another process to
+    write the workbook from (``write_workbook_from``, which removes the file). One sheet is laid out
+    at a time, so only one sheet's rows are ever held here."""
+    handle, name = tempfile.mkstemp(dir=out, prefix=".report.xlsx.", suffix=".sheets.tmp")
+    path = Path(name)
+    try:
+        with open(handle, "wb") as stream:
+            for layout in sheets(result, directory):
+                pickle.dump(layout, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _laid_out(path: Path) -> Iterator[Sheet]:
+    with path.open("rb") as stream:
+        while stream.peek(1):
+            yield pickle.load(stream)  # written by ``lay_out`` of this run, in the output folder
+
+
+def write_workbook_from(path: Path, out: Path) -> None:
+    try:
+        write_workbook(_laid_out(path), out)
+    finally:
+        path.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import structlog
@@ -10,29 +11,47 @@ import structlog
 from engine import log
 from engine.explain import explanation_texts
 from engine.outputs.audit import log_run_audit
-from engine.outputs.entities import entity_directory
+from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import write_indicators, write_rejects, write_tags
 from engine.outputs.lock import output_lock
 from engine.outputs.report_html import listed_keys, write_report_html
-from engine.outputs.report_xlsx import write_report_xlsx
+from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workbook_from
 from engine.outputs.rundb import write_run_record
+from engine.parallel import PARALLEL_FROM
 from engine.pipeline import Progress, RunResult, run
+from engine.processes import answer_of, process_pool
 
 logger = structlog.get_logger("iku.run")
 EXPLAIN_ALL_UP_TO = 2_000  # beyond this, explanations are kept for the entities the report lists
+WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
 
 
 def write_outputs(result: RunResult, out: Path, data: Path) -> None:
-    """Each file is written whole and moved into place; indicators.json last, as the sign of a complete run."""
+    """Each file is written whole and moved into place; indicators.json last, as the sign of a complete run.
+
+    For a large run report.xlsx, the largest single writer, is written by a process of its own (on
+    the other core) from sheets laid out here, while this process writes the page and the record.
+    """
     write_rejects(result.dataset.rejects, out)
     write_tags(result, out)
     directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
-    write_report_xlsx(result, out, directory)
-    many = sum(len(group) for group in result.entities.values()) > EXPLAIN_ALL_UP_TO
-    explanations = explanation_texts(result, only=listed_keys(result) if many else None)
+    entities = sum(len(group) for group in result.entities.values())
+    if entities < WORKBOOK_ALONGSIDE_FROM:
+        write_report_xlsx(result, out, directory)
+        _write_page_and_record(result, out, data, directory, entities)
+    else:
+        with process_pool(1) as writer:
+            workbook = writer.submit(write_workbook_from, lay_out(result, directory, out), out)
+            _write_page_and_record(result, out, data, directory, entities)
+            answer_of(workbook)
+    write_indicators(result, out)
+
+
+def _write_page_and_record(result: RunResult, out: Path, data: Path, directory: Mapping[EntityKey, EntityInfo],
+                           entities: int) -> None:
+    explanations = explanation_texts(result, only=listed_keys(result) if entities > EXPLAIN_ALL_UP_TO else None)
     write_report_html(result, out, explanations, directory)
     write_run_record(result, out, data, explanations, directory)
-    write_indicators(result, out)
 
 
 def execute_run(
