@@ -4,7 +4,11 @@ Numbers are numeric cells with number formats (Excel and LibreOffice show them w
 own separators, so an Indonesian installation shows 1.234,56); percentages with two decimals.
 Every text cell that a spreadsheet would run as a formula (= + - @) is neutralised, as in the CSV
 outputs. The workbook is streamed (openpyxl's write-only mode, so a sheet of a million members
-stays small in memory) into a buffer and moved into place in one step.
+stays small in memory) into a buffer and moved into place in one step. A member list longer than
+a sheet can hold is cut at Excel's row limit, and the sheet says so (the full list is in run.sqlite).
+
+Sheets are laid out as plain values first (``Sheet``); a large run hands them, through a temporary
+file, to a process of its own that writes the workbook while the run writes its other outputs.
 """
 
 from __future__ import annotations
