@@ -53,10 +53,16 @@ def clause_row(clause: ClauseResult) -> ClauseRow:
     return (clause.node, clause.held, clause.evidence)
 
 
-def decision_row(decision: Decision, clause: Callable[[ClauseResult], ClauseRow] = clause_row) -> DecisionRow:
-    """The decision as a row; ``clause`` makes each clause's row (the workers share the common ones)."""
+def clause_rows(results: Iterable[ClauseResult]) -> tuple[ClauseRow, ...]:
+    return tuple(map(clause_row, results))
+
+
+def decision_row(
+    decision: Decision, clauses: Callable[[tuple[ClauseResult, ...]], tuple[ClauseRow, ...]] = clause_rows
+) -> DecisionRow:
+    """The decision as a row; ``clauses`` makes its clause rows (the workers share equal ones)."""
     return (decision.entity_type, decision.entity_id, decision.year, decision.rule_id, decision.rule_version,
-            decision.tag, decision.given, tuple(clause(result) for result in decision.clauses))
+            decision.tag, decision.given, clauses(decision.clauses))
 
 
 def decision_of(row: DecisionRow) -> Decision:

@@ -6,7 +6,7 @@ from engine.decisions import DecisionTable, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator
 from engine.ingest.dataset import load_dataset
-from engine.parallel import _Receiver
+from engine.parallel import _Receiver, _Sharing
 from engine.pipeline import entities_of
 from engine.rules.rulebook import load_rulebook
 from tests.support import RULES, koperasi, nik, write_tables
@@ -62,3 +62,16 @@ def test_an_answer_that_does_not_fit_the_parents_rules_stops_the_run(evaluated, 
     with pytest.raises(EngineError, match="tidak dikenal"):
         _Receiver(evaluator.compiled, DecisionTable()).take(
             entities, [(entity_type, entity_id, year, rule_id, version, tag, given, clauses)])
+
+
+def test_a_workers_answers_share_equal_parts_and_keep_their_values(evaluated):
+    _, _, decisions = evaluated
+    sharing = _Sharing()
+    rows = [decision_row(d, clauses=sharing.clause_rows) for d in decisions]
+    assert rows == [decision_row(d) for d in decisions]
+    again = decision_row(decisions[0], clauses=sharing.clause_rows)
+    assert again[7] is rows[0][7], "an equal clause list is one object"
+    evidence = [clause[2] for row in rows for clause in row[7] if any(not item.startswith("$") for item in clause[2])]
+    assert evidence, "the sample has clauses that matched input facts"
+    ids = {id(item) for items in evidence for item in items}
+    assert len(ids) == len({item for items in evidence for item in items}), "one object per fact id"
