@@ -58,7 +58,7 @@ def day_from_number(number: int) -> date:
 
 def fields_of(table: str) -> list[str]:
     """The fields a rule may compare on a fact of ``table``."""
-    return [*TABLE_BY_NAME[table].columns(), *DERIVED_YEARS.get(table, {}), "row"]
+    return [*fact_layout(table), "row"]
 
 
 def fact_id(table: str, row: int) -> str:
@@ -72,19 +72,20 @@ FactRow = tuple[Any, ...]
 
 
 @cache
-def _layout(model: type[Record]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A table's columns and its derived years' date columns, worked out once (a run makes millions of facts)."""
-    return tuple(model.columns()), tuple(DERIVED_YEARS.get(model.table, {}).values())
+def _layout(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A table's columns and the date columns its derived years come from, worked out once (a run
+    makes millions of facts)."""
+    return tuple(TABLE_BY_NAME[table].columns()), tuple(DERIVED_YEARS.get(table, {}).values())
 
 
 @cache
 def fact_layout(table: str) -> tuple[str, ...]:
     """The names of a fact row's values, in order: the table's columns, then its derived years."""
-    return (*TABLE_BY_NAME[table].columns(), *DERIVED_YEARS.get(table, {}))
+    return (*_layout(table)[0], *DERIVED_YEARS.get(table, {}))
 
 
 def to_fact_row(record: Record) -> FactRow:
-    columns, dated = _layout(type(record))
+    columns, dated = _layout(record.table)
     values = record.__dict__  # a record's field values; getattr per column costs twice as much
     row = [record.table, record.row]
     for column in columns:

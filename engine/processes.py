@@ -21,7 +21,7 @@ from engine.durable_host import EngineError
 T = TypeVar("T")
 
 
-def watch_parent(parent: int) -> None:
+def _watch_parent(parent: int) -> None:
     """A worker whose run was killed has nothing left to do: it ends instead of lingering."""
     def watch() -> None:
         while os.getppid() == parent:
@@ -39,7 +39,7 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
 
 
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
-    watch_parent(parent)
+    _watch_parent(parent)
     if initializer is not None:
         initializer(*initargs)
 
