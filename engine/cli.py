@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from engine import log
+from engine.cli_wording import IkuCommand, IkuGroup
 from engine.durable_host import EngineError
 from engine.ingest.readers import DataError
 from engine.numbers import format_number
@@ -25,12 +26,13 @@ from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
 from engine.rules.rulebook import RulesInvalid
 
 app = typer.Typer(
+    cls=IkuGroup,
     help="iku: aturan IKU Dinas Koperasi dan UKM yang dapat dijalankan dan diaudit.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-rules_app = typer.Typer(help="Memeriksa dan membandingkan berkas aturan.", no_args_is_help=True)
+rules_app = typer.Typer(cls=IkuGroup, help="Memeriksa dan membandingkan berkas aturan.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 console = Console()
 errors = Console(stderr=True)
@@ -113,7 +115,7 @@ def print_indicators(result: RunResult) -> None:
             console.print(f"  {indicator.id}: {indicator.catatan}", highlight=False)
 
 
-@app.command("run")
+@app.command("run", cls=IkuCommand)
 def run_command(
     data: DataOption,
     profile: ProfileOption,
@@ -135,8 +137,8 @@ def run_command(
     console.print(f"Keluaran ditulis ke {out}", highlight=False)
 
 
-@rules_app.command("check")
-def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder aturan")] = DEFAULT_RULES) -> None:
+@rules_app.command("check", cls=IkuCommand)
+def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder aturan", metavar="FOLDER")] = DEFAULT_RULES) -> None:
     """Memeriksa semua berkas aturan, parameter dan profil; melaporkan setiap masalah sekaligus."""
     from engine.rules.rulebook import load_rulebook
 
@@ -160,7 +162,7 @@ def check_format(value: str) -> None:
         raise fail(f"format '{value}' tidak dikenal; pilih text atau json", 2)
 
 
-@app.command("explain")
+@app.command("explain", cls=IkuCommand)
 def explain_command(
     wanted: Annotated[str, typer.Argument(metavar="ID", help="NIK, NIB, id peserta, atau id indikator")],
     data: DataOption,
@@ -190,7 +192,7 @@ def explain_command(
     print("\n\n".join(render(item) for item in explanations))
 
 
-@rules_app.command("diff")
+@rules_app.command("diff", cls=IkuCommand)
 def rules_diff_command(
     old: Annotated[Path, typer.Argument(metavar="OLD_DIR", help="Folder aturan yang berlaku")],
     new: Annotated[Path, typer.Argument(metavar="NEW_DIR", help="Folder aturan usulan")],
