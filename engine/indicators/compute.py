@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
@@ -23,8 +24,13 @@ from engine.numbers import format_number
 EntityKey = tuple[str, str]
 
 
-class Member(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Member:
+    """An entity in an indicator's list, with its two yearly values for a growth.
+
+    A slotted dataclass, not a pydantic model: a national run lists millions of members, and
+    pydantic keeps a dict and a set of given fields per model (≈ 500 bytes; this is 64).
+    """
 
     entity_type: str
     entity_id: str
