@@ -5,6 +5,7 @@ No output is written here (see ``engine.outputs``); the CLI wires the two togeth
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,12 +74,17 @@ def profile_of(book: RuleBook, profile_id: str) -> Profile:
 
 def evaluate_entities(
     book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, progress: Progress | None = None,
-    workers: int = 0,
+    workers: int = 0, spool_dir: Path | None = None,
 ) -> DecisionTable:
-    """Decisions for every entity; ``workers`` processes (0: one per core for large inputs)."""
+    """Decisions for every entity; ``workers`` processes (0: one per core for large inputs).
+
+    With more than one worker (a large run) the decisions are kept in a temporary file in
+    ``spool_dir`` (the system's temporary folder if None), unlinked at once, gone with the run.
+    """
     workers = workers or default_workers(sum(len(group) for group in entities.values()))
     if workers > 1:
-        return evaluate_in_workers(book, entities, year, workers, progress)
+        spool = tempfile.TemporaryFile(dir=spool_dir, prefix=".iku-keputusan.")
+        return evaluate_in_workers(book, entities, year, workers, progress, spool)
     decisions = DecisionTable()
     for entity_type, group in entities.items():
         evaluator = Evaluator(book, entity_type, year)
@@ -108,7 +114,7 @@ def tables_still_read(profile: Profile) -> set[str]:
 
 def run(
     data: Path, profile_id: str, year: int, rules: Path = DEFAULT_RULES, progress: Progress | None = None,
-    workers: int = 0,
+    workers: int = 0, spool_dir: Path | None = None,
 ) -> RunResult:
     started = datetime.now(timezone.utc)
     clock = Stopwatch()
@@ -122,7 +128,7 @@ def run(
         # The other tables' rows live on as facts: the data set need not hold them twice.
         dataset = dataset.keeping(tables_still_read(profile))
     with clock("rules"):
-        decisions = evaluate_entities(book, entities, year, progress, workers)
+        decisions = evaluate_entities(book, entities, year, progress, workers, spool_dir)
     with clock("indicators"):
         indicators = indicators_of(profile, dataset, entities, decisions, year)
     return RunResult(book, profile, year, dataset, entities, decisions, indicators, started,

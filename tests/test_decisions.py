@@ -75,3 +75,48 @@ def test_a_workers_answers_share_equal_parts_and_keep_their_values(evaluated):
     assert evidence, "the sample has clauses that matched input facts"
     ids = {id(item) for items in evidence for item in items}
     assert len(ids) == len({item for items in evidence for item in items}), "one object per fact id"
+
+
+@pytest.fixture
+def spooled(evaluated, tmp_path, monkeypatch):
+    """The sample's decisions, many times over, in a table that writes them to a spool in small blocks."""
+    _, _, decisions = evaluated
+    monkeypatch.setattr(DecisionTable, "BLOCK", 5)
+    rows = [(kind, f"{entity_id}-{copy}", *rest)
+            for copy in range(4) for kind, entity_id, *rest in map(decision_row, decisions)]
+    spool = (tmp_path / "spool").open("w+b")
+    return DecisionTable(rows, spool=spool), DecisionTable(rows), spool
+
+
+def test_a_spooled_table_reads_back_exactly_what_it_was_given(spooled):
+    table, in_memory, spool = spooled
+    assert spool.seek(0, 2) > 0, "rows were written to the spool"
+    assert list(table.rows()) == list(in_memory.rows()) and table == in_memory and len(table) == len(in_memory)
+    assert [table[i] for i in (0, 7, -1)] == [in_memory[i] for i in (0, 7, -1)]
+    assert table[3:9] == in_memory[3:9]
+    with pytest.raises(IndexError):
+        table[len(table)]
+
+
+def test_a_spooled_table_finds_each_entitys_decisions_in_its_block(spooled):
+    table, in_memory, _ = spooled
+    for entity_type, entity_id in dict.fromkeys((row[0], row[1]) for row in in_memory.rows()):
+        assert table.of_entity(entity_type, entity_id) == in_memory.of_entity(entity_type, entity_id)
+    assert table.of_entity("koperasi", "tidak-ada") == []
+
+
+def test_a_spooled_table_keeps_an_entitys_decisions_in_one_block(spooled):
+    table, _, _ = spooled
+    blocks = [[row[:2] for row in table._read_block(number)] for number in range(len(table._blocks))]
+    assert len(blocks) > 1
+    for earlier, later in zip(blocks, blocks[1:]):
+        assert earlier[-1] != later[0]
+
+
+def test_a_spooled_table_refuses_an_entitys_decisions_out_of_order(spooled, tmp_path):
+    _, in_memory, _ = spooled
+    rows = list(in_memory.rows())
+    table = DecisionTable(rows, spool=(tmp_path / "again").open("w+b"))
+    with pytest.raises(ValueError, match="tidak berurutan"):
+        for row in rows * 2:
+            table.append_row(row)

@@ -2,6 +2,7 @@
 
 import random
 
+from engine.decisions import DecisionTable
 from engine.ingest.dataset import load_dataset
 from engine.pipeline import entities_of, evaluate_entities, indicators_of, profile_of
 from engine.rules.rulebook import load_rulebook
@@ -23,12 +24,14 @@ def synthetic_tables(count: int) -> dict:
     return tables
 
 
-def test_two_workers_give_the_same_decisions_and_indicators(tmp_path):
+def test_two_workers_give_the_same_decisions_and_indicators(tmp_path, monkeypatch):
+    monkeypatch.setattr(DecisionTable, "BLOCK", 1000)  # the parallel path's decisions go to its spool in blocks
     book = load_rulebook(RULES)
     dataset = load_dataset(write_tables(tmp_path, synthetic_tables(1200)))
     entities = entities_of(dataset)
     single = evaluate_entities(book, entities, 2024, workers=1)
     parallel = evaluate_entities(book, entities, 2024, workers=2)
+    assert parallel._blocks and not single._blocks
     assert parallel == single
     for profile in ("jatim", "jambi"):
         assert indicators_of(profile_of(book, profile), dataset, entities, parallel, 2024) == \

@@ -61,7 +61,8 @@ def execute_run(
         stream, audit = log.open_audit(out / "audit.jsonl")
         try:
             audit.info("run_dimulai", data=str(data), profil=profile, tahun=year, aturan=str(rules))
-            result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress, workers=workers)
+            result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress, workers=workers,
+                         spool_dir=out)
             start = time.perf_counter()  # the audit log of every decision is an output too
             log_run_audit(audit, result)
             write_outputs(result, out, data)
