@@ -10,12 +10,12 @@ in a ``DecisionTable``: the outputs read the rows (audit log, run.sqlite, tags),
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, NamedTuple, overload
+from typing import overload
 
 from pydantic import BaseModel, ConfigDict
+
+from engine.spool import BlockSpool
 
 
 class ClauseResult(BaseModel):
@@ -81,22 +81,21 @@ def decision_of(row: DecisionRow) -> Decision:
 class DecisionTable(Sequence[Decision]):
     """Every decision of a run, in evaluation order; reads as a sequence of ``Decision``.
 
-    Given a ``spool`` (an open binary file), the table holds only its newest rows in memory: every
-    ``BLOCK`` rows or so, at an entity's first row (an entity's decisions stay in one block), it
-    writes them to the spool as one pickle and remembers which block holds which entity. A run of a
-    million entities makes about ten million decisions, 1.4 KB per entity in memory; spooled, they
-    are written once and read back a block at a time by each output that reads them.
+    Given a ``spool``, the table holds only its newest rows in memory: every ``BLOCK`` rows or so,
+    at an entity's first row (an entity's decisions stay in one block), it writes them to the spool
+    and remembers which block holds which entity. A run of a million entities makes about ten
+    million decisions, 1.4 KB per entity in memory; spooled, they are written once and read back a
+    block at a time by each output that reads them.
     """
 
     BLOCK = 20_000
 
-    def __init__(self, rows: Iterable[DecisionRow] = (), spool: IO[bytes] | None = None):
+    def __init__(self, rows: Iterable[DecisionRow] = (), spool: BlockSpool | None = None):
         self._rows: list[DecisionRow] = []  # every row, or with a spool the rows not yet written to it
         self._spool = spool
-        self._blocks: list[_Block] = []
-        self._block_of: dict[str, dict[str, int]] = {}  # entity type → entity id → its block
+        self._blocks: list[int] = []  # the spool's numbers of this table's blocks
+        self._block_of: dict[str, dict[str, int]] = {}  # entity type → entity id → its block in the spool
         self._by_entity: dict[tuple[str, str], list[int]] | None = None  # entity → positions in _rows
-        self._last_read: tuple[int, list[DecisionRow]] | None = None
         for row in rows:
             self.append_row(row)
 
@@ -104,10 +103,15 @@ class DecisionTable(Sequence[Decision]):
     def of(cls, decisions: Iterable[Decision]) -> DecisionTable:
         return cls(decision_row(decision) for decision in decisions)
 
+    @property
+    def spooled(self) -> bool:
+        """Whether some rows are in the spool, not in memory."""
+        return bool(self._blocks)
+
     def append_row(self, row: DecisionRow) -> None:
         rows = self._rows
         if self._spool is not None and len(rows) >= self.BLOCK and rows[-1][:2] != row[:2]:
-            self._write_block()
+            self._write_block(self._spool)
         self._rows.append(row)
         self._by_entity = None
 
@@ -116,8 +120,9 @@ class DecisionTable(Sequence[Decision]):
             self.append_row(row)
 
     def rows(self) -> Iterator[DecisionRow]:
-        for block in range(len(self._blocks)):
-            yield from self._read_block(block, keep=False)
+        assert self._spool is not None or not self._blocks
+        for number in self._blocks:
+            yield from self._spool.read(number, keep=False)  # type: ignore[union-attr]
         yield from self._rows
 
     def keys(self) -> Iterator[DecisionKey]:
@@ -125,41 +130,29 @@ class DecisionTable(Sequence[Decision]):
 
     def of_entity(self, entity_type: str, entity_id: str) -> list[Decision]:
         """The decisions of one entity, in rule order (an index of the rows in memory is built on the first call)."""
-        block = self._block_of.get(entity_type, {}).get(entity_id)
-        if block is not None:
-            return [decision_of(row) for row in self._read_block(block) if row[1] == entity_id and row[0] == entity_type]
+        number = self._block_of.get(entity_type, {}).get(entity_id)
+        if number is not None:
+            assert self._spool is not None
+            return [decision_of(row) for row in self._spool.read(number)
+                    if row[1] == entity_id and row[0] == entity_type]
         if self._by_entity is None:
             self._by_entity = {}
             for position, row in enumerate(self._rows):
                 self._by_entity.setdefault((row[0], row[1]), []).append(position)
         return [decision_of(self._rows[position]) for position in self._by_entity.get((entity_type, entity_id), [])]
 
-    def _write_block(self) -> None:
-        assert self._spool is not None
-        number = len(self._blocks)
+    def _write_block(self, spool: BlockSpool) -> None:
+        number = spool.write(self._rows)
         for entity_type, entity_id, *_ in self._rows:
             if self._block_of.setdefault(entity_type, {}).setdefault(entity_id, number) != number:
                 raise ValueError(f"keputusan {entity_type} {entity_id} tidak berurutan: sebuah tabel dengan spool "
                                  "menerima keputusan satu entitas secara berturut-turut")
-        data = pickle.dumps(self._rows, protocol=pickle.HIGHEST_PROTOCOL)
-        self._blocks.append(_Block(self._spool.seek(0, os.SEEK_END), len(data), len(self._rows)))
-        self._spool.write(data)
+        self._blocks.append(number)
         self._rows = []
 
-    def _read_block(self, number: int, keep: bool = True) -> list[DecisionRow]:
-        """A written block's rows; the last one read with ``keep`` is held, for an entity after the one before."""
-        if self._last_read is not None and self._last_read[0] == number:
-            return self._last_read[1]
-        assert self._spool is not None
-        block = self._blocks[number]
-        self._spool.seek(block.offset)
-        rows = pickle.loads(self._spool.read(block.size))
-        if keep:
-            self._last_read = (number, rows)
-        return rows
-
     def __len__(self) -> int:
-        return sum(block.rows for block in self._blocks) + len(self._rows)
+        assert self._spool is not None or not self._blocks
+        return sum(self._spool.items(number) for number in self._blocks) + len(self._rows)  # type: ignore[union-attr]
 
     @overload
     def __getitem__(self, index: int) -> Decision: ...
@@ -169,13 +162,13 @@ class DecisionTable(Sequence[Decision]):
 
     def __getitem__(self, index: int | slice) -> Decision | list[Decision]:
         if isinstance(index, slice):
-            return [decision_of(row) for row in list(self.rows())[index]] if self._blocks else \
-                [decision_of(row) for row in self._rows[index]]
+            return [decision_of(row) for row in list(self.rows())[index]]
         position = index + len(self) if index < 0 else index
-        for number, block in enumerate(self._blocks):
-            if position < block.rows:
-                return decision_of(self._read_block(number)[position])
-            position -= block.rows
+        for number in self._blocks:
+            assert self._spool is not None
+            if position < self._spool.items(number):
+                return decision_of(self._spool.read(number)[position])
+            position -= self._spool.items(number)
         if not 0 <= position < len(self._rows):
             raise IndexError("indeks keputusan di luar tabel")
         return decision_of(self._rows[position])
@@ -191,12 +184,6 @@ class DecisionTable(Sequence[Decision]):
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
-
-
-class _Block(NamedTuple):
-    offset: int
-    size: int
-    rows: int
 
 
 def decision_keys(decisions: Iterable[Decision] | DecisionTable) -> list[DecisionKey]:

@@ -10,8 +10,9 @@ comparison on a missing value fails, and ``missing`` tests for it.
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -19,6 +20,7 @@ from typing import Any
 
 from engine.ingest.dataset import Dataset
 from engine.ingest.tables import TABLE_BY_NAME, Record
+from engine.spool import BlockSpool
 
 # table -> {derived year column: the date column it is the year of}
 DERIVED_YEARS: dict[str, dict[str, str]] = {
@@ -118,7 +120,7 @@ class EntityFacts:
     entity_type: str
     entity_id: str
     record: Record
-    fact_rows: list[FactRow] = field(default_factory=list)
+    fact_rows: Sequence[FactRow] = field(default_factory=list)
 
     @property
     def facts(self) -> list[dict[str, Any]]:
@@ -151,20 +153,75 @@ def peserta_ids(records: Iterable[Record]) -> dict[int, str]:
     }
 
 
-def build_entities(dataset: Dataset, entity_type: str) -> list[EntityFacts]:
+def build_entities(
+    dataset: Dataset, entity_type: str, spool: BlockSpool | None = None, block: int = 500
+) -> list[EntityFacts]:
+    """Every entity of ``entity_type`` with its fact rows: its own row, then each related table's rows.
+
+    With a ``spool``, the fact rows of each ``block`` entities are written to it as they are made
+    and each entity keeps only where they are (``SpooledRows``): a large run then never holds more
+    than a block of facts beyond its records.
+    """
     table, id_column, related = ENTITY_TABLES[entity_type]
     own = dataset.table(table)
-    if entity_type == "peserta_diklat":
-        ids = peserta_ids(own)
-        entities = [EntityFacts(entity_type, ids[record.row], record, [to_fact_row(record)]) for record in own]
-        return entities
-    by_id = {getattr(record, id_column): EntityFacts(entity_type, getattr(record, id_column), record, [to_fact_row(record)]) for record in own}
-    for related_table, column in related.items():
-        grouped: dict[str, list[Record]] = defaultdict(list)
-        for record in dataset.table(related_table):
-            grouped[getattr(record, column)].append(record)
-        for entity_id, records in grouped.items():
-            entity = by_id.get(entity_id)
-            if entity is not None:
-                entity.fact_rows.extend(map(to_fact_row, records))
-    return list(by_id.values())
+    ids = peserta_ids(own) if entity_type == "peserta_diklat" else None
+    grouped = {related_table: _grouped(dataset.table(related_table), column) for related_table, column in related.items()}
+    entities: list[EntityFacts] = []
+    for record in own:
+        entity_id = ids[record.row] if ids is not None else getattr(record, id_column)
+        rows = [to_fact_row(record)]
+        for records in grouped.values():
+            rows.extend(map(to_fact_row, records.get(entity_id, ())))
+        entities.append(EntityFacts(entity_type, entity_id, record, rows))
+        if spool is not None and len(entities) % block == 0:
+            _spool_facts(entities[-block:], spool)
+    if spool is not None and len(entities) % block:
+        _spool_facts(entities[-(len(entities) % block):], spool)
+    return entities
+
+
+def _grouped(records: list[Record], column: str) -> dict[str, list[Record]]:
+    grouped: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        grouped[getattr(record, column)].append(record)
+    return grouped
+
+
+def _spool_facts(entities: list[EntityFacts], spool: BlockSpool) -> None:
+    number = spool.write([entity.fact_rows for entity in entities])
+    for index, entity in enumerate(entities):
+        entity.fact_rows = SpooledRows(spool, number, index)
+
+
+class SpooledRows(Sequence[FactRow]):
+    """An entity's fact rows, kept in a block of the run's spool; read back when they are read."""
+
+    __slots__ = ("spool", "block", "index")
+
+    def __init__(self, spool: BlockSpool, block: int, index: int):
+        self.spool = spool
+        self.block = block
+        self.index = index
+
+    def _rows(self) -> list[FactRow]:
+        return self.spool.read(self.block)[self.index]
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        return self._rows()[index]
+
+    def __iter__(self) -> Iterator[FactRow]:
+        return iter(self._rows())
+
+
+def pickled_fact_rows(entities: list[EntityFacts]) -> bytes:
+    """The fact rows of ``entities`` as one pickled list, for a worker: the spool's block as it was
+    written when the entities are exactly one block (nothing to read into objects here)."""
+    first = entities[0].fact_rows
+    if isinstance(first, SpooledRows) and first.index == 0 and first.spool.items(first.block) == len(entities) \
+            and all(isinstance(entity.fact_rows, SpooledRows) and entity.fact_rows.block == first.block
+                    for entity in entities):
+        return first.spool.raw(first.block)
+    return pickle.dumps([list(entity.fact_rows) for entity in entities], protocol=pickle.HIGHEST_PROTOCOL)

@@ -7,8 +7,9 @@ the result is exactly that of the single-process path.
 
 What crosses a process boundary is plain tuples, not objects: pickling a pydantic ``Decision``
 (with its clause results) cost about half as much as evaluating it in the worker, and unpickling
-it as much again in the parent, serially. A worker gets each entity's id and fact rows (not its
-record, which evaluation does not read) and answers with each decision's values, equal parts of
+it as much again in the parent, serially. A worker gets a chunk's entity ids and their fact rows
+as one pickled list (not their records, which evaluation does not read): in a large run, the
+block the facts stage wrote to the spool, passed on without being read here. It answers with each decision's values, equal parts of
 a chunk's answers being one object (``_Sharing``: pickled once per chunk, one object in the
 parent). The parent checks each answer against its own compiled rules and keeps it as a row of
 a ``DecisionTable``; it does not rebuild decision objects (that cost it a third of the stage's CPU).
@@ -17,18 +18,20 @@ a ``DecisionTable``; it does not rebuild decision objects (that cost it a third 
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import TypeVar
 
 from engine.decisions import ClauseResult, ClauseRow, DecisionRow, DecisionTable, clause_row, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator, check_complete
-from engine.facts import EntityFacts, FactRow
+from engine.facts import EntityFacts, pickled_fact_rows
 from engine.processes import answer_of, process_pool
 from engine.rules.compiler import CompiledRuleset, compile_ruleset
 from engine.rules.rulebook import RuleBook, load_rulebook
+from engine.spool import BlockSpool
 
 CHUNK = 500
 PARALLEL_FROM = 4000  # below this many entities, starting processes costs more than it saves
@@ -49,12 +52,11 @@ def _start_worker(rules: Path, version: str) -> None:
         raise EngineError(f"aturan berubah selama run (versi {version} menjadi {_book.version})")
 
 
-# What a worker gets per entity (see the module's docstring); it answers with a DecisionRow per decision.
-EntityTuple = tuple[str, list[FactRow]]  # entity_id, its facts as rows
 _common_clauses: dict[ClauseRow, ClauseRow] = {}  # a few hundred at most: clause nodes × outcomes
 
 
-def _evaluate_chunk(entity_type: str, year: int, chunk: list[EntityTuple]) -> list[DecisionRow]:
+def _evaluate_chunk(entity_type: str, year: int, ids: list[str], fact_rows: bytes) -> list[DecisionRow]:
+    """Decisions of a chunk of entities: their ids, and their fact rows as one pickled list (see ``_chunks``)."""
     assert _book is not None
     evaluator = _evaluators.get(entity_type)
     if evaluator is None or evaluator.year != year:
@@ -62,9 +64,9 @@ def _evaluate_chunk(entity_type: str, year: int, chunk: list[EntityTuple]) -> li
     sharing = _Sharing()
     return [
         decision_row(decision, clauses=sharing.clause_rows)
-        for entity_id, fact_rows in chunk
+        for entity_id, rows in zip(ids, pickle.loads(fact_rows), strict=True)
         # Evaluation reads the entity's type, id and facts only; the record stays in the parent.
-        for decision in evaluator.evaluate(EntityFacts(entity_type, entity_id, None, fact_rows))  # type: ignore[arg-type]
+        for decision in evaluator.evaluate(EntityFacts(entity_type, entity_id, None, rows))  # type: ignore[arg-type]
     ]
 
 
@@ -94,9 +96,11 @@ class _Sharing:
         return self._one((result.node, result.held, self._one(tuple(map(self._one, evidence)))))
 
 
-def _chunks(entities: list[EntityFacts]) -> Iterator[list[EntityTuple]]:
+def _chunks(entities: list[EntityFacts]) -> Iterator[tuple[list[str], bytes]]:
+    """Each chunk's ids and fact rows; the rows pickled here, or read as written when they are in the spool."""
     for start in range(0, len(entities), CHUNK):
-        yield [(entity.entity_id, entity.fact_rows) for entity in entities[start:start + CHUNK]]
+        chunk = entities[start:start + CHUNK]
+        yield [entity.entity_id for entity in chunk], pickled_fact_rows(chunk)
 
 
 class _Receiver:
@@ -131,7 +135,7 @@ class _Receiver:
 
 def evaluate_in_workers(
     book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, workers: int,
-    progress: Callable[[str, int, int], None] | None = None, spool: IO[bytes] | None = None,
+    progress: Callable[[str, int, int], None] | None = None, spool: BlockSpool | None = None,
 ) -> DecisionTable:
     """Decisions of every entity, evaluated by ``workers`` processes; kept in ``spool`` when one is given."""
     decisions = DecisionTable(spool=spool)
@@ -139,7 +143,7 @@ def evaluate_in_workers(
         # Every chunk of every entity type is queued at once, so that no worker waits at the turn
         # from one type to the next; answers are taken in order.
         queued: dict[str, list[Future[list[DecisionRow]] | None]] = {
-            entity_type: [pool.submit(_evaluate_chunk, entity_type, year, chunk) for chunk in _chunks(group)]
+            entity_type: [pool.submit(_evaluate_chunk, entity_type, year, *chunk) for chunk in _chunks(group)]
             for entity_type, group in entities.items()
         }
         for entity_type, group in entities.items():

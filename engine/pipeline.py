@@ -5,7 +5,6 @@ No output is written here (see ``engine.outputs``); the CLI wires the two togeth
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,8 +20,9 @@ from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entitie
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators, tables_read
 from engine.indicators.model import Profile
 from engine.ingest.dataset import Dataset, load_dataset
-from engine.parallel import default_workers, evaluate_in_workers
+from engine.parallel import CHUNK, default_workers, evaluate_in_workers
 from engine.rules.rulebook import RuleBook, load_rulebook
+from engine.spool import BlockSpool
 
 log = structlog.get_logger("iku.pipeline")
 Progress = Callable[[str, int, int], None]
@@ -74,16 +74,12 @@ def profile_of(book: RuleBook, profile_id: str) -> Profile:
 
 def evaluate_entities(
     book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, progress: Progress | None = None,
-    workers: int = 0, spool_dir: Path | None = None,
+    workers: int = 0, spool: BlockSpool | None = None,
 ) -> DecisionTable:
-    """Decisions for every entity; ``workers`` processes (0: one per core for large inputs).
-
-    With more than one worker (a large run) the decisions are kept in a temporary file in
-    ``spool_dir`` (the system's temporary folder if None), unlinked at once, gone with the run.
-    """
+    """Decisions for every entity; ``workers`` processes (0: one per core for large inputs), which
+    keep the decisions in ``spool`` if one is given."""
     workers = workers or default_workers(sum(len(group) for group in entities.values()))
     if workers > 1:
-        spool = tempfile.TemporaryFile(dir=spool_dir, prefix=".iku-keputusan.")
         return evaluate_in_workers(book, entities, year, workers, progress, spool)
     decisions = DecisionTable()
     for entity_type, group in entities.items():
@@ -96,9 +92,13 @@ def registered_ids(entities: dict[str, list[EntityFacts]]) -> dict[str, list[str
     return {entity_type: [entity.entity_id for entity in group] for entity_type, group in entities.items()}
 
 
-def entities_of(dataset: Dataset) -> dict[str, list[EntityFacts]]:
-    """Every entity of every type with its facts, in the order outputs list them."""
-    return {entity_type: build_entities(dataset, entity_type) for entity_type in ENTITY_ORDER}
+def entities_of(dataset: Dataset, spool: BlockSpool | None = None) -> dict[str, list[EntityFacts]]:
+    """Every entity of every type with its facts, in the order outputs list them (facts in ``spool`` if given)."""
+    return {entity_type: build_entities(dataset, entity_type, spool, CHUNK) for entity_type in ENTITY_ORDER}
+
+
+def entity_count(dataset: Dataset) -> int:
+    return sum(len(dataset.table(table)) for table, _, _ in ENTITY_TABLES.values())
 
 
 def indicators_of(
@@ -123,12 +123,16 @@ def run(
     with clock("ingest"):
         dataset = load_dataset(data)
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
+    workers = workers or default_workers(entity_count(dataset))
+    # A large run keeps facts and decisions in a scratch file in spool_dir (the system's temporary
+    # folder if None), unlinked at once, gone with the run; they are read back a block at a time.
+    spool = BlockSpool(spool_dir) if workers > 1 else None
     with clock("facts"):
-        entities = entities_of(dataset)
+        entities = entities_of(dataset, spool)
         # The other tables' rows live on as facts: the data set need not hold them twice.
         dataset = dataset.keeping(tables_still_read(profile))
     with clock("rules"):
-        decisions = evaluate_entities(book, entities, year, progress, workers, spool_dir)
+        decisions = evaluate_entities(book, entities, year, progress, workers, spool)
     with clock("indicators"):
         indicators = indicators_of(profile, dataset, entities, decisions, year)
     return RunResult(book, profile, year, dataset, entities, decisions, indicators, started,

@@ -9,6 +9,7 @@ from engine.ingest.dataset import load_dataset
 from engine.parallel import _Receiver, _Sharing
 from engine.pipeline import entities_of
 from engine.rules.rulebook import load_rulebook
+from engine.spool import BlockSpool
 from tests.support import RULES, koperasi, nik, write_tables
 
 
@@ -84,13 +85,13 @@ def spooled(evaluated, tmp_path, monkeypatch):
     monkeypatch.setattr(DecisionTable, "BLOCK", 5)
     rows = [(kind, f"{entity_id}-{copy}", *rest)
             for copy in range(4) for kind, entity_id, *rest in map(decision_row, decisions)]
-    spool = (tmp_path / "spool").open("w+b")
+    spool = BlockSpool(tmp_path)
     return DecisionTable(rows, spool=spool), DecisionTable(rows), spool
 
 
 def test_a_spooled_table_reads_back_exactly_what_it_was_given(spooled):
     table, in_memory, spool = spooled
-    assert spool.seek(0, 2) > 0, "rows were written to the spool"
+    assert table.spooled and spool.size() > 0, "rows were written to the spool"
     assert list(table.rows()) == list(in_memory.rows()) and table == in_memory and len(table) == len(in_memory)
     assert [table[i] for i in (0, 7, -1)] == [in_memory[i] for i in (0, 7, -1)]
     assert table[3:9] == in_memory[3:9]
@@ -106,8 +107,8 @@ def test_a_spooled_table_finds_each_entitys_decisions_in_its_block(spooled):
 
 
 def test_a_spooled_table_keeps_an_entitys_decisions_in_one_block(spooled):
-    table, _, _ = spooled
-    blocks = [[row[:2] for row in table._read_block(number)] for number in range(len(table._blocks))]
+    table, _, spool = spooled
+    blocks = [[row[:2] for row in spool.read(number)] for number in range(len(table._blocks))]
     assert len(blocks) > 1
     for earlier, later in zip(blocks, blocks[1:]):
         assert earlier[-1] != later[0]
@@ -116,7 +117,7 @@ def test_a_spooled_table_keeps_an_entitys_decisions_in_one_block(spooled):
 def test_a_spooled_table_refuses_an_entitys_decisions_out_of_order(spooled, tmp_path):
     _, in_memory, _ = spooled
     rows = list(in_memory.rows())
-    table = DecisionTable(rows, spool=(tmp_path / "again").open("w+b"))
+    table = DecisionTable(rows, spool=BlockSpool(tmp_path))
     with pytest.raises(ValueError, match="tidak berurutan"):
         for row in rows * 2:
             table.append_row(row)

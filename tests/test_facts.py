@@ -1,12 +1,24 @@
 """Facts: what durable_rules is given for a record, kept as a compact row until it is needed."""
 
+import pickle
 from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.facts import EntityFacts, fact_dict, fact_layout, to_fact_row
+from engine.facts import (
+    EntityFacts,
+    SpooledRows,
+    build_entities,
+    fact_dict,
+    fact_layout,
+    pickled_fact_rows,
+    to_fact_row,
+)
+from engine.ingest.dataset import load_dataset
 from engine.ingest.tables import TABLES, Koperasi, Rat
+from engine.spool import BlockSpool
+from tests.support import koperasi, nik, write_tables
 
 NIK = "3578000000000001"
 
@@ -46,3 +58,31 @@ def test_a_rat_fact_says_its_day_and_year(day, tahun_buku, row):
     assert fact["tahun_rat"] == day.year
     assert fact["id"] == f"rat:{row}" and fact["row"] == row
     assert ("tahun_buku" in fact) == (tahun_buku is not None)
+
+
+def _koperasi_tables(count: int) -> dict:
+    return {"koperasi": [koperasi(nik(number)) for number in range(count)],
+            "rat": [{"nik": nik(number), "tanggal_rat": f"{year}-03-15"} for number in range(count)
+                    for year in (2023, 2024) if number % 3],
+            "kinerja_koperasi": [{"nik": nik(number), "tahun": 2024, "volume_usaha": "1.000"} for number in range(count)]}
+
+
+def test_spooled_facts_read_back_as_they_were_built(tmp_path):
+    dataset = load_dataset(write_tables(tmp_path, _koperasi_tables(7)))
+    kept = build_entities(dataset, "koperasi")
+    spooled = build_entities(dataset, "koperasi", BlockSpool(tmp_path), block=3)
+    assert [type(entity.fact_rows) for entity in spooled] == [SpooledRows] * 7
+    assert [entity.fact_rows.block for entity in spooled] == [0, 0, 0, 1, 1, 1, 2]
+    assert [list(entity.fact_rows) for entity in spooled] == [entity.fact_rows for entity in kept]
+    assert [entity.facts for entity in spooled] == [entity.facts for entity in kept]
+    assert [entity.entity_id for entity in spooled] == [entity.entity_id for entity in kept]
+
+
+def test_a_worker_gets_a_spooled_block_as_written_and_other_chunks_pickled_whole(tmp_path):
+    dataset = load_dataset(write_tables(tmp_path, _koperasi_tables(7)))
+    kept = build_entities(dataset, "koperasi")
+    spool = BlockSpool(tmp_path)
+    spooled = build_entities(dataset, "koperasi", spool, block=3)
+    assert pickled_fact_rows(spooled[3:6]) == spool.raw(1)
+    for chunk in (spooled[1:4], spooled[0:2], kept[0:3]):
+        assert pickle.loads(pickled_fact_rows(chunk)) == [list(entity.fact_rows) for entity in chunk]

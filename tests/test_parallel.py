@@ -3,9 +3,11 @@
 import random
 
 from engine.decisions import DecisionTable
+from engine.facts import SpooledRows
 from engine.ingest.dataset import load_dataset
 from engine.pipeline import entities_of, evaluate_entities, indicators_of, profile_of
 from engine.rules.rulebook import load_rulebook
+from engine.spool import BlockSpool
 from tests.support import RULES, koperasi, nik, write_tables
 
 
@@ -30,9 +32,12 @@ def test_two_workers_give_the_same_decisions_and_indicators(tmp_path, monkeypatc
     dataset = load_dataset(write_tables(tmp_path, synthetic_tables(1200)))
     entities = entities_of(dataset)
     single = evaluate_entities(book, entities, 2024, workers=1)
-    parallel = evaluate_entities(book, entities, 2024, workers=2)
-    assert parallel._blocks and not single._blocks
+    spool = BlockSpool(tmp_path)
+    spooled = entities_of(dataset, spool)  # as a large run keeps them: facts in the spool, read back by the workers
+    parallel = evaluate_entities(book, spooled, 2024, workers=2, spool=spool)
+    assert isinstance(spooled["koperasi"][0].fact_rows, SpooledRows) and parallel.spooled and not single.spooled
     assert parallel == single
+    assert evaluate_entities(book, entities, 2024, workers=2) == single
     for profile in ("jatim", "jambi"):
-        assert indicators_of(profile_of(book, profile), dataset, entities, parallel, 2024) == \
+        assert indicators_of(profile_of(book, profile), dataset, spooled, parallel, 2024) == \
             indicators_of(profile_of(book, profile), dataset, entities, single, 2024)

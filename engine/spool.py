@@ -1,0 +1,70 @@
+"""A run's scratch file: lists written as pickled blocks, read back by block number.
+
+A large run holds each entity's facts and decisions only while it works on them: the facts stage
+writes the facts here a chunk of entities at a time, the rules stage the decisions, and what
+reads them later (the workers, the audit log, run.sqlite, explanations) reads them back a block
+at a time. The file is made with ``tempfile.TemporaryFile``: unlinked at once, it takes no name in
+the output folder and is gone when the run ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, NamedTuple
+
+
+class _Block(NamedTuple):
+    offset: int
+    size: int
+    items: int
+
+
+class BlockSpool:
+    """Blocks of a temporary file; the few read last are kept (an explanation reads an entity's
+    facts and its decisions, from two blocks, entity after entity)."""
+
+    KEPT = 4
+
+    def __init__(self, directory: Path | None = None):
+        self._file = tempfile.TemporaryFile(dir=directory, prefix=".iku-spool.")
+        self._blocks: list[_Block] = []
+        self._kept: OrderedDict[int, list[Any]] = OrderedDict()
+
+    def write(self, items: list[Any]) -> int:
+        """Writes ``items`` as a new block; its number."""
+        data = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+        self._blocks.append(_Block(self._file.seek(0, os.SEEK_END), len(data), len(items)))
+        self._file.write(data)
+        return len(self._blocks) - 1
+
+    def raw(self, number: int) -> bytes:
+        """A block as written: a pickle to hand to another process without reading it here."""
+        block = self._blocks[number]
+        self._file.seek(block.offset)
+        return self._file.read(block.size)
+
+    def read(self, number: int, keep: bool = True) -> list[Any]:
+        """A block's items; kept for the next reads unless ``keep`` is False (one pass over every block)."""
+        if number in self._kept:
+            self._kept.move_to_end(number)
+            return self._kept[number]
+        items = pickle.loads(self.raw(number))
+        if keep:
+            self._kept[number] = items
+            if len(self._kept) > self.KEPT:
+                self._kept.popitem(last=False)
+        return items
+
+    def items(self, number: int) -> int:
+        return self._blocks[number].items
+
+    def size(self) -> int:
+        """Bytes written so far."""
+        return sum(block.size for block in self._blocks)
+
+    def __getstate__(self) -> None:
+        raise TypeError("BlockSpool is a file of this process; it is not sent to another")
