@@ -1,0 +1,62 @@
+"""Validated records made small: a national run holds millions of them.
+
+pydantic gives every record its own dict of values, its own set of the fields given and its own
+object for every value parsed. ``Compactor.compact`` returns an equal record that shares what
+equal records can share:
+
+- the set of fields given (216 to 728 bytes): the rows under one header give the same fields.
+  Records are frozen, so nothing adds to the set, and ``model_copy`` copies it before changing
+  it (tested);
+- equal values of a column (codes, labels, dates, years), one object each, as long as the column
+  repeats itself: a column stops being shared once it has shown ``LIMIT`` distinct values (names,
+  certificate numbers), so that the pools stay small; a reference to a koperasi or UKM shares the
+  referenced row's id;
+- the keys of its dict: the values are set one by one on a new instance, so that CPython keeps
+  them as a key-sharing instance dict (PEP 412) instead of a dict of its own (≈ 230 instead of 300
+  bytes a record, ≈ 170 while nothing asks for ``record.__dict__``).
+
+At 100,000 entities (800,000 rows) the records took 425 MB; compacted, ≈ 220 MB.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.ingest.tables import Record
+
+
+class Compactor:
+    LIMIT = 5_000
+
+    def __init__(self) -> None:
+        self._field_sets: dict[frozenset[str], set[str]] = {}
+        self._pools: dict[tuple[str, str], dict[object, object] | None] = {}
+        self._ids: dict[str, str] = {}  # every koperasi's and UKM's id, for the rows that refer to them
+
+    def compact(self, record: Record) -> Record:
+        """An equal record sharing what it can; ``record`` itself is not changed."""
+        values = {column: self._shared(record, column, value) for column, value in record.__dict__.items()}
+        twin = object.__new__(type(record))
+        for column, value in values.items():
+            object.__setattr__(twin, column, value)
+        given = record.__pydantic_fields_set__
+        object.__setattr__(twin, "__pydantic_fields_set__", self._field_sets.setdefault(frozenset(given), given))
+        object.__setattr__(twin, "__pydantic_extra__", record.__pydantic_extra__)
+        object.__setattr__(twin, "__pydantic_private__", record.__pydantic_private__)
+        if len(record.key) == 1 and record.key[0] not in record.references:
+            identifier = values[record.key[0]]
+            self._ids.setdefault(identifier, identifier)
+        return twin
+
+    def _shared(self, record: Record, column: str, value: Any) -> Any:
+        if value is None or column == "row" or type(value) in (bool, float):
+            return value
+        if column in record.references:
+            return self._ids.get(value, value)
+        pool = self._pools.setdefault((record.table, column), {})
+        if pool is None:
+            return value
+        shared = pool.setdefault(value, value)
+        if len(pool) > self.LIMIT:
+            self._pools[(record.table, column)] = None
+        return shared
