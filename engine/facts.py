@@ -10,9 +10,8 @@ comparison on a missing value fails, and ``missing`` tests for it.
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -21,7 +20,6 @@ from typing import Any
 
 from engine.ingest.dataset import Dataset
 from engine.ingest.tables import TABLE_BY_NAME, Record
-from engine.spool import BlockSpool
 
 # table -> {derived year column: the date column it is the year of}
 DERIVED_YEARS: dict[str, dict[str, str]] = {
@@ -153,15 +151,9 @@ def peserta_ids(records: Iterable[Record]) -> dict[int, str]:
     }
 
 
-def build_entities(
-    dataset: Dataset, entity_type: str, spool: BlockSpool | None = None, block: int = 500
-) -> list[EntityFacts]:
-    """Every entity of ``entity_type`` with its fact rows: its own row, then each related table's rows.
-
-    With a ``spool``, the fact rows of each ``block`` entities are written to it as they are made
-    and each entity keeps only where they are (``SpooledRows``): a large run then never holds more
-    than a block of facts beyond its records.
-    """
+def build_entities(dataset: Dataset, entity_type: str) -> list[EntityFacts]:
+    """Every entity of ``entity_type`` with its fact rows: its own row, then each related table's
+    rows in input order (a large run makes the same per chunk: ``engine.fact_chunks``)."""
     table, id_column, related = ENTITY_TABLES[entity_type]
     own = dataset.table(table)
     ids = peserta_ids(own) if entity_type == "peserta_diklat" else None
@@ -173,10 +165,6 @@ def build_entities(
         for records in grouped.values():
             rows.extend(map(to_fact_row, records.get(entity_id, ())))
         entities.append(EntityFacts(entity_type, entity_id, record, rows))
-        if spool is not None and len(entities) % block == 0:
-            _spool_facts(entities[-block:], spool)
-    if spool is not None and len(entities) % block:
-        _spool_facts(entities[-(len(entities) % block):], spool)
     return entities
 
 
@@ -185,43 +173,3 @@ def _grouped(records: list[Record], column: str) -> dict[str, list[Record]]:
     for record in records:
         grouped[getattr(record, column)].append(record)
     return grouped
-
-
-def _spool_facts(entities: list[EntityFacts], spool: BlockSpool) -> None:
-    number = spool.write([entity.fact_rows for entity in entities])
-    for index, entity in enumerate(entities):
-        entity.fact_rows = SpooledRows(spool, number, index)
-
-
-class SpooledRows(Sequence[FactRow]):
-    """An entity's fact rows, kept in a block of the run's spool; read back when they are read."""
-
-    __slots__ = ("spool", "block", "index")
-
-    def __init__(self, spool: BlockSpool, block: int, index: int):
-        self.spool = spool
-        self.block = block
-        self.index = index
-
-    def _rows(self) -> list[FactRow]:
-        return self.spool.read(self.block)[self.index]
-
-    def __len__(self) -> int:
-        return len(self._rows())
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
-        return self._rows()[index]
-
-    def __iter__(self) -> Iterator[FactRow]:
-        return iter(self._rows())
-
-
-def pickled_fact_rows(entities: list[EntityFacts]) -> bytes:
-    """The fact rows of ``entities`` as one pickled list, for a worker: the spool's block as it was
-    written when the entities are exactly one block (nothing to read into objects here)."""
-    first = entities[0].fact_rows
-    if isinstance(first, SpooledRows) and first.index == 0 and first.spool.items(first.block) == len(entities) \
-            and all(isinstance(entity.fact_rows, SpooledRows) and entity.fact_rows.block == first.block
-                    for entity in entities):
-        return first.spool.raw(first.block)
-    return pickle.dumps([list(entity.fact_rows) for entity in entities], protocol=pickle.HIGHEST_PROTOCOL)

@@ -27,7 +27,8 @@ from typing import TypeVar
 from engine.decisions import ClauseResult, ClauseRow, DecisionRow, DecisionTable, clause_row, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator, check_complete
-from engine.facts import EntityFacts, pickled_fact_rows
+from engine.fact_chunks import pickled_fact_rows
+from engine.facts import EntityFacts
 from engine.processes import answer_of, process_pool
 from engine.rules.compiler import CompiledRuleset, compile_ruleset
 from engine.rules.rulebook import RuleBook, load_rulebook

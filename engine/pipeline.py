@@ -16,6 +16,7 @@ import structlog
 
 from engine.decisions import DecisionTable
 from engine.evaluate import Evaluator
+from engine.fact_chunks import FactChunks, chunked_entities
 from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entities
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators, tables_read
 from engine.indicators.model import Profile
@@ -92,9 +93,12 @@ def registered_ids(entities: dict[str, list[EntityFacts]]) -> dict[str, list[str
     return {entity_type: [entity.entity_id for entity in group] for entity_type, group in entities.items()}
 
 
-def entities_of(dataset: Dataset, spool: BlockSpool | None = None) -> dict[str, list[EntityFacts]]:
-    """Every entity of every type with its facts, in the order outputs list them (facts in ``spool`` if given)."""
-    return {entity_type: build_entities(dataset, entity_type, spool, CHUNK) for entity_type in ENTITY_ORDER}
+def entities_of(dataset: Dataset, chunks: FactChunks | None = None) -> dict[str, list[EntityFacts]]:
+    """Every entity of every type with its facts, in the order outputs list them; with ``chunks``
+    (the sink the data set was read into), the facts gathered there, kept in the run's spool."""
+    if chunks is None:
+        return {entity_type: build_entities(dataset, entity_type) for entity_type in ENTITY_ORDER}
+    return {entity_type: chunked_entities(dataset, entity_type, chunks) for entity_type in ENTITY_ORDER}
 
 
 def entity_count(dataset: Dataset) -> int:
@@ -120,19 +124,19 @@ def run(
     clock = Stopwatch()
     book = load_rulebook(rules)
     profile = profile_of(book, profile_id)
+    # Facts, and a large run's decisions, are kept in a scratch file in spool_dir (the system's
+    # temporary folder if None), unlinked at once, gone with the run; read back a block at a time.
+    # The tables that only give facts are not kept as records: their rows go to the chunks as facts.
+    spool = BlockSpool(spool_dir)
+    chunks = FactChunks(spool, CHUNK, kept=tables_still_read(profile))
     with clock("ingest"):
-        dataset = load_dataset(data)
+        dataset = load_dataset(data, chunks)
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
     workers = workers or default_workers(entity_count(dataset))
-    # A large run keeps facts and decisions in a scratch file in spool_dir (the system's temporary
-    # folder if None), unlinked at once, gone with the run; they are read back a block at a time.
-    spool = BlockSpool(spool_dir) if workers > 1 else None
     with clock("facts"):
-        entities = entities_of(dataset, spool)
-        # The other tables' rows live on as facts: the data set need not hold them twice.
-        dataset = dataset.keeping(tables_still_read(profile))
+        entities = entities_of(dataset, chunks)
     with clock("rules"):
-        decisions = evaluate_entities(book, entities, year, progress, workers, spool)
+        decisions = evaluate_entities(book, entities, year, progress, workers, spool if workers > 1 else None)
     with clock("indicators"):
         indicators = indicators_of(profile, dataset, entities, decisions, year)
     return RunResult(book, profile, year, dataset, entities, decisions, indicators, started,

@@ -6,16 +6,9 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.facts import (
-    EntityFacts,
-    SpooledRows,
-    build_entities,
-    fact_dict,
-    fact_layout,
-    pickled_fact_rows,
-    to_fact_row,
-)
-from engine.ingest.dataset import load_dataset
+from engine.fact_chunks import FactChunks, SpooledRows, chunked_entities, pickled_fact_rows
+from engine.facts import EntityFacts, build_entities, fact_dict, fact_layout, to_fact_row
+from engine.ingest.dataset import Dataset, load_dataset
 from engine.ingest.tables import TABLES, Koperasi, Rat
 from engine.spool import BlockSpool
 from tests.support import koperasi, nik, write_tables
@@ -60,29 +53,49 @@ def test_a_rat_fact_says_its_day_and_year(day, tahun_buku, row):
     assert ("tahun_buku" in fact) == (tahun_buku is not None)
 
 
-def _koperasi_tables(count: int) -> dict:
-    return {"koperasi": [koperasi(nik(number)) for number in range(count)],
-            "rat": [{"nik": nik(number), "tanggal_rat": f"{year}-03-15"} for number in range(count)
-                    for year in (2023, 2024) if number % 3],
-            "kinerja_koperasi": [{"nik": nik(number), "tahun": 2024, "volume_usaha": "1.000"} for number in range(count)]}
+def _tables(count: int) -> dict:
+    """Koperasi and UKM with related rows in no particular order, some shared between the two kinds."""
+    rows = {"koperasi": [koperasi(nik(number)) for number in range(count)],
+            "ukm": [{"nib": f"{number:013d}", "nama": f"UKM {number}", "kode_wilayah": "35.78"} for number in range(count)],
+            "rat": [{"nik": nik(number), "tanggal_rat": f"{year}-03-15"} for year in (2023, 2024)
+                    for number in reversed(range(count)) if number % 3],
+            "kinerja_koperasi": [{"nik": nik(number), "tahun": 2024, "volume_usaha": "1.000"} for number in range(count)],
+            "fasilitasi": [{"id_kukm": identifier, "tahun": 2024, "bidang": "pemasaran"}
+                           for number in range(count) for identifier in (nik(number), f"{number:013d}")]}
+    return rows
 
 
-def test_spooled_facts_read_back_as_they_were_built(tmp_path):
-    dataset = load_dataset(write_tables(tmp_path, _koperasi_tables(7)))
-    kept = build_entities(dataset, "koperasi")
-    spooled = build_entities(dataset, "koperasi", BlockSpool(tmp_path), block=3)
-    assert [type(entity.fact_rows) for entity in spooled] == [SpooledRows] * 7
-    assert [entity.fact_rows.block for entity in spooled] == [0, 0, 0, 1, 1, 1, 2]
-    assert [list(entity.fact_rows) for entity in spooled] == [entity.fact_rows for entity in kept]
-    assert [entity.facts for entity in spooled] == [entity.facts for entity in kept]
-    assert [entity.entity_id for entity in spooled] == [entity.entity_id for entity in kept]
+def _chunked(tmp_path, count: int, chunk: int, monkeypatch) -> tuple[Dataset, FactChunks]:
+    monkeypatch.setattr(FactChunks, "FLUSH", 4)  # rows go to the spool in many small blocks
+    chunks = FactChunks(BlockSpool(tmp_path), chunk, kept={"kinerja_koperasi"})
+    return load_dataset(write_tables(tmp_path / "data", _tables(count)), chunks), chunks
 
 
-def test_a_worker_gets_a_spooled_block_as_written_and_other_chunks_pickled_whole(tmp_path):
-    dataset = load_dataset(write_tables(tmp_path, _koperasi_tables(7)))
-    kept = build_entities(dataset, "koperasi")
-    spool = BlockSpool(tmp_path)
-    spooled = build_entities(dataset, "koperasi", spool, block=3)
-    assert pickled_fact_rows(spooled[3:6]) == spool.raw(1)
+def test_facts_gathered_per_chunk_are_those_built_in_memory(tmp_path, monkeypatch):
+    full = load_dataset(write_tables(tmp_path / "full", _tables(7)))
+    dataset, chunks = _chunked(tmp_path, 7, 3, monkeypatch)
+    for entity_type in ("koperasi", "ukm", "peserta_diklat"):
+        built = build_entities(full, entity_type)
+        spooled = chunked_entities(dataset, entity_type, chunks)
+        assert [entity.entity_id for entity in spooled] == [entity.entity_id for entity in built]
+        assert [list(entity.fact_rows) for entity in spooled] == [entity.fact_rows for entity in built]
+        assert [entity.facts for entity in spooled] == [entity.facts for entity in built]
+        assert all(type(entity.fact_rows) is SpooledRows for entity in spooled)
+    assert [entity.fact_rows.block for entity in chunked_entities(dataset, "koperasi", chunks)][:4] != [0, 0, 0, 0]
+
+
+def test_the_tables_that_only_give_facts_are_counted_but_not_kept(tmp_path, monkeypatch):
+    dataset, _ = _chunked(tmp_path, 7, 3, monkeypatch)
+    assert {"koperasi", "ukm", "kinerja_koperasi"} <= set(dataset.records)
+    assert "rat" not in dataset.records and "fasilitasi" not in dataset.records
+    counts = {count.table: count for count in dataset.counts}
+    assert counts["rat"].used == counts["rat"].read == len(_tables(7)["rat"]) and counts["fasilitasi"].used == 14
+
+
+def test_a_worker_gets_a_spooled_block_as_written_and_other_chunks_pickled_whole(tmp_path, monkeypatch):
+    dataset, chunks = _chunked(tmp_path, 7, 3, monkeypatch)
+    spooled = chunked_entities(dataset, "koperasi", chunks)
+    assert pickled_fact_rows(spooled[3:6]) == chunks.spool.raw(spooled[3].fact_rows.block)
+    kept = build_entities(load_dataset(write_tables(tmp_path / "full", _tables(7))), "koperasi")
     for chunk in (spooled[1:4], spooled[0:2], kept[0:3]):
         assert pickle.loads(pickled_fact_rows(chunk)) == [list(entity.fact_rows) for entity in chunk]

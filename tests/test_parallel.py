@@ -3,8 +3,9 @@
 import random
 
 from engine.decisions import DecisionTable
-from engine.facts import SpooledRows
+from engine.fact_chunks import FactChunks, SpooledRows
 from engine.ingest.dataset import load_dataset
+from engine.parallel import CHUNK
 from engine.pipeline import entities_of, evaluate_entities, indicators_of, profile_of
 from engine.rules.rulebook import load_rulebook
 from engine.spool import BlockSpool
@@ -33,7 +34,8 @@ def test_two_workers_give_the_same_decisions_and_indicators(tmp_path, monkeypatc
     entities = entities_of(dataset)
     single = evaluate_entities(book, entities, 2024, workers=1)
     spool = BlockSpool(tmp_path)
-    spooled = entities_of(dataset, spool)  # as a large run keeps them: facts in the spool, read back by the workers
+    chunks = FactChunks(spool, CHUNK, kept=())  # as a large run keeps them: facts in the spool, read back by the workers
+    spooled = entities_of(load_dataset(tmp_path, chunks), chunks)
     parallel = evaluate_entities(book, spooled, 2024, workers=2, spool=spool)
     assert isinstance(spooled["koperasi"][0].fact_rows, SpooledRows) and parallel.spooled and not single.spooled
     assert parallel == single

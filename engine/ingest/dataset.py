@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
@@ -172,17 +172,34 @@ def validate_stream(
         yield validator.check(model, number, raw)
 
 
-def load_dataset(path: Path) -> Dataset:
-    """Read and validate every table of the contract found at ``path``."""
+class RecordSink(Protocol):
+    """Takes the accepted records of some tables as they are read (a large run's facts)."""
+
+    def takes(self, table: str) -> bool:
+        """Whether the sink takes the records of ``table``."""
+
+    def keeps(self, table: str) -> bool:
+        """Whether the data set keeps the records of a table the sink takes, as well."""
+
+    def take(self, record: Record) -> None: ...
+
+
+def load_dataset(path: Path, sink: RecordSink | None = None) -> Dataset:
+    """Read and validate every table of the contract found at ``path``; the records of the tables
+    ``sink`` takes go to it, and are kept in the data set only where it says so."""
     source = open_data(path)
     try:
-        return _load(source)
+        return _load(source, sink)
     finally:
         if isinstance(source, Workbook):
             source.close()
 
 
-def _load(source: CsvFolder | Workbook) -> Dataset:
+# The tables other tables refer to: the keys of the others are forgotten once their table is read.
+REFERENCED = frozenset(target for model in TABLES for targets in model.references.values() for target in targets)
+
+
+def _load(source: CsvFolder | Workbook, sink: RecordSink | None) -> Dataset:
     missing = [table for table in REQUIRED_TABLES if not source.has(table)]
     if missing:
         raise DataError(f"tabel wajib tidak ditemukan: {', '.join(missing)} (berkas {missing[0]}.csv atau sheet {missing[0]})")
@@ -192,24 +209,35 @@ def _load(source: CsvFolder | Workbook) -> Dataset:
         if not source.has(model.table):
             dataset.absent.append(model.table)
             continue
-        _load_table(model, source.open(model.table), validator, dataset)
+        _load_table(model, source.open(model.table), validator, dataset, sink)
+        if model.table not in REFERENCED:
+            validator.keys.pop(model.table, None)
     dataset.sources = [SourceFile(name=file.name, sha256=sha256_of(file)) for file in source.files()]
     return dataset
 
 
-def _load_table(model: type[Record], stream: TableStream, validator: _Validator, dataset: Dataset) -> None:
+def _load_table(
+    model: type[Record], stream: TableStream, validator: _Validator, dataset: Dataset, sink: RecordSink | None
+) -> None:
     records: list[Record] = []
-    rejected = 0
+    taken = sink.take if sink is not None and sink.takes(model.table) else None
+    keep = taken is None or sink.keeps(model.table)  # type: ignore[union-attr]
+    used = rejected = 0
     for outcome in validate_stream(model, stream, validator):
         if isinstance(outcome, Reject):
             dataset.rejects.append(outcome)
             rejected += 1
-        else:
+            continue
+        used += 1
+        if taken is not None:
+            taken(outcome)
+        if keep:
             records.append(outcome)
-    dataset.records[model.table] = records
+    if keep:
+        dataset.records[model.table] = records
     dataset.counts.append(
         TableCount(
-            table=model.table, source=stream.source, read=len(records) + rejected,
-            used=len(records), rejected=rejected, blank=len(stream.blank_rows),
+            table=model.table, source=stream.source, read=used + rejected,
+            used=used, rejected=rejected, blank=len(stream.blank_rows),
         )
     )

@@ -1,0 +1,152 @@
+"""A run's facts gathered and kept per chunk of entities, in the run's spool.
+
+The records of the tables that only give facts (the RAT history, facilitation, financing,
+legality, certificates) are not kept: while the data is read, ``FactChunks`` (the data set's record
+sink) turns each into its fact row and puts it with the chunk of the entity it belongs to,
+writing what it holds to the spool every ``FLUSH`` rows. The facts stage then makes each chunk's
+entities (``chunked_entities``): their own row, then their related rows table by table in input
+order, exactly as ``facts.build_entities`` does in memory, and writes them to the spool as one
+block; an entity keeps only where its rows are (``SpooledRows``). The workers get that block as
+written (``pickled_fact_rows``). A run thus never holds more than a chunk of facts and
+``FLUSH`` gathered rows, whatever its size.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Sequence
+
+from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, fact_layout, peserta_ids, to_fact_row
+from engine.ingest.dataset import Dataset
+from engine.ingest.tables import Record
+from engine.spool import BlockSpool
+
+ChunkKey = tuple[str, str, int]  # entity type, related table, chunk number
+
+
+class FactChunks:
+    """The record sink of a large run: related rows' facts, gathered per chunk of entities."""
+
+    FLUSH = 100_000
+
+    def __init__(self, spool: BlockSpool, chunk: int, kept: Collection[str]):
+        self.spool = spool
+        self.chunk = chunk
+        self._kept = frozenset(kept)
+        # own table → (entity type, id column), for the entities other tables refer to
+        self._own = {table: (entity_type, column) for entity_type, (table, column, related) in ENTITY_TABLES.items()
+                     if related}
+        self._owners: dict[str, list[tuple[str, str]]] = defaultdict(list)  # related table → (entity type, column)
+        for entity_type, (_, _, related) in ENTITY_TABLES.items():
+            for table, column in related.items():
+                self._owners[table].append((entity_type, column))
+        self._positions: dict[str, dict[str, int]] = {entity_type: {} for entity_type, _ in self._own.values()}
+        self._held: dict[ChunkKey, list[FactRow]] = defaultdict(list)
+        self._blocks: dict[ChunkKey, list[int]] = defaultdict(list)
+        self._count = 0
+
+    def takes(self, table: str) -> bool:
+        return table in self._own or table in self._owners
+
+    def keeps(self, table: str) -> bool:
+        return table in self._own or table in self._kept
+
+    def take(self, record: Record) -> None:
+        own = self._own.get(record.table)
+        if own is not None:  # accepted in input order, the order of the data set's records
+            positions = self._positions[own[0]]
+            positions[getattr(record, own[1])] = len(positions)
+            return
+        row = None
+        for entity_type, column in self._owners[record.table]:
+            position = self._positions[entity_type].get(getattr(record, column))
+            if position is not None:
+                row = row or to_fact_row(record)
+                self._held[(entity_type, record.table, position // self.chunk)].append(row)
+                self._count += 1
+        if self._count >= self.FLUSH:
+            self._write()
+
+    def _write(self) -> None:
+        for key, rows in self._held.items():
+            self._blocks[key].append(self.spool.write(rows))
+        self._held.clear()
+        self._count = 0
+
+    def rows(self, entity_type: str, table: str, chunk: int) -> Iterator[FactRow]:
+        """The fact rows of ``table`` for the entities of a chunk, in input order."""
+        key = (entity_type, table, chunk)
+        for number in self._blocks.get(key, ()):
+            yield from self.spool.read(number, keep=False)
+        yield from self._held.get(key, ())
+
+
+def chunked_entities(dataset: Dataset, entity_type: str, chunks: FactChunks) -> list[EntityFacts]:
+    """``facts.build_entities`` for a large run: the same entities and fact rows, each chunk's in the spool."""
+    table, id_column, related = ENTITY_TABLES[entity_type]
+    own = dataset.table(table)
+    ids = peserta_ids(own) if entity_type == "peserta_diklat" else None
+    entities: list[EntityFacts] = []
+    for number, start in enumerate(range(0, len(own), chunks.chunk)):
+        grouped = {related_table: _by_entity(chunks.rows(entity_type, related_table, number), related_table, column)
+                   for related_table, column in related.items()}
+        chunk = []
+        for record in own[start:start + chunks.chunk]:
+            entity_id = ids[record.row] if ids is not None else getattr(record, id_column)
+            rows = [to_fact_row(record)]
+            for by_entity in grouped.values():
+                rows.extend(by_entity.get(entity_id, ()))
+            chunk.append(EntityFacts(entity_type, entity_id, record, rows))
+        spool_facts(chunk, chunks.spool)
+        entities.extend(chunk)
+    return entities
+
+
+def _by_entity(rows: Iterator[FactRow], table: str, column: str) -> dict[str, list[FactRow]]:
+    where = 2 + fact_layout(table).index(column)  # a fact row is (table, row, *values)
+    grouped: dict[str, list[FactRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row[where]].append(row)
+    return grouped
+
+
+def spool_facts(entities: list[EntityFacts], spool: BlockSpool) -> None:
+    """Writes the entities' fact rows to the spool as one block; each keeps where its rows are."""
+    number = spool.write([entity.fact_rows for entity in entities])
+    for index, entity in enumerate(entities):
+        entity.fact_rows = SpooledRows(spool, number, index)
+
+
+class SpooledRows(Sequence[FactRow]):
+    """An entity's fact rows, kept in a block of the run's spool; read back when they are read."""
+
+    __slots__ = ("spool", "block", "index")
+
+    def __init__(self, spool: BlockSpool, block: int, index: int):
+        self.spool = spool
+        self.block = block
+        self.index = index
+
+    def _rows(self) -> list[FactRow]:
+        return self.spool.read(self.block)[self.index]
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        return self._rows()[index]
+
+    def __iter__(self) -> Iterator[FactRow]:
+        return iter(self._rows())
+
+
+def pickled_fact_rows(entities: list[EntityFacts]) -> bytes:
+    """The fact rows of ``entities`` as one pickled list, for a worker: the spool's block as it was
+    written when the entities are exactly one block (nothing to read into objects here)."""
+    first = entities[0].fact_rows
+    if isinstance(first, SpooledRows) and first.index == 0 and first.spool.items(first.block) == len(entities) \
+            and all(isinstance(entity.fact_rows, SpooledRows) and entity.fact_rows.block == first.block
+                    for entity in entities):
+        return first.spool.raw(first.block)
+    return pickle.dumps([list(entity.fact_rows) for entity in entities], protocol=pickle.HIGHEST_PROTOCOL)
