@@ -4,9 +4,9 @@ The records of the tables that only give facts (the RAT history, facilitation, f
 legality, certificates) are not kept: while the data is read, ``FactChunks`` (the data set's record
 sink) turns each into its fact row and puts it with the chunk of the entity it belongs to,
 writing what it holds to the spool every ``FLUSH`` rows. The facts stage then makes each chunk's
-entities (``chunked_entities``): their own row, then their related rows table by table in input
-order, exactly as ``facts.build_entities`` does in memory, and writes them to the spool as one
-block; an entity keeps only where its rows are (``SpooledRows``). The workers get that block as
+entities from those rows with ``facts.build_entities`` (``chunked_entities``: own row, then the
+related rows table by table in input order) and writes their rows to the spool as one block; an
+entity keeps only where its rows are (``SpooledRows``). The workers get that block as
 written (``pickled_fact_rows``). A run thus never holds more than a chunk of facts and
 ``FLUSH`` gathered rows, whatever its size.
 """
@@ -16,8 +16,9 @@ from __future__ import annotations
 import pickle
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
+from functools import partial
 
-from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, fact_layout, peserta_ids, to_fact_row
+from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, to_fact_row
 from engine.ingest.dataset import Dataset
 from engine.ingest.tables import Record
 from engine.spool import BlockSpool
@@ -83,32 +84,9 @@ class FactChunks:
 
 
 def chunked_entities(dataset: Dataset, entity_type: str, chunks: FactChunks) -> list[EntityFacts]:
-    """``facts.build_entities`` for a large run: the same entities and fact rows, each chunk's in the spool."""
-    table, id_column, related = ENTITY_TABLES[entity_type]
-    own = dataset.table(table)
-    ids = peserta_ids(own) if entity_type == "peserta_diklat" else None
-    entities: list[EntityFacts] = []
-    for number, start in enumerate(range(0, len(own), chunks.chunk)):
-        grouped = {related_table: _by_entity(chunks.rows(entity_type, related_table, number), related_table, column)
-                   for related_table, column in related.items()}
-        chunk = []
-        for record in own[start:start + chunks.chunk]:
-            entity_id = ids[record.row] if ids is not None else getattr(record, id_column)
-            rows = [to_fact_row(record)]
-            for by_entity in grouped.values():
-                rows.extend(by_entity.get(entity_id, ()))
-            chunk.append(EntityFacts(entity_type, entity_id, record, rows))
-        spool_facts(chunk, chunks.spool)
-        entities.extend(chunk)
-    return entities
-
-
-def _by_entity(rows: Iterator[FactRow], table: str, column: str) -> dict[str, list[FactRow]]:
-    where = 2 + fact_layout(table).index(column)  # a fact row is (table, row, *values)
-    grouped: dict[str, list[FactRow]] = defaultdict(list)
-    for row in rows:
-        grouped[row[where]].append(row)
-    return grouped
+    """``facts.build_entities`` from the rows gathered in ``chunks``; each chunk's facts kept in the spool."""
+    return build_entities(dataset, entity_type, partial(chunks.rows, entity_type), chunks.chunk,
+                          made=partial(spool_facts, spool=chunks.spool))
 
 
 def spool_facts(entities: list[EntityFacts], spool: BlockSpool) -> None:

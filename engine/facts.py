@@ -151,25 +151,46 @@ def peserta_ids(records: Iterable[Record]) -> dict[int, str]:
     }
 
 
-def build_entities(dataset: Dataset, entity_type: str) -> list[EntityFacts]:
+# (related table, chunk number) → the fact rows of that table for the entities of that chunk, in input order
+RelatedRows = Callable[[str, int], Iterable[FactRow]]
+
+
+def build_entities(
+    dataset: Dataset, entity_type: str, related_rows: RelatedRows | None = None, chunk: int = 0,
+    made: Callable[[list[EntityFacts]], None] | None = None,
+) -> list[EntityFacts]:
     """Every entity of ``entity_type`` with its fact rows: its own row, then each related table's
-    rows in input order (a large run makes the same per chunk: ``engine.fact_chunks``)."""
+    rows in input order.
+
+    By default the related rows are the data set's; a large run gathers them per ``chunk`` of
+    entities while reading (``engine.fact_chunks``) and has each chunk's entities, once ``made``,
+    keep their rows in its spool.
+    """
     table, id_column, related = ENTITY_TABLES[entity_type]
     own = dataset.table(table)
     ids = peserta_ids(own) if entity_type == "peserta_diklat" else None
-    grouped = {related_table: _grouped(dataset.table(related_table), column) for related_table, column in related.items()}
+    rows_of = related_rows or (lambda related_table, _: map(to_fact_row, dataset.table(related_table)))
+    size = chunk or max(len(own), 1)
     entities: list[EntityFacts] = []
-    for record in own:
-        entity_id = ids[record.row] if ids is not None else getattr(record, id_column)
-        rows = [to_fact_row(record)]
-        for records in grouped.values():
-            rows.extend(map(to_fact_row, records.get(entity_id, ())))
-        entities.append(EntityFacts(entity_type, entity_id, record, rows))
+    for number, start in enumerate(range(0, len(own), size)):
+        grouped = [_by_entity(rows_of(related_table, number), related_table, column)
+                   for related_table, column in related.items()]
+        made_now = []
+        for record in own[start:start + size]:
+            entity_id = ids[record.row] if ids is not None else getattr(record, id_column)
+            rows = [to_fact_row(record)]
+            for by_entity in grouped:
+                rows.extend(by_entity.get(entity_id, ()))
+            made_now.append(EntityFacts(entity_type, entity_id, record, rows))
+        if made is not None:
+            made(made_now)
+        entities.extend(made_now)
     return entities
 
 
-def _grouped(records: list[Record], column: str) -> dict[str, list[Record]]:
-    grouped: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        grouped[getattr(record, column)].append(record)
+def _by_entity(rows: Iterable[FactRow], table: str, column: str) -> dict[str, list[FactRow]]:
+    where = 2 + fact_layout(table).index(column)  # a fact row is (table, row, *values)
+    grouped: dict[str, list[FactRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row[where]].append(row)
     return grouped
