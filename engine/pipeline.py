@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 
 import structlog
@@ -34,7 +35,7 @@ class UnknownProfile(Exception):
     pass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagRow:
     entity_type: str
     entity_id: str
@@ -56,14 +57,18 @@ class RunResult:
     finished: datetime
     timings: dict[str, float] = field(default_factory=dict)
 
-    def tag_rows(self) -> list[TagRow]:
-        rows = [
-            TagRow(entity_type, entity_id, tag, rule_id, year)
-            for entity_type, entity_id, year, rule_id, _, tag, given, _ in self.decisions.rows()
-            if given
-        ]
-        order = {name: index for index, name in enumerate(ENTITY_ORDER)}
-        return sorted(rows, key=lambda row: (order[row.entity_type], row.entity_id, row.tag))
+    def tag_rows(self) -> Iterator[TagRow]:
+        """Every tag given, by entity type (in ``ENTITY_ORDER``), entity id and tag; made as they are read."""
+        given: dict[str, dict[str, list[tuple[str, str, int]]]] = {entity_type: {} for entity_type in ENTITY_ORDER}
+        shared: dict[tuple[str, str, int], tuple[str, str, int]] = {}  # a few per rule: one object each
+        for entity_type, entity_id, year, rule_id, _, tag, is_given, _ in self.decisions.rows():
+            if is_given:
+                triple = (tag, rule_id, year)
+                given[entity_type].setdefault(entity_id, []).append(shared.setdefault(triple, triple))
+        for entity_type, by_entity in given.items():
+            for entity_id in sorted(by_entity):
+                for tag, rule_id, year in sorted(by_entity[entity_id], key=itemgetter(0)):
+                    yield TagRow(entity_type, entity_id, tag, rule_id, year)
 
 
 def profile_of(book: RuleBook, profile_id: str) -> Profile:

@@ -58,22 +58,29 @@ class IndicatorResult(BaseModel):
 
 
 class TagIndex:
-    """Which entities hold which tags in year n, and which entities exist at all."""
+    """Which entities hold which tags in year n, and which entities exist at all.
+
+    An entity's tags are one of a few combinations: each combination is one frozenset, shared.
+    """
 
     def __init__(self, decisions: DecisionTable, registered: dict[str, list[str]]):
         self.registered = registered
-        self._tags: dict[EntityKey, set[str]] = defaultdict(set)
+        self._tags: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)  # entity type → id → tags
+        combinations: dict[frozenset[str], frozenset[str]] = {}
         for entity_type, entity_id, _, _, _, tag, given, _ in decisions.rows():
             if given:
-                self._tags[(entity_type, entity_id)].add(tag)
+                held = self._tags[entity_type]
+                tags = held.get(entity_id, frozenset()) | {tag}
+                held[entity_id] = combinations.setdefault(tags, tags)
 
     def members(self, entity_set: EntitySet) -> list[EntityKey]:
         wanted = set(entity_set.tags)
+        none: frozenset[str] = frozenset()
         return [
             (entity_type, entity_id)
             for entity_type in entity_set.entity_types()
             for entity_id in sorted(self.registered.get(entity_type, []))
-            if wanted <= self._tags.get((entity_type, entity_id), set())
+            if wanted <= self._tags[entity_type].get(entity_id, none)
         ]
 
 

@@ -15,7 +15,7 @@ EntityKey = tuple[str, str]
 __all__ = ["NO_REGION", "EntityInfo", "EntityKey", "entity_directory"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per entity: a million in a national run
 class EntityInfo:
     entity_type: str
     entity_id: str

@@ -8,7 +8,6 @@ prefixed with an apostrophe.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import tempfile
@@ -65,22 +64,22 @@ def write_atomic(path: Path, content: bytes | Iterable[bytes]) -> None:
             stream.writelines(content)
 
 
-def csv_bytes(header: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([neutralise(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
+def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
+    """A CSV file (UTF-8, ``\n``), written atomically as the rows come: tags.csv of a national run is 150 MB."""
+    with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([neutralise(value) for value in row] for row in rows)
 
 
 def write_tags(result: RunResult, out: Path) -> None:
     rows = ((row.entity_type, row.entity_id, row.tag, row.rule_id, row.year) for row in result.tag_rows())
-    write_atomic(out / "tags.csv", csv_bytes(["entity_type", "entity_id", "tag", "rule_id", "year"], rows))
+    write_csv(out / "tags.csv", ["entity_type", "entity_id", "tag", "rule_id", "year"], rows)
 
 
 def write_rejects(rejects: list[Reject], out: Path) -> None:
     rows = ((reject.table, reject.row, reject.column, reject.value, reject.reason) for reject in rejects)
-    write_atomic(out / "rejects.csv", csv_bytes(["table", "row", "column", "value", "reason"], rows))
+    write_csv(out / "rejects.csv", ["table", "row", "column", "value", "reason"], rows)
 
 
 def indicators_document(result: RunResult) -> dict[str, Any]:
