@@ -20,7 +20,8 @@ from functools import partial
 
 from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, to_fact_row
 from engine.ingest.dataset import Dataset
-from engine.ingest.tables import Record
+from engine.ingest.spooled import SpooledRecords
+from engine.ingest.tables import TABLE_BY_NAME, Record
 from engine.spool import BlockSpool
 
 ChunkKey = tuple[str, str, int]  # entity type, related table, chunk number
@@ -34,7 +35,9 @@ class FactChunks:
     def __init__(self, spool: BlockSpool, chunk: int, kept: Collection[str]):
         self.spool = spool
         self.chunk = chunk
-        self._kept = frozenset(kept)
+        # Of the related tables read again later (by the indicators), the records wait in the spool.
+        self.set_aside = {table: SpooledRecords(TABLE_BY_NAME[table], spool)
+                          for _, _, related in ENTITY_TABLES.values() for table in related if table in kept}
         # own table → (entity type, id column), for the entities other tables refer to
         self._own = {table: (entity_type, column) for entity_type, (table, column, related) in ENTITY_TABLES.items()
                      if related}
@@ -51,7 +54,7 @@ class FactChunks:
         return table in self._own or table in self._owners
 
     def keeps(self, table: str) -> bool:
-        return table in self._own or table in self._kept
+        return table in self._own
 
     def take(self, record: Record) -> None:
         own = self._own.get(record.table)
@@ -59,6 +62,9 @@ class FactChunks:
             positions = self._positions[own[0]]
             positions[getattr(record, own[1])] = len(positions)
             return
+        aside = self.set_aside.get(record.table)
+        if aside is not None:
+            aside.append(record)
         row = None
         for entity_type, column in self._owners[record.table]:
             position = self._positions[entity_type].get(getattr(record, column))

@@ -135,7 +135,7 @@ def run(
     spool = BlockSpool(spool_dir)
     chunks = FactChunks(spool, CHUNK, kept=tables_still_read(profile))
     with clock("ingest"):
-        dataset = load_dataset(data, chunks)
+        dataset = load_dataset(data, chunks).with_records(chunks.set_aside)
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
     workers = workers or default_workers(entity_count(dataset))
     with clock("facts"):

@@ -68,7 +68,7 @@ def _tables(count: int) -> dict:
 def _chunked(tmp_path, count: int, chunk: int, monkeypatch) -> tuple[Dataset, FactChunks]:
     monkeypatch.setattr(FactChunks, "FLUSH", 4)  # rows go to the spool in many small blocks
     chunks = FactChunks(BlockSpool(tmp_path), chunk, kept={"kinerja_koperasi"})
-    return load_dataset(write_tables(tmp_path / "data", _tables(count)), chunks), chunks
+    return load_dataset(write_tables(tmp_path / "data", _tables(count)), chunks).with_records(chunks.set_aside), chunks
 
 
 def test_facts_gathered_per_chunk_are_those_built_in_memory(tmp_path, monkeypatch):
@@ -88,6 +88,8 @@ def test_the_tables_that_only_give_facts_are_counted_but_not_kept(tmp_path, monk
     dataset, _ = _chunked(tmp_path, 7, 3, monkeypatch)
     assert {"koperasi", "ukm", "kinerja_koperasi"} <= set(dataset.records)
     assert "rat" not in dataset.records and "fasilitasi" not in dataset.records
+    full = load_dataset(write_tables(tmp_path / "full", _tables(7)))
+    assert list(dataset.table("kinerja_koperasi")) == list(full.table("kinerja_koperasi")), "set aside in the spool"
     counts = {count.table: count for count in dataset.counts}
     assert counts["rat"].used == counts["rat"].read == len(_tables(7)["rat"]) and counts["fasilitasi"].used == 14
 

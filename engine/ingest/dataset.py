@@ -7,7 +7,7 @@ checked while streaming, parents first (see ``tables.TABLES``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -63,17 +63,21 @@ class SourceFile(BaseModel):
 
 @dataclass
 class Dataset:
-    records: dict[str, list[Record]]
+    records: dict[str, Sequence[Record]]
     rejects: list[Reject]
     counts: list[TableCount]
     sources: list[SourceFile]
     absent: list[str] = field(default_factory=list)
 
-    def table(self, name: str) -> list[Record]:
-        return self.records.get(name, [])
+    def table(self, name: str) -> Sequence[Record]:
+        return self.records.get(name, ())
 
     def has(self, name: str) -> bool:
         return name not in self.absent
+
+    def with_records(self, records: Mapping[str, Sequence[Record]]) -> Dataset:
+        """The same data set with these tables' records (kept elsewhere while it was read)."""
+        return replace(self, records={**self.records, **records})
 
     def keeping(self, tables: Iterable[str]) -> Dataset:
         """The same data set with the records of ``tables`` only; counts, rejects and sources whole."""

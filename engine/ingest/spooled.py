@@ -1,0 +1,56 @@
+"""A table's records kept in the run's spool, for the tables a large run reads once more, late.
+
+The indicators read the yearly figures (kinerja) once per growth indicator, long after the data
+is read: a national run has 2.4 million such rows. They wait in the spool as value tuples, a
+block at a time, and are made into records again (without validating twice) as they are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from operator import attrgetter
+from typing import overload
+
+from engine.ingest.compact import record_of
+from engine.ingest.tables import Record
+from engine.spool import BlockSpool
+
+
+class SpooledRecords(Sequence[Record]):
+    BLOCK = 20_000
+
+    def __init__(self, model: type[Record], spool: BlockSpool):
+        self._model = model
+        self._spool = spool
+        self._names = tuple(model.model_fields)
+        self._values = attrgetter(*self._names)
+        self._blocks: list[int] = []
+        self._held: list[tuple[object, ...]] = []  # (fields given, *values) of the rows not yet in the spool
+
+    def append(self, record: Record) -> None:
+        self._held.append((record.__pydantic_fields_set__, *self._values(record)))
+        if len(self._held) >= self.BLOCK:
+            self._blocks.append(self._spool.write(self._held))
+            self._held = []
+
+    def _rows(self) -> Iterator[tuple[object, ...]]:
+        for number in self._blocks:
+            yield from self._spool.read(number, keep=False)
+        yield from self._held
+
+    def __iter__(self) -> Iterator[Record]:
+        names, model = self._names, self._model
+        for given, *values in self._rows():
+            yield record_of(model, zip(names, values), given)  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return sum(self._spool.items(number) for number in self._blocks) + len(self._held)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        return list(self)[index]  # read in whole by nothing but tests: the run only iterates
