@@ -140,6 +140,7 @@ def run(
     workers = workers or default_workers(entity_count(dataset))
     with clock("facts"):
         entities = entities_of(dataset, chunks)
+    del chunks  # what it gathered is in the spool now; its index of a million ids is not needed
     with clock("rules"):
         decisions = evaluate_entities(book, entities, year, progress, workers, spool if workers > 1 else None)
     with clock("indicators"):

@@ -39,7 +39,7 @@ def explanation_texts(
     """The text explanation of every entity (or of ``only`` these), for the report and the run record."""
     explainer = Explainer(result)
     return {
-        (kind, entity.entity_id): render_entity(explainer.entity(kind, entity.entity_id))
+        (kind, entity.entity_id): render_entity(explainer.of(entity))
         for kind, group in result.entities.items()
         for entity in group
         if only is None or (kind, entity.entity_id) in only

@@ -8,6 +8,7 @@ legal basis); nothing is decided again here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 
 from engine.decisions import Decision
 from engine.explain.indicator import explain_indicator
@@ -36,9 +37,13 @@ class Explainer:
         self.result = result
         self.sources = {count.table: count.source for count in result.dataset.counts}
         self._compiled: dict[str, CompiledRuleset] = {}
-        self._entities = {(kind, entity.entity_id): entity
-                          for kind, group in result.entities.items() for entity in group}
         self._decisions: tuple[tuple[str, str], list[Decision]] | None = None  # of the entity being explained
+
+    @cached_property
+    def _entities(self) -> dict[tuple[str, str], EntityFacts]:
+        """Every entity by type and id, made when an entity is looked up by id (a million keys in a
+        national run; the report's explanations go through the entities in order instead)."""
+        return {(kind, entity.entity_id): entity for kind, group in self.result.entities.items() for entity in group}
 
     def _decisions_of(self, entity_type: str, entity_id: str) -> list[Decision]:
         key = (entity_type, entity_id)
@@ -71,7 +76,11 @@ class Explainer:
         return entity.nama if entity else ""
 
     def entity(self, entity_type: str, entity_id: str, tag: str | None = None) -> EntityExplanation:
-        entity = self._entities[(entity_type, entity_id)]
+        return self.of(self._entities[(entity_type, entity_id)], tag)
+
+    def of(self, entity: EntityFacts, tag: str | None = None) -> EntityExplanation:
+        """The explanation of ``entity``: every rule of its type in force, or those giving ``tag``."""
+        entity_type, entity_id = entity.entity_type, entity.entity_id
         every = self._decisions_of(entity_type, entity_id)
         decisions = [d for d in every if tag is None or d.tag == tag]
         notes = [*self._outside_population(entity, every), *self._gaps(every, tag)]

@@ -13,7 +13,6 @@ file, to a process of its own that writes the workbook while the run writes its 
 
 from __future__ import annotations
 
-import io
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -33,7 +32,7 @@ from engine.indicators.compute import IndicatorResult, Member, growth_percent
 from engine.indicators.model import Growth, Indicator
 from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
-from engine.outputs.files import neutralise, write_atomic
+from engine.outputs.files import atomic_path, neutralise
 from engine.pipeline import RunResult
 
 INTEGER = "#,##0"
@@ -240,9 +239,8 @@ def write_workbook(layouts: Iterable[Sheet], out: Path) -> None:
     book = Workbook(write_only=True)
     for layout in layouts:
         _table(book, layout)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    write_atomic(out / "report.xlsx", buffer.getvalue())
+    with atomic_path(out / "report.xlsx") as temporary:  # saved straight to disk, not held as bytes first
+        book.save(temporary)
 
 
 def write_report_xlsx(result: RunResult, out: Path, directory: Mapping[EntityKey, EntityInfo] | None = None) -> None:
