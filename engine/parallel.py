@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,6 +37,7 @@ from engine.rules.rulebook import RuleBook, load_rulebook
 from engine.spool import BlockSpool
 
 CHUNK = 500
+IN_FLIGHT_PER_WORKER = 4
 PARALLEL_FROM = 4000  # below this many entities, starting processes costs more than it saves
 
 _book: RuleBook | None = None
@@ -97,11 +100,11 @@ class _Sharing:
         return self._one((result.node, result.held, self._one(tuple(map(self._one, evidence)))))
 
 
-def _chunks(entities: list[EntityFacts]) -> Iterator[tuple[list[str], bytes]]:
-    """Each chunk's ids and fact rows; the rows pickled here, or read as written when they are in the spool."""
-    for start in range(0, len(entities), CHUNK):
-        chunk = entities[start:start + CHUNK]
-        yield [entity.entity_id for entity in chunk], pickled_fact_rows(chunk)
+def _chunks(entities: dict[str, list[EntityFacts]]) -> Iterator[tuple[str, list[EntityFacts]]]:
+    """Every chunk of every entity type, in order."""
+    for entity_type, group in entities.items():
+        for start in range(0, len(group), CHUNK):
+            yield entity_type, group[start:start + CHUNK]
 
 
 class _Receiver:
@@ -138,22 +141,30 @@ def evaluate_in_workers(
     book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, workers: int,
     progress: Callable[[str, int, int], None] | None = None, spool: BlockSpool | None = None,
 ) -> DecisionTable:
-    """Decisions of every entity, evaluated by ``workers`` processes; kept in ``spool`` when one is given."""
+    """Decisions of every entity, evaluated by ``workers`` processes; kept in ``spool`` when one is given.
+
+    A few chunks per worker are in flight at any time, across the turn from one entity type to the
+    next (no worker waits there), and answers are taken in order. Each chunk sent carries its fact
+    rows as one pickle (the spool's block as written, in a large run): queuing every chunk at once
+    held all the facts of a run in the queue, ≈ 0.5 GB at a million entities.
+    """
     decisions = DecisionTable(spool=spool)
+    receivers = {entity_type: _Receiver(compile_ruleset(book, entity_type, year), decisions)  # no durable_rules host
+                 for entity_type in entities}
+    chunks = _chunks(entities)
     with process_pool(workers, _start_worker, (book.directory, book.version)) as pool:
-        # Every chunk of every entity type is queued at once, so that no worker waits at the turn
-        # from one type to the next; answers are taken in order.
-        queued: dict[str, list[Future[list[DecisionRow]] | None]] = {
-            entity_type: [pool.submit(_evaluate_chunk, entity_type, year, *chunk) for chunk in _chunks(group)]
-            for entity_type, group in entities.items()
-        }
-        for entity_type, group in entities.items():
-            receiver = _Receiver(compile_ruleset(book, entity_type, year), decisions)  # no durable_rules host here
-            futures = queued[entity_type]
-            for index, future in enumerate(futures):
-                assert future is not None
-                futures[index] = None  # a chunk's answer is dropped once its rows are taken
-                receiver.take(group[index * CHUNK:(index + 1) * CHUNK], answer_of(future))
-                if progress is not None:
-                    progress(entity_type, receiver.entities, len(group))
+        def send(entity_type: str, chunk: list[EntityFacts]) -> tuple[str, list[EntityFacts], Future[list[DecisionRow]]]:
+            ids = [entity.entity_id for entity in chunk]
+            return entity_type, chunk, pool.submit(_evaluate_chunk, entity_type, year, ids, pickled_fact_rows(chunk))
+
+        in_flight = deque(send(*chunk) for chunk in islice(chunks, IN_FLIGHT_PER_WORKER * workers))
+        while in_flight:
+            entity_type, chunk, future = in_flight.popleft()
+            following = next(chunks, None)
+            if following is not None:
+                in_flight.append(send(*following))
+            receiver = receivers[entity_type]
+            receiver.take(chunk, answer_of(future))
+            if progress is not None:
+                progress(entity_type, receiver.entities, len(entities[entity_type]))
     return decisions

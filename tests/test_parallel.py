@@ -43,3 +43,25 @@ def test_two_workers_give_the_same_decisions_and_indicators(tmp_path, monkeypatc
     for profile in ("jatim", "jambi"):
         assert indicators_of(profile_of(book, profile), dataset, spooled, parallel, 2024) == \
             indicators_of(profile_of(book, profile), dataset, entities, single, 2024)
+
+
+def test_only_a_few_chunks_per_worker_are_in_flight(tmp_path, monkeypatch):
+    """Each chunk sent carries its facts: sending all at once would hold a whole run's facts in the queue."""
+    import engine.parallel as parallel
+
+    book = load_rulebook(RULES)
+    entities = entities_of(load_dataset(write_tables(tmp_path, synthetic_tables(1200))))
+    monkeypatch.setattr(parallel, "CHUNK", 50)
+    sent, outstanding = [], []
+    pickled, take = parallel.pickled_fact_rows, parallel._Receiver.take
+    monkeypatch.setattr(parallel, "pickled_fact_rows", lambda chunk: sent.append(1) or pickled(chunk))
+
+    def taking(self, chunk, answered):
+        outstanding.append(len(sent) - len(outstanding))
+        take(self, chunk, answered)
+
+    monkeypatch.setattr(parallel._Receiver, "take", taking)
+    decisions = evaluate_entities(book, entities, 2024, workers=2)
+    assert len(sent) == len(outstanding) == 2 * 1200 // 50  # the koperasi and the peserta diklat in chunks of 50
+    assert max(outstanding) <= parallel.IN_FLIGHT_PER_WORKER * 2 + 1
+    assert decisions == evaluate_entities(book, entities, 2024, workers=1)

@@ -65,6 +65,7 @@ class TagIndex:
 
     def __init__(self, decisions: DecisionTable, registered: dict[str, list[str]]):
         self.registered = registered
+        self._sorted: dict[str, list[str]] = {}  # registered ids in order, sorted once per type
         self._tags: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)  # entity type → id → tags
         combinations: dict[frozenset[str], frozenset[str]] = {}
         for entity_type, entity_id, _, _, _, tag, given, _ in decisions.rows():
@@ -79,9 +80,14 @@ class TagIndex:
         return [
             (entity_type, entity_id)
             for entity_type in entity_set.entity_types()
-            for entity_id in sorted(self.registered.get(entity_type, []))
+            for entity_id in self._in_order(entity_type)
             if wanted <= self._tags[entity_type].get(entity_id, none)
         ]
+
+    def _in_order(self, entity_type: str) -> list[str]:
+        if entity_type not in self._sorted:
+            self._sorted[entity_type] = sorted(self.registered.get(entity_type, []))
+        return self._sorted[entity_type]
 
 
 def tables_read(profile: Profile) -> set[str]:
@@ -132,12 +138,11 @@ class Calculator:
         self.index = index
         self.year = year
         # An entity is a member of several lists of several indicators: one frozen object serves them all.
-        self._known: dict[EntityKey, Member] = {}
+        self._known: dict[str, dict[str, Member]] = defaultdict(dict)  # entity type → id → its member
 
     def _members(self, keys: Iterable[EntityKey]) -> tuple[Member, ...]:
-        known = self._known
-        return tuple(known.get(key) or known.setdefault(key, Member(entity_type=key[0], entity_id=key[1]))
-                     for key in keys)
+        return tuple(self._known[kind].get(entity_id) or self._known[kind].setdefault(entity_id, Member(kind, entity_id))
+                     for kind, entity_id in keys)
 
     def compute(self, indicator: Indicator) -> IndicatorResult:
         absent = [table for table in indicator.data if not self.dataset.has(table)]
@@ -189,12 +194,15 @@ class Calculator:
             **parts,
         )
 
-    def _values(self, table: str, column: str, id_column: str) -> dict[tuple[str, int], float]:
-        return {
-            (getattr(record, id_column), record.tahun): getattr(record, column)
-            for record in self.dataset.table(table)
-            if getattr(record, column) is not None
-        }
+    def _values(self, table: str, column: str, id_column: str) -> dict[int, dict[str, float]]:
+        """The values of ``column`` in years n-1 and n, by year and entity id (the last row wins)."""
+        by_year: dict[int, dict[str, float]] = {self.year - 1: {}, self.year: {}}
+        for record in self.dataset.table(table):
+            in_year = by_year.get(record.tahun)
+            value = getattr(record, column)
+            if in_year is not None and value is not None:
+                in_year[getattr(record, id_column)] = value
+        return by_year
 
     def _growth(self, indicator: Indicator, formula: Growth) -> IndicatorResult:
         cohort = self.index.members(formula.cohort)
@@ -205,8 +213,8 @@ class Calculator:
         included: list[Member] = []
         excluded: list[Member] = []
         for kind, entity_id in cohort:
-            before = values[kind].get((entity_id, self.year - 1))
-            now = values[kind].get((entity_id, self.year))
+            before = values[kind][self.year - 1].get(entity_id)
+            now = values[kind][self.year].get(entity_id)
             member = Member(entity_type=kind, entity_id=entity_id, nilai_sebelum=before, nilai=now)
             (included if before is not None and now is not None else excluded).append(member)
         total_before = sum(member.nilai_sebelum or 0 for member in included)
