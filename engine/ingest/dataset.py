@@ -7,7 +7,7 @@ checked while streaming, parents first (see ``tables.TABLES``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -78,11 +78,6 @@ class Dataset:
     def with_records(self, records: Mapping[str, Sequence[Record]]) -> Dataset:
         """The same data set with these tables' records (kept elsewhere while it was read)."""
         return replace(self, records={**self.records, **records})
-
-    def keeping(self, tables: Iterable[str]) -> Dataset:
-        """The same data set with the records of ``tables`` only; counts, rejects and sources whole."""
-        wanted = set(tables)
-        return replace(self, records={name: rows for name, rows in self.records.items() if name in wanted})
 
 
 def shown(raw: Any) -> str:
