@@ -15,7 +15,7 @@ from typing import overload
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.spool import BlockSpool
+from engine.spool import BlockSpool, SpooledList
 
 
 class ClauseResult(BaseModel):
@@ -91,11 +91,10 @@ class DecisionTable(Sequence[Decision]):
     BLOCK = 20_000
 
     def __init__(self, rows: Iterable[DecisionRow] = (), spool: BlockSpool | None = None):
-        self._rows: list[DecisionRow] = []  # every row, or with a spool the rows not yet written to it
-        self._spool = spool
-        self._blocks: list[int] = []  # the spool's numbers of this table's blocks
+        self._list: SpooledList[DecisionRow] = SpooledList(spool)
+        self._blocks = self._list.blocks  # the spool's numbers of this table's blocks
         self._block_of: dict[str, dict[str, int]] = {}  # entity type → entity id → its block in the spool
-        self._by_entity: dict[tuple[str, str], list[int]] | None = None  # entity → positions in _rows
+        self._by_entity: dict[tuple[str, str], list[int]] | None = None  # entity → positions in the held rows
         for row in rows:
             self.append_row(row)
 
@@ -109,10 +108,10 @@ class DecisionTable(Sequence[Decision]):
         return bool(self._blocks)
 
     def append_row(self, row: DecisionRow) -> None:
-        rows = self._rows
-        if self._spool is not None and len(rows) >= self.BLOCK and rows[-1][:2] != row[:2]:
-            self._write_block(self._spool)
-        self._rows.append(row)
+        held = self._list.held
+        if self._list.spool is not None and len(held) >= self.BLOCK and held[-1][:2] != row[:2]:
+            self._write_block()
+        self._list.append(row)
         self._by_entity = None
 
     def extend(self, other: DecisionTable) -> None:
@@ -120,10 +119,7 @@ class DecisionTable(Sequence[Decision]):
             self.append_row(row)
 
     def rows(self) -> Iterator[DecisionRow]:
-        assert self._spool is not None or not self._blocks
-        for number in self._blocks:
-            yield from self._spool.read(number, keep=False)  # type: ignore[union-attr]
-        yield from self._rows
+        return iter(self._list)
 
     def keys(self) -> Iterator[DecisionKey]:
         return ((row[0], row[1], row[3]) for row in self.rows())
@@ -132,27 +128,26 @@ class DecisionTable(Sequence[Decision]):
         """The decisions of one entity, in rule order (an index of the rows in memory is built on the first call)."""
         number = self._block_of.get(entity_type, {}).get(entity_id)
         if number is not None:
-            assert self._spool is not None
-            return [decision_of(row) for row in self._spool.read(number)
+            assert self._list.spool is not None
+            return [decision_of(row) for row in self._list.spool.read(number)
                     if row[1] == entity_id and row[0] == entity_type]
+        held = self._list.held
         if self._by_entity is None:
             self._by_entity = {}
-            for position, row in enumerate(self._rows):
+            for position, row in enumerate(held):
                 self._by_entity.setdefault((row[0], row[1]), []).append(position)
-        return [decision_of(self._rows[position]) for position in self._by_entity.get((entity_type, entity_id), [])]
+        return [decision_of(held[position]) for position in self._by_entity.get((entity_type, entity_id), [])]
 
-    def _write_block(self, spool: BlockSpool) -> None:
-        number = spool.write(self._rows)
-        for entity_type, entity_id, *_ in self._rows:
+    def _write_block(self) -> None:
+        rows = self._list.held
+        number = self._list.write()
+        for entity_type, entity_id, *_ in rows:
             if self._block_of.setdefault(entity_type, {}).setdefault(entity_id, number) != number:
                 raise ValueError(f"keputusan {entity_type} {entity_id} tidak berurutan: sebuah tabel dengan spool "
                                  "menerima keputusan satu entitas secara berturut-turut")
-        self._blocks.append(number)
-        self._rows = []
 
     def __len__(self) -> int:
-        assert self._spool is not None or not self._blocks
-        return sum(self._spool.items(number) for number in self._blocks) + len(self._rows)  # type: ignore[union-attr]
+        return len(self._list)
 
     @overload
     def __getitem__(self, index: int) -> Decision: ...
@@ -164,14 +159,16 @@ class DecisionTable(Sequence[Decision]):
         if isinstance(index, slice):
             return [decision_of(row) for row in list(self.rows())[index]]
         position = index + len(self) if index < 0 else index
+        spool = self._list.spool
         for number in self._blocks:
-            assert self._spool is not None
-            if position < self._spool.items(number):
-                return decision_of(self._spool.read(number)[position])
-            position -= self._spool.items(number)
-        if not 0 <= position < len(self._rows):
+            assert spool is not None
+            if position < spool.items(number):
+                return decision_of(spool.read(number)[position])
+            position -= spool.items(number)
+        held = self._list.held
+        if not 0 <= position < len(held):
             raise IndexError("indeks keputusan di luar tabel")
-        return decision_of(self._rows[position])
+        return decision_of(held[position])
 
     def __iter__(self) -> Iterator[Decision]:
         return map(decision_of, self.rows())

@@ -22,7 +22,7 @@ from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, to
 from engine.ingest.dataset import Dataset
 from engine.ingest.spooled import SpooledRecords
 from engine.ingest.tables import TABLE_BY_NAME, Record
-from engine.spool import BlockSpool
+from engine.spool import BlockSpool, SpooledList
 
 ChunkKey = tuple[str, str, int]  # entity type, related table, chunk number
 
@@ -46,9 +46,8 @@ class FactChunks:
             for table, column in related.items():
                 self._owners[table].append((entity_type, column))
         self._positions: dict[str, dict[str, int]] = {entity_type: {} for entity_type, _ in self._own.values()}
-        self._held: dict[ChunkKey, list[FactRow]] = defaultdict(list)
-        self._blocks: dict[ChunkKey, list[int]] = defaultdict(list)
-        self._count = 0
+        self._gathered: dict[ChunkKey, SpooledList[FactRow]] = {}
+        self._count = 0  # rows held in memory
 
     def takes(self, table: str) -> bool:
         return table in self._own or table in self._owners
@@ -70,23 +69,22 @@ class FactChunks:
             position = self._positions[entity_type].get(getattr(record, column))
             if position is not None:
                 row = row or to_fact_row(record)
-                self._held[(entity_type, record.table, position // self.chunk)].append(row)
+                key = (entity_type, record.table, position // self.chunk)
+                gathered = self._gathered.get(key) or self._gathered.setdefault(key, SpooledList(self.spool))
+                gathered.append(row)
                 self._count += 1
         if self._count >= self.FLUSH:
             self._write()
 
     def _write(self) -> None:
-        for key, rows in self._held.items():
-            self._blocks[key].append(self.spool.write(rows))
-        self._held.clear()
+        for gathered in self._gathered.values():
+            if gathered.held:
+                gathered.write()
         self._count = 0
 
     def rows(self, entity_type: str, table: str, chunk: int) -> Iterator[FactRow]:
         """The fact rows of ``table`` for the entities of a chunk, in input order."""
-        key = (entity_type, table, chunk)
-        for number in self._blocks.get(key, ()):
-            yield from self.spool.read(number, keep=False)
-        yield from self._held.get(key, ())
+        return iter(self._gathered.get((entity_type, table, chunk), ()))
 
 
 def chunked_entities(dataset: Dataset, entity_type: str, chunks: FactChunks) -> list[EntityFacts]:

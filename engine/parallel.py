@@ -9,9 +9,9 @@ What crosses a process boundary is plain tuples, not objects: pickling a pydanti
 (with its clause results) cost about half as much as evaluating it in the worker, and unpickling
 it as much again in the parent, serially. A worker gets a chunk's entity ids and their fact rows
 as one pickled list (not their records, which evaluation does not read): in a large run, the
-block the facts stage wrote to the spool, passed on without being read here. It answers with each decision's values, equal parts of
-a chunk's answers being one object (``_Sharing``: pickled once per chunk, one object in the
-parent). The parent checks each answer against its own compiled rules and keeps it as a row of
+block the facts stage wrote to the spool, passed on without being read here. It answers with
+each decision's values, equal parts of a chunk's answers being one object (``_Sharing``: pickled
+once per chunk, one object in the parent). The parent checks each answer against its own compiled rules and keeps it as a row of
 a ``DecisionTable``; it does not rebuild decision objects (that cost it a third of the stage's CPU).
 """
 
@@ -60,7 +60,7 @@ _common_clauses: dict[ClauseRow, ClauseRow] = {}  # a few hundred at most: claus
 
 
 def _evaluate_chunk(entity_type: str, year: int, ids: list[str], fact_rows: bytes) -> list[DecisionRow]:
-    """Decisions of a chunk of entities: their ids, and their fact rows as one pickled list (see ``_chunks``)."""
+    """Decisions of a chunk of entities: their ids, and their fact rows as one pickled list."""
     assert _book is not None
     evaluator = _evaluators.get(entity_type)
     if evaluator is None or evaluator.year != year:

@@ -13,8 +13,11 @@ import os
 import pickle
 import tempfile
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 
 class _Block(NamedTuple):
@@ -68,3 +71,32 @@ class BlockSpool:
 
     def __getstate__(self) -> None:
         raise TypeError("BlockSpool is a file of this process; it is not sent to another")
+
+
+class SpooledList(Generic[T]):
+    """A list whose items wait in memory (``held``) until ``write`` puts them in the spool as one
+    block; read in order, from the spool then from memory. Without a spool it is a plain list."""
+
+    def __init__(self, spool: BlockSpool | None):
+        self.spool = spool
+        self.blocks: list[int] = []  # the spool's numbers of this list's blocks, in order
+        self.held: list[T] = []
+
+    def append(self, item: T) -> None:
+        self.held.append(item)
+
+    def write(self) -> int:
+        """Writes the held items as a block; its number in the spool."""
+        assert self.spool is not None
+        number = self.spool.write(self.held)
+        self.blocks.append(number)
+        self.held = []
+        return number
+
+    def __iter__(self) -> Iterator[T]:
+        for number in self.blocks:
+            yield from self.spool.read(number, keep=False)  # type: ignore[union-attr]
+        yield from self.held
+
+    def __len__(self) -> int:
+        return sum(self.spool.items(number) for number in self.blocks) + len(self.held)  # type: ignore[union-attr]

@@ -13,7 +13,7 @@ from typing import overload
 
 from engine.ingest.compact import record_of
 from engine.ingest.tables import Record
-from engine.spool import BlockSpool
+from engine.spool import BlockSpool, SpooledList
 
 
 class SpooledRecords(Sequence[Record]):
@@ -21,30 +21,22 @@ class SpooledRecords(Sequence[Record]):
 
     def __init__(self, model: type[Record], spool: BlockSpool):
         self._model = model
-        self._spool = spool
         self._names = tuple(model.model_fields)
         self._values = attrgetter(*self._names)
-        self._blocks: list[int] = []
-        self._held: list[tuple[object, ...]] = []  # (fields given, *values) of the rows not yet in the spool
+        self._rows: SpooledList[tuple[object, ...]] = SpooledList(spool)  # (fields given, *values)
 
     def append(self, record: Record) -> None:
-        self._held.append((record.__pydantic_fields_set__, *self._values(record)))
-        if len(self._held) >= self.BLOCK:
-            self._blocks.append(self._spool.write(self._held))
-            self._held = []
-
-    def _rows(self) -> Iterator[tuple[object, ...]]:
-        for number in self._blocks:
-            yield from self._spool.read(number, keep=False)
-        yield from self._held
+        self._rows.append((record.__pydantic_fields_set__, *self._values(record)))
+        if len(self._rows.held) >= self.BLOCK:
+            self._rows.write()
 
     def __iter__(self) -> Iterator[Record]:
         names, model = self._names, self._model
-        for given, *values in self._rows():
+        for given, *values in self._rows:
             yield record_of(model, zip(names, values), given)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
-        return sum(self._spool.items(number) for number in self._blocks) + len(self._held)
+        return len(self._rows)
 
     @overload
     def __getitem__(self, index: int) -> Record: ...
