@@ -249,3 +249,30 @@ def main() -> None:
     except KeyboardInterrupt:
         errors.print("Dihentikan.")
         sys.exit(130)
+
+
+@app.command("template", cls=IkuCommand)
+def template_command(
+    out: Annotated[Path, typer.Option("--out", help="Workbook .xlsx yang ditulis")],
+    profile: Annotated[str | None, typer.Option(
+        "--profile", help="Profil provinsi (kabupaten/kotanya saja); tanpa ini semua provinsi")] = None,
+    rules: RulesOption = DEFAULT_RULES,
+) -> None:
+    """Menulis workbook masukan: sheet Petunjuk, satu sheet per tabel, format dan validasi data."""
+    from engine.rules.rulebook import load_rulebook
+    from engine.template.choices import TemplateRulesError
+    from engine.template.spec import template_for
+    from engine.template.workbook import write_template
+
+    if out.suffix.lower() != ".xlsx" or out.is_dir():
+        raise fail(f"{out}: --out harus nama berkas .xlsx", 2)
+    with friendly_errors():
+        try:
+            template = template_for(load_rulebook(rules), profile, out.name)
+        except TemplateRulesError as error:
+            raise fail(str(error), 1) from None
+    try:
+        write_template(template, out)
+    except OSError as error:
+        raise fail(f"{out}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+    console.print(f"Templat ({template.scope.title}, {len(template.tables)} tabel) ditulis ke {out}", highlight=False)
