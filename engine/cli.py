@@ -7,6 +7,7 @@ Exit codes (data contract): 0 done (rejected rows included), 1 rules invalid or 
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +17,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from engine import log
+from engine.check_data import DataCheck
 from engine.cli_wording import IkuCommand, IkuGroup
 from engine.durable_host import EngineError
 from engine.ingest.readers import DataError
@@ -84,7 +87,7 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
-def print_accounting(result: RunResult) -> None:
+def print_accounting(result: RunResult | DataCheck) -> None:
     table = Table(title="Baris data per tabel", title_justify="left")
     for column in ("tabel", "sumber", "dibaca", "dipakai", "ditolak", "baris kosong"):
         table.add_column(column, justify="right" if column not in ("tabel", "sumber") else "left")
@@ -276,3 +279,52 @@ def template_command(
     except OSError as error:
         raise fail(f"{out}: tidak dapat ditulis ({error.strerror or error})", 2) from None
     console.print(f"Templat ({template.scope.title}, {len(template.tables)} tabel) ditulis ke {out}", highlight=False)
+
+
+REJECTS_SHOWN = 50  # rows listed on the terminal; rejects.csv holds them all
+
+
+@app.command("check-data", cls=IkuCommand)
+def check_data_command(
+    data: DataOption,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder untuk rejects.csv (bawaan: folder kerja)")] = None,
+) -> None:
+    """Membaca dan memvalidasi data saja, tanpa aturan: jumlah baris per tabel dan rejects.csv.
+    Kode keluar 0 bila tidak ada baris ditolak, 1 bila ada."""
+    from engine.check_data import check_data
+    from engine.outputs.files import write_rejects
+
+    folder = out if out is not None else Path.cwd()
+    if folder.exists() and not folder.is_dir():
+        raise fail(f"{folder}: --out harus folder, bukan berkas", 2)
+    log.configure(quiet=True)
+    with friendly_errors():
+        check = check_data(data)
+    print_accounting(check)
+    print_rejects(check)
+    try:
+        write_rejects(check.dataset.rejects, folder)
+    except OSError as error:
+        raise fail(f"{folder / 'rejects.csv'}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+    console.print(f"rejects.csv ditulis ke {folder / 'rejects.csv'}", highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if check.passed else 1)
+
+
+def print_rejects(check: DataCheck) -> None:
+    rejects = check.dataset.rejects
+    if not rejects:
+        console.print(f"Tidak ada baris ditolak: {check.data} siap dipakai iku run.", highlight=False, soft_wrap=True)
+        return
+    console.print(f"Baris ditolak ({len(rejects)}):", highlight=False)
+    for reject in rejects[:REJECTS_SHOWN]:
+        where = f"{reject.table} baris {reject.row}" + (f", kolom {reject.column}" if reject.column else "")
+        console.print(Text(printable(f"  {where}: {reject.reason} (nilai: \"{reject.value}\")")),
+                      soft_wrap=True)
+    if len(rejects) > REJECTS_SHOWN:
+        console.print(f"  … dan {len(rejects) - REJECTS_SHOWN} baris ditolak lainnya (semua ada di rejects.csv)",
+                      highlight=False)
+
+
+def printable(text: str) -> str:
+    """Control characters of a data value shown as escapes, never sent to the terminal as they are."""
+    return "".join(f"\\x{ord(char):02x}" if unicodedata.category(char) == "Cc" else char for char in text)
