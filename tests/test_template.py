@@ -156,6 +156,17 @@ def test_legality_kinds_come_from_the_rules_parameter(tmp_path):
     assert listed(book, validations(book["legalitas"])["jenis"]) == ["koperasi_baru", "tambah_unit_usaha"]
 
 
+def test_labels_no_longer_in_force_are_offered_from_their_latest_version(tmp_path):
+    rules = Path(shutil.copytree(RULES, tmp_path / "rules"))
+    path = rules / "parameters" / "parameters.yaml"
+    text = path.read_text()
+    start = text.index("  - id: jenis_legalitas_dihitung")
+    path.write_text(text[:start] + text[start:].replace("effective: {from: 2000-01-01}",
+                                                        "effective: {from: 2000-01-01, to: 2020-12-31}", 1))
+    book = load_workbook(make_template(tmp_path, "--rules", str(rules)))
+    assert listed(book, validations(book["legalitas"])["jenis"]) == LEGAL_KINDS
+
+
 def test_a_rules_folder_without_the_legality_kinds_is_named(tmp_path):
     rules = Path(shutil.copytree(RULES, tmp_path / "rules"))
     path = rules / "parameters" / "parameters.yaml"

@@ -8,7 +8,8 @@ from typing import Literal
 from engine.template.choices import Choices, Scope
 from engine.template.columns import TemplateTable
 
-Style = Literal["title", "note", "heading", "text", "head", "row"]
+# title, note, heading and text rows span the sheet's width; head, table and row cells are a table's.
+Style = Literal["title", "note", "heading", "text", "head", "table", "row"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _columns(tables: tuple[TemplateTable, ...]) -> list[GuideRow]:
     rows = [GuideRow("heading", ("Tabel dan kolom",)),
             GuideRow("head", ("tabel", "kolom", "wajib", "format", "contoh", "keterangan"))]
     for table in tables:
-        rows.append(GuideRow("note", (table.name, f"satu baris = {table.row}")))
+        rows.append(GuideRow("table", (table.name, f"satu baris = {table.row}")))
         rows += [GuideRow("row", ("", column.name, column.obligation, column.format, column.example,
                                   column.description)) for column in table.columns]
     return rows

@@ -97,7 +97,7 @@ SCORE = ValueKind(
                error=f"Skor harus angka antara {SCORES[0]} dan {SCORES[1]}."),
 )
 AMOUNT = ValueKind(
-    "angka tidak negatif (Rupiah tanpa 'Rp' atau dengan: Rp 1.500.000)",
+    "angka tidak negatif; Rupiah boleh ditulis 1500000 atau Rp 1.500.000",
     "1500000",
     "#,##0",
     Validation("decimal", "greaterThanOrEqual", "0", error="Isi angka yang tidak negatif."),

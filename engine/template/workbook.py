@@ -126,9 +126,9 @@ def _write_guide(sheet: Worksheet, rows: list[GuideRow]) -> None:
         for column, value in enumerate(row.cells, start=1):
             cell = sheet.cell(row=number, column=column, value=value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if row.style in ("title", "heading", "head"):
+            if row.style in ("title", "heading", "head") or (row.style == "table" and column == 1):
                 cell.font = Font(bold=True, size=14 if row.style == "title" else 11)
-        if row.style in ("title", "text", "heading") or (row.style == "note" and len(row.cells) == 1):
+        if row.style in ("title", "note", "heading", "text"):
             sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=len(GUIDE_WIDTHS))
             lines = 1 + len(row.cells[0]) // GUIDE_CHARS_PER_LINE
             sheet.row_dimensions[number].height = 15 * lines + (8 if row.style == "title" else 0)
