@@ -82,7 +82,7 @@ def _write_table(sheet: Worksheet, table: TemplateTable, references: dict[str, s
         dimension = sheet.column_dimensions[letter]
         dimension.width = min(max(len(column.name), len(column.example), 12) + 3, 40)
         dimension.number_format = column.kind.number_format
-        sheet.add_data_validation(_validation(column, f"{letter}2", references))
+        sheet.add_data_validation(_validation(column, letter, references))
     sheet.freeze_panes = "A2"
 
 
@@ -96,8 +96,9 @@ def _prompt(column: TemplateColumn) -> str:
     return text if len(text) <= PROMPT_LIMIT else text[: PROMPT_LIMIT - 1] + "…"
 
 
-def _validation(column: TemplateColumn, first: str, references: dict[str, str]) -> DataValidation:
+def _validation(column: TemplateColumn, letter: str, references: dict[str, str]) -> DataValidation:
     """The column's check, or only its input message when nothing fits (free text)."""
+    first = f"{letter}2"
     validation = DataValidation(
         allow_blank=True, showInputMessage=True, promptTitle=f"{column.name} ({column.obligation})"[:TITLE_LIMIT],
         prompt=_prompt(column), showErrorMessage=True, errorTitle=f"Nilai {column.name} tidak sah"[:TITLE_LIMIT],
@@ -115,7 +116,7 @@ def _validation(column: TemplateColumn, first: str, references: dict[str, str]) 
         validation.formula1, validation.formula2 = check.formulas_for(first)
         validation.errorStyle = "stop"
         validation.error = check.error
-    validation.add(f"{first}:{first.rstrip('0123456789')}{LAST_ROW}")
+    validation.add(f"{first}:{letter}{LAST_ROW}")
     return validation
 
 
