@@ -87,7 +87,7 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
-def print_accounting(result: RunResult | DataCheck) -> None:
+def print_accounting(result: RunResult) -> None:
     table = Table(title="Baris data per tabel", title_justify="left")
     for column in ("tabel", "sumber", "dibaca", "dipakai", "ditolak", "baris kosong"):
         table.add_column(column, justify="right" if column not in ("tabel", "sumber") else "left")
@@ -300,7 +300,7 @@ def check_data_command(
     log.configure(quiet=True)
     with friendly_errors():
         check = check_data(data)
-    print_accounting(check)
+    print_check_counts(check)
     print_rejects(check)
     try:
         write_rejects(check.dataset.rejects, folder)
@@ -308,6 +308,17 @@ def check_data_command(
         raise fail(f"{folder / 'rejects.csv'}: tidak dapat ditulis ({error.strerror or error})", 2) from None
     console.print(f"rejects.csv ditulis ke {folder / 'rejects.csv'}", highlight=False, soft_wrap=True)
     raise typer.Exit(0 if check.passed else 1)
+
+
+def print_check_counts(check: DataCheck) -> None:
+    """Per table: rows read = used + rejected, where they came from, and the tables not there."""
+    console.print(Text(printable(f"Baris data per tabel ({check.data}):")), soft_wrap=True)
+    for count in check.dataset.counts:
+        blank = f"; {count.blank} baris kosong" if count.blank else ""
+        line = f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected} ({count.source}{blank})"
+        console.print(Text(printable(line)), soft_wrap=True)
+    for name in check.dataset.absent:
+        console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
 
 
 def print_rejects(check: DataCheck) -> None:

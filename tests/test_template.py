@@ -149,6 +149,7 @@ def test_without_a_profile_every_province_is_listed(tmp_path):
 
 
 def test_legality_kinds_come_from_the_rules_parameter(tmp_path):
+    assert load_rulebook(RULES).parameters["jenis_legalitas_dihitung"].type == "labels"
     rules = Path(shutil.copytree(RULES, tmp_path / "rules"))
     path = rules / "parameters" / "parameters.yaml"
     path.write_text(path.read_text().replace("tambah_unit_usaha, ukm_menjadi_koperasi]", "tambah_unit_usaha]"))
@@ -171,7 +172,8 @@ def test_a_rules_folder_without_the_legality_kinds_is_named(tmp_path):
     rules = Path(shutil.copytree(RULES, tmp_path / "rules"))
     path = rules / "parameters" / "parameters.yaml"
     text = path.read_text()
-    path.write_text(text[: text.index("  - id: jenis_legalitas_dihitung")])
+    start = text.index("  - id: jenis_legalitas_dihitung")
+    path.write_text(text[:start] + text[text.index("  - id:", start + 1):])
     result = CliRunner().invoke(app, ["template", "--out", str(tmp_path / "t.xlsx"), "--rules", str(rules)])
     assert result.exit_code == 1 and "jenis_legalitas_dihitung" in result.output
     assert not (tmp_path / "t.xlsx").exists()

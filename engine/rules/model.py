@@ -260,10 +260,13 @@ class ParameterVersion(Strict):
     change: str | None = None
 
 
+ParameterType = Literal["number", "integer", "column", "labels", "date", "text"]
+
+
 class Parameter(Strict):
     id: str
     name: str
-    type: Literal["labels"] | None = None  # labels: every version is a list of text labels (kinds, names)
+    type: ParameterType | None = None  # becomes required with typed parameters (rulescompile)
     description: str | None = None
     unit: str | None = None
     legal_basis: list[LegalBasis] = []
@@ -271,15 +274,6 @@ class Parameter(Strict):
     versions: list[ParameterVersion] = Field(min_length=1)
 
     _check_id = field_validator("id")(lambda cls, value: _identifier(value))
-
-    @model_validator(mode="after")
-    def _values_match_type(self) -> Parameter:
-        if self.type == "labels" and not all(
-            isinstance(version.value, list) and all(isinstance(label, str) for label in version.value)
-            for version in self.versions
-        ):
-            raise ValueError("parameter bertipe labels harus berisi daftar teks pada setiap versi")
-        return self
 
     def version_for(self, day: date) -> ParameterVersion | None:
         return next((version for version in self.versions if version.effective.contains(day)), None)

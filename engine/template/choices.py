@@ -1,9 +1,9 @@
 """The drop-down lists of the input workbook, and where each comes from.
 
-Lists the rules decide (legality kinds, recognised standards, the statistics a profile reads, the
-kabupaten/kota of a province) are read from the loaded rule book, so the workbook offers what a run
-accepts. Lists the data contract gives only as examples ending in "…" (koperasi ``jenis``,
-fasilitasi ``bidang``) stay open: another value is allowed after a warning.
+Lists the rules decide (legality kinds, the statistics a profile reads, the kabupaten/kota of a
+province) are read from the loaded rule book, so the workbook offers what a run accepts. Lists the
+data contract gives only as examples (koperasi ``jenis``, fasilitasi ``bidang``, ``standar``) stay
+open: another value is allowed after a warning.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from engine.indicators.model import Denominator, Profile
 from engine.rules.rulebook import RuleBook
 
 LEGALITY_KINDS = "jenis_legalitas_dihitung"
-RECOGNISED_STANDARDS = "standar_diakui"
 MARKETING_FIELDS = "bidang_pemasaran"
 # The data contract's examples (its lists end in "…").
 KOPERASI_KINDS = ("KSP", "Konsumen", "Produsen", "Pemasaran", "Jasa")
 FACILITATION_FIELDS = ("usaha", "pemasaran", "pembiayaan", "standardisasi", "legalitas", "sdm")
+STANDARDS = ("ISO 9001", "ISO 22000", "Halal", "SNI")
 YES_NO = ("ya", "tidak")
 
 
@@ -105,7 +105,7 @@ def choices_of(book: RuleBook, scope: Scope) -> dict[tuple[str, str], Choices]:
         ("fasilitasi", "bidang"): Choices(
             "bidang", _union(FACILITATION_FIELDS, labels_in_force(book, MARKETING_FIELDS)), closed=False),
         ("legalitas", "jenis"): Choices("jenis_legalitas", labels_in_force(book, LEGALITY_KINDS), closed=True),
-        ("standardisasi", "standar"): Choices("standar", labels_in_force(book, RECOGNISED_STANDARDS), closed=False),
+        ("standardisasi", "standar"): Choices("standar", STANDARDS, closed=False),
     }
     statistics = _statistics(book, scope.profile)
     if statistics:
