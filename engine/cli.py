@@ -262,7 +262,7 @@ def template_command(
     rules: RulesOption = DEFAULT_RULES,
 ) -> None:
     """Menulis workbook masukan: sheet Petunjuk, satu sheet per tabel, format dan validasi data."""
-    from engine.rules.rulebook import load_rulebook
+    from engine import load_rulebook  # the public API, wherever the loader lives
     from engine.template.choices import TemplateRulesError
     from engine.template.spec import template_for
     from engine.template.workbook import write_template

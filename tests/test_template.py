@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from engine.cli import app
 from engine.ingest import values
 from engine.ingest.tables import TABLES
-from engine.rules.rulebook import load_rulebook
+from engine import load_rulebook
 from engine.template import kinds
 from engine.template.choices import FACILITATION_FIELDS
 from engine.template.workbook import GUIDE_SHEET, LIST_SHEET, PROMPT_LIMIT
