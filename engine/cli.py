@@ -282,19 +282,21 @@ def template_command(
 
 
 REJECTS_SHOWN = 50  # rows listed on the terminal; rejects.csv holds them all
+# A folder of its own: a rejects.csv beside the data would make a folder holding one workbook a CSV folder.
+CHECK_OUT = Path("periksa")
 
 
 @app.command("check-data", cls=IkuCommand)
 def check_data_command(
     data: DataOption,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder untuk rejects.csv (bawaan: folder kerja)")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder untuk rejects.csv")] = CHECK_OUT,
 ) -> None:
     """Membaca dan memvalidasi data saja, tanpa aturan: jumlah baris per tabel dan rejects.csv.
     Kode keluar 0 bila tidak ada baris ditolak, 1 bila ada."""
     from engine.check_data import check_data
     from engine.outputs.files import write_rejects
 
-    folder = out if out is not None else Path.cwd()
+    folder = out
     if folder.exists() and not folder.is_dir():
         raise fail(f"{folder}: --out harus folder, bukan berkas", 2)
     log.configure(quiet=True)

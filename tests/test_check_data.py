@@ -4,6 +4,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from engine.check_data import check_data
@@ -66,12 +67,28 @@ def test_control_characters_of_a_value_never_reach_the_terminal(dirty, tmp_path)
     assert "\x1b" not in result.output and "\\x1b[2Jdelapan" in result.output
 
 
-def test_without_out_rejects_csv_goes_to_the_working_folder(dirty, tmp_path, monkeypatch):
-    here = tmp_path / "kerja"
-    here.mkdir()
-    monkeypatch.chdir(here)
-    result = invoke("--data", str(dirty))
-    assert result.exit_code == 1 and len(rejects_in(here)) == 4
+def test_without_out_rejects_csv_goes_to_a_folder_of_its_own(tmp_path, monkeypatch):
+    """Checked where it lies, a folder holding one workbook stays a workbook folder for iku run."""
+    workbook = tmp_path / "kerja" / "data.xlsx"
+    write_workbook(workbook, {"koperasi": [koperasi(nik(1)), koperasi(nik(1))]})
+    monkeypatch.chdir(workbook.parent)
+    result = invoke("--data", ".")
+    assert result.exit_code == 1 and len(rejects_in(workbook.parent / "periksa")) == 1
+    assert sorted(path.name for path in workbook.parent.iterdir()) == ["data.xlsx", "periksa"]
+    assert invoke("--data", ".").exit_code == 1  # still read as the workbook, not as a folder of CSV files
+
+
+def write_workbook(path: Path, tables: dict[str, list[dict[str, object]]]) -> Path:
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in tables.items():
+        sheet = book.create_sheet(name)
+        sheet.append(list(rows[0]))
+        for row in rows:
+            sheet.append([None if value == "" else value for value in row.values()])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
 
 
 def test_a_long_list_is_cut_on_the_terminal_but_whole_in_the_file(tmp_path):
