@@ -7,6 +7,7 @@ Exit codes (data contract): 0 done (rejected rows included), 1 rules invalid or 
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +17,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from engine import log
+from engine.check_data import DataCheck
 from engine.cli_wording import IkuCommand, IkuGroup
 from engine.durable_host import EngineError
 from engine.ingest.readers import DataError
@@ -249,3 +252,92 @@ def main() -> None:
     except KeyboardInterrupt:
         errors.print("Dihentikan.")
         sys.exit(130)
+
+
+@app.command("template", cls=IkuCommand)
+def template_command(
+    out: Annotated[Path, typer.Option("--out", help="Workbook .xlsx yang ditulis")],
+    profile: Annotated[str | None, typer.Option(
+        "--profile", help="Profil provinsi (kabupaten/kotanya saja); tanpa ini semua provinsi")] = None,
+    rules: RulesOption = DEFAULT_RULES,
+) -> None:
+    """Menulis workbook masukan: sheet Petunjuk, satu sheet per tabel, format dan validasi data."""
+    from engine import load_rulebook  # the public API, wherever the loader lives
+    from engine.template.choices import TemplateRulesError
+    from engine.template.spec import template_for
+    from engine.template.workbook import write_template
+
+    if out.suffix.lower() != ".xlsx" or out.is_dir():
+        raise fail(f"{out}: --out harus nama berkas .xlsx", 2)
+    with friendly_errors():
+        try:
+            template = template_for(load_rulebook(rules), profile, out.name)
+        except TemplateRulesError as error:
+            raise fail(str(error), 1) from None
+    try:
+        write_template(template, out)
+    except OSError as error:
+        raise fail(f"{out}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+    console.print(f"Templat ({template.scope.title}, {len(template.tables)} tabel) ditulis ke {out}", highlight=False)
+
+
+REJECTS_SHOWN = 50  # rows listed on the terminal; rejects.csv holds them all
+# A folder of its own: a rejects.csv beside the data would make a folder holding one workbook a CSV folder.
+CHECK_OUT = Path("periksa")
+
+
+@app.command("check-data", cls=IkuCommand)
+def check_data_command(
+    data: DataOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder untuk rejects.csv")] = CHECK_OUT,
+) -> None:
+    """Membaca dan memvalidasi data saja, tanpa aturan: jumlah baris per tabel dan rejects.csv.
+    Kode keluar 0 bila tidak ada baris ditolak, 1 bila ada."""
+    from engine.check_data import check_data
+    from engine.outputs.files import write_rejects
+
+    folder = out
+    if folder.exists() and not folder.is_dir():
+        raise fail(f"{folder}: --out harus folder, bukan berkas", 2)
+    log.configure(quiet=True)
+    with friendly_errors():
+        check = check_data(data)
+    print_check_counts(check)
+    print_rejects(check)
+    try:
+        write_rejects(check.dataset.rejects, folder)
+    except OSError as error:
+        raise fail(f"{folder / 'rejects.csv'}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+    console.print(f"rejects.csv ditulis ke {folder / 'rejects.csv'}", highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if check.passed else 1)
+
+
+def print_check_counts(check: DataCheck) -> None:
+    """Per table: rows read = used + rejected, where they came from, and the tables not there."""
+    console.print(Text(printable(f"Baris data per tabel ({check.data}):")), soft_wrap=True)
+    for count in check.dataset.counts:
+        blank = f"; {count.blank} baris kosong" if count.blank else ""
+        line = f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected} ({count.source}{blank})"
+        console.print(Text(printable(line)), soft_wrap=True)
+    for name in check.dataset.absent:
+        console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
+
+
+def print_rejects(check: DataCheck) -> None:
+    rejects = check.dataset.rejects
+    if not rejects:
+        console.print(f"Tidak ada baris ditolak: {check.data} siap dipakai iku run.", highlight=False, soft_wrap=True)
+        return
+    console.print(f"Baris ditolak ({len(rejects)}):", highlight=False)
+    for reject in rejects[:REJECTS_SHOWN]:
+        where = f"{reject.table} baris {reject.row}" + (f", kolom {reject.column}" if reject.column else "")
+        console.print(Text(printable(f"  {where}: {reject.reason} (nilai: \"{reject.value}\")")),
+                      soft_wrap=True)
+    if len(rejects) > REJECTS_SHOWN:
+        console.print(f"  … dan {len(rejects) - REJECTS_SHOWN} baris ditolak lainnya (semua ada di rejects.csv)",
+                      highlight=False)
+
+
+def printable(text: str) -> str:
+    """Control characters of a data value shown as escapes, never sent to the terminal as they are."""
+    return "".join(f"\\x{ord(char):02x}" if unicodedata.category(char) == "Cc" else char for char in text)
