@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -24,6 +24,7 @@ from engine.ingest.readers import DataError
 from engine.numbers import format_number
 from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
 from engine.rules.rulebook import RulesInvalid
+from engine.terminal import SafeConsole, visible, visible_json
 
 app = typer.Typer(
     cls=IkuGroup,
@@ -34,8 +35,10 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(cls=IkuGroup, help="Memeriksa dan membandingkan berkas aturan.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-console = Console()
-errors = Console(stderr=True)
+# Everything printed goes through these two consoles or ``say``: no control character reaches the terminal.
+console = SafeConsole()
+errors = SafeConsole(stderr=True)
+INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT
 
 DataOption = Annotated[Path, typer.Option("--data", help="Folder CSV atau workbook .xlsx")]
 ProfileOption = Annotated[str, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")]
@@ -45,15 +48,23 @@ JsonLogOption = Annotated[bool, typer.Option("--log-json", help="Log sebagai bar
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    errors.print(f"[bold red]Galat:[/] {message}", highlight=False, soft_wrap=True)
+    errors.print(f"[bold red]Galat:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
+def say(text: str, as_json: bool = False) -> None:
+    """Plain output (an explanation, a JSON document), its control characters made visible."""
+    print(visible_json(text) if as_json else visible(text))
+
+
 @contextmanager
-def friendly_errors() -> Iterator[None]:
-    """Known failures become a message and an exit code, never a traceback."""
+def friendly_errors(interrupted: str = "dihentikan (Ctrl-C)") -> Iterator[None]:
+    """Known failures become a message and an exit code, never a traceback; Ctrl-C exits with 130."""
     try:
         yield
+    except KeyboardInterrupt:
+        errors.print(f"[bold]Berhenti:[/] {escape(interrupted)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(INTERRUPTED) from None
     except DataError as error:
         raise fail(str(error), 2) from None
     except UnknownProfile as error:
@@ -129,7 +140,8 @@ def run_command(
     from engine.outputs.run import execute_run
 
     log.configure(json_lines=log_json)
-    with friendly_errors(), progress_bar() as progress:
+    stopped = f"dihentikan (Ctrl-C); run ini tidak ditulis, {out} tetap berisi run sebelumnya yang utuh"
+    with friendly_errors(interrupted=stopped), progress_bar() as progress:
         result = execute_run(data=data, profile=profile, year=year, out=out, rules=rules, progress=progress,
                              workers=workers)
     print_accounting(result)
@@ -187,9 +199,10 @@ def explain_command(
         except (UnknownId, UnknownTag) as error:
             raise fail(str(error), 2) from None
     if output == "json":
-        print(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2))
+        say(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2),
+            as_json=True)
         return
-    print("\n\n".join(render(item) for item in explanations))
+    say("\n\n".join(render(item) for item in explanations))
 
 
 @rules_app.command("diff", cls=IkuCommand)
@@ -209,7 +222,7 @@ def rules_diff_command(
     with friendly_errors():
         report = diff_rules(old, new, data, profile, year)
     if output == "json":
-        print(report.model_dump_json(indent=2))
+        say(report.model_dump_json(indent=2), as_json=True)
         return
     print_diff(report)
 
@@ -246,6 +259,6 @@ def _held(value: bool | None) -> str:
 def main() -> None:
     try:
         app()
-    except KeyboardInterrupt:
-        errors.print("Dihentikan.")
-        sys.exit(130)
+    except KeyboardInterrupt:  # outside a command's work (its own handler says more)
+        errors.print("Berhenti: dihentikan (Ctrl-C)", highlight=False)
+        sys.exit(INTERRUPTED)

@@ -26,7 +26,7 @@ def test_the_workbook_written_by_another_process_is_the_one_written_here(tmp_pat
     result = execute_run(SAMPLES / "jatim", "jatim", 2024, tmp_path / "alongside", RULES)
     write_report_xlsx(result, tmp_path / "here")
     assert sheet_values(tmp_path / "alongside" / "report.xlsx") == sheet_values(tmp_path / "here" / "report.xlsx")
-    assert not list((tmp_path / "alongside").glob(".*.tmp")), "the laid-out sheets are removed"
+    assert not list((tmp_path / "alongside").rglob(".*.tmp")), "the laid-out sheets are removed"
 
 
 def test_a_process_that_dies_stops_the_run_with_a_message():
