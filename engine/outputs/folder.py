@@ -135,8 +135,7 @@ class _RunFolder:
             self._seal(name)
             for output in OUTPUT_NAMES:
                 self._link(f"{CURRENT}/{output}", output)
-            self._link(f"{RUNS}/{name}", CURRENT)  # the switch: the one step that changes what DIR holds
-            os.fsync(self.fd)
+            self._switch(name)
         except BaseException:
             self.discard(name)
             raise
@@ -144,6 +143,11 @@ class _RunFolder:
             self.prune(keep={name, previous})
         except OSError as error:  # the new run is in place; an old folder left over does no harm
             logger.warning("run lama tidak dapat dihapus", folder=str(self.path / RUNS), galat=str(error))
+
+    def _switch(self, name: str) -> None:
+        """The one step that changes what ``DIR`` holds."""
+        self._link(f"{RUNS}/{name}", CURRENT)
+        os.fsync(self.fd)
 
     def _seal(self, name: str) -> None:
         """Every file of the run on disk, and the folder readable as the umask allows."""
