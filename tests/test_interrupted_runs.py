@@ -26,8 +26,8 @@ DATA = SAMPLES / "jatim"
 
 
 def iku_run(out: Path, *options: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen([*IKU, "run", "--data", str(DATA), "--profile", "jatim", "--year", "2024", "--out", str(out),
-                             *options], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    arguments = ["run", "--data", str(DATA), "--profile", "jatim", "--year", "2024", "--out", str(out), *options]
+    return subprocess.Popen([*IKU, *arguments], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})}, start_new_session=True)
 
 

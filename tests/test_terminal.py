@@ -91,8 +91,9 @@ def test_rules_diff_prints_hostile_ids_and_rule_texts_as_text(tmp_path):
     rule = rules / "criteria" / "diklat" / "predikat_baik.yaml"
     rule.write_text(rule.read_text().replace("text: Skor paling rendah {batas_predikat_baik}",
                                              'text: "\\e]0;judul palsu\\a Skor paling rendah {batas_predikat_baik}"'))
-    result = CliRunner().invoke(app, ["rules", "diff", str(RULES), str(rules), "--data", str(hostile_data(tmp_path / "d")),
-                                      "--profile", "jatim", "--year", "2024"])
+    data = hostile_data(tmp_path / "data")
+    result = CliRunner().invoke(app, ["rules", "diff", str(RULES), str(rules), "--data", str(data), "--profile", "jatim",
+                                      "--year", "2024"])
     assert result.exit_code == 0, result.output
     flat = re.sub(r"[\s│]", "", result.output)  # the table wraps its cells
     assert "P-\\x1b[2J" in flat and "\\x1b]0;judulpalsu\\x07" in flat

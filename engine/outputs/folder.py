@@ -112,7 +112,7 @@ class _RunFolder:
         """The run ``current`` points to, if it is one of iku's."""
         try:
             target = os.readlink(CURRENT, dir_fd=self.fd)
-        except (FileNotFoundError, OSError):  # absent, or not a link
+        except OSError:  # absent, or not a link
             return None
         parent, _, name = target.partition("/")
         return name if parent == RUNS and _RUN_NAME.fullmatch(name) else None
@@ -139,10 +139,7 @@ class _RunFolder:
         except BaseException:
             self.discard(name)
             raise
-        try:
-            self.prune(keep={name, previous})
-        except OSError as error:  # the new run is in place; an old folder left over does no harm
-            logger.warning("run lama tidak dapat dihapus", folder=str(self.path / RUNS), galat=str(error))
+        self.prune(keep={name, previous})
 
     def _switch(self, name: str) -> None:
         """The one step that changes what ``DIR`` holds."""
@@ -153,9 +150,9 @@ class _RunFolder:
         """Every file of the run on disk, and the folder readable as the umask allows."""
         run = _open_directory(name, self.runs, self.path / RUNS / name)
         try:
-            for entry in os.scandir(run):
-                if entry.is_file(follow_symlinks=False):
-                    handle = os.open(entry.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=run)
+            for file in _names(run):
+                if _is_file(file, run):
+                    handle = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=run)
                     try:
                         os.fsync(handle)
                     finally:
@@ -198,10 +195,9 @@ class _RunFolder:
 
     def prune(self, keep: set[str | None]) -> None:
         """Removes iku's run folders in ``runs`` except ``keep``; a link is removed, never followed."""
-        for entry in os.scandir(self.runs):
-            if entry.name in keep or not _RUN_NAME.fullmatch(entry.name):
-                continue
-            self.remove(entry.name)
+        for name in _names(self.runs):
+            if name not in keep and _RUN_NAME.fullmatch(name):
+                self.remove(name)
 
     def discard(self, name: str) -> None:
         """Removes an unfinished run's folder, unless the switch to it was made after all."""
@@ -209,10 +205,20 @@ class _RunFolder:
             self.remove(name)
 
     def remove(self, name: str) -> None:
-        if _is_link_or_file(name, self.runs):
-            os.unlink(name, dir_fd=self.runs)
-        else:
-            shutil.rmtree(name, dir_fd=self.runs)  # works on opened folders, does not follow links
+        try:
+            if _is_link_or_file(name, self.runs):
+                os.unlink(name, dir_fd=self.runs)
+            else:
+                shutil.rmtree(name, dir_fd=self.runs)  # works on opened folders, does not follow links
+        except OSError as error:  # a folder left over does no harm (the next run tries again); a run's
+            # own error, which may be why this folder is removed, is the one to report
+            logger.warning(f"folder {self.path / RUNS / name} tidak dapat dihapus: {error.strerror}")
+
+
+def _names(dir_fd: int) -> list[str]:
+    # Closed at once: the listing shares its position with dir_fd, and closing rewinds it for the next.
+    with os.scandir(dir_fd) as entries:
+        return [entry.name for entry in entries]
 
 
 def _lstat(name: str, dir_fd: int) -> os.stat_result | None:
