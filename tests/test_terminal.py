@@ -105,3 +105,9 @@ def test_log_lines_show_values_as_text(capsys):
     structlog.get_logger("iku.test").warning("berkas dibaca", berkas=f"data{CLEAR}.csv")
     err = capsys.readouterr().err
     assert "data\\x1b[2J" in err and not raw_controls(err)
+
+
+def test_an_argument_named_in_a_usage_error_is_shown_as_text(tmp_path):
+    result = CliRunner().invoke(app, ["rules", "check", str(tmp_path), f"lebih{CLEAR}"])
+    assert result.exit_code == 2
+    assert "lebih\\x1b[2J" in result.output and not raw_controls(result.output)
