@@ -25,10 +25,26 @@ WAIT = 120.0  # seconds: a bound for a loaded machine, not a guess of how long a
 DATA = SAMPLES / "jatim"
 
 
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_run_left_behind():
+    """A run a failing test did not kill is killed with its workers (each run has a session of its own)."""
+    yield
+    while STARTED:
+        run = STARTED.pop()
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait(timeout=WAIT)
+
+
 def iku_run(out: Path, *options: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     arguments = ["run", "--data", str(DATA), "--profile", "jatim", "--year", "2024", "--out", str(out), *options]
-    return subprocess.Popen([*IKU, *arguments], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})}, start_new_session=True)
+    run = subprocess.Popen([*IKU, *arguments], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env={**os.environ, **(env or {})}, start_new_session=True)
+    STARTED.append(run)
+    return run
 
 
 def held_at(spec: str, mark: Path, call: int = 1, **settings: str) -> dict[str, str]:
