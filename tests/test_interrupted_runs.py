@@ -17,15 +17,20 @@ import pytest
 
 from engine.outputs.folder import CURRENT, OUTPUT_NAMES, RUNS
 from engine.outputs.lock import LOCK_NAME
-from tests.support import REPO, SAMPLES
+from tests.support import REPO, named_koperasi, write_tables
 
 IKU = [sys.executable, "-c", "from engine.cli import main; main()"]
 PAUSING = Path(__file__).parent / "pausing"
 WAIT = 120.0  # seconds: a bound for a loaded machine, not a guess of how long a step takes
-DATA = SAMPLES / "jatim"
 
 
 STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    """Small: a run's time here is mostly starting Python; every output is still written."""
+    return write_tables(tmp_path_factory.mktemp("data"), named_koperasi([f"Koperasi {n}" for n in range(20)]))
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +44,8 @@ def no_run_left_behind():
             run.wait(timeout=WAIT)
 
 
-def iku_run(out: Path, *options: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    arguments = ["run", "--data", str(DATA), "--profile", "jatim", "--year", "2024", "--out", str(out), *options]
+def iku_run(data: Path, out: Path, *options: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    arguments = ["run", "--data", str(data), "--profile", "jatim", "--year", "2024", "--out", str(out), *options]
     run = subprocess.Popen([*IKU, *arguments], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            env={**os.environ, **(env or {})}, start_new_session=True)
     STARTED.append(run)
@@ -105,10 +110,10 @@ def run_folder(out: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def previous(tmp_path_factory) -> Path:
+def previous(tmp_path_factory, data) -> Path:
     """An output folder holding one complete run."""
     out = tmp_path_factory.mktemp("previous") / "out"
-    first = iku_run(out)
+    first = iku_run(data, out)
     assert first.wait(timeout=WAIT) == 0, first.stderr.read()
     return out
 
@@ -130,13 +135,13 @@ MOMENTS = {
 
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
-def test_a_run_killed_before_the_switch_leaves_the_previous_run_whole(out, tmp_path, moment):
+def test_a_run_killed_before_the_switch_leaves_the_previous_run_whole(data, out, tmp_path, moment):
     spec, call, settings = MOMENTS[moment]
     before, before_folder = outputs(out), run_folder(out)
     assert sorted(before) == sorted(OUTPUT_NAMES)
     mark = tmp_path / "held"
     options = ("--workers", settings["workers"]) if "workers" in settings else ()
-    run = iku_run(out, *options, env=held_at(spec, mark, call, **settings))
+    run = iku_run(data, out, *options, env=held_at(spec, mark, call, **settings))
     held = wait_for(mark, run)
     processes = descendants(run.pid)
     assert held == run.pid or held in processes
@@ -148,10 +153,10 @@ def test_a_run_killed_before_the_switch_leaves_the_previous_run_whole(out, tmp_p
     json.loads(before["indicators.json"])
 
 
-def test_a_run_killed_after_the_switch_leaves_the_new_run_whole(out, tmp_path):
+def test_a_run_killed_after_the_switch_leaves_the_new_run_whole(data, out, tmp_path):
     previous_run = os.readlink(out / CURRENT)
     mark = tmp_path / "held"
-    run = iku_run(out, env=held_at("engine.outputs.folder:_RunFolder.prune", mark, call=2))  # 1: before the run
+    run = iku_run(data, out, env=held_at("engine.outputs.folder:_RunFolder.prune", mark, call=2))  # 1: before the run
     wait_for(mark, run)
     run.send_signal(signal.SIGKILL)
     run.wait(timeout=WAIT)
@@ -160,15 +165,15 @@ def test_a_run_killed_after_the_switch_leaves_the_new_run_whole(out, tmp_path):
     assert sorted(outputs(out)) == sorted(OUTPUT_NAMES)
 
 
-def test_the_next_run_after_a_kill_takes_over_the_lock_and_clears_the_killed_runs_folder(out, tmp_path):
+def test_the_next_run_after_a_kill_takes_over_the_lock_and_clears_the_killed_runs_folder(data, out, tmp_path):
     mark = tmp_path / "held"
-    killed = iku_run(out, env=held_at("engine.pipeline:run", mark))
+    killed = iku_run(data, out, env=held_at("engine.pipeline:run", mark))
     wait_for(mark, killed)
     staging = {path.name for path in (out / RUNS).iterdir()} - {Path(os.readlink(out / CURRENT)).name}
     assert len(staging) == 1
     killed.send_signal(signal.SIGKILL)
     killed.wait(timeout=WAIT)
-    following = iku_run(out)
+    following = iku_run(data, out)
     assert following.wait(timeout=WAIT) == 0
     stderr = following.stderr.read()
     assert f"pid {killed.pid}" in stderr and "diambil alih" in stderr
@@ -176,11 +181,11 @@ def test_the_next_run_after_a_kill_takes_over_the_lock_and_clears_the_killed_run
     assert (out / LOCK_NAME).read_text() == ""  # a run that ends normally leaves nothing to take over
 
 
-def test_ctrl_c_stops_the_run_and_its_workers_with_exit_130_and_keeps_the_previous_run(out, tmp_path):
+def test_ctrl_c_stops_the_run_and_its_workers_with_exit_130_and_keeps_the_previous_run(data, out, tmp_path):
     before = outputs(out)
     runs_before = sorted(path.name for path in (out / RUNS).iterdir())
     mark = tmp_path / "held"
-    run = iku_run(out, "--workers", "2", env=held_at("engine.parallel:_evaluate_chunk", mark))
+    run = iku_run(data, out, "--workers", "2", env=held_at("engine.parallel:_evaluate_chunk", mark))
     wait_for(mark, run)
     processes = descendants(run.pid)
     os.killpg(run.pid, signal.SIGINT)  # as the terminal sends it: to every process of the run
@@ -193,11 +198,11 @@ def test_ctrl_c_stops_the_run_and_its_workers_with_exit_130_and_keeps_the_previo
     assert all_gone(processes)
 
 
-def test_two_runs_into_one_folder_at_once_get_a_clear_error(out, tmp_path):
+def test_two_runs_into_one_folder_at_once_get_a_clear_error(data, out, tmp_path):
     mark = tmp_path / "held"
-    first = iku_run(out, env=held_at("engine.pipeline:run", mark))
+    first = iku_run(data, out, env=held_at("engine.pipeline:run", mark))
     wait_for(mark, first)
-    second = iku_run(out)
+    second = iku_run(data, out)
     assert second.wait(timeout=WAIT) == 2
     assert "sedang dipakai oleh run lain" in second.stderr.read()
     first.send_signal(signal.SIGKILL)
