@@ -1,6 +1,7 @@
 """The output folder: runs in runs/<id>, switched in through DIR/current; a failed run changes nothing;
 nothing planted in the folder is followed."""
 
+import errno
 import os
 import sqlite3
 from pathlib import Path
@@ -143,3 +144,14 @@ def test_a_fifo_planted_as_the_lock_file_is_refused_not_waited_on(data, tmp_path
     os.mkfifo(out / LOCK_NAME)
     with pytest.raises(DataError, match="bukan berkas biasa"):
         run_into(data, out)
+
+
+def test_a_folder_that_cannot_hold_links_is_refused_before_the_run_works(data, tmp_path, monkeypatch):
+    def unsupported(*args, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "symlink", unsupported)  # as on FAT or exFAT
+    monkeypatch.setattr(run_outputs, "run", lambda **kwargs: pytest.fail("the run started"))
+    with pytest.raises(DataError, match="tidak dapat memuat tautan simbolik"):
+        run_into(data, tmp_path / "out")
+    assert not list((tmp_path / "out" / RUNS).iterdir())

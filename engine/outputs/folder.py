@@ -58,6 +58,7 @@ def staged_run(out: Path) -> Iterator[Path]:
     """
     with _open(out) as folder:
         folder.adopt_unlinked_outputs()
+        folder.link_outputs()  # before the run's work: a folder that cannot hold links is refused at once
         folder.prune(keep={folder.current()})
         staging = folder.new_run()
         try:
@@ -133,13 +134,17 @@ class _RunFolder:
         previous = self.current()
         try:
             self._seal(name)
-            for output in OUTPUT_NAMES:
-                self._link(f"{CURRENT}/{output}", output)
+            self.link_outputs()
             self._switch(name)
         except BaseException:
             self.discard(name)
             raise
         self.prune(keep={name, previous})
+
+    def link_outputs(self) -> None:
+        """Every output name a link into ``current`` (those already so are left as they are)."""
+        for output in OUTPUT_NAMES:
+            self._link(f"{CURRENT}/{output}", output)
 
     def _switch(self, name: str) -> None:
         """The one step that changes what ``DIR`` holds."""
@@ -171,7 +176,11 @@ class _RunFolder:
         except OSError:
             pass
         temporary = f".{name}.{secrets.token_hex(4)}.tmp"
-        os.symlink(target, temporary, dir_fd=self.fd)
+        try:
+            os.symlink(target, temporary, dir_fd=self.fd)
+        except OSError as error:  # FAT, exFAT, some network shares
+            raise FolderUnusable(f"folder keluaran {self.path} tidak dapat memuat tautan simbolik ({error.strerror}); "
+                                 "pilih folder di sistem berkas lain") from None
         try:
             os.replace(temporary, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
         except OSError as error:
