@@ -155,3 +155,14 @@ def test_a_folder_that_cannot_hold_links_is_refused_before_the_run_works(data, t
     with pytest.raises(DataError, match="tidak dapat memuat tautan simbolik"):
         run_into(data, tmp_path / "out")
     assert not list((tmp_path / "out" / RUNS).iterdir())
+
+
+def test_a_run_missing_an_output_is_never_switched_to(data, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run_into(data, out)
+    before, folders = outputs(out), run_folders(out)
+    monkeypatch.setattr(run_outputs, "write_rejects", lambda *args: None)  # as if written elsewhere
+    with pytest.raises(DataError, match=r"tidak lengkap \(tidak ada rejects.csv\)"):
+        run_into(data, out)
+    assert outputs(out) == before
+    assert run_folders(out) == folders

@@ -128,12 +128,13 @@ class _RunFolder:
             except FileExistsError:
                 continue
 
-    def publish(self, name: str) -> None:
-        """Makes run ``name`` the current one: on disk first, then one rename; then the old ones go.
-        If it fails before the rename, the run's folder is removed and the previous run stays."""
+    def publish(self, name: str, expected: tuple[str, ...] = OUTPUT_NAMES) -> None:
+        """Makes run ``name``, holding the ``expected`` files, the current one: on disk first, then one
+        rename; then the old ones go. If it fails before the rename, the run's folder is removed and
+        the previous run stays."""
         previous = self.current()
         try:
-            self._seal(name)
+            self._seal(name, expected)
             self.link_outputs()
             self._switch(name)
         except BaseException:
@@ -151,17 +152,22 @@ class _RunFolder:
         self._link(f"{RUNS}/{name}", CURRENT)
         os.fsync(self.fd)
 
-    def _seal(self, name: str) -> None:
-        """Every file of the run on disk, and the folder readable as the umask allows."""
+    def _seal(self, name: str, expected: tuple[str, ...]) -> None:
+        """Every file of the run on disk, and the folder readable as the umask allows; a run missing a
+        file (its folder moved away while it was written?) is never switched to."""
         run = _open_directory(name, self.runs, self.path / RUNS / name)
         try:
-            for file in _names(run):
-                if _is_file(file, run):
-                    handle = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=run)
-                    try:
-                        os.fsync(handle)
-                    finally:
-                        os.close(handle)
+            files = [file for file in _names(run) if _is_file(file, run)]
+            missing = [file for file in expected if file not in files]
+            if missing:
+                raise FolderUnusable(f"run di {self.path / RUNS / name} tidak lengkap (tidak ada "
+                                     f"{', '.join(missing)}); keluaran sebelumnya tetap dipakai")
+            for file in files:
+                handle = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=run)
+                try:
+                    os.fsync(handle)
+                finally:
+                    os.close(handle)
             os.fchmod(run, folder_mode())
             os.fsync(run)
         finally:
@@ -200,7 +206,7 @@ class _RunFolder:
         except BaseException:
             self.discard(name)
             raise
-        self.publish(name)
+        self.publish(name, expected=tuple(files))
 
     def prune(self, keep: set[str | None]) -> None:
         """Removes iku's run folders in ``runs`` except ``keep``; a link is removed, never followed."""
