@@ -138,10 +138,11 @@ def test_a_link_planted_in_runs_is_removed_as_a_link(data, tmp_path):
     assert not (out / RUNS / "20250101T000000Z-0badc0de").is_symlink()
 
 
-def test_a_fifo_planted_as_the_lock_file_is_refused_not_waited_on(data, tmp_path):
+@pytest.mark.parametrize("plant", [os.mkfifo, os.mkdir])
+def test_a_fifo_or_folder_planted_as_the_lock_file_is_refused_not_waited_on(data, tmp_path, plant):
     out = tmp_path / "out"
     out.mkdir()
-    os.mkfifo(out / LOCK_NAME)
+    plant(out / LOCK_NAME)
     with pytest.raises(DataError, match="bukan berkas biasa"):
         run_into(data, out)
 

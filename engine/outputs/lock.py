@@ -52,8 +52,11 @@ def output_lock(folder: Path) -> Iterator[None]:
 
 def _open_lock(path: Path) -> int:
     flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    not_a_file = FolderBusy(f"{path} bukan berkas biasa; hapus lalu jalankan lagi")
     try:
         handle = os.open(path, flags, file_mode())
+    except IsADirectoryError:
+        raise not_a_file from None
     except OSError as error:
         if error.errno != errno.ELOOP:
             raise
@@ -61,7 +64,7 @@ def _open_lock(path: Path) -> int:
         handle = os.open(path, flags | os.O_EXCL, file_mode())
     if not stat.S_ISREG(os.fstat(handle).st_mode):  # a FIFO or device planted under the name
         os.close(handle)
-        raise FolderBusy(f"{path} bukan berkas biasa; hapus lalu jalankan lagi")
+        raise not_a_file
     return handle
 
 
