@@ -6,7 +6,7 @@ switched in with one rename.
     DIR/indicators.json   symbolic link → current/indicators.json, and so for each output name
 
 A run writes into ``runs/<id>``, a folder it has just made (``mkdir`` fails if the name exists),
-private (0700) while it is written, so nothing can be planted in it. Only when every file is in
+private (0700) while it is written, so no other user can plant anything in it. Only when every file is in
 it and on disk does ``current`` change, so a reader of ``DIR/NAME`` sees the previous run whole
 or the new one whole, however the run ends (SIGKILL, Ctrl-C, an exception). A failed run's folder is
 removed; a killed run's is removed by the next run. The previous run is kept (a reader that had
@@ -16,7 +16,8 @@ Nothing already in ``DIR`` is followed: names are made as a temporary link moved
 (which replaces a planted link, never writes through it), ``runs`` must be a real folder, and
 removal works on the entries of ``runs`` opened without following links. Output files that an
 earlier iku wrote directly into ``DIR`` are first taken over as a run of their own (hard links),
-so the switch to links never shows a mix either.
+so the switch to links never shows a mix either. The output names are made links before a run
+starts its work: a folder that cannot hold links (FAT, exFAT) is refused at once.
 """
 
 from __future__ import annotations
