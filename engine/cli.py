@@ -7,14 +7,13 @@ Exit codes (data contract): 0 done (rejected rows included), 1 rules invalid or 
 from __future__ import annotations
 
 import sys
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
@@ -27,6 +26,7 @@ from engine.ingest.readers import DataError
 from engine.numbers import format_number
 from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
 from engine.rules.rulebook import RulesInvalid
+from engine.terminal import SafeConsole, visible, visible_json
 
 app = typer.Typer(
     cls=IkuGroup,
@@ -37,8 +37,10 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(cls=IkuGroup, help="Memeriksa dan membandingkan berkas aturan.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-console = Console()
-errors = Console(stderr=True)
+# Everything printed goes through these two consoles or ``say``: no control character reaches the terminal.
+console = SafeConsole()
+errors = SafeConsole(stderr=True)
+INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT
 
 DataOption = Annotated[Path, typer.Option("--data", help="Folder CSV atau workbook .xlsx")]
 ProfileOption = Annotated[str, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")]
@@ -48,15 +50,23 @@ JsonLogOption = Annotated[bool, typer.Option("--log-json", help="Log sebagai bar
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    errors.print(f"[bold red]Galat:[/] {message}", highlight=False, soft_wrap=True)
+    errors.print(f"[bold red]Galat:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
+def say(text: str, as_json: bool = False) -> None:
+    """Plain output (an explanation, a JSON document), its control characters made visible."""
+    print(visible_json(text) if as_json else visible(text))
+
+
 @contextmanager
-def friendly_errors() -> Iterator[None]:
-    """Known failures become a message and an exit code, never a traceback."""
+def friendly_errors(interrupted: str = "dihentikan (Ctrl-C)") -> Iterator[None]:
+    """Known failures become a message and an exit code, never a traceback; Ctrl-C exits with 130."""
     try:
         yield
+    except KeyboardInterrupt:
+        errors.print(f"[bold]Berhenti:[/] {escape(interrupted)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(INTERRUPTED) from None
     except DataError as error:
         raise fail(str(error), 2) from None
     except UnknownProfile as error:
@@ -132,7 +142,8 @@ def run_command(
     from engine.outputs.run import execute_run
 
     log.configure(json_lines=log_json)
-    with friendly_errors(), progress_bar() as progress:
+    stopped = f"dihentikan (Ctrl-C); run ini tidak ditulis, {out} tetap berisi run sebelumnya yang utuh"
+    with friendly_errors(interrupted=stopped), progress_bar() as progress:
         result = execute_run(data=data, profile=profile, year=year, out=out, rules=rules, progress=progress,
                              workers=workers)
     print_accounting(result)
@@ -190,9 +201,10 @@ def explain_command(
         except (UnknownId, UnknownTag) as error:
             raise fail(str(error), 2) from None
     if output == "json":
-        print(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2))
+        say(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2),
+            as_json=True)
         return
-    print("\n\n".join(render(item) for item in explanations))
+    say("\n\n".join(render(item) for item in explanations))
 
 
 @rules_app.command("diff", cls=IkuCommand)
@@ -212,7 +224,7 @@ def rules_diff_command(
     with friendly_errors():
         report = diff_rules(old, new, data, profile, year)
     if output == "json":
-        print(report.model_dump_json(indent=2))
+        say(report.model_dump_json(indent=2), as_json=True)
         return
     print_diff(report)
 
@@ -244,14 +256,6 @@ def print_diff(report: Any) -> None:
 
 def _held(value: bool | None) -> str:
     return "—" if value is None else "terpenuhi" if value else "gagal"
-
-
-def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        errors.print("Dihentikan.")
-        sys.exit(130)
 
 
 @app.command("template", cls=IkuCommand)
@@ -314,11 +318,11 @@ def check_data_command(
 
 def print_check_counts(check: DataCheck) -> None:
     """Per table: rows read = used + rejected, where they came from, and the tables not there."""
-    console.print(Text(printable(f"Baris data per tabel ({check.data}):")), soft_wrap=True)
+    console.print(Text(visible(f"Baris data per tabel ({check.data}):")), soft_wrap=True)
     for count in check.dataset.counts:
         blank = f"; {count.blank} baris kosong" if count.blank else ""
         line = f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected} ({count.source}{blank})"
-        console.print(Text(printable(line)), soft_wrap=True)
+        console.print(Text(visible(line)), soft_wrap=True)
     for name in check.dataset.absent:
         console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
 
@@ -331,13 +335,16 @@ def print_rejects(check: DataCheck) -> None:
     console.print(f"Baris ditolak ({len(rejects)}):", highlight=False)
     for reject in rejects[:REJECTS_SHOWN]:
         where = f"{reject.table} baris {reject.row}" + (f", kolom {reject.column}" if reject.column else "")
-        console.print(Text(printable(f"  {where}: {reject.reason} (nilai: \"{reject.value}\")")),
+        console.print(Text(visible(f"  {where}: {reject.reason} (nilai: \"{reject.value}\")")),
                       soft_wrap=True)
     if len(rejects) > REJECTS_SHOWN:
         console.print(f"  … dan {len(rejects) - REJECTS_SHOWN} baris ditolak lainnya (semua ada di rejects.csv)",
                       highlight=False)
 
 
-def printable(text: str) -> str:
-    """Control characters of a data value shown as escapes, never sent to the terminal as they are."""
-    return "".join(f"\\x{ord(char):02x}" if unicodedata.category(char) == "Cc" else char for char in text)
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # outside a command's work (its own handler says more)
+        errors.print("Berhenti: dihentikan (Ctrl-C)", highlight=False)
+        sys.exit(INTERRUPTED)
