@@ -255,14 +255,18 @@ class Rule(Strict):
 
 
 class ParameterVersion(Strict):
-    value: Union[bool, int, float, str, list[str], list[int], list[float]]
+    value: Union[bool, int, float, date, str, list[str], list[int], list[float]]
     effective: Period
     change: str | None = None
+
+
+ParameterType = Literal["number", "integer", "column", "labels", "date", "text"]
 
 
 class Parameter(Strict):
     id: str
     name: str
+    type: ParameterType | None = None  # becomes required with typed parameters (rulescompile)
     description: str | None = None
     unit: str | None = None
     legal_basis: list[LegalBasis] = []
