@@ -140,6 +140,7 @@ def run_command(
 @rules_app.command("check", cls=IkuCommand)
 def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder aturan", metavar="FOLDER")] = DEFAULT_RULES) -> None:
     """Memeriksa semua berkas aturan, parameter dan profil; melaporkan setiap masalah sekaligus."""
+    from engine.rules.fidelity import fidelity_warnings
     from engine.rules.rulebook import load_rulebook
 
     with friendly_errors():
@@ -149,6 +150,11 @@ def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder a
         f"{len(book.profiles)} profil (versi {book.version})",
         highlight=False,
     )
+    warnings = fidelity_warnings(book)
+    if warnings:  # the rules stay valid (exit 0): the author is shown what to complete
+        errors.print(f"[bold yellow]Peringatan[/] ({len(warnings)}):", highlight=False)
+        for warning in warnings:
+            errors.print(f"  peringatan: {warning}", highlight=False, markup=False, soft_wrap=True)
 
 
 # -- further commands are registered below --
