@@ -93,6 +93,10 @@ def print_accounting(result: RunResult) -> None:
     console.print(table)
     for name in result.dataset.absent:
         console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
+    province = result.profile.province
+    for table, count in result.outside_province.items():  # out of every indicator, not rejected
+        console.print(f"  {table}: {count} entitas di luar provinsi {province.name} ({province.code}), "
+                      "tidak dihitung dalam indikator", highlight=False)
     for count in result.dataset.counts:
         console.print(
             f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected}",
