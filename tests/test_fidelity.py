@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from engine.cli import app
 from engine.indicators.model import QUOTED_FIELDS
 from engine.outputs.report_html import render_report
 from engine.rules.rulebook import load_rulebook
-from tests.support import RULES, koperasi, nik, run_tables
+from tests.support import RULES, koperasi, nik, run_tables, write_tables
 
 BOOK = load_rulebook(RULES)
 SOURCES = RULES / "sources"
@@ -152,3 +154,36 @@ def test_an_empty_field_marked_as_not_stated_by_the_document_is_no_warning(tmp_p
 def test_the_repository_rules_give_no_warning():
     result = CliRunner().invoke(app, ["rules", "check", str(RULES)])
     assert result.exit_code == 0 and "peringatan" not in result.output.lower(), result.output
+
+
+# -- outputs: outside the province, a declared denominator ---------------------------------------
+
+
+def test_outputs_count_the_entities_outside_the_province_and_name_a_declared_denominators_source(tmp_path):
+    tables = {"koperasi": [koperasi(nik(1)), koperasi(nik(2), kode_wilayah="15.71"),
+                           koperasi(nik(3), kode_wilayah="51.71")],
+              "fasilitasi": [{"id_kukm": nik(1), "tahun": "2024", "bidang": "usaha"}],
+              "statistik": [{"nama": "jumlah_kukm", "tahun": "2024", "nilai": "400", "sumber": "BPS Jawa Timur"}]}
+    out = tmp_path / "out"
+    printed = CliRunner().invoke(app, ["run", "--data", str(write_tables(tmp_path / "data", tables)), "--profile",
+                                       "jatim", "--year", "2024", "--out", str(out)])
+    assert printed.exit_code == 0, printed.output
+    said = " ".join(printed.output.split())  # the console wraps long lines
+    assert "koperasi: 2 entitas di luar provinsi Jawa Timur (35), tidak dihitung dalam indikator" in said
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Di luar provinsi (tidak dihitung dalam indikator mana pun, tidak ditolak): koperasi 2, ukm 0" in html
+    section = html[html.index('<h2 id="jatim-4">'):html.index('<h2 id="jatim-5">')]
+    assert "sumber: BPS Jawa Timur" in section and "Penyebut:" not in section
+    book = load_workbook(out / "report.xlsx", read_only=True)
+    caption = [cell.value for cell in next(book["Ringkasan"].iter_rows(max_row=1))]
+    assert "di luar provinsi Jawa Timur (tidak dihitung, tidak ditolak): koperasi 2, ukm 0" in caption
+    document = [[cell.value for cell in row] for row in book["Dokumen IKU"].iter_rows(min_row=3)]
+    assert ["jatim-4", "Persentase Koperasi UKM yang difasilitasi usahanya"] == document[3][:2]
+    assert document[3][3] == "(Σ KUKM yang dibina pada tahun n / Σ KUKM di Jawa Timur) × 100%"
+    book.close()
+    db = sqlite3.connect(out / "run.sqlite")
+    assert db.execute('SELECT "table", province, entities FROM outside_province').fetchall() == [
+        ("koperasi", "35", 2), ("ukm", "35", 0)]
+    assert db.execute("SELECT COUNT(*) FROM indicator_member WHERE indicator_id = 'jatim-4' AND role = 'denominator'"
+                      ).fetchone() == (0,)
+    db.close()
