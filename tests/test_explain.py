@@ -164,14 +164,14 @@ def test_predikat_baik_at_exactly_75(result):
     text = text_of(result, "P-75", "predikat_baik", kind="peserta_diklat")
     assert verdict(text).startswith("YA")
     assert "dibandingkan: skor ≥ 75" in text and "data: diklat.csv baris 2: skor 75" in text
-    assert 'Definisi operasional "Persentase peserta diklat berpredikat baik"' in text
+    assert 'Formulasi indikator 7 ("berpredikat baik, jika skor ≥ 75")' in text
 
 
 def test_predikat_baik_not_at_74_99(result):
     text = text_of(result, "P-7499", "predikat_baik", kind="peserta_diklat")
     assert verdict(text).startswith("TIDAK") and verdict(text).endswith(": skor di bawah 75")
     assert "data: diklat.csv baris 3: skor 74,99" in text
-    assert 'Definisi operasional "Persentase peserta diklat berpredikat baik"' in text
+    assert 'Formulasi indikator 7 ("berpredikat baik, jika skor ≥ 75")' in text
 
 
 def test_participants_names_never_appear(result):

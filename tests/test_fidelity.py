@@ -127,7 +127,7 @@ def _replace(path: Path, old: str, new: str) -> int:
 def test_rules_check_warns_about_uncited_bases_and_unmarked_metadata(tmp_path):
     rules = Path(shutil.copytree(RULES, tmp_path / "rules"))
     rule = rules / "criteria/kukm/mengajukan_pembiayaan.yaml"
-    _replace(rule, "regulation: Dokumen IKU Dinas Koperasi dan UKM Provinsi Jawa Timur", "regulation: kebiasaan dinas")
+    _replace(rule, "regulation: Dokumen IKU Dinas Koperasi, Usaha Kecil dan Menengah Provinsi Jawa Timur", "regulation: kebiasaan dinas")
     profile = rules / "profiles/jatim.yaml"
     _replace(profile, '    responsible: "Bidang Pembiayaan"\n', "")
     _replace(profile, '    data_source: "Laporan data"\n', "")
