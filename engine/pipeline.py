@@ -129,9 +129,10 @@ def scope_of(profile: Profile, dataset: Dataset) -> ProvinceScope:
 
 def data_policy(book: RuleBook, year: int) -> DataPolicy:
     """The rules folder's known regions and the legality kinds counted in ``year`` (31 December)."""
-    name = "jenis_legalitas_dihitung"
-    kinds = book.parameter_value(name, date(year, 12, 31)) if name in book.parameters else None
-    return DataPolicy.of(book.regions, kinds)
+    parameter = book.parameters.get("jenis_legalitas_dihitung")
+    # None (no kind checked): no such parameter, or none in force in a year before the legality rule
+    version = parameter.version_for(date(year, 12, 31)) if parameter is not None else None
+    return DataPolicy.of(book.regions, version.value if version is not None else None)
 
 
 def indicators_of(
@@ -139,7 +140,7 @@ def indicators_of(
     decisions: DecisionTable, year: int, scope: ProvinceScope | None = None,
 ) -> list[IndicatorResult]:
     """The profile's indicators over the entities inside its province (``scope``, worked out if not given)."""
-    scope = scope or scope_of(profile, dataset)
+    scope = scope if scope is not None else scope_of(profile, dataset)
     return compute_indicators(book, profile, dataset, TagIndex(decisions, registered_ids(entities, scope)), year)
 
 

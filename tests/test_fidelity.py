@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from engine.cli import app
 from engine.indicators.model import QUOTED_FIELDS
 from engine.outputs.report_html import render_report
+from engine.pipeline import data_policy
 from engine.rules.rulebook import load_rulebook
 from tests.support import RULES, koperasi, nik, run_tables, write_tables
 
@@ -187,3 +188,8 @@ def test_outputs_count_the_entities_outside_the_province_and_name_a_declared_den
     assert db.execute("SELECT COUNT(*) FROM indicator_member WHERE indicator_id = 'jatim-4' AND role = 'denominator'"
                       ).fetchone() == (0,)
     db.close()
+
+
+def test_a_year_before_the_legality_kinds_were_named_checks_no_kind_and_does_not_fail():
+    assert data_policy(BOOK, 1999).legality_kinds is None
+    assert data_policy(BOOK, 2024).legality_kinds == ("koperasi_baru", "tambah_unit_usaha", "ukm_menjadi_koperasi")
