@@ -265,6 +265,8 @@ class Calculator:
         )
 
 
-def compute_indicators(book: RuleBook, profile: Profile, dataset: Dataset, index: TagIndex, year: int) -> list[IndicatorResult]:
+def compute_indicators(
+    book: RuleBook, profile: Profile, dataset: Dataset, index: TagIndex, year: int,
+) -> list[IndicatorResult]:
     calculator = Calculator(book, dataset, index, year)
     return [calculator.compute(indicator) for indicator in profile.indicators]
