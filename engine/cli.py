@@ -106,6 +106,10 @@ def print_accounting(result: RunResult) -> None:
     console.print(table)
     for name in result.dataset.absent:
         console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
+    province = result.profile.province
+    for table, count in result.outside_province.items():  # out of every indicator, not rejected
+        console.print(f"  {table}: {count} entitas di luar provinsi {province.name} ({province.code}), "
+                      "tidak dihitung dalam indikator", highlight=False)
     for count in result.dataset.counts:
         console.print(
             f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected}",
@@ -154,6 +158,7 @@ def run_command(
 @rules_app.command("check", cls=IkuCommand)
 def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder aturan", metavar="FOLDER")] = DEFAULT_RULES) -> None:
     """Memeriksa semua berkas aturan, parameter dan profil; melaporkan setiap masalah sekaligus."""
+    from engine.rules.fidelity import fidelity_warnings
     from engine.rules.rulebook import load_rulebook
 
     with friendly_errors():
@@ -163,6 +168,11 @@ def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder a
         f"{len(book.profiles)} profil (versi {book.version})",
         highlight=False,
     )
+    warnings = fidelity_warnings(book)
+    if warnings:  # the rules stay valid (exit 0): the author is shown what to complete
+        errors.print(f"[bold yellow]Peringatan[/] ({len(warnings)}):", highlight=False)
+        for warning in warnings:
+            errors.print(f"  peringatan: {warning}", highlight=False, markup=False, soft_wrap=True)
 
 
 # -- further commands are registered below --

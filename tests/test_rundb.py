@@ -16,8 +16,8 @@ from engine.outputs.run import execute_run
 from engine.pipeline import run
 from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
 
-TABLES = {"schema_version", "run", "input_file", "table_count", "reject", "entity", "tag", "decision", "explanation",
-          "indicator", "indicator_member"}
+TABLES = {"schema_version", "run", "input_file", "table_count", "outside_province", "reject", "entity", "tag",
+          "decision", "explanation", "indicator", "indicator_member"}
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,7 @@ def test_decisions_hold_every_clause_with_its_evidence(jatim):
 
 
 def test_growth_members_carry_both_years(tmp_path):
-    tables = {"koperasi": [koperasi(nik(1)), koperasi(nik(2))],
+    tables = {"koperasi": [koperasi(nik(1), kode_wilayah="15.71"), koperasi(nik(2), kode_wilayah="15.71")],
               "kinerja_koperasi": [{"nik": nik(1), "tahun": 2023, "volume_usaha": "100"},
                                    {"nik": nik(1), "tahun": 2024, "volume_usaha": "150"},
                                    {"nik": nik(2), "tahun": 2024, "volume_usaha": "70"}]}

@@ -102,6 +102,12 @@ class IndicatorExplanation(Frozen):
     penyebut: str
     statistik: str | None
     catatan: str
+    sasaran: str
+    formulasi_dokumen: str  # the IKU document's own words, beside iku's ``rumus``
+    rumus_disimpulkan: str | None  # why the formula is iku's inference where the document gives none
+    sumber_data: str
+    penanggung_jawab: str
+    dokumen: str
     catatan_interpretasi: list[str]
     anggota_pembilang: list[MemberLine]
     anggota_penyebut: list[MemberLine]

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Protocol
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from engine.ingest.compact import Compactor
+from engine.ingest.policy import DataPolicy
 from engine.ingest.readers import CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
 from engine.numbers import format_number
@@ -110,9 +111,10 @@ def _reject_from(table: str, number: int, raw: dict[str, Any], error: Validation
 class _Validator:
     """Keeps the keys seen so far: duplicates within a table, references across tables."""
 
-    def __init__(self) -> None:
+    def __init__(self, policy: DataPolicy | None = None) -> None:
         self.keys: dict[str, dict[tuple[Any, ...], int]] = {}
         self.compactor = Compactor()
+        self.policy = policy
 
     def check(self, model: type[Record], number: int, raw: dict[str, Any]) -> Record | Reject:
         if "__extra__" in raw:
@@ -124,7 +126,15 @@ class _Validator:
             record = model.model_validate({**raw, "row": number})
         except ValidationError as error:
             return _reject_from(model.table, number, raw, error)
-        return self._check_references(record, raw) or self._check_duplicate(record, raw) or self.compactor.compact(record)
+        return (self._check_policy(record, raw) or self._check_references(record, raw)
+                or self._check_duplicate(record, raw) or self.compactor.compact(record))
+
+    def _check_policy(self, record: Record, raw: dict[str, Any]) -> Reject | None:
+        problem = self.policy.problem(record) if self.policy is not None else None
+        if problem is None:
+            return None
+        column, reason = problem
+        return Reject(table=record.table, row=record.row, column=column, value=shown(raw.get(column)), reason=reason)
 
     def _check_references(self, record: Record, raw: dict[str, Any]) -> Reject | None:
         for column, targets in record.references.items():
@@ -183,12 +193,13 @@ class RecordSink(Protocol):
     def take(self, record: Record) -> None: ...
 
 
-def load_dataset(path: Path, sink: RecordSink | None = None) -> Dataset:
+def load_dataset(path: Path, sink: RecordSink | None = None, policy: DataPolicy | None = None) -> Dataset:
     """Read and validate every table of the contract found at ``path``; the records of the tables
-    ``sink`` takes go to it, and are kept in the data set only where it says so."""
+    ``sink`` takes go to it, and are kept in the data set only where it says so. ``policy``: the
+    rules folder's known regions and counted legality kinds, checked on every accepted row."""
     source = open_data(path)
     try:
-        return _load(source, sink)
+        return _load(source, sink, policy)
     finally:
         if isinstance(source, Workbook):
             source.close()
@@ -198,11 +209,11 @@ def load_dataset(path: Path, sink: RecordSink | None = None) -> Dataset:
 REFERENCED = frozenset(target for model in TABLES for targets in model.references.values() for target in targets)
 
 
-def _load(source: CsvFolder | Workbook, sink: RecordSink | None) -> Dataset:
+def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPolicy | None) -> Dataset:
     missing = [table for table in REQUIRED_TABLES if not source.has(table)]
     if missing:
         raise DataError(f"tabel wajib tidak ditemukan: {', '.join(missing)} (berkas {missing[0]}.csv atau sheet {missing[0]})")
-    validator = _Validator()
+    validator = _Validator(policy)
     dataset = Dataset(records={}, rejects=[], counts=[], sources=[])
     for model in TABLES:
         if not source.has(model.table):

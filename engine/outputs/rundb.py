@@ -12,6 +12,8 @@ Tables (``schema_version`` holds 2)::
     input_file(name, sha256)
     table_count("table", source, read, used, rejected, blank)     -- read = used + rejected
     reject("table", row, "column", value, reason)                 -- row as the user sees it, header = 1
+    outside_province("table", province, entities)                -- entities outside the profile's province,
+        -- out of every indicator (not rejected); their ids: entity rows whose kode_wilayah is in another province
     entity(entity_type, entity_id, nama, kode_wilayah, kab_kota, source_row)
         -- nama is empty for peserta_diklat (personal data); kab_kota from rules/regions.yaml
     tag(entity_type, entity_id, tag, rule_id, rule_version, year) -- the tags given, as tags.csv
@@ -56,6 +58,7 @@ CREATE TABLE run (id INTEGER PRIMARY KEY, profile TEXT NOT NULL, year INTEGER NO
 CREATE TABLE input_file (name TEXT NOT NULL, sha256 TEXT NOT NULL);
 CREATE TABLE table_count ("table" TEXT NOT NULL, source TEXT, read INTEGER NOT NULL, used INTEGER NOT NULL,
                           rejected INTEGER NOT NULL, blank INTEGER NOT NULL);
+CREATE TABLE outside_province ("table" TEXT NOT NULL, province TEXT NOT NULL, entities INTEGER NOT NULL);
 CREATE TABLE reject ("table" TEXT NOT NULL, row INTEGER NOT NULL, "column" TEXT, value TEXT, reason TEXT NOT NULL);
 CREATE TABLE entity (entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, nama TEXT, kode_wilayah TEXT, kab_kota TEXT,
                      source_row INTEGER, PRIMARY KEY (entity_type, entity_id));
@@ -129,6 +132,8 @@ def _fill(db: sqlite3.Connection, result: RunResult, data: Path, explanations: M
     _insert(db, "run", [_run_row(result, data)])
     _insert(db, "input_file", ((source.name, source.sha256) for source in result.dataset.sources))
     _insert(db, "table_count", ((c.table, c.source, c.read, c.used, c.rejected, c.blank) for c in result.dataset.counts))
+    _insert(db, "outside_province", ((table, result.profile.province.code, count)
+                                     for table, count in result.outside_province.items()))
     _insert(db, "reject", ((r.table, r.row, r.column, r.value, r.reason) for r in result.dataset.rejects))
     _insert(db, "entity", _entity_rows(directory))
     _insert(db, "tag", ((entity_type, entity_id, tag, rule_id, version, year)  # tags.csv's rows, with the rule version

@@ -188,7 +188,7 @@ class _Resolver:
 
     def value(self, value: Any, y: int | None) -> Any:
         if isinstance(value, ParamRef):
-            return self.parameter(value.param)
+            value = self.parameter(value.param)  # a date parameter is compared as a day number, like a literal
         if isinstance(value, YearRef):
             return self.year_of(value.year, y)
         if isinstance(value, EndOfYear):

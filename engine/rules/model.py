@@ -255,7 +255,7 @@ class Rule(Strict):
 
 
 class ParameterVersion(Strict):
-    value: Union[bool, int, float, str, list[str], list[int], list[float]]
+    value: Union[bool, int, float, date, str, list[str], list[int], list[float]]
     effective: Period
     change: str | None = None
 

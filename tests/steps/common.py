@@ -16,6 +16,7 @@ Steps (the words policy staff write; <...> is filled in):
   Maka tidak ada baris ditolak
   Maka penjelasan untuk <jenis> <id> [tentang tag <tag>] memuat "<teks>"   (or: tidak memuat)
   Maka penjelasan indikator <id> memuat "<teks>"
+  Maka <n> entitas tabel <koperasi|ukm> di luar provinsi
 """
 
 from __future__ import annotations
@@ -184,6 +185,13 @@ def rejected_rows(assessment: Assessment, datatable: list[list[str]]) -> None:
         reason = row.get("alasan", "")
         key = (row["table"], int(row["row"]), row["column"])
         assert reason in actual[key], f"alasan penolakan {key} bukan '{reason}', melainkan: {actual[key]}"
+
+
+@then(parsers.re(r"(?P<count>\d+) entitas tabel (?P<table>\w+) di luar provinsi"))
+def outside_province(assessment: Assessment, count: str, table: str) -> None:
+    counts = assessment.done().outside_province
+    assert table in counts, f"tabel {table} tidak punya kode wilayah; yang punya: {', '.join(counts)}"
+    assert counts[table] == int(count), f"di luar provinsi pada tabel {table}: {counts[table]}, bukan {count}"
 
 
 @then("tidak ada baris ditolak")
