@@ -33,6 +33,8 @@ _SIGNS = re.compile(r"^[+-]{2,}")
 _TRUE = {"ya", "y", "yes", "true", "1", "benar"}
 _FALSE = {"tidak", "t", "no", "false", "0", "salah"}
 
+FIRST_YEAR = 1900  # years a cell or --year may name: beyond them a typed year is a slip
+LAST_YEAR = 2100
 NIK_DIGITS = 16
 NIB_DIGITS = 13
 EXCEL_DIGITS = 15
@@ -209,8 +211,8 @@ def parse_count(raw: object) -> int:
 
 def parse_year(raw: object) -> int:
     value = parse_number(raw, integer_amount=False)
-    if not value.is_integer() or not 1900 <= value <= 2100:
-        raise ValueError("tahun harus empat digit antara 1900 dan 2100")
+    if not value.is_integer() or not FIRST_YEAR <= value <= LAST_YEAR:
+        raise ValueError(f"tahun harus empat digit antara {FIRST_YEAR} dan {LAST_YEAR}")
     return int(value)
 
 
