@@ -125,6 +125,9 @@ def print_accounting(result: RunResult) -> None:
             f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected}",
             highlight=False,
         )
+        if count.continued:  # a value holding line breaks: the file's line count differs from its rows
+            console.print(f"    {count.lines} baris teks = {count.read} baris data + {count.blank} baris kosong + "
+                          f"{count.continued} baris lanjutan nilai bertanda kutip", highlight=False)
 
 
 def print_indicators(result: RunResult) -> None:

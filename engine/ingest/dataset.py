@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from engine.ingest.compact import Compactor
 from engine.ingest.readers import CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
@@ -48,10 +48,16 @@ class TableCount(BaseModel):
     used: int
     rejected: int
     blank: int
+    # A text file's lines after the header, and of them the lines that continue a quoted value holding
+    # a line break: checked while reading, kept out of the run store's table counts (same columns as before).
+    lines: int | None = Field(default=None, exclude=True)
+    continued: int = Field(default=0, exclude=True)
 
     @property
     def balanced(self) -> bool:
-        return self.read == self.used + self.rejected
+        """Every row used or rejected, and every line of a text file a row, a blank row or part of a value."""
+        rows = self.read == self.used + self.rejected
+        return rows and (self.lines is None or self.lines == self.read + self.blank + self.continued)
 
 
 class SourceFile(BaseModel):
@@ -234,9 +240,11 @@ def _load_table(
             records.append(outcome)
     if keep:
         dataset.records[model.table] = records
-    dataset.counts.append(
-        TableCount(
-            table=model.table, source=stream.source, read=used + rejected,
-            used=used, rejected=rejected, blank=len(stream.blank_rows),
-        )
+    count = TableCount(
+        table=model.table, source=stream.source, read=used + rejected, used=used, rejected=rejected,
+        blank=len(stream.blank_rows), lines=stream.lines, continued=stream.continued,
     )
+    if not count.balanced:  # a reader that lost rows must stop the run, never let it report on part of a file
+        raise DataError(f"{stream.source}: baris tidak terhitung semua ({count.lines} baris teks, dibaca "
+                        f"{count.read}, kosong {count.blank}, lanjutan nilai {count.continued})")
+    dataset.counts.append(count)

@@ -13,13 +13,17 @@ import csv
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 
-csv.field_size_limit(16 * 1024 * 1024)
-SAMPLE = 65536  # bytes read to tell the encoding
+from engine.ingest.csv_lines import SwallowedRows, UndecodableLine, decoded_lines, swallowed_rows
+from engine.numbers import format_number
+
+FIELD_LIMIT = 16 * 1024 * 1024  # characters of one CSV cell: more is a stray quote, not a value
+csv.field_size_limit(FIELD_LIMIT)
 
 
 class DataError(Exception):
@@ -38,6 +42,10 @@ class TableStream:
     header: list[str]
     rows: Iterator[RawRow]
     blank_rows: list[int] = field(default_factory=list)
+    # A text file's lines after the header once its rows are read (None for a sheet), and of them the
+    # lines that continue a quoted value holding a line break.
+    lines: int | None = None
+    continued: int = 0
 
 
 def normalise_header(cells: list[Any]) -> list[str]:
@@ -71,20 +79,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _detect_encoding(head: bytes, path: Path) -> str:
+def _detect_encoding(head: bytes) -> str:
+    """UTF-16 and UTF-8 by their BOM; anything else is read as UTF-8, line by line, so a byte that is
+    not UTF-8 is reported on its row wherever it is in the file."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut by the end of the sample is still UTF-8 (only a full sample can be cut).
-        if len(head) < SAMPLE or error.start < len(head) - 4:
-            raise DataError(
-                f"{path.name}: berkas bukan UTF-8 (byte {error.start + 1}); "
-                "simpan ulang sebagai 'CSV UTF-8'"
-            ) from None
     return "utf-8"
 
 
@@ -94,29 +95,86 @@ def _detect_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(reader: Iterator[list[str]], path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _where(row: int, line: int) -> str:
+    """The row a spreadsheet shows, and the line of the text file when a value with a line break
+    earlier in the file makes them differ."""
+    return f"baris {row}" if row == line else f"baris {row} (baris ke-{line} dalam berkas teks)"
+
+
+def _undecodable(source: str, row: int, error: UndecodableLine) -> DataError:
+    return DataError(
+        f"{source} {_where(row, error.line)}: byte 0x{error.byte:02X} bukan UTF-8 — berkas tampaknya disimpan "
+        "sebagai ANSI/Windows-1252; simpan ulang sebagai 'CSV UTF-8' (Excel: Simpan Sebagai → CSV UTF-8)"
+    )
+
+
+def _unreadable(source: str, row: int, line: int, error: csv.Error) -> DataError:
+    if str(error).startswith("field larger than field limit"):
+        return DataError(
+            f"{source} {_where(row, line)}: satu sel lebih panjang dari {format_number(FIELD_LIMIT)} karakter "
+            "(batas pembacaan CSV); biasanya tanda kutip (\") yang dibuka dan tidak ditutup — periksa baris itu"
+        )
+    return DataError(f"{source} {_where(row, line)}: tidak dapat dibaca sebagai CSV ({error})")
+
+
+def _swallowed(source: str, header: list[str], row: int, lines: range, found: SwallowedRows) -> DataError:
+    column = header[found.column] if found.column < len(header) and header[found.column] else \
+        f"ke-{found.column + 1}"
+    return DataError(
+        f"{source} {_where(row, lines.start)}: tanda kutip (\") di kolom {column} dibuka tetapi tidak ditutup; "
+        f"{format_number(len(lines) - 1)} baris teks berikutnya (sampai baris ke-{lines[-1]}) "
+        "terbaca sebagai isi satu sel. Perbaiki atau hapus tanda kutip itu lalu jalankan lagi"
+    )
+
+
+def _csv_rows(reader: Any, stream: TableStream, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
+    """Each record with its row number; a record spanning several lines is checked for a stray quote,
+    and the stream learns how many lines it had."""
+    source, header = stream.source, stream.header
+    row, taken = 1, reader.line_num
+    after_header = taken
     try:
-        for index, cells in enumerate(reader, start=2):
-            yield index, cells
-    except (UnicodeError, csv.Error) as error:
-        raise DataError(f"{path.name}: berkas tidak dapat dibaca sebagai CSV ({error})") from None
+        for row, cells in enumerate(reader, start=2):
+            lines = reader.line_num - taken
+            if lines > 1:
+                if found := swallowed_rows(cells, len(header), delimiter):
+                    raise _swallowed(source, header, row, range(taken + 1, reader.line_num + 1), found)
+                stream.continued += lines - 1
+            taken = reader.line_num
+            yield row, cells
+        stream.lines = reader.line_num - after_header
+    except UndecodableLine as error:
+        raise _undecodable(source, row + 1, error) from None
+    except UnicodeError as error:  # UTF-16, read by the codec as a whole
+        raise DataError(f"{source} baris {row + 1}: tidak dapat dibaca sebagai UTF-16 ({error.reason})") from None
+    except csv.Error as error:
+        raise _unreadable(source, row + 1, taken + 1, error) from None
+
+
+def _text_lines(path: Path) -> Iterator[str]:
+    with path.open("rb") as handle:
+        encoding = _detect_encoding(handle.read(4))
+    if encoding == "utf-16":  # two bytes a character: a line cannot be cut at a byte
+        with path.open("r", encoding=encoding, newline="") as text:
+            yield from text
+        return
+    with path.open("rb") as handle:
+        yield from decoded_lines(handle, encoding)
 
 
 def read_csv_table(table: str, path: Path) -> TableStream:
-    with path.open("rb") as handle:
-        head = handle.read(SAMPLE)
-    encoding = _detect_encoding(head, path)
-    handle = path.open("r", encoding=encoding, newline="")
+    lines = _text_lines(path)
     try:
-        first_line = handle.readline()
-        handle.seek(0)
-        reader = csv.reader(handle, delimiter=_detect_delimiter(first_line))
+        first_line = next(lines, "")
+        delimiter = _detect_delimiter(first_line)
+        reader = csv.reader(chain([first_line], lines), delimiter=delimiter)
         header = normalise_header(next(reader, []))
+    except UndecodableLine as error:
+        raise _undecodable(path.name, 1, error) from None
     except (UnicodeError, csv.Error) as error:
-        handle.close()
         raise DataError(f"{path.name}: baris judul tidak terbaca ({error})") from None
     stream = TableStream(table, path.name, header, iter(()))
-    stream.rows = _rows_as_dicts(header, _csv_rows(reader, path), stream.blank_rows)
+    stream.rows = _rows_as_dicts(header, _csv_rows(reader, stream, delimiter), stream.blank_rows)
     return stream
 
 
