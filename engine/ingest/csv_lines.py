@@ -9,9 +9,9 @@ the file into one cell. Nothing here knows the tables; the readers turn the find
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -21,33 +21,18 @@ _LONE_CR = re.compile(r"(?<=\r)(?!\n|$)")  # old Mac files end lines with \r alo
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
-class UndecodableLine(Exception):
-    """A byte of physical line ``line`` (1 = the header) is not in the file's encoding."""
-
-    def __init__(self, line: int, byte: int, encoding: str):
-        super().__init__(f"line {line}: byte 0x{byte:02X} is not {encoding}")
-        self.line = line
-        self.byte = byte
-
-
 def decoded_lines(handle: BinaryIO, encoding: str) -> Iterator[str]:
-    """The lines of a byte-oriented encoding (UTF-8, with or without BOM), each decoded on its own,
-    so that a byte that is not UTF-8 is found on its line however far into the file it is."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    number = 0
-    for number, raw in enumerate(handle, start=1):
-        try:
-            text = decoder.decode(raw)
-        except UnicodeDecodeError as error:
-            raise UndecodableLine(number, raw[error.start], encoding) from None
-        if "\r" in text:
-            yield from _LONE_CR.split(text)
-        else:
-            yield text
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError as error:  # the file ends inside a character
-        raise UndecodableLine(number, error.object[error.start], encoding) from None
+    """The lines of a UTF-8 file (``encoding`` utf-8 or utf-8-sig), each decoded on its own: a byte that
+    is not UTF-8 raises ``UnicodeDecodeError`` while its own line is read, however far into the file,
+    so the reader knows its line (``csv.reader.line_num`` + 1)."""
+    first = handle.readline().decode(encoding)  # utf-8-sig drops the BOM here
+    if _LONE_CR.search(first):  # no \n anywhere before: an old Mac file, every line ends with \r alone
+        return iter(_LONE_CR.split(first + handle.read().decode("utf-8")))
+    return chain([first], map(_utf8, handle))
+
+
+def _utf8(raw: bytes) -> str:
+    return raw.decode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from engine.ingest.csv_lines import SwallowedRows, UndecodableLine, decoded_lines, swallowed_rows
+from engine.ingest.csv_lines import SwallowedRows, decoded_lines, swallowed_rows
 from engine.numbers import format_number
 
 FIELD_LIMIT = 16 * 1024 * 1024  # characters of one CSV cell: more is a stray quote, not a value
@@ -101,9 +101,11 @@ def _where(row: int, line: int) -> str:
     return f"baris {row}" if row == line else f"baris {row} (baris ke-{line} dalam berkas teks)"
 
 
-def _undecodable(source: str, row: int, error: UndecodableLine) -> DataError:
+def _undecodable(source: str, row: int, line: int, error: UnicodeDecodeError) -> DataError:
+    if not error.encoding.startswith("utf-8"):  # UTF-16 is decoded by the codec in blocks: no exact line
+        return DataError(f"{source} sekitar baris {row}: tidak dapat dibaca sebagai UTF-16 ({error.reason})")
     return DataError(
-        f"{source} {_where(row, error.line)}: byte 0x{error.byte:02X} bukan UTF-8 — berkas tampaknya disimpan "
+        f"{source} {_where(row, line)}: byte 0x{error.object[error.start]:02X} bukan UTF-8 — berkas tampaknya disimpan "
         "sebagai ANSI/Windows-1252; simpan ulang sebagai 'CSV UTF-8' (Excel: Simpan Sebagai → CSV UTF-8)"
     )
 
@@ -143,10 +145,8 @@ def _csv_rows(reader: Any, stream: TableStream, delimiter: str) -> Iterator[tupl
             taken = reader.line_num
             yield row, cells
         stream.lines = reader.line_num - after_header
-    except UndecodableLine as error:
-        raise _undecodable(source, row + 1, error) from None
-    except UnicodeError as error:  # UTF-16, read by the codec as a whole
-        raise DataError(f"{source} baris {row + 1}: tidak dapat dibaca sebagai UTF-16 ({error.reason})") from None
+    except UnicodeDecodeError as error:  # UTF-8 is decoded a line at a time: the line after those taken
+        raise _undecodable(source, row + 1, reader.line_num + 1, error) from None
     except csv.Error as error:
         raise _unreadable(source, row + 1, taken + 1, error) from None
 
@@ -154,23 +154,20 @@ def _csv_rows(reader: Any, stream: TableStream, delimiter: str) -> Iterator[tupl
 def _text_lines(path: Path) -> Iterator[str]:
     with path.open("rb") as handle:
         encoding = _detect_encoding(handle.read(4))
-    if encoding == "utf-16":  # two bytes a character: a line cannot be cut at a byte
-        with path.open("r", encoding=encoding, newline="") as text:
-            yield from text
-        return
-    with path.open("rb") as handle:
-        yield from decoded_lines(handle, encoding)
+    if encoding == "utf-16":  # two bytes a character: lines cannot be split as bytes
+        return path.open("r", encoding=encoding, newline="")
+    return decoded_lines(path.open("rb"), encoding)
 
 
 def read_csv_table(table: str, path: Path) -> TableStream:
-    lines = _text_lines(path)
     try:
+        lines = _text_lines(path)
         first_line = next(lines, "")
         delimiter = _detect_delimiter(first_line)
         reader = csv.reader(chain([first_line], lines), delimiter=delimiter)
         header = normalise_header(next(reader, []))
-    except UndecodableLine as error:
-        raise _undecodable(path.name, 1, error) from None
+    except UnicodeDecodeError as error:
+        raise _undecodable(path.name, 1, 1, error) from None
     except (UnicodeError, csv.Error) as error:
         raise DataError(f"{path.name}: baris judul tidak terbaca ({error})") from None
     stream = TableStream(table, path.name, header, iter(()))
