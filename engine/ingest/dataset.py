@@ -204,7 +204,16 @@ def load_dataset(path: Path, sink: RecordSink | None = None) -> Dataset:
 REFERENCED = frozenset(target for model in TABLES for targets in model.references.values() for target in targets)
 
 
+def _refuse_tables_given_twice(source: CsvFolder | Workbook) -> None:
+    twice = source.given_twice(model.table for model in TABLES)
+    if twice:
+        listed = "; ".join(f"tabel {table}: {', '.join(names)}" for table, names in twice.items())
+        raise DataError(f"tabel yang sama diberikan lebih dari sekali ({listed}); sisakan satu untuk setiap tabel "
+                        "lalu jalankan lagi")
+
+
 def _load(source: CsvFolder | Workbook, sink: RecordSink | None) -> Dataset:
+    _refuse_tables_given_twice(source)
     missing = [table for table in REQUIRED_TABLES if not source.has(table)]
     if missing:
         raise DataError(f"tabel wajib tidak ditemukan: {', '.join(missing)} (berkas {missing[0]}.csv atau sheet {missing[0]})")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from engine.ingest.csv_lines import SwallowedRows, decoded_lines, swallowed_rows
+from engine.ingest.table_names import candidates, given_twice
 from engine.numbers import format_number
 
 FIELD_LIMIT = 16 * 1024 * 1024  # characters of one CSV cell: more is a stray quote, not a value
@@ -181,20 +182,25 @@ def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
 
 
 class CsvFolder:
-    """A folder holding `<table>.csv` files (names compared without case)."""
+    """A folder holding `<table>.csv` files (names compared without case, spaces or copy marks)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._files = {path.stem.strip().lower(): path for path in folder.glob("*") if path.suffix.lower() == ".csv"}
+        paths = sorted(path for path in folder.glob("*") if path.suffix.lower() == ".csv")
+        self._files = candidates(paths, lambda path: path.stem)
 
     def has(self, table: str) -> bool:
         return table in self._files
 
     def open(self, table: str) -> TableStream:
-        return read_csv_table(table, self._files[table])
+        return read_csv_table(table, self._files[table][0])
+
+    def given_twice(self, tables: Iterable[str]) -> dict[str, list[str]]:
+        """The tables more than one file stands for, with the files' names."""
+        return {table: [path.name for path in paths] for table, paths in given_twice(self._files, tables).items()}
 
     def files(self) -> list[Path]:
-        return sorted(self._files.values())
+        return sorted(path for paths in self._files.values() for path in paths)
 
 
 class Workbook:
@@ -206,16 +212,22 @@ class Workbook:
             self._book = load_workbook(path, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise DataError(f"{path.name}: bukan workbook .xlsx yang dapat dibaca ({error})") from None
-        self._sheets = {name.strip().lower(): name for name in self._book.sheetnames}
+        self._sheets = candidates(self._book.sheetnames, str)
 
     def has(self, table: str) -> bool:
         return table in self._sheets
 
+    def given_twice(self, tables: Iterable[str]) -> dict[str, list[str]]:
+        """The tables more than one sheet stands for, with the sheets' names as written."""
+        return {table: [f"{self.path.name}#{name}" for name in names]
+                for table, names in given_twice(self._sheets, tables).items()}
+
     def open(self, table: str) -> TableStream:
-        sheet = self._book[self._sheets[table]]
+        name = self._sheets[table][0]
+        sheet = self._book[name]
         first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
         header = normalise_header(list(first))
-        stream = TableStream(table, f"{self.path.name}#{self._sheets[table]}", header, iter(()))
+        stream = TableStream(table, f"{self.path.name}#{name}", header, iter(()))
         stream.rows = _rows_as_dicts(header, _sheet_rows(sheet), stream.blank_rows)
         return stream
 
