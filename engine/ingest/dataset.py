@@ -7,7 +7,7 @@ checked while streaming, parents first (see ``tables.TABLES``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from engine.ingest.compact import Compactor
 from engine.ingest.readers import CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
+from engine.ingest.values import EMPTY
 from engine.numbers import format_number
 
 VALUE_SHOWN = 200  # characters of a rejected value kept: a spreadsheet cell holds at most 32,767
@@ -230,6 +231,19 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None) -> Dataset:
     return dataset
 
 
+def _with_blank_reasons(
+    rejects: list[Reject], reasons_of: Callable[[Collection[tuple[int, str]]], dict[tuple[int, str], str]]
+) -> list[Reject]:
+    """Rejects for an empty cell that Excel shows filled (a formula never calculated, a merged cell),
+    with that reason instead of "kosong"."""
+    empty = {(reject.row, reject.column) for reject in rejects if not reject.value and reject.reason.startswith(EMPTY)}
+    if not empty:
+        return rejects
+    reasons = reasons_of(empty)
+    return [reject.model_copy(update={"reason": reasons[reject.row, reject.column] + reject.reason[len(EMPTY):]})
+            if (reject.row, reject.column) in reasons and not reject.value else reject for reject in rejects]
+
+
 def _load_table(
     model: type[Record], stream: TableStream, validator: _Validator, dataset: Dataset, sink: RecordSink | None
 ) -> None:
@@ -237,6 +251,7 @@ def _load_table(
     taken = sink.take if sink is not None and sink.takes(model.table) else None
     keep = taken is None or sink.keeps(model.table)  # type: ignore[union-attr]
     used = rejected = 0
+    first_reject = len(dataset.rejects)
     for outcome in validate_stream(model, stream, validator):
         if isinstance(outcome, Reject):
             dataset.rejects.append(outcome)
@@ -249,6 +264,8 @@ def _load_table(
             records.append(outcome)
     if keep:
         dataset.records[model.table] = records
+    if stream.blank_reasons is not None:
+        dataset.rejects[first_reject:] = _with_blank_reasons(dataset.rejects[first_reject:], stream.blank_reasons)
     count = TableCount(
         table=model.table, source=stream.source, read=used + rejected, used=used, rejected=rejected,
         blank=len(stream.blank_rows), lines=stream.lines, continued=stream.continued,

@@ -11,16 +11,20 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import get_column_letter
 
 from engine.ingest.csv_lines import SwallowedRows, decoded_lines, swallowed_rows
 from engine.ingest.table_names import candidates, given_twice
+from engine.ingest.xlsx_blanks import blank_cell_reasons
+from engine.ingest.xlsx_guard import workbook_problem
 from engine.numbers import format_number
 
 FIELD_LIMIT = 16 * 1024 * 1024  # characters of one CSV cell: more is a stray quote, not a value
@@ -47,6 +51,8 @@ class TableStream:
     # lines that continue a quoted value holding a line break.
     lines: int | None = None
     continued: int = 0
+    # A sheet's reasons for cells read as empty though filled in Excel: {(row, column): reason}.
+    blank_reasons: Callable[[Collection[tuple[int, str]]], dict[tuple[int, str], str]] | None = None
 
 
 def normalise_header(cells: list[Any]) -> list[str]:
@@ -176,9 +182,18 @@ def read_csv_table(table: str, path: Path) -> TableStream:
     return stream
 
 
-def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
-    for index, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        yield index, list(cells)
+def _damaged_sheet(source: str, row: int, error: Exception) -> DataError:
+    return DataError(f"{source} sekitar baris {row}: isi sheet rusak dan tidak dapat dibaca ({type(error).__name__}: {error}); "
+                     "buka dan simpan ulang workbook di Excel, atau berikan tabelnya sebagai CSV")
+
+
+def _sheet_rows(sheet: Any, source: str) -> Iterator[tuple[int, list[Any]]]:
+    index = 1
+    try:
+        for index, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+            yield index, list(cells)
+    except Exception as error:  # the sheet's XML is parsed as it is read: openpyxl raises many kinds
+        raise _damaged_sheet(source, index + 1, error) from None
 
 
 class CsvFolder:
@@ -208,6 +223,8 @@ class Workbook:
 
     def __init__(self, path: Path):
         self.path = path
+        if problem := workbook_problem(path):
+            raise DataError(f"{path.name}: {problem}")
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -224,12 +241,28 @@ class Workbook:
 
     def open(self, table: str) -> TableStream:
         name = self._sheets[table][0]
+        source = f"{self.path.name}#{name}"
         sheet = self._book[name]
-        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        try:
+            first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        except Exception as error:  # as in _sheet_rows
+            raise _damaged_sheet(source, 1, error) from None
         header = normalise_header(list(first))
-        stream = TableStream(table, f"{self.path.name}#{name}", header, iter(()))
-        stream.rows = _rows_as_dicts(header, _sheet_rows(sheet), stream.blank_rows)
+        stream = TableStream(table, source, header, iter(()))
+        stream.rows = _rows_as_dicts(header, _sheet_rows(sheet, source), stream.blank_rows)
+        stream.blank_reasons = partial(self._blank_reasons, sheet._worksheet_path, header)
         return stream
+
+    def _blank_reasons(self, part: str, header: list[str], cells: Collection[tuple[int, str]]
+                       ) -> dict[tuple[int, str], str]:
+        """Formula or merge reasons for (row, column) cells of the sheet stored in ``part``."""
+        positions = {f"{get_column_letter(header.index(column) + 1)}{row}": (row, column)
+                     for row, column in cells if column in header}
+        try:
+            found = blank_cell_reasons(self.path, part, positions)
+        except Exception:  # noqa: BLE001 - the rows are already rejected as empty; a reason is a bonus
+            return {}
+        return {positions[reference]: reason for reference, reason in found.items()}
 
     def files(self) -> list[Path]:
         return [self.path]

@@ -33,6 +33,7 @@ _SIGNS = re.compile(r"^[+-]{2,}")
 _TRUE = {"ya", "y", "yes", "true", "1", "benar"}
 _FALSE = {"tidak", "t", "no", "false", "0", "salah"}
 
+EMPTY = "nilai wajib diisi tetapi kosong"  # the reason of a required cell left empty
 FIRST_YEAR = 1900  # years a cell or --year may name: beyond them a typed year is a slip
 LAST_YEAR = 2100
 NIK_DIGITS = 16
@@ -47,7 +48,7 @@ def is_blank(raw: object) -> bool:
 def parse_text(raw: object) -> str:
     text = " ".join(str(raw).split())
     if not text:
-        raise ValueError("nilai wajib diisi tetapi kosong")
+        raise ValueError(EMPTY)
     return text
 
 
@@ -101,7 +102,7 @@ def _reject_other_digits(text: str, name: str) -> None:
 def parse_digits_id(raw: object, digits: int, name: str) -> str:
     text = _numeric_id_text(raw)
     if not text:
-        raise ValueError("nilai wajib diisi tetapi kosong")
+        raise ValueError(EMPTY)
     _reject_other_digits(text, name)
     if not is_ascii_digits(text):
         raise ValueError(f"{name} harus berupa {digits} digit angka")
@@ -124,7 +125,7 @@ def parse_id_kukm(raw: object) -> str:
     if is_ascii_digits(text) and len(text) in (NIK_DIGITS, NIB_DIGITS):
         return text
     if not text:
-        raise ValueError("nilai wajib diisi tetapi kosong")
+        raise ValueError(EMPTY)
     _reject_other_digits(text, "id_kukm")
     raise ValueError(f"id_kukm harus NIK ({NIK_DIGITS} digit) atau NIB ({NIB_DIGITS} digit)")
 
@@ -184,7 +185,7 @@ def parse_number(raw: object, *, integer_amount: bool) -> float:
     else:
         text = _number_text(str(raw))
         if not text:
-            raise ValueError("nilai wajib diisi tetapi kosong")
+            raise ValueError(EMPTY)
         if _SIGNS.match(text):
             raise ValueError("angka tidak terbaca (tanda + atau - lebih dari satu)")
         sign = -1.0 if text.startswith("-") else 1.0
@@ -260,7 +261,7 @@ def parse_date(raw: object) -> date:
         return raw
     text = " ".join(str(raw).split())
     if not text:
-        raise ValueError("nilai wajib diisi tetapi kosong")
+        raise ValueError(EMPTY)
     if match := _ISO_DATE.match(text):
         year, month, day = (int(part) for part in match.groups())
         return _make_date(year, month, day)
