@@ -17,22 +17,27 @@ from typing import BinaryIO
 
 # A value holding more line breaks than this is not a value someone typed into a cell.
 MAX_VALUE_LINES = 20
-_LONE_CR = re.compile(r"(?<=\r)(?!\n|$)")  # old Mac files end lines with \r alone
+_LONE_CR = re.compile(r"(?<=\r)(?!\n|$)")  # where a line ends with \r alone
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def decoded_lines(handle: BinaryIO, encoding: str) -> Iterator[str]:
     """The lines of a UTF-8 file (``encoding`` utf-8 or utf-8-sig), each decoded on its own: a byte that
     is not UTF-8 raises ``UnicodeDecodeError`` while its own line is read, however far into the file,
-    so the reader knows its line (``csv.reader.line_num`` + 1)."""
+    so the reader knows its line (``csv.reader.line_num`` + 1). Lines end as in universal-newline mode:
+    at ``\n``, ``\r\n`` or a lone ``\r`` (an old Mac file; a stray \r in a row)."""
     first = handle.readline().decode(encoding)  # utf-8-sig drops the BOM here
-    if _LONE_CR.search(first):  # no \n anywhere before: an old Mac file, every line ends with \r alone
-        return iter(_LONE_CR.split(first + handle.read().decode("utf-8")))
-    return chain([first], map(_utf8, handle))
+    return chain(_split_lone_cr(first), chain.from_iterable(map(_utf8_lines, handle)))
 
 
-def _utf8(raw: bytes) -> str:
-    return raw.decode("utf-8")
+def _utf8_lines(raw: bytes) -> tuple[str, ...] | list[str]:
+    return _split_lone_cr(raw.decode("utf-8"))
+
+
+def _split_lone_cr(text: str) -> tuple[str, ...] | list[str]:
+    if "\r" in text and _LONE_CR.search(text):
+        return _LONE_CR.split(text)
+    return (text,)
 
 
 @dataclass(frozen=True)
