@@ -13,6 +13,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from engine import cli, cli_paths
+from engine.ingest.dataset import TableCount
 from engine.numbers import format_number
 from tests.support import SAMPLES, koperasi, nik, write_tables
 
@@ -131,8 +132,8 @@ def test_the_indicator_table_never_cuts_a_figure_on_a_narrow_terminal(monkeypatc
 
 
 def test_the_accounting_table_never_cuts_a_figure(monkeypatch):
-    count = SimpleNamespace(table="kinerja_koperasi", source="kinerja_koperasi_provinsi_jawa_timur_2024.csv",
-                            read=12_345_678, used=12_345_000, rejected=678, blank=1_000_000)
+    count = TableCount(table="kinerja_koperasi", source="kinerja_koperasi_provinsi_jawa_timur_2024.csv",
+                       read=12_345_678, used=12_345_000, rejected=678, blank=1_000_000, lines=13_345_680, continued=2)
     screen = io.StringIO()
     monkeypatch.setattr(cli, "console", Console(file=screen, width=80, color_system=None))
     cli.print_accounting(SimpleNamespace(dataset=SimpleNamespace(counts=[count], absent=[])))
@@ -140,3 +141,4 @@ def test_the_accounting_table_never_cuts_a_figure(monkeypatch):
     assert "…" not in table
     for figure in ("12345678", "12345000", "678", "1000000"):
         assert figure in table
+    assert "13345680 baris teks = 12345678 baris data + 1000000 baris kosong + 2 baris" in screen.getvalue()

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from engine.cli import app
 from engine.ingest.csv_lines import MAX_VALUE_LINES, swallowed_rows
-from engine.ingest.dataset import load_dataset
+from engine.ingest.dataset import TableCount, load_dataset
 from engine.ingest.readers import FIELD_LIMIT, DataError
 from tests.support import nik
 
@@ -122,3 +122,13 @@ def test_a_cell_over_the_csv_field_limit_names_its_row_in_indonesian(tmp_path):
 ])
 def test_swallowed_rows_tells_a_swallowed_row_from_a_typed_value(cells, width, found):
     assert (swallowed_rows(cells, width, ",") is not None) is found
+
+
+def test_a_count_whose_text_lines_are_not_all_rows_blank_rows_or_value_lines_is_not_balanced():
+    # The stray-quote case as the old reader counted it: 5 rows read of a file of 1,000 lines.
+    swallowed = TableCount(table="koperasi", source="koperasi.csv", read=5, used=4, rejected=1, blank=0,
+                           lines=1000, continued=0)
+    assert not swallowed.balanced
+    assert TableCount(table="koperasi", source="koperasi.csv", read=5, used=4, rejected=1, blank=1,
+                      lines=1000, continued=994).balanced
+    assert TableCount(table="koperasi", source="data.xlsx#koperasi", read=5, used=4, rejected=1, blank=0).balanced

@@ -7,7 +7,7 @@ checked while streaming, parents first (see ``tables.TABLES``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Annotated, Any, Protocol
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from engine.ingest.compact import Compactor
-from engine.ingest.readers import CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
+from engine.ingest.readers import BlankReasons, CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
 from engine.ingest.values import EMPTY
 from engine.numbers import format_number
@@ -231,9 +231,7 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None) -> Dataset:
     return dataset
 
 
-def _with_blank_reasons(
-    rejects: list[Reject], reasons_of: Callable[[Collection[tuple[int, str]]], dict[tuple[int, str], str]]
-) -> list[Reject]:
+def _with_blank_reasons(rejects: list[Reject], reasons_of: BlankReasons) -> list[Reject]:
     """Rejects for an empty cell that Excel shows filled (a formula never calculated, a merged cell),
     with that reason instead of "kosong"."""
     empty = {(reject.row, reject.column) for reject in rejects if not reject.value and reject.reason.startswith(EMPTY)}

@@ -36,6 +36,8 @@ class DataError(Exception):
 
 
 RawRow = tuple[int, dict[str, Any]]
+# Why cells (row, column) read as empty though Excel shows them filled: {(row, column): reason}.
+BlankReasons = Callable[[Collection[tuple[int, str]]], dict[tuple[int, str], str]]
 
 
 @dataclass
@@ -51,8 +53,7 @@ class TableStream:
     # lines that continue a quoted value holding a line break.
     lines: int | None = None
     continued: int = 0
-    # A sheet's reasons for cells read as empty though filled in Excel: {(row, column): reason}.
-    blank_reasons: Callable[[Collection[tuple[int, str]]], dict[tuple[int, str], str]] | None = None
+    blank_reasons: BlankReasons | None = None  # a sheet's; a CSV cell is as empty as it looks
 
 
 def normalise_header(cells: list[Any]) -> list[str]:
