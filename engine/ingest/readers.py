@@ -220,7 +220,7 @@ class CsvFolder:
 
 
 class Workbook:
-    """One .xlsx workbook with a sheet per table (names compared without case)."""
+    """One .xlsx workbook with a sheet per table (names compared without case, spaces or copy marks)."""
 
     def __init__(self, path: Path):
         self.path = path
