@@ -260,9 +260,13 @@ class ParameterVersion(Strict):
     change: str | None = None
 
 
+ParameterType = Literal["number", "integer", "column", "labels", "date", "text"]
+
+
 class Parameter(Strict):
     id: str
     name: str
+    type: ParameterType | None = None  # becomes required with typed parameters (rulescompile)
     description: str | None = None
     unit: str | None = None
     legal_basis: list[LegalBasis] = []
