@@ -7,7 +7,7 @@ Exit codes (data contract): 0 done (rejected rows included), 1 rules invalid or 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,9 +20,11 @@ from rich.text import Text
 
 from engine import log
 from engine.check_data import DataCheck
+from engine.cli_paths import os_error_text, out_folder_problem
 from engine.cli_wording import IkuCommand, IkuGroup
 from engine.durable_host import EngineError
 from engine.ingest.readers import DataError
+from engine.ingest.values import FIRST_YEAR, LAST_YEAR
 from engine.numbers import format_number
 from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
 from engine.rules.rulebook import RulesInvalid
@@ -44,7 +46,16 @@ INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT
 
 DataOption = Annotated[Path, typer.Option("--data", help="Folder CSV atau workbook .xlsx")]
 ProfileOption = Annotated[str, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")]
-YearOption = Annotated[int, typer.Option("--year", help="Tahun penilaian n")]
+
+
+def sane_year(value: int) -> int:
+    """The years a data cell may hold: beyond them a typed year is a slip (and dates cannot hold 10000)."""
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        raise typer.BadParameter(f"tahun harus antara {FIRST_YEAR} dan {LAST_YEAR}")
+    return value
+
+
+YearOption = Annotated[int, typer.Option("--year", callback=sane_year, help="Tahun penilaian n")]
 RulesOption = Annotated[Path, typer.Option("--rules", help="Folder aturan")]
 JsonLogOption = Annotated[bool, typer.Option("--log-json", help="Log sebagai baris JSON")]
 
@@ -78,6 +89,8 @@ def friendly_errors(interrupted: str = "dihentikan (Ctrl-C)") -> Iterator[None]:
         raise typer.Exit(1) from None
     except EngineError as error:
         raise fail(f"pemeriksaan mesin aturan gagal: {error}", 1) from None
+    except OSError as error:  # a full disk, a folder turned read-only: the run cannot finish where asked
+        raise fail(os_error_text(error), 2) from None
 
 
 @contextmanager
@@ -97,13 +110,27 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
+def figures_table(title: str, columns: Sequence[str], numeric: Collection[str], rows: list[list[str]]) -> Table:
+    """A table whose figures are never cut: each number column is as wide as its longest figure and
+    never wraps, while text columns wrap (and fold a word longer than the column) on a narrow terminal."""
+    table = Table(title=title, title_justify="left")
+    for index, column in enumerate(columns):
+        if column in numeric:
+            widest = max((len(row[index]) for row in rows), default=0)
+            table.add_column(column, justify="right", no_wrap=True, min_width=max(widest, len(column)))
+        else:
+            table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
 def print_accounting(result: RunResult) -> None:
-    table = Table(title="Baris data per tabel", title_justify="left")
-    for column in ("tabel", "sumber", "dibaca", "dipakai", "ditolak", "baris kosong"):
-        table.add_column(column, justify="right" if column not in ("tabel", "sumber") else "left")
-    for count in result.dataset.counts:
-        table.add_row(count.table, count.source, str(count.read), str(count.used), str(count.rejected), str(count.blank))
-    console.print(table)
+    rows = [[count.table, count.source, str(count.read), str(count.used), str(count.rejected), str(count.blank)]
+            for count in result.dataset.counts]
+    console.print(figures_table("Baris data per tabel",
+                                ("tabel", "sumber", "dibaca", "dipakai", "ditolak", "baris kosong"),
+                                ("dibaca", "dipakai", "ditolak", "baris kosong"), rows))
     for name in result.dataset.absent:
         console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
     province = result.profile.province
@@ -115,18 +142,17 @@ def print_accounting(result: RunResult) -> None:
             f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected}",
             highlight=False,
         )
+        if count.continued:  # a value holding line breaks: the file's line count differs from its rows
+            console.print(f"    {count.lines} baris teks = {count.read} baris data + {count.blank} baris kosong + "
+                          f"{count.continued} baris lanjutan nilai bertanda kutip", highlight=False)
 
 
 def print_indicators(result: RunResult) -> None:
-    table = Table(title=f"Indikator {result.profile.id} tahun {result.year}", title_justify="left")
-    for column in ("id", "indikator", "nilai", "satuan", "pembilang", "penyebut"):
-        table.add_column(column, justify="right" if column in ("nilai", "pembilang", "penyebut") else "left")
-    for indicator in result.indicators:
-        table.add_row(
-            indicator.id, indicator.nama, format_number(indicator.nilai), indicator.satuan,
-            format_number(indicator.pembilang), format_number(indicator.penyebut),
-        )
-    console.print(table)
+    rows = [[indicator.id, indicator.nama, format_number(indicator.nilai), indicator.satuan,
+             format_number(indicator.pembilang), format_number(indicator.penyebut)] for indicator in result.indicators]
+    console.print(figures_table(f"Indikator {result.profile.id} tahun {result.year}",
+                                ("id", "indikator", "nilai", "satuan", "pembilang", "penyebut"),
+                                ("nilai", "pembilang", "penyebut"), rows))
     for indicator in result.indicators:
         if indicator.nilai is None:
             console.print(f"  {indicator.id}: {indicator.catatan}", highlight=False)
@@ -146,6 +172,8 @@ def run_command(
     from engine.outputs.run import execute_run
 
     log.configure(json_lines=log_json)
+    if problem := out_folder_problem(out, data):
+        raise fail(problem, 2)
     stopped = f"dihentikan (Ctrl-C); run ini tidak ditulis, {out} tetap berisi run sebelumnya yang utuh"
     with friendly_errors(interrupted=stopped), progress_bar() as progress:
         result = execute_run(data=data, profile=profile, year=year, out=out, rules=rules, progress=progress,
@@ -251,17 +279,13 @@ def print_diff(report: Any) -> None:
         reasons = "; ".join(f"{c.teks}: {_held(c.sebelum)} → {_held(c.sesudah)}" for c in change.alasan)
         tags.add_row(change.jenis, change.id, change.tag, change.perubahan, reasons or (change.catatan or ""))
     console.print(tags)
-    indicators = Table(title="Indikator sebelum dan sesudah", title_justify="left")
-    for column in ("id", "indikator", "sebelum", "sesudah", "selisih", "pembilang", "penyebut"):
-        indicators.add_column(column, justify="left" if column in ("id", "indikator") else "right")
-    for item in report.indikator:
-        indicators.add_row(
-            item.id, item.nama, format_number(item.nilai_sebelum), format_number(item.nilai_sesudah),
-            format_number(item.selisih),
-            f"{format_number(item.pembilang_sebelum)} → {format_number(item.pembilang_sesudah)}",
-            f"{format_number(item.penyebut_sebelum)} → {format_number(item.penyebut_sesudah)}",
-        )
-    console.print(indicators)
+    rows = [[item.id, item.nama, format_number(item.nilai_sebelum), format_number(item.nilai_sesudah),
+             format_number(item.selisih),
+             f"{format_number(item.pembilang_sebelum)} → {format_number(item.pembilang_sesudah)}",
+             f"{format_number(item.penyebut_sebelum)} → {format_number(item.penyebut_sesudah)}"]
+            for item in report.indikator]
+    columns = ("id", "indikator", "sebelum", "sesudah", "selisih", "pembilang", "penyebut")
+    console.print(figures_table("Indikator sebelum dan sesudah", columns, columns[2:], rows))
 
 
 def _held(value: bool | None) -> str:

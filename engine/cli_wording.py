@@ -39,7 +39,7 @@ rich_utils.ABORTED_TEXT = "Dibatalkan."
 _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), wording) for pattern, wording in (
     (r"^No such command '(?P<a>.*)'\.(?: Did you mean '(?P<b>.*)'\?)?$", "perintah '{a}' tidak dikenal"),
     (r"^Missing command\.$", "perintah belum diberikan"),
-    (r"^Got unexpected extra arguments? \((?P<a>.*)\)$", "argumen berlebih: {a}"),
+    (r"^Got unexpected extra arguments?(?:\(s\))? \((?P<a>.*)\)$", "argumen berlebih: {a}"),
     (r"^Option '(?P<a>.*)' requires an argument\.$", "opsi '{a}' memerlukan nilai"),
     (r"^Option '(?P<a>.*)' does not take a value\.$", "opsi '{a}' tidak menerima nilai"),
     (r"^Input should be a valid integer.*$", "harus bilangan bulat"),

@@ -13,12 +13,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from engine.ingest.compact import Compactor
 from engine.ingest.policy import DataPolicy
-from engine.ingest.readers import CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
+from engine.ingest.readers import BlankReasons, CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
+from engine.ingest.values import EMPTY
 from engine.numbers import format_number
 
 VALUE_SHOWN = 200  # characters of a rejected value kept: a spreadsheet cell holds at most 32,767
@@ -49,10 +50,16 @@ class TableCount(BaseModel):
     used: int
     rejected: int
     blank: int
+    # A text file's lines after the header, and of them the lines that continue a quoted value holding
+    # a line break: checked while reading, kept out of the run store's table counts (same columns as before).
+    lines: int | None = Field(default=None, exclude=True)
+    continued: int = Field(default=0, exclude=True)
 
     @property
     def balanced(self) -> bool:
-        return self.read == self.used + self.rejected
+        """Every row used or rejected, and every line of a text file a row, a blank row or part of a value."""
+        rows = self.read == self.used + self.rejected
+        return rows and (self.lines is None or self.lines == self.read + self.blank + self.continued)
 
 
 class SourceFile(BaseModel):
@@ -209,7 +216,16 @@ def load_dataset(path: Path, sink: RecordSink | None = None, policy: DataPolicy 
 REFERENCED = frozenset(target for model in TABLES for targets in model.references.values() for target in targets)
 
 
+def _refuse_tables_given_twice(source: CsvFolder | Workbook) -> None:
+    twice = source.given_twice(model.table for model in TABLES)
+    if twice:
+        listed = "; ".join(f"tabel {table}: {', '.join(names)}" for table, names in twice.items())
+        raise DataError(f"tabel yang sama diberikan lebih dari sekali ({listed}); sisakan satu untuk setiap tabel "
+                        "lalu jalankan lagi")
+
+
 def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPolicy | None) -> Dataset:
+    _refuse_tables_given_twice(source)
     missing = [table for table in REQUIRED_TABLES if not source.has(table)]
     if missing:
         raise DataError(f"tabel wajib tidak ditemukan: {', '.join(missing)} (berkas {missing[0]}.csv atau sheet {missing[0]})")
@@ -226,6 +242,17 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPol
     return dataset
 
 
+def _with_blank_reasons(rejects: list[Reject], reasons_of: BlankReasons) -> list[Reject]:
+    """Rejects for an empty cell that Excel shows filled (a formula never calculated, a merged cell),
+    with that reason instead of "kosong"."""
+    empty = {(reject.row, reject.column) for reject in rejects if not reject.value and reject.reason.startswith(EMPTY)}
+    if not empty:
+        return rejects
+    reasons = reasons_of(empty)
+    return [reject.model_copy(update={"reason": reasons[reject.row, reject.column] + reject.reason[len(EMPTY):]})
+            if (reject.row, reject.column) in reasons and not reject.value else reject for reject in rejects]
+
+
 def _load_table(
     model: type[Record], stream: TableStream, validator: _Validator, dataset: Dataset, sink: RecordSink | None
 ) -> None:
@@ -233,6 +260,7 @@ def _load_table(
     taken = sink.take if sink is not None and sink.takes(model.table) else None
     keep = taken is None or sink.keeps(model.table)  # type: ignore[union-attr]
     used = rejected = 0
+    first_reject = len(dataset.rejects)
     for outcome in validate_stream(model, stream, validator):
         if isinstance(outcome, Reject):
             dataset.rejects.append(outcome)
@@ -245,9 +273,13 @@ def _load_table(
             records.append(outcome)
     if keep:
         dataset.records[model.table] = records
-    dataset.counts.append(
-        TableCount(
-            table=model.table, source=stream.source, read=used + rejected,
-            used=used, rejected=rejected, blank=len(stream.blank_rows),
-        )
+    if stream.blank_reasons is not None:
+        dataset.rejects[first_reject:] = _with_blank_reasons(dataset.rejects[first_reject:], stream.blank_reasons)
+    count = TableCount(
+        table=model.table, source=stream.source, read=used + rejected, used=used, rejected=rejected,
+        blank=len(stream.blank_rows), lines=stream.lines, continued=stream.continued,
     )
+    if not count.balanced:  # a reader that lost rows must stop the run, never let it report on part of a file
+        raise DataError(f"{stream.source}: baris tidak terhitung semua ({count.lines} baris teks, dibaca "
+                        f"{count.read}, kosong {count.blank}, lanjutan nilai {count.continued})")
+    dataset.counts.append(count)
