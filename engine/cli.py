@@ -23,6 +23,7 @@ from engine.durable_host import EngineError
 from engine.ingest.readers import DataError
 from engine.numbers import format_number
 from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
+from engine.rules.compiler import CompileError
 from engine.rules.rulebook import RulesInvalid
 
 app = typer.Typer(
@@ -63,6 +64,8 @@ def friendly_errors() -> Iterator[None]:
         for problem in error.problems:
             errors.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
+    except CompileError as error:
+        raise fail(f"aturan tidak dapat dikompilasi: {error}", 1) from None
     except EngineError as error:
         raise fail(f"pemeriksaan mesin aturan gagal: {error}", 1) from None
 
@@ -140,7 +143,7 @@ def run_command(
 @rules_app.command("check", cls=IkuCommand)
 def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder aturan", metavar="FOLDER")] = DEFAULT_RULES) -> None:
     """Memeriksa semua berkas aturan, parameter dan profil; melaporkan setiap masalah sekaligus."""
-    from engine.rules.rulebook import load_rulebook
+    from engine.rules.load import load_rulebook
 
     with friendly_errors():
         book = load_rulebook(directory)

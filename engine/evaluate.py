@@ -60,6 +60,9 @@ class Evaluator:
         self.year = year
         self.compiled: CompiledRuleset = compile_ruleset(book, entity_type, year)
         self._evidence: dict[str, list[str]] = {}
+        self._fired: list[str] = []  # nodes in the order they first held
+        # The rule's own nodes that durable_rules sees through part nodes (compiler.WIDTH).
+        self._split = {part.rsplit("#", 1)[0] for part in self.compiled.parts}
         actions: dict[str, DurableAction] = {
             name: self._action(spec) for name, spec in self.compiled.actions.items()
         }
@@ -81,6 +84,7 @@ class Evaluator:
                 evidence.extend(fact for fact in facts if fact not in evidence)
                 return
             self._evidence[spec.node] = facts
+            self._fired.append(spec.node)
             emit({"t": CLAUSE, "node": spec.node, "id": clause_fact_id(spec.node)})
             if spec.tag is not None:
                 emit({"t": TAG, "tag": spec.tag, "rule": spec.rule_id, "id": tag_fact_id(spec.tag)})
@@ -91,6 +95,7 @@ class Evaluator:
         if entity.entity_type != self.entity_type:
             raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
         self._evidence = {}
+        self._fired = []
         self._sessions += 1
         facts = [fact for fact in entity.facts if self.compiled.relevant(fact)]
         stored = self._ruleset.run(f"s{self._sessions}", facts, self._derived_ids, self._phases)
@@ -112,10 +117,20 @@ class Evaluator:
             tag=compiled.rule.tag,
             given=compiled.rule.tag in tags,
             clauses=tuple(
-                ClauseResult(node=node, held=node in held, evidence=tuple(self._evidence.get(node, ())))
+                ClauseResult(node=node, held=node in held, evidence=self._evidence_of(compiled, node, held))
                 for node in compiled.nodes
             ),
         )
+
+    def _evidence_of(self, compiled: CompiledRule, node_id: str, held: set[str]) -> tuple[str, ...]:
+        """The facts a node matched. A node wired through parts matched the parts' clause facts;
+        what it shows is what it would have matched unsplit: its own children's clause facts, in
+        child order for ``all`` and in the order they held for ``any`` (one firing each)."""
+        if node_id not in self._split or node_id not in held:
+            return tuple(self._evidence.get(node_id, ()))
+        node = compiled.nodes[node_id]
+        order = node.children if node.kind == "all" else [fired for fired in self._fired if fired in node.children]
+        return tuple(clause_fact_id(child) for child in order if child in held)
 
     def evaluate_all(
         self, entities: Iterable[EntityFacts], progress: Callable[[str, int, int], None] | None = None

@@ -23,7 +23,8 @@ from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicat
 from engine.indicators.model import Profile
 from engine.ingest.dataset import Dataset, load_dataset
 from engine.parallel import CHUNK, default_workers, evaluate_in_workers
-from engine.rules.rulebook import RuleBook, load_rulebook
+from engine.rules.rulebook import RuleBook
+from engine.rules.load import check_year, load_rulebook
 from engine.spool import BlockSpool
 
 log = structlog.get_logger("iku.pipeline")
@@ -129,6 +130,7 @@ def run(
     clock = Stopwatch()
     book = load_rulebook(rules)
     profile = profile_of(book, profile_id)
+    check_year(book, profile, year)
     # Facts, and a large run's decisions, are kept in a scratch file in spool_dir (the system's
     # temporary folder if None), unlinked at once, gone with the run; read back a block at a time.
     # The tables that only give facts are not kept as records: their rows go to the chunks as facts.

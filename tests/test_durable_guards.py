@@ -13,7 +13,7 @@ from engine.evaluate import Evaluator
 from engine.facts import EntityFacts, to_fact_row
 from engine.ingest.tables import Diklat, Koperasi, Rat
 from engine.rules.compiler import NO_STATE, SESSION_INIT, SINK, compile_ruleset
-from engine.rules.rulebook import load_rulebook
+from engine.rules.load import load_rulebook
 from tests.support import RULES
 
 NS = {"$nex": {"$s": 1}}

@@ -6,7 +6,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.rules.rulebook import RulesInvalid, load_rulebook
+from engine.rules.rulebook import RulesInvalid
+from engine.rules.load import load_rulebook
 from tests.support import RULES
 
 PREDIKAT = "criteria/diklat/predikat_baik.yaml"

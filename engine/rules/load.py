@@ -1,0 +1,31 @@
+"""The one way into a rules folder for every command: read it, check it, compile it.
+
+``iku rules check``, ``iku run``, ``iku rules diff``, ``iku explain`` and the feature steps all
+load rules here, so that they all see the same problems: a folder that loads here runs.
+Dependencies run one way: model → yamlfile → rulebook (reading) → compiler → checks → load.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.indicators.model import Profile
+from engine.rules.checks import check_profile_year, check_rulebook
+from engine.rules.rulebook import RuleBook, RulesInvalid, read_rulebook
+
+
+def load_rulebook(directory: Path) -> RuleBook:
+    """Read, check and compile every rule version for every year it is in force; raise
+    ``RulesInvalid`` with every problem found."""
+    book = read_rulebook(directory)
+    problems = check_rulebook(book)
+    if problems:
+        raise RulesInvalid(problems)
+    return book
+
+
+def check_year(book: RuleBook, profile: Profile, year: int) -> None:
+    """Refuse a year for which the profile reads a tag that no rule in force gives (``RulesInvalid``)."""
+    problems = check_profile_year(book, profile, year)
+    if problems:
+        raise RulesInvalid(problems)
