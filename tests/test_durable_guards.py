@@ -83,24 +83,50 @@ def test_every_compiled_condition_excludes_the_state_fact(book):
 
 
 # Trap 3: a message durable_rules cannot parse silently ends a batch.
-def test_durable_silently_truncates_a_batch_at_an_oversized_message():
+def _message(properties: int, fact_id: str, sid: str | None = "1") -> dict:
+    """A fact of exactly ``properties`` properties, its ``t``, ``id`` and (if given) ``sid`` included."""
+    fact = {"t": "x", "id": fact_id, **({"sid": sid} if sid else {})}
+    return {**fact, **{f"f{index}": index for index in range(properties - len(fact))}}
+
+
+@pytest.mark.parametrize("properties, stored", [(254, ["a", "big", "b"]), (255, ["a"])])
+def test_durable_silently_truncates_a_batch_at_255_properties(properties, stored):
     log = []
-    host = QuietHost({"seen": durable_recorder(log, "seen")})
+    host = QuietHost({"seen": lambda c: log.append(c.m["id"])})
     host.set_rulesets({"t3": {"seen": {"all": [{"m": {"$and": [{"t": "x"}, NS]}}], "run": "seen"}}})
-    big = {"t": "x", "id": "big", "sid": "1", **{f"f{index}": index for index in range(300)}}
-    batch = [{"t": "x", "id": "a", "sid": "1"}, big, {"t": "x", "id": "b", "sid": "1"}]
-    try:
-        host.assert_facts("t3", batch)
-    except Exception:
-        pass
-    assert len(log) < 3  # the trap: later messages were never stored
+    batch = [{"t": "x", "id": "a", "sid": "1"}, _message(properties, "big"), {"t": "x", "id": "b", "sid": "1"}]
+    host.assert_facts("t3", batch)  # returns normally in both cases: that is the trap
+    assert sorted(log) == sorted(stored)
+
+
+def test_the_guard_counts_the_sid_it_adds_at_the_exact_boundary():
+    check_message(_message(254, "big"))
+    check_message(_message(253, "big", sid=None))  # 254 once run() adds the sid
+    with pytest.raises(EngineError, match="255 properti termasuk sid"):
+        check_message(_message(254, "big", sid=None))
+    with pytest.raises(EngineError, match="255 properti termasuk sid"):
+        check_message(_message(255, "big"))
+
+
+def test_a_fact_at_the_boundary_runs_with_the_rest_of_its_batch():
+    log = []
+    ruleset = raw_ruleset({"seen": {"all": [{"m": {"$and": [{"t": "x"}, NS]}}], "pri": 1, "run": "seen"}},
+                          {"seen": lambda matched, emit: log.append(matched["m"]["id"])})
+    ruleset.run("s1", [{"t": "x", "id": "a"}, _message(253, "big", sid=None), {"t": "x", "id": "b"}])
+    assert sorted(log) == ["a", "b", "big"]
+    with pytest.raises(EngineError, match="properti"):
+        ruleset.run("s2", [{"t": "x", "id": "a"}, _message(254, "big", sid=None), {"t": "x", "id": "b"}])
 
 
 def test_oversized_or_non_finite_facts_are_refused_before_asserting():
     with pytest.raises(EngineError, match="properti"):
         check_message({"t": "x", "id": "big", **{f"f{index}": index for index in range(300)}})
+    with pytest.raises(EngineError, match="properti"):
+        check_message({"t": "x", "id": "nested", "n": {f"f{index}": index for index in range(260)}})
     with pytest.raises(EngineError, match="tak hingga"):
         check_message({"t": "x", "id": "inf", "v": float("inf")})
+    with pytest.raises(EngineError, match="tak hingga"):
+        check_message({"t": "x", "id": "nan", "n": {"v": float("nan")}})
 
 
 # Trap 4: a fact matching no condition is refused and not stored.
