@@ -60,9 +60,6 @@ class Evaluator:
         self.year = year
         self.compiled: CompiledRuleset = compile_ruleset(book, entity_type, year)
         self._evidence: dict[str, list[str]] = {}
-        self._fired: list[str] = []  # nodes in the order they first held
-        # The rule's own nodes that durable_rules sees through part nodes (compiler.WIDTH).
-        self._split = {part.rsplit("#", 1)[0] for part in self.compiled.parts}
         actions: dict[str, DurableAction] = {
             name: self._action(spec) for name, spec in self.compiled.actions.items()
         }
@@ -84,7 +81,6 @@ class Evaluator:
                 evidence.extend(fact for fact in facts if fact not in evidence)
                 return
             self._evidence[spec.node] = facts
-            self._fired.append(spec.node)
             emit({"t": CLAUSE, "node": spec.node, "id": clause_fact_id(spec.node)})
             if spec.tag is not None:
                 emit({"t": TAG, "tag": spec.tag, "rule": spec.rule_id, "id": tag_fact_id(spec.tag)})
@@ -95,7 +91,6 @@ class Evaluator:
         if entity.entity_type != self.entity_type:
             raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
         self._evidence = {}
-        self._fired = []
         self._sessions += 1
         facts = [fact for fact in entity.facts if self.compiled.relevant(fact)]
         stored = self._ruleset.run(f"s{self._sessions}", facts, self._derived_ids, self._phases)
@@ -123,14 +118,13 @@ class Evaluator:
         )
 
     def _evidence_of(self, compiled: CompiledRule, node_id: str, held: set[str]) -> tuple[str, ...]:
-        """The facts a node matched. A node wired through parts matched the parts' clause facts;
-        what it shows is what it would have matched unsplit: its own children's clause facts, in
-        child order for ``all`` and in the order they held for ``any`` (one firing each)."""
-        if node_id not in self._split or node_id not in held:
-            return tuple(self._evidence.get(node_id, ()))
+        """The facts a node matched. For an all/any node: its children that held, in child order —
+        what durable_rules matched, but independent of the order its agenda fired an ``any``'s
+        alternatives in, and the same for a node wired through parts (compiler.WIDTH)."""
         node = compiled.nodes[node_id]
-        order = node.children if node.kind == "all" else [fired for fired in self._fired if fired in node.children]
-        return tuple(clause_fact_id(child) for child in order if child in held)
+        if node.kind not in ("all", "any") or node_id not in held:
+            return tuple(self._evidence.get(node_id, ()))
+        return tuple(clause_fact_id(child) for child in node.children if child in held)
 
     def evaluate_all(
         self, entities: Iterable[EntityFacts], progress: Callable[[str, int, int], None] | None = None

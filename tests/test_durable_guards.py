@@ -3,6 +3,8 @@ reproduced on the raw engine and shown to be caught by its guard."""
 
 import itertools
 import json
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -12,7 +14,7 @@ from engine.durable_host import EngineError, GuardedRuleset, QuietHost, check_ha
 from engine.evaluate import Evaluator
 from engine.facts import EntityFacts, to_fact_row
 from engine.ingest.tables import Diklat, Koperasi, Rat
-from engine.rules.compiler import NO_STATE, SESSION_INIT, SINK, compile_ruleset
+from engine.rules.compiler import MAX_FACTS, NO_STATE, SESSION_INIT, SINK, WIDTH, compile_ruleset
 from engine.rules.load import load_rulebook
 from tests.support import RULES
 
@@ -263,3 +265,30 @@ def test_leaving_out_old_history_changes_no_decision(book):
     with_history = evaluator.evaluate(koperasi_entity("2016-03-01", "2019-03-01", "2023-03-01", "2024-03-01"))
     without = evaluator.evaluate(koperasi_entity("2023-03-01", "2024-03-01"))
     assert [(d.tag, d.given) for d in with_history] == [(d.tag, d.given) for d in without]
+
+
+# Trap (measured here): at most 16 facts in one rule's match (MAX_MESSAGE_FRAMES in state.h).
+_WIDE_PROBE = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a runaway match fails, not the machine
+import durable_rules_engine
+from engine.durable_host import QuietHost
+for width in (16, 17):
+    host = QuietHost({"wide": lambda c: None})
+    clause = lambda i: {"$and": [{"t": "$clause"}, {"node": f"x{i}"}, {"$nex": {"$s": 1}}]}
+    host.set_rulesets({f"w{width}": {"wide": {"all": [{f"c{i}": clause(i)} for i in range(width)], "run": "wide"}}})
+    facts = [{"t": "$clause", "node": f"x{i}", "id": f"f{i}", "sid": "1"} for i in range(width)]
+    try:
+        durable_rules_engine.assert_facts(host.get_ruleset(f"w{width}")._handle, json.dumps(facts))
+        print(width, "ok")
+    except Exception as error:
+        print(width, error)
+"""
+
+
+def test_durable_fails_on_a_rule_matching_more_than_16_facts():
+    """Measured in a subprocess with a memory limit (durable_rules may abort the process)."""
+    result = subprocess.run([sys.executable, "-c", _WIDE_PROBE], capture_output=True, text=True, timeout=60,
+                            cwd=RULES.parent)
+    assert result.stdout.splitlines() == ["16 ok", "17 Could not assert facts, error code: 304"], result.stderr
+    assert WIDTH <= MAX_FACTS == 16

@@ -102,7 +102,7 @@ class _RuleChecker:
 
     def _parameter_column(self, name: str) -> str | None:
         parameter = self.book.parameters.get(name)
-        if parameter is None:
+        if parameter is None or parameter.type != "column":  # the compile names the wrong type
             return None
         values = {str(version.value) for version in parameter.versions}
         return values.pop() if len(values) == 1 else None
