@@ -139,7 +139,10 @@ class GuardedRuleset:
         self._actions = actions
         self.host = QuietHost({name: _unused for name in actions})
         # durable_rules deletes the "run" keys from the definition it is given.
-        self.host.set_rulesets({self.name: json.loads(json.dumps(definition))})
+        try:
+            self.host.set_rulesets({self.name: json.loads(json.dumps(definition))})
+        except durable_rules_engine.error as error:  # e.g. 102: a value durable_rules cannot compare
+            raise EngineError(f"durable_rules menolak aturan yang dikompilasi: {error}") from None
         self._handle = self.host.get_ruleset(self.name)._handle
         self.live_sessions = 0
         self._derived_key: tuple[tuple[str, ...], tuple[str, ...]] | None = None

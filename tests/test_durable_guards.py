@@ -292,3 +292,10 @@ def test_durable_fails_on_a_rule_matching_more_than_16_facts():
                             cwd=RULES.parent)
     assert result.stdout.splitlines() == ["16 ok", "17 Could not assert facts, error code: 304"], result.stderr
     assert WIDTH <= MAX_FACTS == 16
+
+
+def test_a_definition_durable_rules_refuses_is_an_engine_error_not_a_traceback():
+    """A list where a number belongs: durable_rules' error 102 at registration."""
+    with pytest.raises(EngineError, match="durable_rules menolak aturan yang dikompilasi: .*error code: 102"):
+        GuardedRuleset({"r": {"all": [{"m": {"$and": [{"$gte": {"x": [1]}}, NS]}}], "run": "r"}},
+                       {"r": lambda matched, emit: None})
