@@ -151,9 +151,10 @@ def test_a_rule_in_force_only_in_the_future_is_checked_but_its_year_is_refused(r
 
 @pytest.mark.parametrize("placeholder", ["{n:>300000000}", "{n:s}", "{n!r}", "{n.real}", "{n[0]}"])
 def test_a_format_spec_in_a_rule_text_is_refused(rules, placeholder):
-    edit(rules, PREDIKAT, "text: Peserta diklat tahun {n}", f"text: Peserta diklat tahun {placeholder}")
+    line, column = edit(rules, PREDIKAT, "text: Peserta diklat tahun {n}", f"text: Peserta diklat tahun {placeholder}")
     (problem,) = problems(rules)
-    assert "pada teks tidak sah; tulis hanya nama" in problem
+    assert problem.startswith(at(rules, PREDIKAT, line - 2, column))  # the clause's id
+    assert f"isian '{placeholder}' pada teks tidak sah; tulis hanya nama" in problem
 
 
 def test_an_unbalanced_brace_in_a_rule_text_is_refused(rules):

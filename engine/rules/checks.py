@@ -191,16 +191,14 @@ def _compile_problem(book: RuleBook, error: CompileError, year: int) -> Problem:
     index = rule.versions.index(version)
     here: Location = ("versions", index, "when")
     if error.clause_id is not None:
-        here = _clause_location(version, here, error.clause_id)
+        here = _clause_location(version, here, error.clause_id, error.key)
     return located.problem(str(error), *here)
 
 
-def _clause_location(version: RuleVersion, here: Location, clause_id: str) -> Location:
+def _clause_location(version: RuleVersion, here: Location, clause_id: str, key: str) -> Location:
     for spot, condition in walk_conditions(version.when, here):
-        if isinstance(condition, TagClause) and condition.id == clause_id:
-            return (*spot, "has_tag")
         if getattr(condition, "id", None) == clause_id:
-            return (*spot, "id")
+            return (*spot, key)
     return here
 
 

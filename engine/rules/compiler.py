@@ -67,12 +67,14 @@ WIDTH = 8
 
 
 class CompileError(Exception):
-    """A rule version that cannot be compiled for a year; ``rule_id`` and ``clause_id`` say where."""
+    """A rule version that cannot be compiled for a year; ``rule_id``, ``clause_id`` and the
+    clause's ``key`` (its ``id`` if not given) say where."""
 
-    def __init__(self, message: str, rule_id: str | None = None, clause_id: str | None = None):
+    def __init__(self, message: str, rule_id: str | None = None, clause_id: str | None = None, key: str = "id"):
         super().__init__(message)
         self.rule_id = rule_id
         self.clause_id = clause_id
+        self.key = key
 
 
 def reference_day(year: int) -> date:
@@ -397,6 +399,15 @@ class _TreeBuilder:
         return self.add(Node(node_id, kind, tuple(children), text=text))
 
     def build(self, condition: Any) -> str:
+        """The node of ``condition``; an error names the innermost clause with an id around it."""
+        try:
+            return self._build(condition)
+        except CompileError as error:
+            if error.clause_id is None and getattr(condition, "id", None):
+                error.clause_id = condition.id
+            raise
+
+    def _build(self, condition: Any) -> str:
         if isinstance(condition, AllOf):
             return self.composite("all", [self.build(child) for child in condition.all])
         if isinstance(condition, AnyOf):
@@ -444,7 +455,8 @@ def _tag_reads(rules: list[CompiledRule], entity_type: str, year: int) -> dict[s
                 continue
             if leaf.tag not in by_tag:
                 raise CompileError(f"aturan {compiled.rule.id}: tag '{leaf.tag}' tidak diberikan oleh aturan yang "
-                                   f"berlaku untuk {entity_type} pada tahun {year}", compiled.rule.id, leaf.clause_id)
+                                   f"berlaku untuk {entity_type} pada tahun {year}", compiled.rule.id, leaf.clause_id,
+                                   "has_tag")
             reads[compiled.rule.id].append((by_tag[leaf.tag], leaf.clause_id))
     return reads
 
@@ -459,7 +471,7 @@ def _assign_strata(rules: list[CompiledRule], reads: dict[str, list[tuple[str, s
         if rule_id in visited:
             cycle = path[visited.index(rule_id):]
             names = " → ".join([*(step[0] for step in cycle), rule_id])
-            raise CompileError(f"siklus antar-tag: {names}", cycle[0][0], cycle[0][1])
+            raise CompileError(f"siklus antar-tag: {names}", cycle[0][0], cycle[0][1], "has_tag")
         if rule_id not in strata:
             strata[rule_id] = 1 + max(
                 (stratum(target, (*path, (rule_id, clause))) for target, clause in reads[rule_id]), default=-1
