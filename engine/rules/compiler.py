@@ -277,7 +277,7 @@ def is_label(table: str, column: str) -> bool:
 
 
 def column_kind(table: str, column: str) -> str:
-    """``date``, ``number`` or ``text``: what a rule may compare the column with."""
+    """``date``, ``number``, ``bool`` or ``text``: what a rule may compare the column with."""
     fields = TABLE_BY_NAME[table].model_fields
     if column not in fields:  # ``row`` and the years derived from dates (facts.DERIVED_YEARS)
         return "number"
