@@ -260,6 +260,21 @@ def test_a_record_count_beyond_durable_rules_limit_is_refused(rules):
 
 # -- errors of the rules path: a message and exit 1 -------------------------------------------------------
 
+@pytest.mark.parametrize("depth, message", [(100, "kondisi bersarang lebih dari 99 tingkat"),
+                                            (400, "kondisi bersarang terlalu dalam"),
+                                            (900, "YAML tidak sah: exceeded maximum nesting depth")])
+def test_a_deeply_nested_condition_is_a_message(rules, depth, message):
+    condition = "{id: skor, text: x, exists: {table: diklat, where: [{field: skor, op: '>=', value: 1}]}}"
+    for _ in range(depth):
+        condition = "{all: [" + condition + "]}"
+    text = (rules / PREDIKAT).read_text()
+    (rules / "criteria/diklat/dalam.yaml").write_text(
+        text.replace("id: peserta_diklat_predikat_baik", "id: dalam").replace("tag: predikat_baik", "tag: dalam")
+        .split("versions:")[0] + f"versions:\n  - version: 1\n    effective: {{from: 2000-01-01}}\n    when: {condition}\n")
+    (problem,) = problems(rules)
+    assert message in problem and problem.startswith(f"{rules / 'criteria/diklat/dalam.yaml'}:")
+
+
 def test_a_compile_error_in_a_run_is_a_message_with_exit_1(rules, tmp_path, monkeypatch):
     """Whatever slips past the check (here forced) still reaches the user as a message."""
     def broken(*args, **kwargs):

@@ -102,6 +102,8 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         name = str(error["loc"][-1])
         top_level = [info.alias or field for field, info in model.model_fields.items()]
         return f"kolom '{name}' tidak dikenal" + closest(name, top_level if len(error["loc"]) == 1 else _known_fields())
+    if error["type"] == "recursion_depth_exceeded":
+        return "kondisi bersarang terlalu dalam"
     if error["type"] == "missing":
         return f"kolom wajib '{error['loc'][-1]}' tidak ada"
     if "ctx" in error and "error" in error["ctx"]:
