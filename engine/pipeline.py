@@ -23,8 +23,8 @@ from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicat
 from engine.indicators.model import Profile
 from engine.ingest.dataset import Dataset, load_dataset
 from engine.parallel import CHUNK, default_workers, evaluate_in_workers
-from engine.rules.rulebook import RuleBook
 from engine.rules.load import check_year, load_rulebook
+from engine.rules.rulebook import RuleBook
 from engine.spool import BlockSpool
 
 log = structlog.get_logger("iku.pipeline")

@@ -113,6 +113,19 @@ def test_a_number_parameter_used_as_a_column_name(rules):
     assert any("parameter 'batas_sehat' bertipe number, di sini diperlukan column" in p for p in found), found
 
 
+@pytest.mark.parametrize("written", ['[ISO 9001, ""]', "[]", "ISO 9001"])
+def test_a_labels_parameter_must_be_a_list_of_labels(rules, written):
+    edit(rules, PARAMETERS, "value: [ISO 9001, ISO 22000, Halal]", f"value: {written}")
+    (problem,) = problems(rules)
+    assert "parameter standar_diakui bertipe labels" in problem and "bukan daftar label tidak kosong" in problem
+
+
+def test_an_empty_label_in_a_rule_is_refused(rules):
+    edit(rules, "criteria/kukm/terstandardisasi.yaml", "value: {param: standar_diakui}", 'value: ["ISO 9001", " "]')
+    (problem,) = problems(rules)
+    assert "label ['ISO 9001', ' '] untuk kolom standardisasi.standar tidak sah: nilai wajib diisi tetapi kosong" in problem
+
+
 def test_a_list_where_a_number_belongs_in_a_rule(rules):
     edit(rules, PREDIKAT, 'op: ">=", value: {param: batas_predikat_baik}', 'op: ">=", value: [75, 80]')
     (problem,) = problems(rules)

@@ -339,9 +339,12 @@ def _test(comparison: Any, table: str, resolver: _Resolver, y: int | None) -> Te
     value = resolver.value(comparison.value, y)
     _check_comparison(column, table, comparison.op, value, comparison.value, resolver)
     if is_label(table, column):
-        value = [parse_label(item) for item in value] if isinstance(value, list) else (
-            parse_label(value) if isinstance(value, str) else value
-        )
+        try:
+            value = [parse_label(item) for item in value] if isinstance(value, list) else (
+                parse_label(value) if isinstance(value, str) else value
+            )
+        except ValueError as error:  # an empty label: no row can hold one
+            raise resolver.error(f"label {value!r} untuk kolom {table}.{column} tidak sah: {error}") from None
     if comparison.op in ("in", "not in") and not isinstance(value, list):
         value = [value]
     return Test(column, comparison.op, value)

@@ -272,8 +272,9 @@ PARAMETER_TYPES: dict[str, tuple[Any, str]] = {
     "number": (_is_number, "sebuah angka, misalnya 75 atau 75.5"),
     "integer": (lambda value: isinstance(value, int) and not isinstance(value, bool), "bilangan bulat, misalnya 3"),
     "column": (lambda value: isinstance(value, str) and bool(IDENTIFIER.match(value)), "nama kolom, misalnya tahun_rat"),
-    "labels": (lambda value: isinstance(value, list) and bool(value) and all(isinstance(item, str) for item in value),
-               "daftar label, misalnya [ISO 9001, Halal]"),
+    "labels": (lambda value: isinstance(value, list) and bool(value)
+               and all(isinstance(item, str) and item.strip() for item in value),
+               "daftar label tidak kosong, misalnya [ISO 9001, Halal]"),
     "date": (lambda value: isinstance(value, date), "tanggal ISO, misalnya 2024-12-31"),
     "text": (lambda value: isinstance(value, str), "teks"),
 }
