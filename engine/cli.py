@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from engine import log
+from engine.check_data import DataCheck
 from engine.cli_wording import IkuCommand, IkuGroup
 from engine.durable_host import EngineError
 from engine.ingest.readers import DataError
@@ -25,6 +27,7 @@ from engine.numbers import format_number
 from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
 from engine.rules.compiler import CompileError
 from engine.rules.rulebook import RulesInvalid
+from engine.terminal import SafeConsole, visible, visible_json
 
 app = typer.Typer(
     cls=IkuGroup,
@@ -35,8 +38,10 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(cls=IkuGroup, help="Memeriksa dan membandingkan berkas aturan.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-console = Console()
-errors = Console(stderr=True)
+# Everything printed goes through these two consoles or ``say``: no control character reaches the terminal.
+console = SafeConsole()
+errors = SafeConsole(stderr=True)
+INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT
 
 DataOption = Annotated[Path, typer.Option("--data", help="Folder CSV atau workbook .xlsx")]
 ProfileOption = Annotated[str, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")]
@@ -46,15 +51,23 @@ JsonLogOption = Annotated[bool, typer.Option("--log-json", help="Log sebagai bar
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    errors.print(f"[bold red]Galat:[/] {message}", highlight=False, soft_wrap=True)
+    errors.print(f"[bold red]Galat:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
+def say(text: str, as_json: bool = False) -> None:
+    """Plain output (an explanation, a JSON document), its control characters made visible."""
+    print(visible_json(text) if as_json else visible(text))
+
+
 @contextmanager
-def friendly_errors() -> Iterator[None]:
-    """Known failures become a message and an exit code, never a traceback."""
+def friendly_errors(interrupted: str = "dihentikan (Ctrl-C)") -> Iterator[None]:
+    """Known failures become a message and an exit code, never a traceback; Ctrl-C exits with 130."""
     try:
         yield
+    except KeyboardInterrupt:
+        errors.print(f"[bold]Berhenti:[/] {escape(interrupted)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(INTERRUPTED) from None
     except DataError as error:
         raise fail(str(error), 2) from None
     except UnknownProfile as error:
@@ -132,7 +145,8 @@ def run_command(
     from engine.outputs.run import execute_run
 
     log.configure(json_lines=log_json)
-    with friendly_errors(), progress_bar() as progress:
+    stopped = f"dihentikan (Ctrl-C); run ini tidak ditulis, {out} tetap berisi run sebelumnya yang utuh"
+    with friendly_errors(interrupted=stopped), progress_bar() as progress:
         result = execute_run(data=data, profile=profile, year=year, out=out, rules=rules, progress=progress,
                              workers=workers)
     print_accounting(result)
@@ -190,9 +204,10 @@ def explain_command(
         except (UnknownId, UnknownTag) as error:
             raise fail(str(error), 2) from None
     if output == "json":
-        print(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2))
+        say(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2),
+            as_json=True)
         return
-    print("\n\n".join(render(item) for item in explanations))
+    say("\n\n".join(render(item) for item in explanations))
 
 
 @rules_app.command("diff", cls=IkuCommand)
@@ -212,7 +227,7 @@ def rules_diff_command(
     with friendly_errors():
         report = diff_rules(old, new, data, profile, year)
     if output == "json":
-        print(report.model_dump_json(indent=2))
+        say(report.model_dump_json(indent=2), as_json=True)
         return
     print_diff(report)
 
@@ -246,9 +261,93 @@ def _held(value: bool | None) -> str:
     return "—" if value is None else "terpenuhi" if value else "gagal"
 
 
+@app.command("template", cls=IkuCommand)
+def template_command(
+    out: Annotated[Path, typer.Option("--out", help="Workbook .xlsx yang ditulis")],
+    profile: Annotated[str | None, typer.Option(
+        "--profile", help="Profil provinsi (kabupaten/kotanya saja); tanpa ini semua provinsi")] = None,
+    rules: RulesOption = DEFAULT_RULES,
+) -> None:
+    """Menulis workbook masukan: sheet Petunjuk, satu sheet per tabel, format dan validasi data."""
+    from engine import load_rulebook  # the public API, wherever the loader lives
+    from engine.template.choices import TemplateRulesError
+    from engine.template.spec import template_for
+    from engine.template.workbook import write_template
+
+    if out.suffix.lower() != ".xlsx" or out.is_dir():
+        raise fail(f"{out}: --out harus nama berkas .xlsx", 2)
+    with friendly_errors():
+        try:
+            template = template_for(load_rulebook(rules), profile, out.name)
+        except TemplateRulesError as error:
+            raise fail(str(error), 1) from None
+    try:
+        write_template(template, out)
+    except OSError as error:
+        raise fail(f"{out}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+    console.print(f"Templat ({template.scope.title}, {len(template.tables)} tabel) ditulis ke {out}", highlight=False)
+
+
+REJECTS_SHOWN = 50  # rows listed on the terminal; rejects.csv holds them all
+# A folder of its own: a rejects.csv beside the data would make a folder holding one workbook a CSV folder.
+CHECK_OUT = Path("periksa")
+
+
+@app.command("check-data", cls=IkuCommand)
+def check_data_command(
+    data: DataOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder untuk rejects.csv")] = CHECK_OUT,
+) -> None:
+    """Membaca dan memvalidasi data saja, tanpa aturan: jumlah baris per tabel dan rejects.csv.
+    Kode keluar 0 bila tidak ada baris ditolak, 1 bila ada."""
+    from engine.check_data import check_data
+    from engine.outputs.files import write_rejects
+
+    folder = out
+    if folder.exists() and not folder.is_dir():
+        raise fail(f"{folder}: --out harus folder, bukan berkas", 2)
+    log.configure(quiet=True)
+    with friendly_errors():
+        check = check_data(data)
+    print_check_counts(check)
+    print_rejects(check)
+    try:
+        write_rejects(check.dataset.rejects, folder)
+    except OSError as error:
+        raise fail(f"{folder / 'rejects.csv'}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+    console.print(f"rejects.csv ditulis ke {folder / 'rejects.csv'}", highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if check.passed else 1)
+
+
+def print_check_counts(check: DataCheck) -> None:
+    """Per table: rows read = used + rejected, where they came from, and the tables not there."""
+    console.print(Text(visible(f"Baris data per tabel ({check.data}):")), soft_wrap=True)
+    for count in check.dataset.counts:
+        blank = f"; {count.blank} baris kosong" if count.blank else ""
+        line = f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected} ({count.source}{blank})"
+        console.print(Text(visible(line)), soft_wrap=True)
+    for name in check.dataset.absent:
+        console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
+
+
+def print_rejects(check: DataCheck) -> None:
+    rejects = check.dataset.rejects
+    if not rejects:
+        console.print(f"Tidak ada baris ditolak: {check.data} siap dipakai iku run.", highlight=False, soft_wrap=True)
+        return
+    console.print(f"Baris ditolak ({len(rejects)}):", highlight=False)
+    for reject in rejects[:REJECTS_SHOWN]:
+        where = f"{reject.table} baris {reject.row}" + (f", kolom {reject.column}" if reject.column else "")
+        console.print(Text(visible(f"  {where}: {reject.reason} (nilai: \"{reject.value}\")")),
+                      soft_wrap=True)
+    if len(rejects) > REJECTS_SHOWN:
+        console.print(f"  … dan {len(rejects) - REJECTS_SHOWN} baris ditolak lainnya (semua ada di rejects.csv)",
+                      highlight=False)
+
+
 def main() -> None:
     try:
         app()
-    except KeyboardInterrupt:
-        errors.print("Dihentikan.")
-        sys.exit(130)
+    except KeyboardInterrupt:  # outside a command's work (its own handler says more)
+        errors.print("Berhenti: dihentikan (Ctrl-C)", highlight=False)
+        sys.exit(INTERRUPTED)

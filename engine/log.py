@@ -10,12 +10,14 @@ from typing import Any, BinaryIO
 import orjson
 import structlog
 
+from engine.terminal import visible
+
 
 class _StderrLogger:
     """Writes to whatever ``sys.stderr`` is at the time (tests and tools swap it)."""
 
     def msg(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        print(visible(message), file=sys.stderr, flush=True)
 
     debug = info = warning = warn = error = critical = exception = fatal = log = msg
 
@@ -43,6 +45,6 @@ def audit_logger(stream: BinaryIO) -> Any:
 
 
 def open_audit(path: Path) -> tuple[BinaryIO, Any]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    stream = path.open("wb")
+    """A new file (``x``: never an existing one, nor a link's target), in the run's own folder."""
+    stream = path.open("xb")
     return stream, audit_logger(stream)

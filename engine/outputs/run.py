@@ -13,6 +13,7 @@ from engine.explain import explanation_texts
 from engine.outputs.audit import log_run_audit
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import write_indicators, write_rejects, write_tags
+from engine.outputs.folder import staged_run
 from engine.outputs.lock import output_lock
 from engine.outputs.report_html import listed_keys, write_report_html
 from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workbook_from
@@ -27,7 +28,7 @@ WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs 
 
 
 def write_outputs(result: RunResult, out: Path, data: Path) -> None:
-    """Each file is written whole and moved into place; indicators.json last, as the sign of a complete run.
+    """Every output file of ``result`` in ``out`` (a run's own folder: see ``execute_run``).
 
     For a large run report.xlsx, the largest single writer, is written by a process of its own (on
     the other core) from sheets laid out here, while this process writes the page and the record.
@@ -57,22 +58,21 @@ def _write_page_and_record(result: RunResult, out: Path, data: Path, directory: 
 def execute_run(
     data: Path, profile: str, year: int, out: Path, rules: Path, progress: Progress | None = None, workers: int = 0
 ) -> RunResult:
-    with output_lock(out):
-        stream, audit = log.open_audit(out / "audit.jsonl")
+    """The run, written whole into a folder of its own in ``out`` and switched in when complete
+    (``engine.outputs.folder``): ``out`` holds the previous run or this one, never a mix."""
+    with output_lock(out), staged_run(out) as staging:
+        stream, audit = log.open_audit(staging / "audit.jsonl")
         try:
             audit.info("run_dimulai", data=str(data), profil=profile, tahun=year, aturan=str(rules))
             result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress, workers=workers,
-                         spool_dir=out)
+                         spool_dir=staging)
             start = time.perf_counter()  # the audit log of every decision is an output too
             log_run_audit(audit, result)
-            write_outputs(result, out, data)
+            write_outputs(result, staging, data)
             result.timings["outputs"] = time.perf_counter() - start
             audit.info("run_selesai", versi_aturan=result.book.version, keputusan=len(result.decisions),
                        detik=result.timings)
-            logger.info("run selesai", versi_aturan=result.book.version, keputusan=len(result.decisions))
-            return result
-        except Exception as error:
-            audit.error("run_gagal", galat=str(error))
-            raise
-        finally:
+        finally:  # a failed run's folder, audit log included, is removed: the previous run stays as it was
             stream.close()
+    logger.info("run selesai", versi_aturan=result.book.version, keputusan=len(result.decisions))
+    return result
