@@ -64,6 +64,14 @@ def test_has_tag_on_a_tag_no_rule_gives_this_entity_type(rules):
                                "tidak diberikan oleh aturan yang berlaku untuk peserta_diklat pada tahun 2000"]
 
 
+def test_rules_diff_refuses_what_the_check_refuses(rules):
+    text = (rules / AKTIF).read_text()
+    (rules / "criteria/koperasi/kopi.yaml").write_text(text.replace("id: koperasi_aktif_22_2007", "id: salinan", 1))
+    result = CliRunner().invoke(app, ["rules", "diff", str(RULES), str(rules), "--data", str(SAMPLES / "jatim"),
+                                      "--profile", "jatim", "--year", "2024"])
+    assert "diberikan oleh dua aturan" in refused(result)
+
+
 # -- parameters: in force, typed, of the right kind where used ----------------------------------------
 
 def test_a_parameter_ending_before_the_rule_that_uses_it(rules):
