@@ -59,8 +59,8 @@ _DURABLE_OPERATORS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": 
 
 # durable_rules keeps at most 16 matched facts per rule (MAX_MESSAGE_FRAMES in state.h): a rule
 # joining more fails with error 304 once they all hold. An ``any`` of k children that hold costs
-# time and memory that double with each child (16: 87 MB and 0.13 s per entity; 50: MemoryError).
-# Measured in README "durable_rules". So no durable rule joins more than WIDTH clause facts: a wider
+# time and memory that grow steeply with each child (16: +73 MB and 0.12 s per entity; 50: MemoryError).
+# Measured by bench/durable_limits.py (README "durable_rules"). So no durable rule joins more than WIDTH clause facts: a wider
 # all/any node is wired through nested part nodes, and a leaf may ask for at most MAX_FACTS records.
 MAX_FACTS = 16
 WIDTH = 8
