@@ -64,6 +64,15 @@ def test_has_tag_on_a_tag_no_rule_gives_this_entity_type(rules):
                                "tidak diberikan oleh aturan yang berlaku untuk peserta_diklat pada tahun 2000"]
 
 
+def test_every_rule_that_fails_to_compile_is_named_at_once(rules):
+    edit(rules, PREDIKAT, "text: Peserta diklat tahun {n}", "text: Peserta diklat tahun {n:s}")
+    edit(rules, "criteria/diklat/peserta_tahun_n.yaml", "{field: tahun,", "{field: nama,")
+    found = problems(rules)
+    assert len(found) == 2, found
+    assert any("peserta_diklat_predikat_baik: isian '{n:s}'" in problem for problem in found)
+    assert any("kolom diklat.nama berisi teks, tetapi dibandingkan dengan angka" in problem for problem in found)
+
+
 def test_rules_diff_refuses_what_the_check_refuses(rules):
     text = (rules / AKTIF).read_text()
     (rules / "criteria/koperasi/kopi.yaml").write_text(text.replace("id: koperasi_aktif_22_2007", "id: salinan", 1))

@@ -160,39 +160,49 @@ def years_in_force(book: RuleBook, today: date | None = None) -> range:
 
 def _check_compiles(book: RuleBook) -> list[Problem]:
     """Compile each entity type's whole ruleset for every year in force, as a run does, and each
-    version that is never in force on a 31 December on its own for its first year."""
+    version that is never in force on a 31 December on its own for its first year. Where a
+    ruleset fails, its rules are compiled one by one too, so that every broken rule is named."""
     found: dict[tuple[str, int, int], Problem] = {}  # one problem per spot: the first year that shows it
+
+    def compiled(rule: Rule, version: RuleVersion, year: int) -> None:
+        try:
+            compile_rule(rule, version, book, year)
+        except CompileError as error:
+            add(error, version)
+
+    def add(error: CompileError, version: RuleVersion | None) -> None:
+        problem = _compile_problem(book, error, version)
+        found.setdefault((problem.file, problem.line, problem.column), problem)
+
     years = years_in_force(book)
     for year in years:
         for entity_type in ENTITY_ORDER:
             try:
                 compile_ruleset(book, entity_type, year)
             except CompileError as error:
-                problem = _compile_problem(book, error, year)
-                found.setdefault((problem.file, problem.line, problem.column), problem)
+                rule = book.rule(error.rule_id) if error.rule_id else None
+                add(error, rule.version_for(reference_day(year)) if rule else None)
+                for other in book.rules:
+                    version = other.version_for(reference_day(year))
+                    if version is not None and entity_type in other.entity_types():
+                        compiled(other, version, year)
     for rule in book.rules:
         for version in rule.versions:
             if not any(rule.version_for(reference_day(year)) is version for year in years):
-                try:
-                    compile_rule(rule, version, book, version.effective.start.year)
-                except CompileError as error:
-                    problem = _compile_problem(book, error, version.effective.start.year)
-                    found.setdefault((problem.file, problem.line, problem.column), problem)
+                compiled(rule, version, version.effective.start.year)
     return list(found.values())
 
 
-def _compile_problem(book: RuleBook, error: CompileError, year: int) -> Problem:
-    """Where a compile error points: the clause it names, else the rule version in force that year."""
+def _compile_problem(book: RuleBook, error: CompileError, version: RuleVersion | None) -> Problem:
+    """Where a compile error points: the clause it names, else the rule version that failed."""
     if error.rule_id is None:
         return Problem(str(book.directory), 1, 1, str(error))
     rule = book.rule(error.rule_id)
-    located = book.origins[f"rule:{rule.id}"]
-    version = rule.version_for(reference_day(year)) or rule.versions[0]
-    index = rule.versions.index(version)
-    here: Location = ("versions", index, "when")
+    version = version or rule.versions[0]
+    here: Location = ("versions", rule.versions.index(version), "when")
     if error.clause_id is not None:
         here = _clause_location(version, here, error.clause_id, error.key)
-    return located.problem(str(error), *here)
+    return book.origins[f"rule:{rule.id}"].problem(str(error), *here)
 
 
 def _clause_location(version: RuleVersion, here: Location, clause_id: str, key: str) -> Location:
