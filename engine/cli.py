@@ -27,6 +27,7 @@ from engine.ingest.readers import DataError
 from engine.ingest.values import FIRST_YEAR, LAST_YEAR
 from engine.numbers import format_number
 from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
+from engine.rules.compiler import CompileError
 from engine.rules.rulebook import RulesInvalid
 from engine.terminal import SafeConsole, visible, visible_json
 
@@ -87,6 +88,8 @@ def friendly_errors(interrupted: str = "dihentikan (Ctrl-C)") -> Iterator[None]:
         for problem in error.problems:
             errors.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
+    except CompileError as error:
+        raise fail(f"aturan tidak dapat dikompilasi: {error}", 1) from None
     except EngineError as error:
         raise fail(f"pemeriksaan mesin aturan gagal: {error}", 1) from None
     except OSError as error:  # a full disk, a folder turned read-only: the run cannot finish where asked
@@ -187,7 +190,7 @@ def run_command(
 def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder aturan", metavar="FOLDER")] = DEFAULT_RULES) -> None:
     """Memeriksa semua berkas aturan, parameter dan profil; melaporkan setiap masalah sekaligus."""
     from engine.rules.fidelity import fidelity_warnings
-    from engine.rules.rulebook import load_rulebook
+    from engine.rules.load import load_rulebook
 
     with friendly_errors():
         book = load_rulebook(directory)

@@ -25,7 +25,8 @@ from engine.indicators.scope import ProvinceScope, province_scope
 from engine.ingest.dataset import Dataset, load_dataset
 from engine.ingest.policy import DataPolicy
 from engine.parallel import CHUNK, default_workers, evaluate_in_workers
-from engine.rules.rulebook import RuleBook, load_rulebook
+from engine.rules.load import load_rulebook
+from engine.rules.rulebook import RuleBook
 from engine.spool import BlockSpool
 
 log = structlog.get_logger("iku.pipeline")

@@ -17,7 +17,7 @@ from bench import baselines
 from bench.run import YEAR, generator_arguments
 from engine.ingest.values import parse_label
 from engine.outputs.run import execute_run
-from engine.rules.rulebook import load_rulebook
+from engine.rules.load import load_rulebook
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ from engine.cli import app
 from engine.indicators.model import QUOTED_FIELDS
 from engine.outputs.report_html import render_report
 from engine.pipeline import data_policy
-from engine.rules.rulebook import load_rulebook
+from engine.rules.load import load_rulebook
 from tests.support import RULES, koperasi, nik, run_tables, write_tables
 
 BOOK = load_rulebook(RULES)

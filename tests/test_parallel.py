@@ -7,7 +7,7 @@ from engine.fact_chunks import FactChunks, SpooledRows
 from engine.ingest.dataset import load_dataset
 from engine.parallel import CHUNK
 from engine.pipeline import entities_of, evaluate_entities, indicators_of, profile_of
-from engine.rules.rulebook import load_rulebook
+from engine.rules.load import load_rulebook
 from engine.spool import BlockSpool
 from tests.support import RULES, koperasi, nik, write_tables
 
