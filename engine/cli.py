@@ -7,6 +7,7 @@ Exit codes (data contract): 0 done (rejected rows included), 1 rules invalid or 
 from __future__ import annotations
 
 import sys
+from datetime import date
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -331,18 +332,24 @@ CHECK_OUT = Path("periksa")
 def check_data_command(
     data: DataOption,
     out: Annotated[Path, typer.Option("--out", help="Folder untuk rejects.csv")] = CHECK_OUT,
+    year: Annotated[int, typer.Option("--year", callback=sane_year,
+                                      help="Tahun yang daftar jenis legalitasnya dipakai (bawaan: tahun ini)")] = date.today().year,
+    rules: RulesOption = DEFAULT_RULES,
 ) -> None:
-    """Membaca dan memvalidasi data saja, tanpa aturan: jumlah baris per tabel dan rejects.csv.
+    """Membaca dan memvalidasi data saja, tanpa menilai aturan: jumlah baris per tabel dan rejects.csv
+    (termasuk kode wilayah yang tidak dikenal dan jenis legalitas yang tidak dihitung, dari folder aturan).
     Kode keluar 0 bila tidak ada baris ditolak, 1 bila ada."""
     from engine.check_data import check_data
     from engine.outputs.files import write_rejects
+    from engine.pipeline import data_policy
+    from engine.rules.load import load_rulebook
 
     folder = out
     if folder.exists() and not folder.is_dir():
         raise fail(f"{folder}: --out harus folder, bukan berkas", 2)
     log.configure(quiet=True)
     with friendly_errors():
-        check = check_data(data)
+        check = check_data(data, data_policy(load_rulebook(rules), year))
     print_check_counts(check)
     print_rejects(check)
     try:
