@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -117,7 +118,7 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
 def figures_table(title: str, columns: Sequence[str], numeric: Collection[str], rows: list[list[str]]) -> Table:
     """A table whose figures are never cut: each number column is as wide as its longest figure and
     never wraps, while text columns wrap (and fold a word longer than the column) on a narrow terminal."""
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)  # no vertical rules: room for the text
     for index, column in enumerate(columns):
         if column in numeric:
             widest = max((len(row[index]) for row in rows), default=0)
@@ -151,11 +152,15 @@ def print_accounting(result: RunResult) -> None:
                           f"{count.continued} baris lanjutan nilai bertanda kutip", highlight=False)
 
 
+def _value_with_unit(value: float | None, unit: str) -> str:
+    return format_number(value) if value is None else f"{format_number(value)} {unit}"
+
+
 def print_indicators(result: RunResult) -> None:
-    rows = [[indicator.id, indicator.nama, format_number(indicator.nilai), indicator.satuan,
+    rows = [[indicator.id, indicator.nama, _value_with_unit(indicator.nilai, indicator.satuan),
              format_number(indicator.pembilang), format_number(indicator.penyebut)] for indicator in result.indicators]
     console.print(figures_table(f"Indikator {result.profile.id} tahun {result.year}",
-                                ("id", "indikator", "nilai", "satuan", "pembilang", "penyebut"),
+                                ("id", "indikator", "nilai", "pembilang", "penyebut"),
                                 ("nilai", "pembilang", "penyebut"), rows))
     for indicator in result.indicators:
         if indicator.nilai is None:
