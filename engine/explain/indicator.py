@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.explain.model import IndicatorExplanation, MemberLine
+from engine.explain.model import IndicatorExplanation, IndicatorHeader, MemberLine
 from engine.explain.values import shown_value
 from engine.indicators.compute import IndicatorResult, Member, declared_statistic
 from engine.indicators.model import (
@@ -74,14 +74,20 @@ def _lines(members: tuple[Member, ...], name_of: NameOf) -> list[MemberLine]:
                        nilai_sebelum=m.nilai_sebelum, nilai=m.nilai) for m in members]
 
 
-def explain_indicator(result: RunResult, indicator_id: str, name_of: NameOf) -> IndicatorExplanation:
+def indicator_header(result: RunResult, indicator_id: str) -> IndicatorHeader:
+    """What the profile says of an indicator: formula, numerator, denominator, statistic, notes."""
     definition = next(item for item in result.profile.indicators if item.id == indicator_id)
+    return IndicatorHeader(
+        rumus=_formula(definition), pembilang=_part(definition, "pembilang"), penyebut=_part(definition, "penyebut"),
+        statistik=_statistic(result, definition), catatan_interpretasi=[*result.profile.notes, *definition.notes],
+    )
+
+
+def explain_indicator(result: RunResult, indicator_id: str, name_of: NameOf) -> IndicatorExplanation:
     computed: IndicatorResult = next(item for item in result.indicators if item.id == indicator_id)
     return IndicatorExplanation(
         id=computed.id, nama=computed.nama, tahun=result.year, nilai=computed.nilai, satuan=computed.satuan,
-        rumus=_formula(definition), pembilang=_part(definition, "pembilang"),
-        penyebut=_part(definition, "penyebut"), statistik=_statistic(result, definition), catatan=computed.catatan,
-        catatan_interpretasi=[*result.profile.notes, *definition.notes],
+        **dict(indicator_header(result, indicator_id)), catatan=computed.catatan,
         anggota_pembilang=_lines(computed.numerator, name_of), anggota_penyebut=_lines(computed.denominator, name_of),
         dikecualikan=_lines(computed.excluded, name_of),
     )

@@ -91,6 +91,16 @@ class MemberLine(Frozen):
     nilai: float | None = None
 
 
+class IndicatorHeader(Frozen):
+    """What the profile says of an indicator (kept in the run record beside the computed value)."""
+
+    rumus: str
+    pembilang: str
+    penyebut: str
+    statistik: str | None
+    catatan_interpretasi: list[str]
+
+
 class IndicatorExplanation(Frozen):
     id: str
     nama: str
