@@ -6,6 +6,7 @@ Exit codes (data contract): 0 done (rejected rows included), 1 rules invalid or 
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -162,34 +163,62 @@ def check_format(value: str) -> None:
         raise fail(f"format '{value}' tidak dikenal; pilih text atau json", 2)
 
 
+RunOption = Annotated[Path | None, typer.Option("--run", help="Folder keluaran sebuah run (membaca run.sqlite-nya)")]
+
+
 @app.command("explain", cls=IkuCommand)
 def explain_command(
     wanted: Annotated[str, typer.Argument(metavar="ID", help="NIK, NIB, id peserta, atau id indikator")],
-    data: DataOption,
-    profile: ProfileOption,
-    year: YearOption,
+    run_dir: RunOption = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Folder CSV atau workbook .xlsx")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Tahun penilaian n")] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Hanya aturan yang memberi tag ini")] = None,
     rules: RulesOption = DEFAULT_RULES,
     output: FormatOption = "text",
 ) -> None:
-    """Menjelaskan mengapa (atau mengapa tidak) sebuah entitas mendapat tag, atau bagaimana indikator dihitung."""
-    import json
-
+    """Menjelaskan mengapa (atau mengapa tidak) sebuah entitas mendapat tag, atau bagaimana indikator dihitung:
+    dari catatan sebuah run (--run) atau dengan menilai data (--data, --profile, --year)."""
     from engine.explain import UnknownId, UnknownTag, explain, render
-    from engine.pipeline import run
 
     check_format(output)
     log.configure(quiet=True)
-    with friendly_errors():
-        result = run(data=data, profile_id=profile, year=year, rules=rules)
+    with friendly_errors(), explain_source(run_dir, data, profile, year, rules) as (source, heading):
         try:
-            explanations = explain(result, wanted, tag)
+            explanations = explain(source, wanted, tag)
         except (UnknownId, UnknownTag) as error:
             raise fail(str(error), 2) from None
     if output == "json":
+        if heading:
+            errors.print(heading, highlight=False, markup=False, soft_wrap=True)
         print(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2))
         return
+    if heading:
+        print(heading + "\n")
     print("\n\n".join(render(item) for item in explanations))
+
+
+@contextmanager
+def explain_source(run_dir: Path | None, data: Path | None, profile: str | None, year: int | None,
+                   rules: Path) -> Iterator[tuple[Any, str | None]]:
+    """The record of a run (and the line saying which run), or a run of the data made now."""
+    from engine.pipeline import run
+    from engine.runstore.reader import StoreSource
+    from engine.runstore.schema import StoreError
+
+    if run_dir is not None:
+        try:
+            store = StoreSource(run_dir)
+        except StoreError as error:
+            raise fail(str(error), 2) from None
+        try:
+            yield store, store.info.text()
+        finally:
+            store.close()
+        return
+    if data is None or profile is None or year is None:
+        raise fail("sebutkan --run FOLDER (catatan sebuah run), atau --data, --profile dan --year", 2)
+    yield run(data=data, profile_id=profile, year=year, rules=rules), None
 
 
 @rules_app.command("diff", cls=IkuCommand)

@@ -16,7 +16,7 @@ from engine.outputs.files import write_indicators, write_rejects, write_tags
 from engine.outputs.lock import output_lock
 from engine.outputs.report_html import listed_keys, write_report_html
 from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workbook_from
-from engine.outputs.rundb import write_run_record
+from engine.runstore.writer import write_run_record
 from engine.parallel import PARALLEL_FROM
 from engine.pipeline import Progress, RunResult, run
 from engine.processes import answer_of, process_pool
@@ -51,7 +51,7 @@ def _write_page_and_record(result: RunResult, out: Path, data: Path, directory: 
                            entities: int) -> None:
     explanations = explanation_texts(result, only=listed_keys(result) if entities > EXPLAIN_ALL_UP_TO else None)
     write_report_html(result, out, explanations, directory)
-    write_run_record(result, out, data, explanations, directory)
+    write_run_record(result, out, data, directory)
 
 
 def execute_run(
