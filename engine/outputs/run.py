@@ -10,7 +10,7 @@ import structlog
 
 from engine import log
 from engine.explain import explanation_texts
-from engine.outputs.audit import log_run_audit
+from engine.outputs.audit import log_end, log_failure, log_run, log_start
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import write_indicators, write_rejects, write_tags
 from engine.outputs.lock import output_lock
@@ -58,21 +58,20 @@ def execute_run(
     data: Path, profile: str, year: int, out: Path, rules: Path, progress: Progress | None = None, workers: int = 0
 ) -> RunResult:
     with output_lock(out):
-        stream, audit = log.open_audit(out / "audit.jsonl")
+        audit = log.open_audit(out / "audit.jsonl")
         try:
-            audit.info("run_dimulai", data=str(data), profil=profile, tahun=year, aturan=str(rules))
+            log_start(audit, data, profile, year, rules)
             result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress, workers=workers,
                          spool_dir=out)
-            start = time.perf_counter()  # the audit log of every decision is an output too
-            log_run_audit(audit, result)
+            start = time.perf_counter()
+            log_run(audit, result)
             write_outputs(result, out, data)
             result.timings["outputs"] = time.perf_counter() - start
-            audit.info("run_selesai", versi_aturan=result.book.version, keputusan=len(result.decisions),
-                       detik=result.timings)
+            log_end(audit, result)
             logger.info("run selesai", versi_aturan=result.book.version, keputusan=len(result.decisions))
             return result
-        except Exception as error:
-            audit.error("run_gagal", galat=str(error))
+        except BaseException as error:
+            log_failure(audit, error)
             raise
         finally:
-            stream.close()
+            audit.close()
