@@ -221,6 +221,32 @@ def explain_source(run_dir: Path | None, data: Path | None, profile: str | None,
     yield run(data=data, profile_id=profile, year=year, rules=rules), None
 
 
+@app.command("verify", cls=IkuCommand)
+def verify_command(
+    run_dir: Annotated[Path, typer.Argument(metavar="FOLDER", help="Folder keluaran sebuah run")],
+    data: Annotated[Path | None, typer.Option("--data", help="Data di tempat lain (bawaan: yang tercatat)")] = None,
+) -> None:
+    """Memeriksa ulang sebuah run: sha256 berkas masukan, versi aturan, lalu menilai ulang dan membandingkan
+    tag dan indikator dengan catatan run. Kode keluar 0 bila cocok, 1 bila ada yang berbeda."""
+    from engine.runstore.schema import StoreError
+    from engine.runstore.verify import verify
+
+    log.configure(quiet=True)
+    with friendly_errors():
+        try:
+            check = verify(run_dir, data)
+        except StoreError as error:
+            raise fail(str(error), 2) from None
+    console.print(f"Run {check.info.id} (profil {check.info.profile}, tahun {check.info.year})", highlight=False)
+    if check.matches:
+        console.print("cocok: berkas masukan, versi aturan, tag dan indikator sama dengan catatan run", highlight=False)
+        return
+    console.print(f"tidak cocok ({len(check.differences)} perbedaan):", highlight=False)
+    for difference in check.differences:
+        console.print(f"  {difference}", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
 @rules_app.command("diff", cls=IkuCommand)
 def rules_diff_command(
     old: Annotated[Path, typer.Argument(metavar="OLD_DIR", help="Folder aturan yang berlaku")],

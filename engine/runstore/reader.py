@@ -8,6 +8,7 @@ milliseconds. Nothing is decided again: decisions come back as they were recorde
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -48,14 +49,17 @@ class RunInfo:
                 f"{self.profile}, tahun {self.year}, versi aturan {self.rules_version}\nBerkas masukan (sha256): {files}")
 
 
+def run_info(db: sqlite3.Connection) -> RunInfo:
+    run = db.execute("SELECT id, profile, year, rules_version, rules, data, started, finished FROM run").fetchone()
+    return RunInfo(*run, inputs=tuple(db.execute("SELECT name, sha256 FROM input_file ORDER BY rowid")))
+
+
 class StoreSource:
     """A run's record, opened read-only."""
 
     def __init__(self, out: Path):
         self.db = open_store(out)
-        run = self.db.execute("SELECT id, profile, year, rules_version, rules, data, started, finished FROM run").fetchone()
-        inputs = tuple(self.db.execute("SELECT name, sha256 FROM input_file ORDER BY rowid"))
-        self.info = RunInfo(*run, inputs=inputs)
+        self.info = run_info(self.db)
         self.year, self.profile, self.rules_version = self.info.year, self.info.profile, self.info.rules_version
         self._decisions: tuple[EntityKey, list[Decision]] | None = None
 
@@ -179,4 +183,4 @@ class StoreSource:
                 for kind, entity_id, nama, before, value in rows]
 
 
-__all__ = ["RunInfo", "StoreSource"]
+__all__ = ["RunInfo", "StoreSource", "run_info"]

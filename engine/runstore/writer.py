@@ -109,8 +109,8 @@ def _chain(first: Row, rest: Iterable[Row]) -> Iterable[Row]:
 
 
 def _run_row(result: RunResult, data: Path) -> Row:
-    return (run_id(result), result.profile.id, result.year, result.book.version, str(result.book.directory),
-            str(data), result.started.isoformat(), result.finished.isoformat(), json.dumps(result.timings))
+    return (run_id(result), result.profile.id, result.year, result.book.version, str(result.book.directory.resolve()),
+            str(data.resolve()), result.started.isoformat(), result.finished.isoformat(), json.dumps(result.timings))
 
 
 def _source_tables(db: sqlite3.Connection, columns: Mapping[str, tuple[str, ...]]) -> None:
