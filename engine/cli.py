@@ -247,6 +247,37 @@ def verify_command(
     raise typer.Exit(1)
 
 
+@app.command("sample", cls=IkuCommand)
+def sample_command(
+    run_dir: Annotated[Path, typer.Option("--run", help="Folder keluaran sebuah run")],
+    out: Annotated[Path, typer.Option("--out", help="Workbook kertas kerja yang ditulis (.xlsx)")],
+    size: Annotated[int, typer.Option("--n", min=1, help="Jumlah entitas dalam sampel")] = 30,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed penarikan (bawaan: acak, dicatat di sheet)")] = None,
+) -> None:
+    """Menarik sampel acak yang dapat diulang, berstrata menurut tag dan kabupaten/kota, dan menulis kertas kerja
+    auditor: satu baris per entitas dengan tag, alasan, baris sumber, dan kolom kosong untuk pemeriksaan."""
+    import secrets
+
+    from engine.runstore.reader import StoreSource
+    from engine.runstore.sample import draw
+    from engine.runstore.schema import StoreError
+    from engine.runstore.workpaper import write_workpaper
+
+    if out.suffix.lower() != ".xlsx":
+        raise fail(f"{out}: kertas kerja ditulis sebagai workbook .xlsx", 2)
+    try:
+        store = StoreSource(run_dir)
+    except StoreError as error:
+        raise fail(str(error), 2) from None
+    try:
+        sample = draw(store.db, size, secrets.randbelow(10**6) if seed is None else seed)
+        write_workpaper(store, sample, out)
+    finally:
+        store.close()
+    console.print(f"Sampel {sample.size} dari {sample.population} entitas (seed {sample.seed}, run {store.info.id}) "
+                  f"ditulis ke {out}", highlight=False)
+
+
 @rules_app.command("diff", cls=IkuCommand)
 def rules_diff_command(
     old: Annotated[Path, typer.Argument(metavar="OLD_DIR", help="Folder aturan yang berlaku")],
