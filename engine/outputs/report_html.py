@@ -154,15 +154,22 @@ class EntityList:
     label: str
     rows: list[EntityRow]
     total: int
+    query: str = ""  # the whole list from run.sqlite, for a list longer than the page shows
 
 
-def _list_labels(indicator: Indicator, result: IndicatorResult) -> list[tuple[str, tuple[Member, ...]]]:
+def _list_labels(indicator: Indicator, result: IndicatorResult) -> list[tuple[str, str, tuple[Member, ...]]]:
+    """Each list the page shows: its label, its role in run.sqlite's indicator_member, its members."""
     if isinstance(indicator.formula, Count):
-        return [("Dihitung (pembilang)", result.numerator)]
+        return [("Dihitung (pembilang)", "numerator", result.numerator)]
     if isinstance(indicator.formula, Growth):
-        return [("Pembilang dan penyebut (punya nilai di kedua tahun)", result.numerator),
-                ("Dikecualikan (nilai salah satu tahun tidak ada)", result.excluded)]
-    return [("Pembilang", result.numerator), ("Penyebut", result.denominator)]
+        return [("Pembilang dan penyebut (punya nilai di kedua tahun)", "numerator", result.numerator),
+                ("Dikecualikan (nilai salah satu tahun tidak ada)", "excluded", result.excluded)]
+    return [("Pembilang", "numerator", result.numerator), ("Penyebut", "denominator", result.denominator)]
+
+
+def _query(indicator_id: str, role: str) -> str:
+    return (f"SELECT entity_type, entity_id, nama, kab_kota FROM indicator_member_named "
+            f"WHERE indicator_id = '{indicator_id}' AND role = '{role}';")
 
 
 class _Anchors:
@@ -179,8 +186,9 @@ class _Anchors:
 
 
 def _entity_lists(indicator: Indicator, result: IndicatorResult, directory: Mapping, anchors: _Anchors) -> list[EntityList]:
-    return [EntityList(label, [anchors.row(member, directory) for member in members[:LISTED]], len(members))
-            for label, members in _list_labels(indicator, result)]
+    return [EntityList(label, [anchors.row(member, directory) for member in members[:LISTED]], len(members),
+                       _query(result.id, role))
+            for label, role, members in _list_labels(indicator, result)]
 
 
 def listed_keys(result: RunResult) -> set[EntityKey]:
@@ -188,7 +196,7 @@ def listed_keys(result: RunResult) -> set[EntityKey]:
     return {
         (member.entity_type, member.entity_id)
         for definition, indicator in zip(result.profile.indicators, result.indicators, strict=True)
-        for _, members in _list_labels(definition, indicator)
+        for _, _, members in _list_labels(definition, indicator)
         for member in members[:LISTED]
     }
 
