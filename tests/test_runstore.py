@@ -12,8 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from engine.outputs.run import execute_run
+from engine.explain.source import rule_views
 from engine.pipeline import run
 from engine.runstore import schema, writer
+from engine.runstore.reader import StoreSource
 from engine.runstore.schema import StoreError, open_store
 from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
 
@@ -224,3 +226,11 @@ def test_participant_names_stay_out_of_the_record(tmp_path):
     cells = [cell for sheet in load_workbook(tmp_path / "out" / "report.xlsx").worksheets
              for row in sheet.iter_rows(values_only=True) for cell in row]
     assert "P-77" in cells and not any(name in str(cell) for cell in cells)  # .xlsx is zipped: read the cells
+
+
+def test_every_compiled_rule_comes_back_from_the_record_unchanged(jatim):
+    result, out, _ = jatim
+    store = StoreSource(out)
+    for kind in ("koperasi", "ukm", "peserta_diklat"):
+        assert store.rules(kind) == rule_views(result, kind) and store.rules(kind)
+    store.close()

@@ -50,6 +50,6 @@ def decode_rule(text: str | bytes) -> RuleView:
         effective_to=_day(document["effective_to"]), legal_basis=tuple(document["legal_basis"]),
         notes=tuple(document["notes"]), neither=Neither(**neither) if neither else None, root=document["root"],
         nodes={node.node: node for node in nodes},
-        parameters=tuple(UsedParameter(p["id"], p["value"], _day(p["version_from"]) or date.min,
+        parameters=tuple(UsedParameter(p["id"], p["value"], date.fromisoformat(p["version_from"]),
                                        _day(p["version_to"])) for p in document["parameters"]),
     )
