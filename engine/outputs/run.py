@@ -22,7 +22,7 @@ from engine.pipeline import Progress, RunResult, run
 from engine.processes import answer_of, process_pool
 
 logger = structlog.get_logger("iku.run")
-EXPLAIN_ALL_UP_TO = 2_000  # beyond this, explanations are kept for the entities the report lists
+EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains only the entities it lists (the rest: iku explain --run)
 WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
 
 

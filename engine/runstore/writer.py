@@ -29,6 +29,7 @@ from engine.runstore.rulecodec import encode_rule
 from engine.runstore.schema import INDEXES, ROLES, SCHEMA, SCHEMA_VERSION, source_table_name
 
 Row = tuple[object, ...]
+BATCH = 20_000  # source rows gathered per table before one executemany
 
 
 def run_id(result: RunResult) -> str:
@@ -125,8 +126,7 @@ def _fill_entities(db: sqlite3.Connection, result: RunResult, directory: Mapping
     """Entities and their source rows (the kept columns of the tables a clause reads); their keys."""
     keys: dict[EntityKey, int] = {}
     positions = {table: [2 + fact_layout(table).index(name) for name in names] for table, names in columns.items()}
-    inserts = {table: f'INSERT INTO {source_table_name(table)} VALUES ({", ".join("?" * (len(names) + 2))})'
-               for table, names in columns.items()}
+    pending: dict[str, list[Row]] = {table: [] for table in columns}  # inserted a batch at a time
     entity_rows: list[Row] = []
     for kind, group in result.entities.items():
         for entity in group:
@@ -137,7 +137,13 @@ def _fill_entities(db: sqlite3.Connection, result: RunResult, directory: Mapping
             for fact in entity.fact_rows:
                 where = positions.get(fact[0])
                 if where is not None:
-                    db.execute(inserts[fact[0]], (key, fact[1], *(fact[position] for position in where)))
+                    rows = pending[fact[0]]
+                    rows.append((key, fact[1], *(fact[position] for position in where)))
+                    if len(rows) >= BATCH:
+                        _insert(db, source_table_name(fact[0]), rows)
+                        rows.clear()
+    for table, rows in pending.items():
+        _insert(db, source_table_name(table), rows)
     _insert(db, "entity", entity_rows)
     regions = {info.region.code: info.region.name for info in directory.values() if info.region.code}
     _insert(db, "region", sorted(regions.items()))
