@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.explain import explanation_texts
 from engine.outputs import report_html
-from engine.outputs.report_html import LISTED, render_report
+from engine.outputs.report_html import LISTED, _list_labels, listed_keys, render_report
 from engine.outputs.run import execute_run
 from engine.pipeline import run
 from engine.rules.rulebook import RulesInvalid, read_region_file
@@ -176,6 +177,18 @@ def test_a_capped_list_says_how_to_reach_the_rest_from_the_run_record(jatim, mon
     assert "5 pertama ditampilkan" in section
     assert (escape("SELECT entity_type, entity_id, nama, kab_kota FROM indicator_member_named "
                    "WHERE indicator_id = 'jatim-1' AND role = 'denominator';") in section)
+    assert "iku explain ID --run FOLDER" in section
+
+
+def test_a_large_run_explains_the_first_few_of_each_list_and_says_how_to_reach_the_rest(jatim):
+    result, _, _ = jatim
+    texts = explanation_texts(result, only=listed_keys(result, 2))
+    html = render_report(result, texts, explained_per_list=2)
+    lists = sum(len(_list_labels(definition, indicator))
+                for definition, indicator in zip(result.profile.indicators, result.indicators))
+    assert 0 < html.count("<summary>mengapa?</summary>") == len(texts) <= 2 * lists
+    section = section_of(html, "jatim-1")
+    assert "Penjelasan di halaman ini untuk 2 entitas pertama daftar ini" in section
     assert "iku explain ID --run FOLDER" in section
 
 

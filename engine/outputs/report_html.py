@@ -34,6 +34,9 @@ from engine.outputs.regions import NO_REGION, Region
 from engine.pipeline import RunResult
 
 LISTED = 300  # members listed per list in the page; all of them are in report.xlsx and run.sqlite
+# Members explained per list in the page of a large run: an explanation of a koperasi is ≈ 16 KB, so
+# explaining every listed member made a 37 MB page at 30,000 entities; the rest: iku explain --run.
+EXPLAINED_PER_LIST = 8
 REJECTS_LISTED = 1_000  # rejected rows shown; all of them are in rejects.csv
 Explanations = Mapping[EntityKey, str]
 
@@ -191,13 +194,13 @@ def _entity_lists(indicator: Indicator, result: IndicatorResult, directory: Mapp
             for label, role, members in _list_labels(indicator, result)]
 
 
-def listed_keys(result: RunResult) -> set[EntityKey]:
-    """The entities the page lists (the first ``LISTED`` of each list of each indicator)."""
+def listed_keys(result: RunResult, per_list: int = LISTED) -> set[EntityKey]:
+    """The entities the page lists (the first ``per_list`` of each list of each indicator)."""
     return {
         (member.entity_type, member.entity_id)
         for definition, indicator in zip(result.profile.indicators, result.indicators, strict=True)
         for _, _, members in _list_labels(definition, indicator)
-        for member in members[:LISTED]
+        for member in members[:per_list]
     }
 
 
@@ -249,12 +252,13 @@ def _generated(now: datetime | None = None) -> str:
 
 
 def render_report(result: RunResult, explanations: Explanations | None = None,
-                  directory: Mapping[EntityKey, EntityInfo] | None = None) -> str:
-    return "".join(report_pieces(result, explanations, directory))
+                  directory: Mapping[EntityKey, EntityInfo] | None = None, explained_per_list: int | None = None) -> str:
+    return "".join(report_pieces(result, explanations, directory, explained_per_list))
 
 
 def report_pieces(result: RunResult, explanations: Explanations | None = None,
-                  directory: Mapping[EntityKey, EntityInfo] | None = None) -> Iterator[str]:
+                  directory: Mapping[EntityKey, EntityInfo] | None = None,
+                  explained_per_list: int | None = None) -> Iterator[str]:
     """The page in the pieces the template makes them: written as they come, it is never whole in memory
     (tens of MB with a few thousand explanations; rendered whole, it cost several times that)."""
     directory = directory if directory is not None else entity_directory(result)
@@ -266,11 +270,14 @@ def report_pieces(result: RunResult, explanations: Explanations | None = None,
         result=result, profile=result.profile, dataset=result.dataset, sections=indicator_sections,
         others=other_entities(explanations, directory, anchors), explanations=explanations,
         rejects=result.dataset.rejects[:REJECTS_LISTED], generated=_generated(),
+        explained_per_list=explained_per_list,
     )
 
 
 def write_report_html(result: RunResult, out: Path, explanations: Explanations | None = None,
-                      directory: Mapping[EntityKey, EntityInfo] | None = None) -> None:
-    pieces = report_pieces(result, explanations, directory)
+                      directory: Mapping[EntityKey, EntityInfo] | None = None,
+                      explained_per_list: int | None = None) -> None:
+    """``explained_per_list``: only that many members of each list are explained (a large run)."""
+    pieces = report_pieces(result, explanations, directory, explained_per_list)
     write_atomic(out / "report.html", (piece.encode("utf-8") for piece in pieces))
 

@@ -14,7 +14,7 @@ from engine.outputs.audit import log_end, log_failure, log_run, log_start
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import write_indicators, write_rejects, write_tags
 from engine.outputs.lock import output_lock
-from engine.outputs.report_html import listed_keys, write_report_html
+from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys, write_report_html
 from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workbook_from
 from engine.runstore.writer import write_run_record
 from engine.parallel import PARALLEL_FROM
@@ -22,7 +22,7 @@ from engine.pipeline import Progress, RunResult, run
 from engine.processes import answer_of, process_pool
 
 logger = structlog.get_logger("iku.run")
-EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains only the entities it lists (the rest: iku explain --run)
+EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains the first few of each list (the rest: iku explain --run)
 WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
 
 
@@ -49,8 +49,9 @@ def write_outputs(result: RunResult, out: Path, data: Path) -> None:
 
 def _write_page_and_record(result: RunResult, out: Path, data: Path, directory: Mapping[EntityKey, EntityInfo],
                            entities: int) -> None:
-    explanations = explanation_texts(result, only=listed_keys(result) if entities > EXPLAIN_ALL_UP_TO else None)
-    write_report_html(result, out, explanations, directory)
+    explained_per_list = EXPLAINED_PER_LIST if entities > EXPLAIN_ALL_UP_TO else None
+    explanations = explanation_texts(result, only=listed_keys(result, explained_per_list) if explained_per_list else None)
+    write_report_html(result, out, explanations, directory, explained_per_list)
     write_run_record(result, out, data, directory)
 
 
