@@ -1,12 +1,13 @@
 """The tables of ``run.sqlite`` (schema version 3) and the check that a store is of this version.
 
 What is decided is stored once: the compiled rules of the run (``rule``, with each clause's bit in
-``clause``), one row per decision with the held clauses as a bitmask and the evidence of the held
-clauses as source row numbers, each source row an explanation may cite once (``src_<table>``,
-only the columns a rule compares or a date), indicator members as entity keys. Explanations are
-rendered from these on demand (``iku explain --run``), never stored as text. Views give an
-auditor the readable form: ``tag``, ``entity_named``, ``indicator_member_named``,
-``clause_outcome``.
+``clause``); per entity one ``outcome`` row — the rules given as a mask, each rule's held clauses
+as a mask, and the evidence of held clauses as source row numbers; each source row an explanation
+may cite once (``src_<table>``: only the dates and the columns a rule compares); indicator members
+as entity keys. Explanations are rendered from these on demand (``iku explain --run``), never
+stored as text. Views give an auditor the readable form: ``decision``, ``tag``, ``clause_outcome``,
+``evidence``, ``entity_named``, ``indicator_member_named``. A later addition (a column for the
+province scope, a table for indicator metadata) is one more column or table here and in the writer.
 """
 
 from __future__ import annotations
