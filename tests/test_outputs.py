@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 
 from engine.explain import explain, render
 from engine.outputs.files import write_atomic
+from engine.outputs import run as run_outputs
+from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys
 from engine.outputs.run import execute_run
 from engine.runstore.reader import StoreSource
 from tests.support import RULES, SAMPLES, koperasi, named_koperasi, nik, write_tables
@@ -171,3 +173,13 @@ def test_a_file_written_in_pieces_replaces_the_old_one_whole_or_not_at_all(tmp_p
         write_atomic(target, broken())
     assert target.read_bytes() == b"<p>lama</p>"
     assert [path.name for path in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_the_page_of_a_large_run_explains_only_the_first_members_of_each_list(jatim, tmp_path, monkeypatch):
+    result, _ = jatim
+    monkeypatch.setattr(run_outputs, "EXPLAIN_ALL_UP_TO", 100)  # the jatim sample (1,150 entities) counts as large
+    run_outputs.write_outputs(result, tmp_path, SAMPLES / "jatim")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    explained = html.count("<summary>mengapa?</summary>")
+    assert 0 < explained <= len(listed_keys(result, EXPLAINED_PER_LIST)) < len(listed_keys(result))
+    assert "iku explain ID --run FOLDER" in html
