@@ -34,7 +34,10 @@ BATAS_CUKUP_SEHAT = 66.0
 BATAS_DALAM_PENGAWASAN = 51.0
 BATAS_PREDIKAT_BAIK = 75.0
 JENDELA_TAHUN_AKTIF = 3
-STANDAR_DIAKUI = ("iso 9001", "iso 22000", "halal")  # as labels: case-folded, "_" read as " "
+STANDAR_ISO_DIAKUI = ("iso 9001", "iso 22000")  # as labels: case-folded, "_" read as " "
+STANDAR_HALAL = ("halal",)
+# Halal counts from these issuers; MUI's certificates count only before 17-10-2019, never in 2024.
+PENERBIT_HALAL_DIAKUI = ("BPJPH", "Badan Penyelenggara Jaminan Produk Halal")
 BIDANG_PEMASARAN = ("pemasaran",)
 
 MONTHS = {
@@ -223,7 +226,8 @@ def _kukm_plain(t: PlainTables, n: int, tags: set[Tag]) -> None:
             if year == n:
                 tags.add((kinds[kukm], kukm, tag))
     for kukm, standar, lembaga, year in t.standardisasi:
-        if year == n and standar in STANDAR_DIAKUI and lembaga:
+        if year == n and lembaga and (standar in STANDAR_ISO_DIAKUI
+                                      or (standar in STANDAR_HALAL and lembaga in PENERBIT_HALAL_DIAKUI)):
             tags.add((kinds[kukm], kukm, "terstandardisasi"))
 
 
@@ -360,7 +364,9 @@ def _kukm_polars(f: dict[str, pl.DataFrame], n: int) -> list[pl.DataFrame]:
         if table in in_n:
             parts.append(in_n[table].select("id_kukm", tag=pl.lit(tag)))
     if "standardisasi" in in_n:
-        recognised = in_n["standardisasi"].filter(pl.col("standar").is_in(STANDAR_DIAKUI) & (pl.col("lembaga") != ""))
+        iso = pl.col("standar").is_in(STANDAR_ISO_DIAKUI) & (pl.col("lembaga") != "")
+        halal = pl.col("standar").is_in(STANDAR_HALAL) & pl.col("lembaga").is_in(PENERBIT_HALAL_DIAKUI)
+        recognised = in_n["standardisasi"].filter(iso | halal)
         parts.append(recognised.select("id_kukm", tag=pl.lit("terstandardisasi")))
     if not parts:
         return []

@@ -17,7 +17,8 @@ from engine.facts import EntityFacts, build_entities
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators
 from engine.ingest.dataset import Dataset, Reject, load_dataset
 from engine.pipeline import RunResult, run
-from engine.rules.rulebook import RuleBook, RulesInvalid, load_rulebook
+from engine.rules.load import load_rulebook
+from engine.rules.rulebook import RuleBook, RulesInvalid
 
 __all__ = [
     "ClauseResult",

@@ -8,23 +8,29 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from engine import log
+from engine.check_data import DataCheck
+from engine.cli_paths import os_error_text, out_folder_problem
 from engine.cli_wording import IkuCommand, IkuGroup
 from engine.durable_host import EngineError
 from engine.ingest.readers import DataError
+from engine.ingest.values import FIRST_YEAR, LAST_YEAR
 from engine.numbers import format_number
 from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
+from engine.rules.compiler import CompileError
 from engine.rules.rulebook import RulesInvalid
+from engine.terminal import SafeConsole, visible, visible_json
 
 app = typer.Typer(
     cls=IkuGroup,
@@ -35,26 +41,45 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(cls=IkuGroup, help="Memeriksa dan membandingkan berkas aturan.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-console = Console()
-errors = Console(stderr=True)
+# Everything printed goes through these two consoles or ``say``: no control character reaches the terminal.
+console = SafeConsole()
+errors = SafeConsole(stderr=True)
+INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT
 
 DataOption = Annotated[Path, typer.Option("--data", help="Folder CSV atau workbook .xlsx")]
 ProfileOption = Annotated[str, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")]
-YearOption = Annotated[int, typer.Option("--year", help="Tahun penilaian n")]
+
+
+def sane_year(value: int | None) -> int | None:
+    """The years a data cell may hold: beyond them a typed year is a slip (and dates cannot hold 10000)."""
+    if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
+        raise typer.BadParameter(f"tahun harus antara {FIRST_YEAR} dan {LAST_YEAR}")
+    return value
+
+
+YearOption = Annotated[int, typer.Option("--year", callback=sane_year, help="Tahun penilaian n")]
 RulesOption = Annotated[Path, typer.Option("--rules", help="Folder aturan")]
 JsonLogOption = Annotated[bool, typer.Option("--log-json", help="Log sebagai baris JSON")]
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    errors.print(f"[bold red]Galat:[/] {message}", highlight=False, soft_wrap=True)
+    errors.print(f"[bold red]Galat:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
+def say(text: str, as_json: bool = False) -> None:
+    """Plain output (an explanation, a JSON document), its control characters made visible."""
+    print(visible_json(text) if as_json else visible(text))
+
+
 @contextmanager
-def friendly_errors() -> Iterator[None]:
-    """Known failures become a message and an exit code, never a traceback."""
+def friendly_errors(interrupted: str = "dihentikan (Ctrl-C)") -> Iterator[None]:
+    """Known failures become a message and an exit code, never a traceback; Ctrl-C exits with 130."""
     try:
         yield
+    except KeyboardInterrupt:
+        errors.print(f"[bold]Berhenti:[/] {escape(interrupted)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(INTERRUPTED) from None
     except DataError as error:
         raise fail(str(error), 2) from None
     except UnknownProfile as error:
@@ -64,8 +89,12 @@ def friendly_errors() -> Iterator[None]:
         for problem in error.problems:
             errors.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
+    except CompileError as error:
+        raise fail(f"aturan tidak dapat dikompilasi: {error}", 1) from None
     except EngineError as error:
         raise fail(f"pemeriksaan mesin aturan gagal: {error}", 1) from None
+    except OSError as error:  # a full disk, a folder turned read-only: the run cannot finish where asked
+        raise fail(os_error_text(error), 2) from None
 
 
 @contextmanager
@@ -85,32 +114,49 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
+def figures_table(title: str, columns: Sequence[str], numeric: Collection[str], rows: list[list[str]]) -> Table:
+    """A table whose figures are never cut: each number column is as wide as its longest figure and
+    never wraps, while text columns wrap (and fold a word longer than the column) on a narrow terminal."""
+    table = Table(title=title, title_justify="left")
+    for index, column in enumerate(columns):
+        if column in numeric:
+            widest = max((len(row[index]) for row in rows), default=0)
+            table.add_column(column, justify="right", no_wrap=True, min_width=max(widest, len(column)))
+        else:
+            table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
 def print_accounting(result: RunResult) -> None:
-    table = Table(title="Baris data per tabel", title_justify="left")
-    for column in ("tabel", "sumber", "dibaca", "dipakai", "ditolak", "baris kosong"):
-        table.add_column(column, justify="right" if column not in ("tabel", "sumber") else "left")
-    for count in result.dataset.counts:
-        table.add_row(count.table, count.source, str(count.read), str(count.used), str(count.rejected), str(count.blank))
-    console.print(table)
+    rows = [[count.table, count.source, str(count.read), str(count.used), str(count.rejected), str(count.blank)]
+            for count in result.dataset.counts]
+    console.print(figures_table("Baris data per tabel",
+                                ("tabel", "sumber", "dibaca", "dipakai", "ditolak", "baris kosong"),
+                                ("dibaca", "dipakai", "ditolak", "baris kosong"), rows))
     for name in result.dataset.absent:
         console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
+    province = result.profile.province
+    for table, count in result.outside_province.items():  # out of every indicator, not rejected
+        console.print(f"  {table}: {count} entitas di luar provinsi {province.name} ({province.code}), "
+                      "tidak dihitung dalam indikator", highlight=False)
     for count in result.dataset.counts:
         console.print(
             f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected}",
             highlight=False,
         )
+        if count.continued:  # a value holding line breaks: the file's line count differs from its rows
+            console.print(f"    {count.lines} baris teks = {count.read} baris data + {count.blank} baris kosong + "
+                          f"{count.continued} baris lanjutan nilai bertanda kutip", highlight=False)
 
 
 def print_indicators(result: RunResult) -> None:
-    table = Table(title=f"Indikator {result.profile.id} tahun {result.year}", title_justify="left")
-    for column in ("id", "indikator", "nilai", "satuan", "pembilang", "penyebut"):
-        table.add_column(column, justify="right" if column in ("nilai", "pembilang", "penyebut") else "left")
-    for indicator in result.indicators:
-        table.add_row(
-            indicator.id, indicator.nama, format_number(indicator.nilai), indicator.satuan,
-            format_number(indicator.pembilang), format_number(indicator.penyebut),
-        )
-    console.print(table)
+    rows = [[indicator.id, indicator.nama, format_number(indicator.nilai), indicator.satuan,
+             format_number(indicator.pembilang), format_number(indicator.penyebut)] for indicator in result.indicators]
+    console.print(figures_table(f"Indikator {result.profile.id} tahun {result.year}",
+                                ("id", "indikator", "nilai", "satuan", "pembilang", "penyebut"),
+                                ("nilai", "pembilang", "penyebut"), rows))
     for indicator in result.indicators:
         if indicator.nilai is None:
             console.print(f"  {indicator.id}: {indicator.catatan}", highlight=False)
@@ -130,7 +176,10 @@ def run_command(
     from engine.outputs.run import execute_run
 
     log.configure(json_lines=log_json)
-    with friendly_errors(), progress_bar() as progress:
+    if problem := out_folder_problem(out, data):
+        raise fail(problem, 2)
+    stopped = f"dihentikan (Ctrl-C); run ini tidak ditulis, {out} tetap berisi run sebelumnya yang utuh"
+    with friendly_errors(interrupted=stopped), progress_bar() as progress:
         result = execute_run(data=data, profile=profile, year=year, out=out, rules=rules, progress=progress,
                              workers=workers)
     print_accounting(result)
@@ -141,7 +190,8 @@ def run_command(
 @rules_app.command("check", cls=IkuCommand)
 def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder aturan", metavar="FOLDER")] = DEFAULT_RULES) -> None:
     """Memeriksa semua berkas aturan, parameter dan profil; melaporkan setiap masalah sekaligus."""
-    from engine.rules.rulebook import load_rulebook
+    from engine.rules.fidelity import fidelity_warnings
+    from engine.rules.load import load_rulebook
 
     with friendly_errors():
         book = load_rulebook(directory)
@@ -150,6 +200,11 @@ def rules_check_command(directory: Annotated[Path, typer.Argument(help="Folder a
         f"{len(book.profiles)} profil (versi {book.version})",
         highlight=False,
     )
+    warnings = fidelity_warnings(book)
+    if warnings:  # the rules stay valid (exit 0): the author is shown what to complete
+        errors.print(f"[bold yellow]Peringatan[/] ({len(warnings)}):", highlight=False)
+        for warning in warnings:
+            errors.print(f"  peringatan: {warning}", highlight=False, markup=False, soft_wrap=True)
 
 
 # -- further commands are registered below --
@@ -172,7 +227,7 @@ def explain_command(
     run_dir: RunOption = None,
     data: Annotated[Path | None, typer.Option("--data", help="Folder CSV atau workbook .xlsx")] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Tahun penilaian n")] = None,
+    year: Annotated[int | None, typer.Option("--year", callback=sane_year, help="Tahun penilaian n")] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Hanya aturan yang memberi tag ini")] = None,
     rules: RulesOption = DEFAULT_RULES,
     output: FormatOption = "text",
@@ -191,11 +246,12 @@ def explain_command(
     if output == "json":
         if heading:
             errors.print(heading, highlight=False, markup=False, soft_wrap=True)
-        print(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2))
+        say(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2),
+            as_json=True)
         return
     if heading:
-        print(heading + "\n")
-    print("\n\n".join(render(item) for item in explanations))
+        say(heading + "\n")
+    say("\n\n".join(render(item) for item in explanations))
 
 
 @contextmanager
@@ -295,7 +351,7 @@ def rules_diff_command(
     with friendly_errors():
         report = diff_rules(old, new, data, profile, year)
     if output == "json":
-        print(report.model_dump_json(indent=2))
+        say(report.model_dump_json(indent=2), as_json=True)
         return
     print_diff(report)
 
@@ -312,26 +368,106 @@ def print_diff(report: Any) -> None:
         reasons = "; ".join(f"{c.teks}: {_held(c.sebelum)} → {_held(c.sesudah)}" for c in change.alasan)
         tags.add_row(change.jenis, change.id, change.tag, change.perubahan, reasons or (change.catatan or ""))
     console.print(tags)
-    indicators = Table(title="Indikator sebelum dan sesudah", title_justify="left")
-    for column in ("id", "indikator", "sebelum", "sesudah", "selisih", "pembilang", "penyebut"):
-        indicators.add_column(column, justify="left" if column in ("id", "indikator") else "right")
-    for item in report.indikator:
-        indicators.add_row(
-            item.id, item.nama, format_number(item.nilai_sebelum), format_number(item.nilai_sesudah),
-            format_number(item.selisih),
-            f"{format_number(item.pembilang_sebelum)} → {format_number(item.pembilang_sesudah)}",
-            f"{format_number(item.penyebut_sebelum)} → {format_number(item.penyebut_sesudah)}",
-        )
-    console.print(indicators)
+    rows = [[item.id, item.nama, format_number(item.nilai_sebelum), format_number(item.nilai_sesudah),
+             format_number(item.selisih),
+             f"{format_number(item.pembilang_sebelum)} → {format_number(item.pembilang_sesudah)}",
+             f"{format_number(item.penyebut_sebelum)} → {format_number(item.penyebut_sesudah)}"]
+            for item in report.indikator]
+    columns = ("id", "indikator", "sebelum", "sesudah", "selisih", "pembilang", "penyebut")
+    console.print(figures_table("Indikator sebelum dan sesudah", columns, columns[2:], rows))
 
 
 def _held(value: bool | None) -> str:
     return "—" if value is None else "terpenuhi" if value else "gagal"
 
 
+@app.command("template", cls=IkuCommand)
+def template_command(
+    out: Annotated[Path, typer.Option("--out", help="Workbook .xlsx yang ditulis")],
+    profile: Annotated[str | None, typer.Option(
+        "--profile", help="Profil provinsi (kabupaten/kotanya saja); tanpa ini semua provinsi")] = None,
+    rules: RulesOption = DEFAULT_RULES,
+) -> None:
+    """Menulis workbook masukan: sheet Petunjuk, satu sheet per tabel, format dan validasi data."""
+    from engine import load_rulebook  # the public API, wherever the loader lives
+    from engine.template.choices import TemplateRulesError
+    from engine.template.spec import template_for
+    from engine.template.workbook import write_template
+
+    if out.suffix.lower() != ".xlsx" or out.is_dir():
+        raise fail(f"{out}: --out harus nama berkas .xlsx", 2)
+    with friendly_errors():
+        try:
+            template = template_for(load_rulebook(rules), profile, out.name)
+        except TemplateRulesError as error:
+            raise fail(str(error), 1) from None
+    try:
+        write_template(template, out)
+    except OSError as error:
+        raise fail(f"{out}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+    console.print(f"Templat ({template.scope.title}, {len(template.tables)} tabel) ditulis ke {out}", highlight=False)
+
+
+REJECTS_SHOWN = 50  # rows listed on the terminal; rejects.csv holds them all
+# A folder of its own: a rejects.csv beside the data would make a folder holding one workbook a CSV folder.
+CHECK_OUT = Path("periksa")
+
+
+@app.command("check-data", cls=IkuCommand)
+def check_data_command(
+    data: DataOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder untuk rejects.csv")] = CHECK_OUT,
+) -> None:
+    """Membaca dan memvalidasi data saja, tanpa aturan: jumlah baris per tabel dan rejects.csv.
+    Kode keluar 0 bila tidak ada baris ditolak, 1 bila ada."""
+    from engine.check_data import check_data
+    from engine.outputs.files import write_rejects
+
+    folder = out
+    if folder.exists() and not folder.is_dir():
+        raise fail(f"{folder}: --out harus folder, bukan berkas", 2)
+    log.configure(quiet=True)
+    with friendly_errors():
+        check = check_data(data)
+    print_check_counts(check)
+    print_rejects(check)
+    try:
+        write_rejects(check.dataset.rejects, folder)
+    except OSError as error:
+        raise fail(f"{folder / 'rejects.csv'}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+    console.print(f"rejects.csv ditulis ke {folder / 'rejects.csv'}", highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if check.passed else 1)
+
+
+def print_check_counts(check: DataCheck) -> None:
+    """Per table: rows read = used + rejected, where they came from, and the tables not there."""
+    console.print(Text(visible(f"Baris data per tabel ({check.data}):")), soft_wrap=True)
+    for count in check.dataset.counts:
+        blank = f"; {count.blank} baris kosong" if count.blank else ""
+        line = f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected} ({count.source}{blank})"
+        console.print(Text(visible(line)), soft_wrap=True)
+    for name in check.dataset.absent:
+        console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
+
+
+def print_rejects(check: DataCheck) -> None:
+    rejects = check.dataset.rejects
+    if not rejects:
+        console.print(f"Tidak ada baris ditolak: {check.data} siap dipakai iku run.", highlight=False, soft_wrap=True)
+        return
+    console.print(f"Baris ditolak ({len(rejects)}):", highlight=False)
+    for reject in rejects[:REJECTS_SHOWN]:
+        where = f"{reject.table} baris {reject.row}" + (f", kolom {reject.column}" if reject.column else "")
+        console.print(Text(visible(f"  {where}: {reject.reason} (nilai: \"{reject.value}\")")),
+                      soft_wrap=True)
+    if len(rejects) > REJECTS_SHOWN:
+        console.print(f"  … dan {len(rejects) - REJECTS_SHOWN} baris ditolak lainnya (semua ada di rejects.csv)",
+                      highlight=False)
+
+
 def main() -> None:
     try:
         app()
-    except KeyboardInterrupt:
-        errors.print("Dihentikan.")
-        sys.exit(130)
+    except KeyboardInterrupt:  # outside a command's work (its own handler says more)
+        errors.print("Berhenti: dihentikan (Ctrl-C)", highlight=False)
+        sys.exit(INTERRUPTED)

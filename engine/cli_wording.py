@@ -20,6 +20,7 @@ from rich.panel import Panel
 from typer import Abort, rich_utils
 from typer._click.exceptions import BadParameter, MissingParameter, NoArgsIsHelpError, NoSuchOption, UsageError
 from typer.core import TyperCommand, TyperGroup
+from engine.terminal import SafeConsole
 
 USAGE_PREFIX = "Pemakaian: "
 HELP_TEXT = "Tampilkan bantuan ini lalu keluar."
@@ -38,7 +39,7 @@ rich_utils.ABORTED_TEXT = "Dibatalkan."
 _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), wording) for pattern, wording in (
     (r"^No such command '(?P<a>.*)'\.(?: Did you mean '(?P<b>.*)'\?)?$", "perintah '{a}' tidak dikenal"),
     (r"^Missing command\.$", "perintah belum diberikan"),
-    (r"^Got unexpected extra arguments? \((?P<a>.*)\)$", "argumen berlebih: {a}"),
+    (r"^Got unexpected extra arguments?(?:\(s\))? \((?P<a>.*)\)$", "argumen berlebih: {a}"),
     (r"^Option '(?P<a>.*)' requires an argument\.$", "opsi '{a}' memerlukan nilai"),
     (r"^Option '(?P<a>.*)' does not take a value\.$", "opsi '{a}' tidak menerima nilai"),
     (r"^Input should be a valid integer.*$", "harus bilangan bulat"),
@@ -129,7 +130,7 @@ class IkuGroup(_Worded, TyperGroup):
         except NoArgsIsHelpError:
             self._exit(2)  # the help has been printed
         except UsageError as error:
-            print_usage_error(error, Console(stderr=True))
+            print_usage_error(error, SafeConsole(stderr=True))  # the arguments shown as text
             self._exit(error.exit_code)
         except Abort:
             Console(stderr=True).print(rich_utils.ABORTED_TEXT, style=rich_utils.STYLE_ABORTED)

@@ -4,7 +4,8 @@ durable_rules 2.0.28 has known traps (../shared/notes/durable_rules.md); each ha
 
 1. dispatcher race — ``QuietHost`` starts no timer thread; ``GuardedRuleset.run`` drains explicitly.
 2. state-fact loop — the compiler adds ``$nex $s`` to every condition (compiler.NO_STATE).
-3. silent batch truncation — ``check_message`` refuses non-finite numbers and ≥ 255 properties.
+3. silent batch truncation — ``check_message`` refuses non-finite numbers and ≥ 255 properties
+   counting the ``sid`` added to every fact.
 4. unhandled/observed messages — every fact matches the sink rule; any refusal is an error.
    (13.) a retracted negation drops every pending action — negations wait for phase facts
    (compiler.PHASE) asserted by ``run`` one at a time after draining.
@@ -27,7 +28,7 @@ from typing import Any
 import durable_rules_engine
 from durable import engine as durable
 
-MAX_PROPERTIES = 254
+MAX_PROPERTIES = 254  # per message, sid included: 255 is dropped with the rest of the batch (measured)
 _names = itertools.count(1)
 
 
@@ -75,21 +76,19 @@ def _finite(value: Any) -> bool:
 
 
 def check_message(fact: dict[str, Any]) -> None:
-    """Refuse what durable_rules would silently drop from a batch (trap 3)."""
+    """Refuse what durable_rules would silently drop from a batch (trap 3). ``sid`` is counted
+    even when it is not set yet: ``GuardedRuleset.run`` adds it to every fact before asserting,
+    and a message of 255 properties with it is dropped with the rest of its batch."""
     if "$s" in fact:
         raise EngineError(f"fakta {fact.get('id')} memakai kolom khusus $s")
-    if not any(isinstance(value, (dict, list)) for value in fact.values()):  # the common, flat case
-        if len(fact) > MAX_PROPERTIES:
-            raise EngineError(f"fakta {fact.get('id')} punya lebih dari {MAX_PROPERTIES} properti")
-        if not all(math.isfinite(value) for value in fact.values() if isinstance(value, float)):
-            raise EngineError(f"fakta {fact.get('id')} memuat angka tak hingga atau NaN")
-        return
-    if _count_properties(fact) > MAX_PROPERTIES:
-        raise EngineError(f"fakta {fact.get('id')} punya lebih dari {MAX_PROPERTIES} properti")
-    if not _finite(fact):
+    flat = not any(isinstance(value, (dict, list)) for value in fact.values())  # the common case
+    properties = (len(fact) if flat else _count_properties(fact)) + ("sid" not in fact)
+    if properties > MAX_PROPERTIES:
+        raise EngineError(f"fakta {fact.get('id')} punya {properties} properti termasuk sid; durable_rules menerima "
+                          f"paling banyak {MAX_PROPERTIES}")
+    finite = all(math.isfinite(value) for value in fact.values() if isinstance(value, float)) if flat else _finite(fact)
+    if not finite:
         raise EngineError(f"fakta {fact.get('id')} memuat angka tak hingga atau NaN")
-    if "$s" in fact:
-        raise EngineError(f"fakta {fact.get('id')} memakai kolom khusus $s")
 
 
 def hash_ids(ids: Iterable[str]) -> dict[int, str]:
@@ -140,7 +139,10 @@ class GuardedRuleset:
         self._actions = actions
         self.host = QuietHost({name: _unused for name in actions})
         # durable_rules deletes the "run" keys from the definition it is given.
-        self.host.set_rulesets({self.name: json.loads(json.dumps(definition))})
+        try:
+            self.host.set_rulesets({self.name: json.loads(json.dumps(definition))})
+        except durable_rules_engine.error as error:  # e.g. 102: a value durable_rules cannot compare
+            raise EngineError(f"durable_rules menolak aturan yang dikompilasi: {error}") from None
         self._handle = self.host.get_ruleset(self.name)._handle
         self.live_sessions = 0
         self._derived_key: tuple[tuple[str, ...], tuple[str, ...]] | None = None

@@ -112,10 +112,19 @@ class Evaluator:
             tag=compiled.rule.tag,
             given=compiled.rule.tag in tags,
             clauses=tuple(
-                ClauseResult(node=node, held=node in held, evidence=tuple(self._evidence.get(node, ())))
+                ClauseResult(node=node, held=node in held, evidence=self._evidence_of(compiled, node, held))
                 for node in compiled.nodes
             ),
         )
+
+    def _evidence_of(self, compiled: CompiledRule, node_id: str, held: set[str]) -> tuple[str, ...]:
+        """The facts a node matched. For an all/any node: its children that held, in child order —
+        what durable_rules matched, but independent of the order its agenda fired an ``any``'s
+        alternatives in, and the same for a node wired through parts (compiler.WIDTH)."""
+        node = compiled.nodes[node_id]
+        if node.kind not in ("all", "any") or node_id not in held:
+            return tuple(self._evidence.get(node_id, ()))
+        return tuple(clause_fact_id(child) for child in node.children if child in held)
 
     def evaluate_all(
         self, entities: Iterable[EntityFacts], progress: Callable[[str, int, int], None] | None = None

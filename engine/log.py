@@ -11,12 +11,14 @@ from typing import Any, BinaryIO
 import orjson
 import structlog
 
+from engine.terminal import visible
+
 
 class _StderrLogger:
     """Writes to whatever ``sys.stderr`` is at the time (tests and tools swap it)."""
 
     def msg(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        print(visible(message), file=sys.stderr, flush=True)
 
     debug = info = warning = warn = error = critical = exception = fatal = log = msg
 
@@ -48,5 +50,5 @@ class AuditLog:
 
 
 def open_audit(path: Path) -> AuditLog:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return AuditLog(path.open("wb"))
+    """A new file (``x``: never an existing one, nor a link's target), in the run's own folder."""
+    return AuditLog(path.open("xb"))

@@ -19,3 +19,10 @@ def closest_names(wanted: str, known: Iterable[str], count: int = 5, cutoff: flo
         if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
             scored.append((-matcher.ratio(), index, name))
     return [name for _, _, name in sorted(scored)[:count]]
+
+
+def closest(name: str, known: Iterable[str]) -> str:
+    """A hint for a misspelt name: `` (maksudnya 'x'?)`` with the closest known one, or nothing.
+    Stricter than ``iku explain``'s list of five: one name, and only a close one."""
+    match = closest_names(name, known, count=1, cutoff=0.6)
+    return f" (maksudnya '{match[0]}'?)" if match else ""

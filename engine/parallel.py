@@ -33,7 +33,8 @@ from engine.fact_chunks import pickled_fact_rows
 from engine.facts import EntityFacts
 from engine.processes import answer_of, process_pool
 from engine.rules.compiler import CompiledRuleset, compile_ruleset
-from engine.rules.rulebook import RuleBook, load_rulebook
+from engine.rules.load import load_rulebook
+from engine.rules.rulebook import RuleBook
 from engine.spool import BlockSpool
 
 CHUNK = 500

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from operator import itemgetter
 from pathlib import Path
 
@@ -21,9 +21,12 @@ from engine.fact_chunks import FactChunks, chunked_entities
 from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entities
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators, tables_read
 from engine.indicators.model import Profile
+from engine.indicators.scope import ProvinceScope, province_scope
 from engine.ingest.dataset import Dataset, load_dataset
+from engine.ingest.policy import DataPolicy
 from engine.parallel import CHUNK, default_workers, evaluate_in_workers
-from engine.rules.rulebook import RuleBook, load_rulebook
+from engine.rules.load import load_rulebook
+from engine.rules.rulebook import RuleBook
 from engine.spool import BlockSpool
 
 log = structlog.get_logger("iku.pipeline")
@@ -55,7 +58,16 @@ class RunResult:
     indicators: list[IndicatorResult]
     started: datetime
     finished: datetime
+    scope: ProvinceScope  # which entities lie outside the profile's province (out of every indicator)
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def outside_province(self) -> dict[str, int]:
+        """Per table (koperasi, ukm), how many entities lie outside the profile's province."""
+        return self.scope.counts()
+
+    def in_scope(self, entity_type: str, entity_id: str) -> bool:
+        return self.scope.in_scope(entity_type, entity_id)
 
     def tag_rows(self) -> Iterator[TagRow]:
         """Every tag given, by entity type (in ``ENTITY_ORDER``), entity id and tag; made as they are read."""
@@ -94,8 +106,10 @@ def evaluate_entities(
     return decisions
 
 
-def registered_ids(entities: dict[str, list[EntityFacts]]) -> dict[str, list[str]]:
-    return {entity_type: [entity.entity_id for entity in group] for entity_type, group in entities.items()}
+def registered_ids(entities: dict[str, list[EntityFacts]], scope: ProvinceScope) -> dict[str, list[str]]:
+    """The ids the indicators count: every entity inside the profile's province."""
+    return {entity_type: [entity.entity_id for entity in group if scope.in_scope(entity_type, entity.entity_id)]
+            for entity_type, group in entities.items()}
 
 
 def entities_of(dataset: Dataset, chunks: FactChunks | None = None) -> dict[str, list[EntityFacts]]:
@@ -110,10 +124,25 @@ def entity_count(dataset: Dataset) -> int:
     return sum(len(dataset.table(table)) for table, _, _ in ENTITY_TABLES.values())
 
 
+def scope_of(profile: Profile, dataset: Dataset) -> ProvinceScope:
+    return province_scope(dataset, profile.province.code, profile.province.name)
+
+
+def data_policy(book: RuleBook, year: int) -> DataPolicy:
+    """The rules folder's known regions and the legality kinds counted in ``year`` (31 December)."""
+    parameter = book.parameters.get("jenis_legalitas_dihitung")
+    # None (no kind checked): no such parameter, or none in force in a year before the legality rule
+    version = parameter.version_for(date(year, 12, 31)) if parameter is not None else None
+    return DataPolicy.of(book.regions, version.value if version is not None else None)
+
+
 def indicators_of(
-    profile: Profile, dataset: Dataset, entities: dict[str, list[EntityFacts]], decisions: DecisionTable, year: int,
+    book: RuleBook, profile: Profile, dataset: Dataset, entities: dict[str, list[EntityFacts]],
+    decisions: DecisionTable, year: int, scope: ProvinceScope | None = None,
 ) -> list[IndicatorResult]:
-    return compute_indicators(profile, dataset, TagIndex(decisions, registered_ids(entities)), year)
+    """The profile's indicators over the entities inside its province (``scope``, worked out if not given)."""
+    scope = scope if scope is not None else scope_of(profile, dataset)
+    return compute_indicators(book, profile, dataset, TagIndex(decisions, registered_ids(entities, scope)), year)
 
 
 def tables_still_read(profile: Profile) -> set[str]:
@@ -135,7 +164,7 @@ def run(
     spool = BlockSpool(spool_dir)
     chunks = FactChunks(spool, CHUNK, kept=tables_still_read(profile))
     with clock("ingest"):
-        dataset = load_dataset(data, chunks).with_records(chunks.set_aside)
+        dataset = load_dataset(data, chunks, data_policy(book, year)).with_records(chunks.set_aside)
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
     workers = workers or default_workers(entity_count(dataset))
     with clock("facts"):
@@ -144,9 +173,14 @@ def run(
     with clock("rules"):
         decisions = evaluate_entities(book, entities, year, progress, workers, spool if workers > 1 else None)
     with clock("indicators"):
-        indicators = indicators_of(profile, dataset, entities, decisions, year)
+        scope = scope_of(profile, dataset)
+        indicators = indicators_of(book, profile, dataset, entities, decisions, year, scope)
+    log.info("cakupan provinsi", provinsi=profile.province.code, di_luar_provinsi=scope.counts())
+    for indicator in indicators:
+        if indicator.not_in_force:
+            log.warning("aturan belum berlaku", indikator=indicator.id, alasan=indicator.catatan)
     return RunResult(book, profile, year, dataset, entities, decisions, indicators, started,
-                     datetime.now(timezone.utc), clock.seconds)
+                     datetime.now(timezone.utc), scope, clock.seconds)
 
 
 class Stopwatch:

@@ -1,17 +1,24 @@
 """Worker processes of a run: started clean, ended with their run, and never a traceback when one dies.
 
 Processes are spawned, not forked: a forked one would share the output folder's lock and could
-outlive a killed run. Each one watches its parent and ends when the parent is gone, so a killed
-run leaves no worker evaluating or writing into the output folder.
+outlive a killed run. Each one dies with its parent: on Linux the kernel kills it when the parent
+ends (``PR_SET_PDEATHSIG``), and everywhere a thread watches the parent, so a killed run leaves no
+worker evaluating or writing. Ctrl-C is the parent's to handle (workers ignore SIGINT, which the
+terminal sends to all of them); when the parent's work stops with an exception the workers are
+killed at once rather than left to finish what they were given.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -19,6 +26,7 @@ from typing import Any, TypeVar
 from engine.durable_host import EngineError
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _watch_parent(parent: int) -> None:
@@ -31,14 +39,44 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="iku-parent-watch").start()
 
 
+def _die_with_parent(parent: int) -> None:
+    """The kernel kills this process when the process that started it ends (Linux), however it ends.
+
+    The signal is sent when the parent's *thread* that started this process ends: the pools here
+    are made and given work by the run's main thread only.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # if refused, the watch remains
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+@contextmanager
 def process_pool(workers: int, initializer: Callable[..., None] | None = None,
-                 initargs: tuple[Any, ...] = ()) -> ProcessPoolExecutor:
-    """``workers`` spawned processes that watch this one, then run ``initializer``."""
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
+                 initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
+    """``workers`` spawned processes that die with this one, then run ``initializer``; killed when the
+    block ends with an exception (a killed run, Ctrl-C), waited for when it ends normally."""
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
                                initargs=(os.getpid(), initializer, initargs))
+    try:
+        yield pool
+    except BaseException:
+        _kill(pool)
+        raise
+    pool.shutdown()
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    # Python 3.11 has no public way to stop a pool's running tasks (terminate_workers() is 3.14's):
+    # shutdown() would wait for every task given, a whole workbook or several chunks.
+    for process in list((pool._processes or {}).values()):  # type: ignore[attr-defined]
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
     _watch_parent(parent)
     if initializer is not None:
         initializer(*initargs)

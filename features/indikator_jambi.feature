@@ -1,11 +1,12 @@
 # language: id
 Fitur: Indikator Kinerja Utama Dinas Koperasi dan UKM Provinsi Jambi
-  Dasar: dokumen Indikator Kinerja Utama (IKU) Dinas Koperasi dan UKM Provinsi Jambi, dengan definisi
-  operasional per indikator di rules/profiles/jambi.yaml. Tabel sumber tidak sejajar; pasangan
-  indikator dan rumus yang dipakai adalah yang sudah dikoreksi (kontrak data iku v1):
+  Dasar: dokumen Indikator Kinerja Utama (IKU) Dinas Koperasi dan UKM Provinsi Jambi (Desember 2017),
+  dikutip di rules/profiles/jambi.yaml. Mulai baris omset, kolom Formulasi Data dokumen turun satu
+  baris; pasangan indikator dan rumus yang dipakai adalah yang sudah dikoreksi (catatan profil):
   jambi-1 koperasi berkualitas ÷ koperasi aktif (Permen KUKM 25/2015) × 100; jambi-2 pertumbuhan
-  volume usaha koperasi; jambi-3, -4, -5 pertumbuhan omset, aset dan tenaga kerja UMKM binaan;
-  jambi-6 peserta diklat berpredikat baik ÷ peserta × 100.
+  volume usaha koperasi; jambi-3, -4 pertumbuhan omset dan aset UMKM binaan; jambi-5 pertumbuhan
+  tenaga kerja UMKM binaan (rumus disimpulkan dengan analogi, tidak ada dalam dokumen); jambi-6
+  peserta diklat berpredikat baik ÷ peserta × 100.
 
   Latar Belakang:
     Dengan tabel koperasi:

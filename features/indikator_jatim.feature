@@ -1,7 +1,7 @@
 # language: id
-Fitur: Indikator Kinerja Utama Dinas Koperasi dan UKM Provinsi Jawa Timur
-  Dasar: dokumen Indikator Kinerja Utama (IKU) Dinas Koperasi dan UKM Provinsi Jawa Timur, dengan
-  definisi operasional per indikator di rules/profiles/jatim.yaml (kontrak data iku v1).
+Fitur: Indikator Kinerja Utama Dinas Koperasi, Usaha Kecil dan Menengah Provinsi Jawa Timur
+  Dasar: dokumen Indikator Kinerja Utama (IKU) Dinas Koperasi, Usaha Kecil dan Menengah Provinsi Jawa
+  Timur, dikutip di rules/profiles/jatim.yaml (kontrak data iku v2).
   jatim-1 koperasi aktif (Permenkop UKM 22/2007) ÷ populasi × 100; jatim-2 jumlah KUKM berlegalitas;
   jatim-3 jumlah KUKM terstandardisasi; jatim-4 KUKM dibina ÷ Σ KUKM × 100; jatim-5 KUKM dibina yang
   mengajukan pembiayaan ÷ KUKM dibina × 100; jatim-6 pertumbuhan omset KUKM yang difasilitasi

@@ -21,7 +21,8 @@ from engine.pipeline import RunResult
 from engine.rules.checks import walk_conditions
 from engine.rules.compiler import CompileError, CompiledRule, compile_rule, compile_ruleset, reference_day
 from engine.rules.model import Rule, RuleVersion
-from engine.rules.rulebook import RuleBook, load_rulebook
+from engine.rules.load import load_rulebook
+from engine.rules.rulebook import RuleBook
 from tests.support import REPO, RULES
 
 # (rule id, version, clause name); an each_year leaf's name ends in "_{y}" instead of a year

@@ -17,7 +17,7 @@ from bench import baselines
 from bench.run import YEAR, generator_arguments
 from engine.ingest.values import parse_label
 from engine.outputs.run import execute_run
-from engine.rules.rulebook import load_rulebook
+from engine.rules.load import load_rulebook
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,10 @@ def test_constants_are_the_parameters_in_force() -> None:
     assert book.parameter_value("batas_predikat_baik", day) == baselines.BATAS_PREDIKAT_BAIK
     assert book.parameter_value("jendela_tahun_aktif", day) == baselines.JENDELA_TAHUN_AKTIF
     assert book.parameter_value("kolom_tahun_rat", day) == "tahun_rat"
-    assert [parse_label(v) for v in book.parameter_value("standar_diakui", day)] == list(baselines.STANDAR_DIAKUI)
+    assert [parse_label(v) for v in book.parameter_value("standar_iso_diakui", day)] == list(baselines.STANDAR_ISO_DIAKUI)
+    assert [parse_label(v) for v in book.parameter_value("standar_halal", day)] == list(baselines.STANDAR_HALAL)
+    assert book.parameter_value("penerbit_halal_diakui", day) == list(baselines.PENERBIT_HALAL_DIAKUI)
+    assert book.parameter_value("mulai_sertifikat_halal_bpjph", day) < date(YEAR, 1, 1)  # MUI's never count in YEAR
     assert [parse_label(v) for v in book.parameter_value("bidang_pemasaran", day)] == list(baselines.BIDANG_PEMASARAN)
 
 

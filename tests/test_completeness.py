@@ -5,7 +5,7 @@ import pytest
 from engine.evaluate import CompletenessError, Evaluator, check_complete
 from engine.facts import EntityFacts, to_fact_row
 from engine.ingest.tables import Diklat
-from engine.rules.rulebook import load_rulebook
+from engine.rules.load import load_rulebook
 from tests.support import RULES
 
 

@@ -175,4 +175,5 @@ def test_kukm_criteria(kukm_run):
 def test_a_non_recognised_standard_fails_on_the_standard_clause(kukm_run):
     decision = decision_of(kukm_run, "0000000000001", "terstandardisasi")
     assert decision.clause("kukm_terstandardisasi.sertifikat_tahun_n").held
-    assert not decision.clause("kukm_terstandardisasi.standar_diakui").held
+    assert not decision.clause("kukm_terstandardisasi.iso_diakui").held
+    assert not decision.clause("kukm_terstandardisasi.halal_bpjph").held

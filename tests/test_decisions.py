@@ -8,7 +8,7 @@ from engine.evaluate import Evaluator
 from engine.ingest.dataset import load_dataset
 from engine.parallel import _Receiver, _Sharing
 from engine.pipeline import entities_of
-from engine.rules.rulebook import load_rulebook
+from engine.rules.load import load_rulebook
 from engine.spool import BlockSpool
 from tests.support import RULES, koperasi, nik, write_tables
 

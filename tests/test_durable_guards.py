@@ -3,6 +3,8 @@ reproduced on the raw engine and shown to be caught by its guard."""
 
 import itertools
 import json
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -12,8 +14,8 @@ from engine.durable_host import EngineError, GuardedRuleset, QuietHost, check_ha
 from engine.evaluate import Evaluator
 from engine.facts import EntityFacts, to_fact_row
 from engine.ingest.tables import Diklat, Koperasi, Rat
-from engine.rules.compiler import NO_STATE, SESSION_INIT, SINK, compile_ruleset
-from engine.rules.rulebook import load_rulebook
+from engine.rules.compiler import MAX_FACTS, NO_STATE, SESSION_INIT, SINK, WIDTH, compile_ruleset
+from engine.rules.load import load_rulebook
 from tests.support import RULES
 
 NS = {"$nex": {"$s": 1}}
@@ -83,24 +85,50 @@ def test_every_compiled_condition_excludes_the_state_fact(book):
 
 
 # Trap 3: a message durable_rules cannot parse silently ends a batch.
-def test_durable_silently_truncates_a_batch_at_an_oversized_message():
+def _message(properties: int, fact_id: str, sid: str | None = "1") -> dict:
+    """A fact of exactly ``properties`` properties, its ``t``, ``id`` and (if given) ``sid`` included."""
+    fact = {"t": "x", "id": fact_id, **({"sid": sid} if sid else {})}
+    return {**fact, **{f"f{index}": index for index in range(properties - len(fact))}}
+
+
+@pytest.mark.parametrize("properties, stored", [(254, ["a", "big", "b"]), (255, ["a"])])
+def test_durable_silently_truncates_a_batch_at_255_properties(properties, stored):
     log = []
-    host = QuietHost({"seen": durable_recorder(log, "seen")})
+    host = QuietHost({"seen": lambda c: log.append(c.m["id"])})
     host.set_rulesets({"t3": {"seen": {"all": [{"m": {"$and": [{"t": "x"}, NS]}}], "run": "seen"}}})
-    big = {"t": "x", "id": "big", "sid": "1", **{f"f{index}": index for index in range(300)}}
-    batch = [{"t": "x", "id": "a", "sid": "1"}, big, {"t": "x", "id": "b", "sid": "1"}]
-    try:
-        host.assert_facts("t3", batch)
-    except Exception:
-        pass
-    assert len(log) < 3  # the trap: later messages were never stored
+    batch = [{"t": "x", "id": "a", "sid": "1"}, _message(properties, "big"), {"t": "x", "id": "b", "sid": "1"}]
+    host.assert_facts("t3", batch)  # returns normally in both cases: that is the trap
+    assert sorted(log) == sorted(stored)
+
+
+def test_the_guard_counts_the_sid_it_adds_at_the_exact_boundary():
+    check_message(_message(254, "big"))
+    check_message(_message(253, "big", sid=None))  # 254 once run() adds the sid
+    with pytest.raises(EngineError, match="255 properti termasuk sid"):
+        check_message(_message(254, "big", sid=None))
+    with pytest.raises(EngineError, match="255 properti termasuk sid"):
+        check_message(_message(255, "big"))
+
+
+def test_a_fact_at_the_boundary_runs_with_the_rest_of_its_batch():
+    log = []
+    ruleset = raw_ruleset({"seen": {"all": [{"m": {"$and": [{"t": "x"}, NS]}}], "pri": 1, "run": "seen"}},
+                          {"seen": lambda matched, emit: log.append(matched["m"]["id"])})
+    ruleset.run("s1", [{"t": "x", "id": "a"}, _message(253, "big", sid=None), {"t": "x", "id": "b"}])
+    assert sorted(log) == ["a", "b", "big"]
+    with pytest.raises(EngineError, match="properti"):
+        ruleset.run("s2", [{"t": "x", "id": "a"}, _message(254, "big", sid=None), {"t": "x", "id": "b"}])
 
 
 def test_oversized_or_non_finite_facts_are_refused_before_asserting():
     with pytest.raises(EngineError, match="properti"):
         check_message({"t": "x", "id": "big", **{f"f{index}": index for index in range(300)}})
+    with pytest.raises(EngineError, match="properti"):
+        check_message({"t": "x", "id": "nested", "n": {f"f{index}": index for index in range(260)}})
     with pytest.raises(EngineError, match="tak hingga"):
         check_message({"t": "x", "id": "inf", "v": float("inf")})
+    with pytest.raises(EngineError, match="tak hingga"):
+        check_message({"t": "x", "id": "nan", "n": {"v": float("nan")}})
 
 
 # Trap 4: a fact matching no condition is refused and not stored.
@@ -237,3 +265,37 @@ def test_leaving_out_old_history_changes_no_decision(book):
     with_history = evaluator.evaluate(koperasi_entity("2016-03-01", "2019-03-01", "2023-03-01", "2024-03-01"))
     without = evaluator.evaluate(koperasi_entity("2023-03-01", "2024-03-01"))
     assert [(d.tag, d.given) for d in with_history] == [(d.tag, d.given) for d in without]
+
+
+# Trap (measured here): at most 16 facts in one rule's match (MAX_MESSAGE_FRAMES in state.h).
+_WIDE_PROBE = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a runaway match fails, not the machine
+import durable_rules_engine
+from engine.durable_host import QuietHost
+for width in (16, 17):
+    host = QuietHost({"wide": lambda c: None})
+    clause = lambda i: {"$and": [{"t": "$clause"}, {"node": f"x{i}"}, {"$nex": {"$s": 1}}]}
+    host.set_rulesets({f"w{width}": {"wide": {"all": [{f"c{i}": clause(i)} for i in range(width)], "run": "wide"}}})
+    facts = [{"t": "$clause", "node": f"x{i}", "id": f"f{i}", "sid": "1"} for i in range(width)]
+    try:
+        durable_rules_engine.assert_facts(host.get_ruleset(f"w{width}")._handle, json.dumps(facts))
+        print(width, "ok")
+    except Exception as error:
+        print(width, error)
+"""
+
+
+def test_durable_fails_on_a_rule_matching_more_than_16_facts():
+    """Measured in a subprocess with a memory limit (durable_rules may abort the process)."""
+    result = subprocess.run([sys.executable, "-c", _WIDE_PROBE], capture_output=True, text=True, timeout=60,
+                            cwd=RULES.parent)
+    assert result.stdout.splitlines() == ["16 ok", "17 Could not assert facts, error code: 304"], result.stderr
+    assert WIDTH <= MAX_FACTS == 16
+
+
+def test_a_definition_durable_rules_refuses_is_an_engine_error_not_a_traceback():
+    """A list where a number belongs: durable_rules' error 102 at registration."""
+    with pytest.raises(EngineError, match="durable_rules menolak aturan yang dikompilasi: .*error code: 102"):
+        GuardedRuleset({"r": {"all": [{"m": {"$and": [{"$gte": {"x": [1]}}, NS]}}], "run": "r"}},
+                       {"r": lambda matched, emit: None})

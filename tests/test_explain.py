@@ -164,14 +164,14 @@ def test_predikat_baik_at_exactly_75(result):
     text = text_of(result, "P-75", "predikat_baik", kind="peserta_diklat")
     assert verdict(text).startswith("YA")
     assert "dibandingkan: skor ≥ 75" in text and "data: diklat.csv baris 2: skor 75" in text
-    assert 'Definisi operasional "Persentase peserta diklat berpredikat baik"' in text
+    assert 'Formulasi indikator 7 ("berpredikat baik, jika skor ≥ 75")' in text
 
 
 def test_predikat_baik_not_at_74_99(result):
     text = text_of(result, "P-7499", "predikat_baik", kind="peserta_diklat")
     assert verdict(text).startswith("TIDAK") and verdict(text).endswith(": skor di bawah 75")
     assert "data: diklat.csv baris 3: skor 74,99" in text
-    assert 'Definisi operasional "Persentase peserta diklat berpredikat baik"' in text
+    assert 'Formulasi indikator 7 ("berpredikat baik, jika skor ≥ 75")' in text
 
 
 def test_participants_names_never_appear(result):
@@ -217,7 +217,7 @@ def test_a_tag_of_another_entity_type_says_so(result):
 
 def test_percentage_indicator_lists_its_members(result):
     text = render(explain(result, "jatim-7")[0])
-    assert "Rumus: pembilang ÷ penyebut × 100" in text
+    assert "Rumus iku: pembilang ÷ penyebut × 100" in text
     assert "Pembilang: peserta_diklat dengan tag peserta_tahun_n, predikat_baik" in text
     assert "Entitas dalam pembilang (1):\n  peserta_diklat P-75\n" in text
     assert "Entitas dalam penyebut (3):" in text
@@ -242,8 +242,10 @@ def test_statistic_used_or_not_is_said(result, tmp_path):
     explanation = explain(declared, "jatim-4")[0]
     assert explanation.penyebut == ("statistik jumlah_kukm tahun n bila ada, selain itu koperasi dengan tag populasi"
                                     " + semua ukm terdaftar")
-    assert explanation.statistik.startswith("statistik jumlah_kukm tahun 2024 = 1.250.000 dipakai sebagai penyebut")
-    assert "Statistik: statistik jumlah_kukm tahun 2024 = 1.250.000" in render(explanation)
+    assert explanation.statistik.startswith("penyebut dari statistik jumlah_kukm tahun 2024 = 1.250.000 "
+                                            "(statistik.csv baris 3; sumber tidak diisi)")
+    assert explanation.anggota_penyebut == []  # the declared figure has no members; the registered KUKM are not its
+    assert "Statistik: penyebut dari statistik jumlah_kukm tahun 2024 = 1.250.000" in render(explanation)
 
 
 def test_unknown_id_suggests_the_closest(result):

@@ -143,18 +143,20 @@ def test_the_audit_log_is_the_log_of_the_run_not_a_copy_of_its_decisions(run):
     assert len(hashes) == len(result.dataset.sources) > 0
     counts = {event["table"]: (event["read"], event["used"], event["rejected"]) for event in by_kind["tabel"]}
     assert counts == {c.table: (c.read, c.used, c.rejected) for c in result.dataset.counts}
+    assert {event["table"]: event["entitas"] for event in by_kind["di_luar_provinsi"]} == result.outside_province
     assert [event["id"] for event in by_kind["indikator"]] == [indicator.id for indicator in result.indicators]
     # kilobytes: a line per table, file and indicator, none per decision or rejected row
     assert "keputusan" not in by_kind and "baris_ditolak" not in by_kind
     assert len(events) < 60 and (out / "audit.jsonl").stat().st_size < 20_000
 
 
-def test_a_failed_run_logs_its_exit_status(tmp_path):
+def test_a_failed_run_leaves_no_log_of_its_own(tmp_path):
+    """Its folder, audit log included, is removed; the previous run's log stays the one shown."""
     data = write_tables(tmp_path / "data", {"rat": [{"nik": nik(1), "tanggal_rat": "2024-03-01"}]})  # no koperasi
     with pytest.raises(DataError):
         execute_run(data, "jatim", N, tmp_path / "out", RULES)
-    last = audit_events(tmp_path / "out")[-1]
-    assert last["event"] == "run_gagal" and last["status"] == 2 and "koperasi" in last["galat"]
+    assert not (tmp_path / "out" / "audit.jsonl").exists()  # the name is a link to no run
+    assert not [path for path in (tmp_path / "out" / "runs").rglob("*") if path.name.startswith("audit.jsonl")]
 
 
 def test_the_audit_log_holds_no_participant_names(run):

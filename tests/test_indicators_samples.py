@@ -200,4 +200,4 @@ def test_the_run_keeps_only_the_tables_read_after_the_facts_and_loses_nothing_by
     assert set(result.dataset.records) == set(full.records) & tables_still_read(result.profile)
     assert "rat" not in result.dataset.records  # the RAT history lives on as facts only
     assert result.dataset.counts == full.counts and result.dataset.rejects == full.rejects
-    assert indicators_of(result.profile, full, result.entities, result.decisions, N) == result.indicators
+    assert indicators_of(result.book, result.profile, full, result.entities, result.decisions, N) == result.indicators

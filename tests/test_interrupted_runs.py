@@ -1,7 +1,12 @@
-"""Interrupted and concurrent runs never leave mixed or half-written outputs."""
+"""Interrupted and concurrent runs: the output folder holds the previous run whole or the new run whole.
+
+Each run is held at a chosen moment by ``tests/pausing/sitecustomize.py`` (in the run's own process
+or in a worker) and killed there: the tests wait for that state, never for a time.
+"""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -10,18 +15,62 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import REPO, SAMPLES
+from engine.outputs.folder import CURRENT, OUTPUT_NAMES, RUNS
+from engine.outputs.lock import LOCK_NAME
+from tests.support import REPO, named_koperasi, write_tables
 
 IKU = [sys.executable, "-c", "from engine.cli import main; main()"]
+PAUSING = Path(__file__).parent / "pausing"
+WAIT = 120.0  # seconds: a bound for a loaded machine, not a guess of how long a step takes
+
+
+STARTED: list[subprocess.Popen] = []
 
 
 @pytest.fixture(scope="module")
-def big_data(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("big")
-    subprocess.run([sys.executable, str(SAMPLES / "generate.py"), "--profile", "jatim", "--koperasi", "1700",
-                    "--ukm", "1700", "--peserta", "250", "--seed", "3", "--format", "csv", "--out", str(folder)],
-                   check=True, capture_output=True)
-    return folder
+def data(tmp_path_factory) -> Path:
+    """Small: a run's time here is mostly starting Python; every output is still written."""
+    return write_tables(tmp_path_factory.mktemp("data"), named_koperasi([f"Koperasi {n}" for n in range(20)]))
+
+
+@pytest.fixture(autouse=True)
+def no_run_left_behind():
+    """A run a failing test did not kill is killed with its workers (each run has a session of its own)."""
+    yield
+    while STARTED:
+        run = STARTED.pop()
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait(timeout=WAIT)
+
+
+def iku_run(data: Path, out: Path, *options: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    arguments = ["run", "--data", str(data), "--profile", "jatim", "--year", "2024", "--out", str(out), *options]
+    run = subprocess.Popen([*IKU, *arguments], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env={**os.environ, **(env or {})}, start_new_session=True)
+    STARTED.append(run)
+    return run
+
+
+def held_at(spec: str, mark: Path, call: int = 1, **settings: str) -> dict[str, str]:
+    """The environment of a run held at ``spec`` (see tests/pausing/sitecustomize.py)."""
+    path = os.pathsep.join(filter(None, [str(PAUSING), str(REPO), os.environ.get("PYTHONPATH")]))
+    env = {"PYTHONPATH": path, "IKU_PAUSE_AT": spec, "IKU_PAUSE_MARK": str(mark), "IKU_PAUSE_CALL": str(call)}
+    if "set" in settings:
+        env["IKU_SET"] = settings["set"]
+    return env
+
+
+def wait_for(mark: Path, process: subprocess.Popen) -> int:
+    """The pid of the process held at the moment, once it is there."""
+    deadline = time.monotonic() + WAIT
+    while not mark.exists():
+        if process.poll() is not None:
+            pytest.fail(f"the run ended ({process.returncode}) before the moment: {process.stderr.read()}")
+        if time.monotonic() > deadline:
+            pytest.fail("the run did not reach the moment")
+        time.sleep(0.05)
+    return int(mark.read_text())
 
 
 def descendants(pid: int) -> list[int]:
@@ -33,48 +82,128 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def all_gone(pids: list[int], wait: float = 10.0) -> bool:
-    deadline = time.monotonic() + wait
+def all_gone(pids: list[int]) -> bool:
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if not [pid for pid in pids if os.path.exists(f"/proc/{pid}")]:
+        if not [pid for pid in pids if os.path.exists(f"/proc/{pid}") and not _zombie(pid)]:
             return True
-        time.sleep(0.3)
+        time.sleep(0.1)
     return False
 
 
-def iku_run(data: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen([*IKU, "run", "--data", str(data), "--profile", "jatim", "--year", "2024", "--out", str(out)],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
 
 
-def test_a_killed_run_leaves_the_previous_complete_outputs(big_data, tmp_path):
-    out = tmp_path / "out"
-    first = iku_run(big_data, out)
-    assert first.wait(timeout=300) == 0, first.stderr.read()
-    before = (out / "indicators.json").read_bytes()
-    files = sorted(path.name for path in out.iterdir())
-    second = iku_run(big_data, out)
-    time.sleep(3)
-    workers = descendants(second.pid)
-    second.send_signal(signal.SIGKILL)
-    second.wait(timeout=30)
-    assert (out / "indicators.json").read_bytes() == before
-    json.loads(before)
-    assert workers and all_gone(workers), "a worker of the killed run lives on"
-    leftovers = [path.name for path in out.iterdir() if path.name.endswith(".tmp")]
-    assert sorted(path.name for path in out.iterdir() if not path.name.endswith(".tmp")) == files
-    assert all(name.startswith(".") for name in leftovers)  # never a final name
-    third = iku_run(big_data, out)
-    assert third.wait(timeout=300) == 0, third.stderr.read()
-    assert (out / "indicators.json").read_bytes() == before
+def outputs(out: Path) -> dict[str, bytes]:
+    """What a reader of ``DIR/NAME`` sees, for every output name (absent names left out)."""
+    return {name: (out / name).read_bytes() for name in OUTPUT_NAMES if (out / name).exists()}
 
 
-def test_two_runs_into_one_folder_at_once_get_a_clear_error(big_data, tmp_path):
-    out = tmp_path / "out"
-    first = iku_run(big_data, out)
-    time.sleep(1.5)
-    second = iku_run(big_data, out)
-    assert second.wait(timeout=60) == 2
+def run_folder(out: Path) -> dict[str, bytes]:
+    """The files of the run ``DIR/current`` points to."""
+    folder = out / os.readlink(out / CURRENT)
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory, data) -> Path:
+    """An output folder holding one complete run."""
+    out = tmp_path_factory.mktemp("previous") / "out"
+    first = iku_run(data, out)
+    assert first.wait(timeout=WAIT) == 0, first.stderr.read()
+    return out
+
+
+@pytest.fixture()
+def out(previous, tmp_path) -> Path:
+    copy = tmp_path / "out"
+    shutil.copytree(previous, copy, symlinks=True)  # the links are relative: they point into the copy
+    return copy
+
+
+MOMENTS = {
+    "staging folder made, rules not yet run": ("engine.pipeline:run", 1, {}),
+    "rules evaluated by workers": ("engine.parallel:_evaluate_chunk", 1, {"workers": "2"}),
+    "workbook written by its own process": ("engine.outputs.report_xlsx:write_workbook", 1,
+                                            {"set": "engine.outputs.run:WORKBOOK_ALONGSIDE_FROM=0"}),
+    "every file written, just before the switch": ("engine.outputs.folder:_RunFolder._switch", 1, {}),
+}
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
+def test_a_run_killed_before_the_switch_leaves_the_previous_run_whole(data, out, tmp_path, moment):
+    spec, call, settings = MOMENTS[moment]
+    before, before_folder = outputs(out), run_folder(out)
+    assert sorted(before) == sorted(OUTPUT_NAMES)
+    mark = tmp_path / "held"
+    options = ("--workers", settings["workers"]) if "workers" in settings else ()
+    run = iku_run(data, out, *options, env=held_at(spec, mark, call, **settings))
+    held = wait_for(mark, run)
+    processes = descendants(run.pid)
+    assert held == run.pid or held in processes
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=WAIT)
+    assert outputs(out) == before  # byte for byte, every name
+    assert run_folder(out) == before_folder
+    assert all_gone(processes), "a process of the killed run lives on"
+    json.loads(before["indicators.json"])
+
+
+def test_a_run_killed_after_the_switch_leaves_the_new_run_whole(data, out, tmp_path):
+    previous_run = os.readlink(out / CURRENT)
+    mark = tmp_path / "held"
+    run = iku_run(data, out, env=held_at("engine.outputs.folder:_RunFolder.prune", mark, call=2))  # 1: before the run
+    wait_for(mark, run)
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=WAIT)
+    assert os.readlink(out / CURRENT) != previous_run
+    assert outputs(out) == run_folder(out)
+    assert sorted(outputs(out)) == sorted(OUTPUT_NAMES)
+
+
+def test_the_next_run_after_a_kill_takes_over_the_lock_and_clears_the_killed_runs_folder(data, out, tmp_path):
+    mark = tmp_path / "held"
+    killed = iku_run(data, out, env=held_at("engine.pipeline:run", mark))
+    wait_for(mark, killed)
+    staging = {path.name for path in (out / RUNS).iterdir()} - {Path(os.readlink(out / CURRENT)).name}
+    assert len(staging) == 1
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=WAIT)
+    following = iku_run(data, out)
+    assert following.wait(timeout=WAIT) == 0
+    stderr = following.stderr.read()
+    assert f"pid {killed.pid}" in stderr and "diambil alih" in stderr
+    assert not staging & {path.name for path in (out / RUNS).iterdir()}
+    assert (out / LOCK_NAME).read_text() == ""  # a run that ends normally leaves nothing to take over
+
+
+def test_ctrl_c_stops_the_run_and_its_workers_with_exit_130_and_keeps_the_previous_run(data, out, tmp_path):
+    before = outputs(out)
+    runs_before = sorted(path.name for path in (out / RUNS).iterdir())
+    mark = tmp_path / "held"
+    run = iku_run(data, out, "--workers", "2", env=held_at("engine.parallel:_evaluate_chunk", mark))
+    wait_for(mark, run)
+    processes = descendants(run.pid)
+    os.killpg(run.pid, signal.SIGINT)  # as the terminal sends it: to every process of the run
+    assert run.wait(timeout=WAIT) == 130
+    stderr = run.stderr.read()
+    assert "dihentikan (Ctrl-C)" in stderr and "tetap berisi run sebelumnya" in stderr
+    assert "Traceback" not in stderr
+    assert outputs(out) == before
+    assert sorted(path.name for path in (out / RUNS).iterdir()) == runs_before  # its folder removed
+    assert all_gone(processes)
+
+
+def test_two_runs_into_one_folder_at_once_get_a_clear_error(data, out, tmp_path):
+    mark = tmp_path / "held"
+    first = iku_run(data, out, env=held_at("engine.pipeline:run", mark))
+    wait_for(mark, first)
+    second = iku_run(data, out)
+    assert second.wait(timeout=WAIT) == 2
     assert "sedang dipakai oleh run lain" in second.stderr.read()
-    assert first.wait(timeout=300) == 0
-    assert os.path.exists(out / "indicators.json")
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=WAIT)

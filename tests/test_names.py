@@ -1,7 +1,6 @@
 """One ranking of "did you mean" names, for explanations and for rule checks."""
 
-from engine.names import closest_names
-from engine.rules.rulebook import closest
+from engine.names import closest, closest_names
 
 
 def test_equally_close_names_keep_the_order_they_were_given_in():

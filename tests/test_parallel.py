@@ -7,7 +7,7 @@ from engine.fact_chunks import FactChunks, SpooledRows
 from engine.ingest.dataset import load_dataset
 from engine.parallel import CHUNK
 from engine.pipeline import entities_of, evaluate_entities, indicators_of, profile_of
-from engine.rules.rulebook import load_rulebook
+from engine.rules.load import load_rulebook
 from engine.spool import BlockSpool
 from tests.support import RULES, koperasi, nik, write_tables
 
@@ -41,8 +41,8 @@ def test_two_workers_give_the_same_decisions_and_indicators(tmp_path, monkeypatc
     assert parallel == single
     assert evaluate_entities(book, entities, 2024, workers=2) == single
     for profile in ("jatim", "jambi"):
-        assert indicators_of(profile_of(book, profile), dataset, spooled, parallel, 2024) == \
-            indicators_of(profile_of(book, profile), dataset, entities, single, 2024)
+        assert indicators_of(book, profile_of(book, profile), dataset, spooled, parallel, 2024) == \
+            indicators_of(book, profile_of(book, profile), dataset, entities, single, 2024)
 
 
 def test_only_a_few_chunks_per_worker_are_in_flight(tmp_path, monkeypatch):

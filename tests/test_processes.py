@@ -1,6 +1,10 @@
 """Work handed to other processes: the same result as in this one, and a clear stop when one dies."""
 
+import ctypes
 import os
+import signal
+import sys
+import time
 
 import pytest
 from openpyxl import load_workbook
@@ -26,7 +30,7 @@ def test_the_workbook_written_by_another_process_is_the_one_written_here(tmp_pat
     result = execute_run(SAMPLES / "jatim", "jatim", 2024, tmp_path / "alongside", RULES)
     write_report_xlsx(result, tmp_path / "here")
     assert sheet_values(tmp_path / "alongside" / "report.xlsx") == sheet_values(tmp_path / "here" / "report.xlsx")
-    assert not list((tmp_path / "alongside").glob(".*.tmp")), "the laid-out sheets are removed"
+    assert not list((tmp_path / "alongside").rglob(".*.tmp")), "the laid-out sheets are removed"
 
 
 def test_a_process_that_dies_stops_the_run_with_a_message():
@@ -40,3 +44,30 @@ def test_an_error_in_another_process_reaches_this_one(tmp_path):
     with process_pool(1) as pool:
         with pytest.raises(FileNotFoundError):
             answer_of(pool.submit(open, tmp_path / "absent"))
+
+
+def _parent_death_signal() -> int:
+    value = ctypes.c_int()
+    ctypes.CDLL(None).prctl(2, ctypes.byref(value), 0, 0, 0)  # PR_GET_PDEATHSIG
+    return value.value
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_worker_is_killed_by_the_kernel_when_its_parent_ends():
+    with process_pool(1) as pool:
+        assert answer_of(pool.submit(_parent_death_signal)) == signal.SIGKILL
+
+
+def test_workers_leave_ctrl_c_to_the_run():
+    with process_pool(1) as pool:
+        assert answer_of(pool.submit(signal.getsignal, signal.SIGINT)) == signal.SIG_IGN
+
+
+def test_a_run_that_stops_does_not_wait_for_its_workers_to_finish():
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        with process_pool(1) as pool:
+            answer_of(pool.submit(pow, 2, 2))  # the worker has started
+            pool.submit(time.sleep, 60)
+            raise KeyboardInterrupt
+    assert time.monotonic() - start < 30

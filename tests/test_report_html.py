@@ -256,15 +256,17 @@ def test_hostile_names_and_explanations_are_text(hostile):
 
 
 def test_region_names_come_from_the_code_not_the_spelling(tmp_path):
-    rows = [koperasi(nik(1), kode_wilayah="15.04", kab_kota="Kab. Batanghari"),
-            koperasi(nik(2), kode_wilayah="15.99", kab_kota="Kabupaten Baru"),
-            koperasi(nik(3), kode_wilayah="15.98", kab_kota="")]
+    rows = [koperasi(nik(1), kode_wilayah="35.07", kab_kota="Kab. Malang"),
+            koperasi(nik(2), kode_wilayah="35.73", kab_kota="Kodya Malang"),
+            koperasi(nik(3), kode_wilayah="35.99", kab_kota="Kabupaten Baru")]
     data = write_tables(tmp_path / "data", {"koperasi": rows, "rat": [{"nik": nik(n), "tanggal_rat": "2024-03-01"}
                                                                       for n in (1, 2, 3)]})
-    html = render_report(run(data=data, profile_id="jatim", year=2024, rules=RULES))
-    section = section_of(html, "jatim-1")
-    assert ">Kabupaten Batang Hari (15.04)</text>" in section and "Batanghari" not in section
-    assert ">Kabupaten Baru (15.99)</text>" in section and ">15.98</text>" in section
+    result = run(data=data, profile_id="jatim", year=2024, rules=RULES)
+    section = section_of(render_report(result), "jatim-1")
+    assert ">Kabupaten Malang (35.07)</text>" in section and "Kab. Malang" not in section
+    assert ">Kota Malang (35.73)</text>" in section and "Kodya" not in section
+    # a code that is no kabupaten/kota of any province is rejected, never shown under a name the data invents
+    assert [(r.table, r.row, r.column) for r in result.dataset.rejects][:1] == [("koperasi", 4, "kode_wilayah")]
 
 
 def test_an_invalid_regions_file_names_the_line(tmp_path):

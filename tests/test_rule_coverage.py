@@ -49,7 +49,7 @@ def test_yearly_clauses_count_once_and_rule_versions_count_apart(tmp_path):
     assert "aturan koperasi_aktif_peraturan_berlaku versi 2: belum diuji saat diberikan" in missing
     assert "versi 2 klausa usaha_melayani_anggota: belum diuji saat terpenuhi" in missing
     # a clause is listed with the line where it is written
-    assert "rules/criteria/koperasi/aktif_peraturan_berlaku.yaml:27 aturan koperasi_aktif_peraturan_berlaku versi 1 " \
+    assert "rules/criteria/koperasi/aktif_peraturan_berlaku.yaml:28 aturan koperasi_aktif_peraturan_berlaku versi 1 " \
            "klausa populasi: belum diuji saat gagal" in missing
 
 

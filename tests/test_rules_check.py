@@ -7,7 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from engine.cli import app
-from engine.rules.rulebook import RulesInvalid, load_rulebook
+from engine.rules.load import load_rulebook
+from engine.rules.rulebook import RulesInvalid
 from tests.support import RULES, SAMPLES
 
 PREDIKAT = "criteria/diklat/predikat_baik.yaml"

@@ -19,8 +19,8 @@ from engine.runstore.reader import StoreSource
 from engine.runstore.schema import StoreError, open_store
 from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
 
-TABLES = {"schema_version", "run", "input_file", "table_count", "reject", "region", "entity", "rule", "clause",
-          "known_tag", "outcome", "indicator", "member_role", "indicator_member", "src_koperasi", "src_rat",
+TABLES = {"schema_version", "run", "input_file", "table_count", "outside_province", "reject", "region", "entity",
+          "rule", "clause", "known_tag", "outcome", "indicator", "member_role", "indicator_member", "src_koperasi", "src_rat",
           "src_kinerja_koperasi", "src_fasilitasi", "src_pembiayaan", "src_legalitas", "src_standardisasi",
           "src_diklat"}
 VIEWS = {"entity_named", "decision", "tag", "clause_outcome", "evidence", "indicator_member_named"}
@@ -144,7 +144,7 @@ def test_explanations_are_not_stored_as_text_and_the_record_stays_small(jatim):
 
 
 def test_growth_members_carry_both_years(tmp_path):
-    tables = {"koperasi": [koperasi(nik(1)), koperasi(nik(2))],
+    tables = {"koperasi": [koperasi(nik(1), kode_wilayah="15.71"), koperasi(nik(2), kode_wilayah="15.71")],
               "kinerja_koperasi": [{"nik": nik(1), "tahun": 2023, "volume_usaha": "100"},
                                    {"nik": nik(1), "tahun": 2024, "volume_usaha": "150"},
                                    {"nik": nik(2), "tahun": 2024, "volume_usaha": "70"}]}

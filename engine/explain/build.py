@@ -64,7 +64,8 @@ class Explainer:
         entity_type, entity_id = entity.entity_type, entity.entity_id
         every = self.source.decisions(entity_type, entity_id)
         decisions = [d for d in every if tag is None or d.tag == tag]
-        notes = [*self._outside_population(entity, every), *self._gaps(every, tag)]
+        outside = self.source.outside_note(entity_type, entity_id)
+        notes = [*([outside] if outside else []), *self._outside_population(entity, every), *self._gaps(every, tag)]
         year = self.source.year
         if tag is not None and not decisions:
             notes.append(f"tidak ada aturan yang memberi tag {tag} untuk {entity_type} pada tahun {year}")

@@ -91,6 +91,14 @@ class MemberLine(Frozen):
     nilai: float | None = None
 
 
+class IndicatorIdentity(Frozen):
+    id: str
+    nama: str
+    tahun: int
+    nilai: float | int | None
+    satuan: str
+
+
 class IndicatorHeader(Frozen):
     """What the profile says of an indicator (kept in the run record beside the computed value)."""
 
@@ -98,21 +106,20 @@ class IndicatorHeader(Frozen):
     pembilang: str
     penyebut: str
     statistik: str | None
+    sasaran: str
+    formulasi_dokumen: str  # the IKU document's own words, beside iku's ``rumus``
+    rumus_disimpulkan: str | None  # why the formula is iku's inference where the document gives none
+    sumber_data: str
+    penanggung_jawab: str
+    dokumen: str
     catatan_interpretasi: list[str]
 
 
-class IndicatorExplanation(Frozen):
-    id: str
-    nama: str
-    tahun: int
-    nilai: float | int | None
-    satuan: str
-    rumus: str
-    pembilang: str
-    penyebut: str
-    statistik: str | None
+class IndicatorExplanation(IndicatorHeader, IndicatorIdentity):
+    """Fields in order: the indicator and its value, what the profile says of it, then the computed
+    note and members (pydantic takes the bases' fields last base first)."""
+
     catatan: str
-    catatan_interpretasi: list[str]
     anggota_pembilang: list[MemberLine]
     anggota_penyebut: list[MemberLine]
     dikecualikan: list[MemberLine]

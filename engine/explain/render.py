@@ -86,7 +86,14 @@ def render_indicator(explanation: IndicatorExplanation) -> str:
     year = explanation.tahun
     lines = [
         f"{explanation.id} — {explanation.nama}, tahun {year}: {value}",
-        f"Rumus: {explanation.rumus}",
+        f"Dokumen IKU: {explanation.dokumen}",
+        f"Sasaran (dokumen): {explanation.sasaran}",
+        f"Formulasi (dokumen): {explanation.formulasi_dokumen}",
+        *([f"Rumus disimpulkan dengan analogi, tidak ada dalam dokumen: {explanation.rumus_disimpulkan}"]
+          if explanation.rumus_disimpulkan else []),
+        f"Sumber data (dokumen): {explanation.sumber_data}",
+        f"Penanggung jawab (dokumen): {explanation.penanggung_jawab}",
+        f"Rumus iku: {explanation.rumus}",
         f"Pembilang: {explanation.pembilang}",
         f"Penyebut: {explanation.penyebut}",
         *([f"Statistik: {explanation.statistik}"] if explanation.statistik else []),

@@ -41,6 +41,7 @@ class RunSource(Protocol):
     rules_version: str
 
     def source_name(self, table: str) -> str: ...
+    def outside_note(self, entity_type: str, entity_id: str) -> str | None: ...
     def rules(self, entity_type: str) -> list[RuleView]: ...
     def decisions(self, entity_type: str, entity_id: str) -> list[Decision]: ...
     def entity_keys(self, entity_id: str) -> list[EntityKey]: ...
@@ -81,6 +82,9 @@ class ResultSource:
 
     def source_name(self, table: str) -> str:
         return self._sources.get(table, table)
+
+    def outside_note(self, entity_type: str, entity_id: str) -> str | None:
+        return self.result.scope.note(entity_type, entity_id)
 
     def rules(self, entity_type: str) -> list[RuleView]:
         if entity_type not in self._rules:

@@ -16,10 +16,13 @@ from pydantic import BaseModel, ConfigDict
 
 from engine.decisions import DecisionTable
 from engine.facts import ENTITY_TABLES
+from engine.indicators.in_force import rules_not_in_force
 from engine.indicators.model import Count, Denominator, EntitySet, Growth, Indicator, Percentage, Profile
 from engine.ingest.dataset import Dataset
+from engine.ingest.tables import Record
 from engine.ingest.values import parse_label
 from engine.numbers import format_number
+from engine.rules.rulebook import RuleBook
 
 EntityKey = tuple[str, str]
 
@@ -51,6 +54,8 @@ class IndicatorResult(BaseModel):
     numerator: tuple[Member, ...] = ()
     denominator: tuple[Member, ...] = ()
     excluded: tuple[Member, ...] = ()
+    not_in_force: tuple[str, ...] = ()  # why a rule it needs does not apply in year n (then nilai is None)
+    denominator_source: str | None = None  # where a declared figure came from; it then has no member list
 
     def public(self) -> dict[str, object]:
         """The fields of indicators.json, as the data contract names them."""
@@ -97,11 +102,23 @@ def tables_read(profile: Profile) -> set[str]:
     return measured | {"statistik"}
 
 
-def declared_statistic(dataset: Dataset, name: str, year: int) -> float | None:
+def statistic_row(dataset: Dataset, name: str, year: int) -> Record | None:
     """The ``statistik`` row ``name`` of ``year`` (the first, if written twice), or None."""
     wanted = parse_label(name)
-    return next((record.nilai for record in dataset.table("statistik") if record.nama == wanted and record.tahun == year),
+    return next((record for record in dataset.table("statistik") if record.nama == wanted and record.tahun == year),
                 None)
+
+
+def declared_statistic(dataset: Dataset, name: str, year: int) -> float | None:
+    row = statistic_row(dataset, name, year)
+    return None if row is None else row.nilai
+
+
+def statistic_source(dataset: Dataset, row: Record, name: str) -> str:
+    """Where a declared figure came from, as an auditor finds it: the table, its row and its ``sumber``."""
+    source = next((count.source for count in dataset.counts if count.table == "statistik"), "statistik")
+    said = f"sumber: {row.sumber}" if row.sumber else "sumber tidak diisi"
+    return f"statistik {name} tahun {row.tahun} = {format_number(row.nilai)} ({source} baris {row.row}; {said})"
 
 
 def percent_of(part: float, whole: float) -> float | None:
@@ -133,7 +150,8 @@ def _not_computable(indicator: Indicator, reason: str, **parts: object) -> Indic
 
 
 class Calculator:
-    def __init__(self, dataset: Dataset, index: TagIndex, year: int):
+    def __init__(self, book: RuleBook, dataset: Dataset, index: TagIndex, year: int):
+        self.book = book
         self.dataset = dataset
         self.index = index
         self.year = year
@@ -145,6 +163,9 @@ class Calculator:
                      for kind, entity_id in keys)
 
     def compute(self, indicator: Indicator) -> IndicatorResult:
+        not_in_force = rules_not_in_force(self.book, indicator, self.year)
+        if not_in_force:
+            return _not_computable(indicator, "; ".join(not_in_force), not_in_force=tuple(not_in_force))
         absent = [table for table in indicator.data if not self.dataset.has(table)]
         if absent:
             return _not_computable(indicator, f"data {', '.join(absent)} tidak tersedia")
@@ -165,26 +186,32 @@ class Calculator:
             numerator=self._members(members),
         )
 
-    def _denominator(self, denominator: EntitySet | Denominator) -> tuple[float, list[EntityKey], str]:
+    def _denominator(self, denominator: EntitySet | Denominator) -> tuple[float, list[EntityKey], str, str | None]:
+        """The denominator's value, its members, how it was formed, and where a declared figure came from.
+
+        A declared statistic has no members: the fallback entities are not what it counted, so they
+        are not listed as if they were.
+        """
         if isinstance(denominator, EntitySet):
             members = self.index.members(denominator)
-            return len(members), members, f"{len(members)} {_describe(denominator)}"
-        keys = [key for entity_set in denominator.otherwise for key in self.index.members(entity_set)]
-        keys = sorted(set(keys))
+            return len(members), members, f"{len(members)} {_describe(denominator)}", None
         if denominator.statistic:
-            declared = declared_statistic(self.dataset, denominator.statistic, self.year)
-            if declared is not None:
-                return declared, keys, f"{format_number(declared)} menurut statistik {denominator.statistic} tahun {self.year}"
+            row = statistic_row(self.dataset, denominator.statistic, self.year)
+            if row is not None:
+                source = statistic_source(self.dataset, row, denominator.statistic)
+                return row.nilai, [], source, source
+        keys = sorted({key for entity_set in denominator.otherwise for key in self.index.members(entity_set)})
         parts = " + ".join(_describe(entity_set) for entity_set in denominator.otherwise)
         note = f"{len(keys)} ({parts})"
         if denominator.statistic:
             note += f"; statistik {denominator.statistic} tahun {self.year} tidak ada"
-        return len(keys), keys, note
+        return len(keys), keys, note, None
 
     def _percentage(self, indicator: Indicator, formula: Percentage) -> IndicatorResult:
         numerator = self.index.members(formula.numerator)
-        penyebut, denominator, note = self._denominator(formula.denominator)
-        parts = {"numerator": self._members(numerator), "denominator": self._members(denominator)}
+        penyebut, denominator, note, source = self._denominator(formula.denominator)
+        parts = {"numerator": self._members(numerator), "denominator": self._members(denominator),
+                 "denominator_source": source}
         if not penyebut:
             return _not_computable(indicator, f"penyebut nol ({note})", **parts)
         return IndicatorResult(
@@ -238,6 +265,8 @@ class Calculator:
         )
 
 
-def compute_indicators(profile: Profile, dataset: Dataset, index: TagIndex, year: int) -> list[IndicatorResult]:
-    calculator = Calculator(dataset, index, year)
+def compute_indicators(
+    book: RuleBook, profile: Profile, dataset: Dataset, index: TagIndex, year: int,
+) -> list[IndicatorResult]:
+    calculator = Calculator(book, dataset, index, year)
     return [calculator.compute(indicator) for indicator in profile.indicators]

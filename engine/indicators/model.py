@@ -72,16 +72,33 @@ class Growth(Strict):
 Formula = Union[Percentage, Count, Growth]
 
 
+# The fields quoted from the IKU document; one the document leaves empty is listed in ``not_in_document``.
+QUOTED_FIELDS = ("name", "goal", "document_formula", "data_source", "responsible")
+QuotedField = Literal["name", "goal", "document_formula", "data_source", "responsible"]
+NOT_IN_DOCUMENT = "tidak disebutkan dalam dokumen IKU"
+
+
 class Indicator(Strict):
+    """``name``, ``goal`` (sasaran), ``document_formula`` (formulasi), ``data_source`` and ``responsible``
+    quote the IKU document word for word; ``formula`` is the machine definition beside it."""
+
     id: str
     name: str
-    goal: str
+    goal: str | None = None
     unit: Literal["%", "unit"]
     formula: Formula = Field(discriminator="kind")
+    document_formula: str | None = None
+    formula_inferred: str | None = None  # why the formula is iku's inference where the document gives none
     data: list[str] = Field(min_length=1, description="tables without which it is not computable")
-    data_source: str
-    responsible: str
+    data_source: str | None = None
+    responsible: str | None = None
+    not_in_document: list[QuotedField] = []
     notes: list[str] = []
+
+    def quoted(self, field: str) -> str:
+        """The document's words for ``field``, or what the report says where the document has none."""
+        value = getattr(self, field)
+        return value if value else NOT_IN_DOCUMENT
 
 
 class Province(Strict):
@@ -89,10 +106,28 @@ class Province(Strict):
     name: str
 
 
+class SourceDocument(Strict):
+    """The IKU document's own identification, as it writes it (what it does not give stays empty)."""
+
+    file: str
+    institution: str
+    date: str | None = None
+    signatory: str | None = None
+
+    def cite(self) -> str:
+        parts = [self.institution]
+        if self.date:
+            parts.append(self.date)
+        if self.signatory:
+            parts.append(f"ditandatangani {self.signatory}")
+        return "; ".join(parts)
+
+
 class Profile(Strict):
     id: str
     name: str
     province: Province
     source_document: str
+    document: SourceDocument | None = None
     notes: list[str] = []
     indicators: list[Indicator] = Field(min_length=1)

@@ -13,11 +13,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from engine.ingest.compact import Compactor
-from engine.ingest.readers import CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
+from engine.ingest.policy import DataPolicy
+from engine.ingest.readers import BlankReasons, CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
+from engine.ingest.values import EMPTY
 from engine.numbers import format_number
 
 VALUE_SHOWN = 200  # characters of a rejected value kept: a spreadsheet cell holds at most 32,767
@@ -48,10 +50,16 @@ class TableCount(BaseModel):
     used: int
     rejected: int
     blank: int
+    # A text file's lines after the header, and of them the lines that continue a quoted value holding
+    # a line break: checked while reading, kept out of the run store's table counts (same columns as before).
+    lines: int | None = Field(default=None, exclude=True)
+    continued: int = Field(default=0, exclude=True)
 
     @property
     def balanced(self) -> bool:
-        return self.read == self.used + self.rejected
+        """Every row used or rejected, and every line of a text file a row, a blank row or part of a value."""
+        rows = self.read == self.used + self.rejected
+        return rows and (self.lines is None or self.lines == self.read + self.blank + self.continued)
 
 
 class SourceFile(BaseModel):
@@ -110,9 +118,10 @@ def _reject_from(table: str, number: int, raw: dict[str, Any], error: Validation
 class _Validator:
     """Keeps the keys seen so far: duplicates within a table, references across tables."""
 
-    def __init__(self) -> None:
+    def __init__(self, policy: DataPolicy | None = None) -> None:
         self.keys: dict[str, dict[tuple[Any, ...], int]] = {}
         self.compactor = Compactor()
+        self.policy = policy
 
     def check(self, model: type[Record], number: int, raw: dict[str, Any]) -> Record | Reject:
         if "__extra__" in raw:
@@ -124,7 +133,15 @@ class _Validator:
             record = model.model_validate({**raw, "row": number})
         except ValidationError as error:
             return _reject_from(model.table, number, raw, error)
-        return self._check_references(record, raw) or self._check_duplicate(record, raw) or self.compactor.compact(record)
+        return (self._check_policy(record, raw) or self._check_references(record, raw)
+                or self._check_duplicate(record, raw) or self.compactor.compact(record))
+
+    def _check_policy(self, record: Record, raw: dict[str, Any]) -> Reject | None:
+        problem = self.policy.problem(record) if self.policy is not None else None
+        if problem is None:
+            return None
+        column, reason = problem
+        return Reject(table=record.table, row=record.row, column=column, value=shown(raw.get(column)), reason=reason)
 
     def _check_references(self, record: Record, raw: dict[str, Any]) -> Reject | None:
         for column, targets in record.references.items():
@@ -183,12 +200,13 @@ class RecordSink(Protocol):
     def take(self, record: Record) -> None: ...
 
 
-def load_dataset(path: Path, sink: RecordSink | None = None) -> Dataset:
+def load_dataset(path: Path, sink: RecordSink | None = None, policy: DataPolicy | None = None) -> Dataset:
     """Read and validate every table of the contract found at ``path``; the records of the tables
-    ``sink`` takes go to it, and are kept in the data set only where it says so."""
+    ``sink`` takes go to it, and are kept in the data set only where it says so. ``policy``: the
+    rules folder's known regions and counted legality kinds, checked on every accepted row."""
     source = open_data(path)
     try:
-        return _load(source, sink)
+        return _load(source, sink, policy)
     finally:
         if isinstance(source, Workbook):
             source.close()
@@ -198,11 +216,20 @@ def load_dataset(path: Path, sink: RecordSink | None = None) -> Dataset:
 REFERENCED = frozenset(target for model in TABLES for targets in model.references.values() for target in targets)
 
 
-def _load(source: CsvFolder | Workbook, sink: RecordSink | None) -> Dataset:
+def _refuse_tables_given_twice(source: CsvFolder | Workbook) -> None:
+    twice = source.given_twice(model.table for model in TABLES)
+    if twice:
+        listed = "; ".join(f"tabel {table}: {', '.join(names)}" for table, names in twice.items())
+        raise DataError(f"tabel yang sama diberikan lebih dari sekali ({listed}); sisakan satu untuk setiap tabel "
+                        "lalu jalankan lagi")
+
+
+def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPolicy | None) -> Dataset:
+    _refuse_tables_given_twice(source)
     missing = [table for table in REQUIRED_TABLES if not source.has(table)]
     if missing:
         raise DataError(f"tabel wajib tidak ditemukan: {', '.join(missing)} (berkas {missing[0]}.csv atau sheet {missing[0]})")
-    validator = _Validator()
+    validator = _Validator(policy)
     dataset = Dataset(records={}, rejects=[], counts=[], sources=[])
     for model in TABLES:
         if not source.has(model.table):
@@ -215,6 +242,17 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None) -> Dataset:
     return dataset
 
 
+def _with_blank_reasons(rejects: list[Reject], reasons_of: BlankReasons) -> list[Reject]:
+    """Rejects for an empty cell that Excel shows filled (a formula never calculated, a merged cell),
+    with that reason instead of "kosong"."""
+    empty = {(reject.row, reject.column) for reject in rejects if not reject.value and reject.reason.startswith(EMPTY)}
+    if not empty:
+        return rejects
+    reasons = reasons_of(empty)
+    return [reject.model_copy(update={"reason": reasons[reject.row, reject.column] + reject.reason[len(EMPTY):]})
+            if (reject.row, reject.column) in reasons and not reject.value else reject for reject in rejects]
+
+
 def _load_table(
     model: type[Record], stream: TableStream, validator: _Validator, dataset: Dataset, sink: RecordSink | None
 ) -> None:
@@ -222,6 +260,7 @@ def _load_table(
     taken = sink.take if sink is not None and sink.takes(model.table) else None
     keep = taken is None or sink.keeps(model.table)  # type: ignore[union-attr]
     used = rejected = 0
+    first_reject = len(dataset.rejects)
     for outcome in validate_stream(model, stream, validator):
         if isinstance(outcome, Reject):
             dataset.rejects.append(outcome)
@@ -234,9 +273,13 @@ def _load_table(
             records.append(outcome)
     if keep:
         dataset.records[model.table] = records
-    dataset.counts.append(
-        TableCount(
-            table=model.table, source=stream.source, read=used + rejected,
-            used=used, rejected=rejected, blank=len(stream.blank_rows),
-        )
+    if stream.blank_reasons is not None:
+        dataset.rejects[first_reject:] = _with_blank_reasons(dataset.rejects[first_reject:], stream.blank_reasons)
+    count = TableCount(
+        table=model.table, source=stream.source, read=used + rejected, used=used, rejected=rejected,
+        blank=len(stream.blank_rows), lines=stream.lines, continued=stream.continued,
     )
+    if not count.balanced:  # a reader that lost rows must stop the run, never let it report on part of a file
+        raise DataError(f"{stream.source}: baris tidak terhitung semua ({count.lines} baris teks, dibaca "
+                        f"{count.read}, kosong {count.blank}, lanjutan nilai {count.continued})")
+    dataset.counts.append(count)

@@ -11,15 +11,24 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import get_column_letter
 
-csv.field_size_limit(16 * 1024 * 1024)
-SAMPLE = 65536  # bytes read to tell the encoding
+from engine.ingest.csv_lines import SwallowedRows, decoded_lines, swallowed_rows
+from engine.ingest.table_names import candidates, given_twice
+from engine.ingest.xlsx_blanks import blank_cell_reasons
+from engine.ingest.xlsx_guard import workbook_problem
+from engine.numbers import format_number
+
+FIELD_LIMIT = 16 * 1024 * 1024  # characters of one CSV cell: more is a stray quote, not a value
+csv.field_size_limit(FIELD_LIMIT)
 
 
 class DataError(Exception):
@@ -27,6 +36,8 @@ class DataError(Exception):
 
 
 RawRow = tuple[int, dict[str, Any]]
+# Why cells (row, column) read as empty though Excel shows them filled: {(row, column): reason}.
+BlankReasons = Callable[[Collection[tuple[int, str]]], dict[tuple[int, str], str]]
 
 
 @dataclass
@@ -38,6 +49,11 @@ class TableStream:
     header: list[str]
     rows: Iterator[RawRow]
     blank_rows: list[int] = field(default_factory=list)
+    # A text file's lines after the header once its rows are read (None for a sheet), and of them the
+    # lines that continue a quoted value holding a line break.
+    lines: int | None = None
+    continued: int = 0
+    blank_reasons: BlankReasons | None = None  # a sheet's; a CSV cell is as empty as it looks
 
 
 def normalise_header(cells: list[Any]) -> list[str]:
@@ -71,20 +87,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _detect_encoding(head: bytes, path: Path) -> str:
+def _detect_encoding(head: bytes) -> str:
+    """UTF-16 and UTF-8 by their BOM; anything else is read as UTF-8, line by line, so a byte that is
+    not UTF-8 is reported on its row wherever it is in the file."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut by the end of the sample is still UTF-8 (only a full sample can be cut).
-        if len(head) < SAMPLE or error.start < len(head) - 4:
-            raise DataError(
-                f"{path.name}: berkas bukan UTF-8 (byte {error.start + 1}); "
-                "simpan ulang sebagai 'CSV UTF-8'"
-            ) from None
     return "utf-8"
 
 
@@ -94,75 +103,167 @@ def _detect_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(reader: Iterator[list[str]], path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _where(row: int, line: int) -> str:
+    """The row a spreadsheet shows, and the line of the text file when a value with a line break
+    earlier in the file makes them differ."""
+    return f"baris {row}" if row == line else f"baris {row} (baris ke-{line} dalam berkas teks)"
+
+
+def _undecodable(source: str, row: int, line: int, error: UnicodeDecodeError) -> DataError:
+    if not error.encoding.startswith("utf-8"):  # UTF-16 is decoded by the codec in blocks: no exact line
+        return DataError(f"{source} sekitar baris {row}: tidak dapat dibaca sebagai UTF-16 ({error.reason})")
+    return DataError(
+        f"{source} {_where(row, line)}: byte 0x{error.object[error.start]:02X} bukan UTF-8 — berkas tampaknya disimpan "
+        "sebagai ANSI/Windows-1252; simpan ulang sebagai 'CSV UTF-8' (Excel: Simpan Sebagai → CSV UTF-8)"
+    )
+
+
+def _unreadable(source: str, row: int, line: int, error: csv.Error) -> DataError:
+    if str(error).startswith("field larger than field limit"):
+        return DataError(
+            f"{source} {_where(row, line)}: satu sel lebih panjang dari {format_number(FIELD_LIMIT)} karakter "
+            "(batas pembacaan CSV); biasanya tanda kutip (\") yang dibuka dan tidak ditutup — periksa baris itu"
+        )
+    return DataError(f"{source} {_where(row, line)}: tidak dapat dibaca sebagai CSV ({error})")
+
+
+def _swallowed(source: str, header: list[str], row: int, lines: range, found: SwallowedRows) -> DataError:
+    column = header[found.column] if found.column < len(header) and header[found.column] else \
+        f"ke-{found.column + 1}"
+    return DataError(
+        f"{source} {_where(row, lines.start)}: tanda kutip (\") di kolom {column} dibuka tetapi tidak ditutup; "
+        f"{format_number(len(lines) - 1)} baris teks berikutnya (sampai baris ke-{lines[-1]}) "
+        "terbaca sebagai isi satu sel. Perbaiki atau hapus tanda kutip itu lalu jalankan lagi"
+    )
+
+
+def _csv_rows(reader: Any, stream: TableStream, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
+    """Each record with its row number; a record spanning several lines is checked for a stray quote,
+    and the stream learns how many lines it had."""
+    source, header = stream.source, stream.header
+    row, taken = 1, reader.line_num
+    after_header = taken
     try:
-        for index, cells in enumerate(reader, start=2):
-            yield index, cells
-    except (UnicodeError, csv.Error) as error:
-        raise DataError(f"{path.name}: berkas tidak dapat dibaca sebagai CSV ({error})") from None
+        for row, cells in enumerate(reader, start=2):
+            lines = reader.line_num - taken
+            if lines > 1:
+                if found := swallowed_rows(cells, len(header), delimiter):
+                    raise _swallowed(source, header, row, range(taken + 1, reader.line_num + 1), found)
+                stream.continued += lines - 1
+            taken = reader.line_num
+            yield row, cells
+        stream.lines = reader.line_num - after_header
+    except UnicodeDecodeError as error:  # UTF-8 is decoded a line at a time: the line after those taken
+        raise _undecodable(source, row + 1, reader.line_num + 1, error) from None
+    except csv.Error as error:
+        raise _unreadable(source, row + 1, taken + 1, error) from None
+
+
+def _text_lines(path: Path) -> Iterator[str]:
+    with path.open("rb") as handle:
+        encoding = _detect_encoding(handle.read(4))
+    if encoding == "utf-16":  # two bytes a character: lines cannot be split as bytes
+        return path.open("r", encoding=encoding, newline="")
+    return decoded_lines(path.open("rb"), encoding)
 
 
 def read_csv_table(table: str, path: Path) -> TableStream:
-    with path.open("rb") as handle:
-        head = handle.read(SAMPLE)
-    encoding = _detect_encoding(head, path)
-    handle = path.open("r", encoding=encoding, newline="")
     try:
-        first_line = handle.readline()
-        handle.seek(0)
-        reader = csv.reader(handle, delimiter=_detect_delimiter(first_line))
+        lines = _text_lines(path)
+        first_line = next(lines, "")
+        delimiter = _detect_delimiter(first_line)
+        reader = csv.reader(chain([first_line], lines), delimiter=delimiter)
         header = normalise_header(next(reader, []))
+    except UnicodeDecodeError as error:
+        raise _undecodable(path.name, 1, 1, error) from None
     except (UnicodeError, csv.Error) as error:
-        handle.close()
         raise DataError(f"{path.name}: baris judul tidak terbaca ({error})") from None
     stream = TableStream(table, path.name, header, iter(()))
-    stream.rows = _rows_as_dicts(header, _csv_rows(reader, path), stream.blank_rows)
+    stream.rows = _rows_as_dicts(header, _csv_rows(reader, stream, delimiter), stream.blank_rows)
     return stream
 
 
-def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
-    for index, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        yield index, list(cells)
+def _damaged_sheet(source: str, row: int, error: Exception) -> DataError:
+    return DataError(f"{source} sekitar baris {row}: isi sheet rusak dan tidak dapat dibaca ({type(error).__name__}: {error}); "
+                     "buka dan simpan ulang workbook di Excel, atau berikan tabelnya sebagai CSV")
+
+
+def _sheet_rows(sheet: Any, source: str) -> Iterator[tuple[int, list[Any]]]:
+    index = 1
+    try:
+        for index, cells in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+            yield index, list(cells)
+    except Exception as error:  # the sheet's XML is parsed as it is read: openpyxl raises many kinds
+        raise _damaged_sheet(source, index + 1, error) from None
 
 
 class CsvFolder:
-    """A folder holding `<table>.csv` files (names compared without case)."""
+    """A folder holding `<table>.csv` files (names compared without case, spaces or copy marks)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._files = {path.stem.strip().lower(): path for path in folder.glob("*") if path.suffix.lower() == ".csv"}
+        paths = sorted(path for path in folder.glob("*") if path.suffix.lower() == ".csv")
+        self._files = candidates(paths, lambda path: path.stem)
 
     def has(self, table: str) -> bool:
         return table in self._files
 
     def open(self, table: str) -> TableStream:
-        return read_csv_table(table, self._files[table])
+        return read_csv_table(table, self._files[table][0])
+
+    def given_twice(self, tables: Iterable[str]) -> dict[str, list[str]]:
+        """The tables more than one file stands for, with the files' names."""
+        return {table: [path.name for path in paths] for table, paths in given_twice(self._files, tables).items()}
 
     def files(self) -> list[Path]:
-        return sorted(self._files.values())
+        return sorted(path for paths in self._files.values() for path in paths)
 
 
 class Workbook:
-    """One .xlsx workbook with a sheet per table (names compared without case)."""
+    """One .xlsx workbook with a sheet per table (names compared without case, spaces or copy marks)."""
 
     def __init__(self, path: Path):
         self.path = path
+        if problem := workbook_problem(path):
+            raise DataError(f"{path.name}: {problem}")
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise DataError(f"{path.name}: bukan workbook .xlsx yang dapat dibaca ({error})") from None
-        self._sheets = {name.strip().lower(): name for name in self._book.sheetnames}
+        self._sheets = candidates(self._book.sheetnames, str)
 
     def has(self, table: str) -> bool:
         return table in self._sheets
 
+    def given_twice(self, tables: Iterable[str]) -> dict[str, list[str]]:
+        """The tables more than one sheet stands for, with the sheets' names as written."""
+        return {table: [f"{self.path.name}#{name}" for name in names]
+                for table, names in given_twice(self._sheets, tables).items()}
+
     def open(self, table: str) -> TableStream:
-        sheet = self._book[self._sheets[table]]
-        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        name = self._sheets[table][0]
+        source = f"{self.path.name}#{name}"
+        sheet = self._book[name]
+        try:
+            first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        except Exception as error:  # as in _sheet_rows
+            raise _damaged_sheet(source, 1, error) from None
         header = normalise_header(list(first))
-        stream = TableStream(table, f"{self.path.name}#{self._sheets[table]}", header, iter(()))
-        stream.rows = _rows_as_dicts(header, _sheet_rows(sheet), stream.blank_rows)
+        stream = TableStream(table, source, header, iter(()))
+        stream.rows = _rows_as_dicts(header, _sheet_rows(sheet, source), stream.blank_rows)
+        stream.blank_reasons = partial(self._blank_reasons, sheet._worksheet_path, header)
         return stream
+
+    def _blank_reasons(self, part: str, header: list[str], cells: Collection[tuple[int, str]]
+                       ) -> dict[tuple[int, str], str]:
+        """Formula or merge reasons for (row, column) cells of the sheet stored in ``part``."""
+        positions = {f"{get_column_letter(header.index(column) + 1)}{row}": (row, column)
+                     for row, column in cells if column in header}
+        try:
+            found = blank_cell_reasons(self.path, part, positions)
+        except Exception:  # noqa: BLE001 - the rows are already rejected as empty; a reason is a bonus
+            return {}
+        return {positions[reference]: reason for reference, reason in found.items()}
 
     def files(self) -> list[Path]:
         return [self.path]

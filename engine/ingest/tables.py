@@ -19,7 +19,7 @@ from engine.ingest import values
 def _required(parse: Callable[[Any], Any]) -> BeforeValidator:
     def check(raw: Any) -> Any:
         if values.is_blank(raw):
-            raise ValueError("nilai wajib diisi tetapi kosong")
+            raise ValueError(values.EMPTY)
         return parse(raw)
 
     return BeforeValidator(check)

@@ -26,9 +26,16 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
 _NAMED_MONTH = re.compile(r"^(\d{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+(\d{4})$")
 _KODE_WILAYAH = re.compile(r"^\d{2}\.\d{2}$")
+# str.isdigit() and a plain \d also take full-width (３), Arabic-Indic (٣) and superscript (³) digits:
+# such an id would be a second koperasi beside the same NIK typed in ASCII.
+_ASCII_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_SIGNS = re.compile(r"^[+-]{2,}")
 _TRUE = {"ya", "y", "yes", "true", "1", "benar"}
 _FALSE = {"tidak", "t", "no", "false", "0", "salah"}
 
+EMPTY = "nilai wajib diisi tetapi kosong"  # the reason of a required cell left empty
+FIRST_YEAR = 1900  # years a cell or --year may name: beyond them a typed year is a slip
+LAST_YEAR = 2100
 NIK_DIGITS = 16
 NIB_DIGITS = 13
 EXCEL_DIGITS = 15
@@ -41,7 +48,7 @@ def is_blank(raw: object) -> bool:
 def parse_text(raw: object) -> str:
     text = " ".join(str(raw).split())
     if not text:
-        raise ValueError("nilai wajib diisi tetapi kosong")
+        raise ValueError(EMPTY)
     return text
 
 
@@ -59,6 +66,7 @@ def _reject_scientific(text: str) -> None:
 
 
 def _id_text(raw: object) -> str:
+    """An id cell as text; a number cell that has already lost digits is refused."""
     if isinstance(raw, bool):
         raise ValueError("id harus berupa deretan angka")
     if isinstance(raw, (int, float)):
@@ -69,16 +77,34 @@ def _id_text(raw: object) -> str:
                 "sehingga digit terakhir sudah hilang; format kolom sebagai Teks lalu isi ulang"
             )
         raw = int(raw)
-    text = str(raw).strip()
+    return str(raw).strip()
+
+
+def _numeric_id_text(raw: object) -> str:
+    """A numeric id (NIK, NIB): scientific notation means Excel has already cut its digits."""
+    text = _id_text(raw)
     _reject_scientific(text)
     return text
 
 
+def is_ascii_digits(text: str) -> bool:
+    return _ASCII_DIGITS.fullmatch(text) is not None
+
+
+def _reject_other_digits(text: str, name: str) -> None:
+    if text.isdigit() and not is_ascii_digits(text):
+        raise ValueError(
+            f"{name} memuat angka selain 0-9 (angka lebar penuh, Arab atau superskrip); "
+            "ketik ulang dengan angka biasa 0-9"
+        )
+
+
 def parse_digits_id(raw: object, digits: int, name: str) -> str:
-    text = _id_text(raw)
+    text = _numeric_id_text(raw)
     if not text:
-        raise ValueError("nilai wajib diisi tetapi kosong")
-    if not text.isdigit():
+        raise ValueError(EMPTY)
+    _reject_other_digits(text, name)
+    if not is_ascii_digits(text):
         raise ValueError(f"{name} harus berupa {digits} digit angka")
     if len(text) != digits:
         hint = " (nol di depan mungkin hilang)" if len(text) < digits else ""
@@ -95,17 +121,18 @@ def parse_nib(raw: object) -> str:
 
 
 def parse_id_kukm(raw: object) -> str:
-    text = _id_text(raw)
-    if text.isdigit() and len(text) in (NIK_DIGITS, NIB_DIGITS):
+    text = _numeric_id_text(raw)
+    if is_ascii_digits(text) and len(text) in (NIK_DIGITS, NIB_DIGITS):
         return text
     if not text:
-        raise ValueError("nilai wajib diisi tetapi kosong")
+        raise ValueError(EMPTY)
+    _reject_other_digits(text, "id_kukm")
     raise ValueError(f"id_kukm harus NIK ({NIK_DIGITS} digit) atau NIB ({NIB_DIGITS} digit)")
 
 
 def parse_id_text(raw: object) -> str:
-    text = _id_text(raw)
-    return parse_text(text)
+    """A participant id such as P-2024-001 or 2024E001: text, so an 'E' is a letter, not an exponent."""
+    return parse_text(_id_text(raw))
 
 
 def parse_kode_wilayah(raw: object) -> str:
@@ -158,7 +185,9 @@ def parse_number(raw: object, *, integer_amount: bool) -> float:
     else:
         text = _number_text(str(raw))
         if not text:
-            raise ValueError("nilai wajib diisi tetapi kosong")
+            raise ValueError(EMPTY)
+        if _SIGNS.match(text):
+            raise ValueError("angka tidak terbaca (tanda + atau - lebih dari satu)")
         sign = -1.0 if text.startswith("-") else 1.0
         value = sign * float(_normalise_number(text.lstrip("+-"), integer_amount))
     if not math.isfinite(value):
@@ -183,8 +212,8 @@ def parse_count(raw: object) -> int:
 
 def parse_year(raw: object) -> int:
     value = parse_number(raw, integer_amount=False)
-    if not value.is_integer() or not 1900 <= value <= 2100:
-        raise ValueError("tahun harus empat digit antara 1900 dan 2100")
+    if not value.is_integer() or not FIRST_YEAR <= value <= LAST_YEAR:
+        raise ValueError(f"tahun harus empat digit antara {FIRST_YEAR} dan {LAST_YEAR}")
     return int(value)
 
 
@@ -232,7 +261,7 @@ def parse_date(raw: object) -> date:
         return raw
     text = " ".join(str(raw).split())
     if not text:
-        raise ValueError("nilai wajib diisi tetapi kosong")
+        raise ValueError(EMPTY)
     if match := _ISO_DATE.match(text):
         year, month, day = (int(part) for part in match.groups())
         return _make_date(year, month, day)

@@ -1,8 +1,9 @@
 """The log of a run (``audit.jsonl``): what it read, under which rules, and how it ended.
 
 Start, the input files with their sha256, the rules version and the parameters in force, rows
-read, used and rejected per table, warnings, the indicators, and the end with its exit status —
-kilobytes, whatever the size of the run. Each decision is in ``run.sqlite``, not here; rejected
+read, used and rejected per table, entities outside the province per table, warnings, the
+indicators, and the end (status 0) — kilobytes, whatever the size of the run. A failed run has no
+log: its folder is removed (``engine.outputs.folder``) and the previous run stays. Each decision is in ``run.sqlite``, not here; rejected
 rows are in ``rejects.csv`` (counted here per table). Ids only: no participant name is written.
 """
 
@@ -11,16 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from engine.durable_host import EngineError
-from engine.ingest.readers import DataError
 from engine.log import AuditLog
-from engine.pipeline import RunResult, UnknownProfile
+from engine.pipeline import RunResult
 from engine.rules.compiler import reference_day
-from engine.rules.rulebook import RulesInvalid
-
-# The exit status the CLI gives each failure (data contract: 2 unusable input, 1 rules invalid or a
-# check failed; 130 interrupted).
-_STATUS = ((DataError, 2), (UnknownProfile, 2), (RulesInvalid, 1), (EngineError, 1), (KeyboardInterrupt, 130))
 
 
 def log_start(audit: AuditLog, data: Path, profile: str, year: int, rules: Path) -> None:
@@ -52,6 +46,8 @@ def log_run(audit: AuditLog, result: RunResult) -> None:
                 tahun=result.year, parameter=list(_parameters(result)))
     for count in result.dataset.counts:  # read = used + rejected; the rejected rows themselves are in rejects.csv
         audit.write("tabel", **count.model_dump())
+    for table, entities in result.outside_province.items():  # out of every indicator, not rejected
+        audit.write("di_luar_provinsi", table=table, provinsi=result.profile.province.code, entitas=entities)
     for warning in _warnings(result):
         audit.write("peringatan", pesan=warning)
     for indicator in result.indicators:
@@ -63,7 +59,3 @@ def log_end(audit: AuditLog, result: RunResult) -> None:
     audit.write("run_selesai", status=0, versi_aturan=result.book.version, entitas=entities,
                 keputusan=len(result.decisions), detik=result.timings)
 
-
-def log_failure(audit: AuditLog, error: BaseException) -> None:
-    status = next((code for kind, code in _STATUS if isinstance(error, kind)), 1)
-    audit.write("run_gagal", status=status, galat=str(error), jenis=type(error).__name__)

@@ -29,11 +29,20 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def file_mode() -> int:
-    """Read-write for everyone the umask allows: mkstemp alone would make outputs private (0600)."""
+def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
+
+
+def file_mode() -> int:
+    """Read-write for everyone the umask allows: mkstemp alone would make outputs private (0600)."""
+    return 0o666 & ~_umask()
+
+
+def folder_mode() -> int:
+    """A run's folder once complete, as ``mkdir`` would have made it (it is private while written)."""
+    return 0o777 & ~_umask()
 
 
 @contextmanager

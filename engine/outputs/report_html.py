@@ -24,6 +24,7 @@ from babel.dates import format_datetime
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from engine.indicators.compute import IndicatorResult, Member, growth_percent, percent_of
+from engine.indicators.describe import machine_definition
 from engine.indicators.model import Count, Growth, Indicator
 from engine.numbers import LOCALE
 from engine.numbers import format_number as angka
@@ -89,8 +90,8 @@ def _percentage_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
 
 def region_bars(indicator: Indicator, result: IndicatorResult, directory: Mapping) -> list[Bar]:
     """One bar per kabupaten/kota: the count, the growth of the sums, or numerator ÷ denominator × 100."""
-    if isinstance(indicator.formula, Count):
-        return _count_bars(result, directory)
+    if isinstance(indicator.formula, Count) or result.denominator_source:
+        return _count_bars(result, directory)  # a declared denominator has no split by kabupaten/kota
     if isinstance(indicator.formula, Growth):
         return _growth_bars(result, directory)
     return _percentage_bars(result, directory)
@@ -134,11 +135,10 @@ def chart_caption(indicator: Indicator, result: IndicatorResult) -> str:
     if isinstance(indicator.formula, Growth):
         return ("Pertumbuhan Σ per kabupaten/kota = (Σ n − Σ n-1) ÷ Σ n-1 × 100, atas anggota yang punya nilai "
                 "di kedua tahun; merah = turun.")
-    caption = "Persentase per kabupaten/kota = pembilang ÷ penyebut di kabupaten/kota itu × 100."
-    if result.penyebut is not None and result.penyebut != len(result.denominator):
-        caption += (f" Penyebut provinsi ({angka(result.penyebut)}) berasal dari statistik yang dilaporkan; "
-                    "per kabupaten/kota dipakai entitas terdaftar, sehingga rata-ratanya tidak sama dengan nilai provinsi.")
-    return caption
+    if result.denominator_source:
+        return (f"Jumlah entitas pembilang per kabupaten/kota. Penyebut provinsi berasal dari {result.denominator_source} "
+                "dan tidak dirinci per kabupaten/kota, sehingga persentase per kabupaten/kota tidak ada.")
+    return "Persentase per kabupaten/kota = pembilang ÷ penyebut di kabupaten/kota itu × 100."
 
 
 # -- entity lists -------------------------------------------------------------------------------
@@ -167,6 +167,8 @@ def _list_labels(indicator: Indicator, result: IndicatorResult) -> list[tuple[st
     if isinstance(indicator.formula, Growth):
         return [("Pembilang dan penyebut (punya nilai di kedua tahun)", "numerator", result.numerator),
                 ("Dikecualikan (nilai salah satu tahun tidak ada)", "excluded", result.excluded)]
+    if result.denominator_source:  # a declared figure: no entity is its member
+        return [("Pembilang", "numerator", result.numerator)]
     return [("Pembilang", "numerator", result.numerator), ("Penyebut", "denominator", result.denominator)]
 
 
@@ -218,6 +220,7 @@ def _section(definition: Indicator, computed: IndicatorResult, directory: Mappin
     return {
         "definition": definition,
         "result": computed,
+        "machine": machine_definition(definition),
         "growth": isinstance(definition.formula, Growth),
         "chart": layout_chart(region_bars(definition, computed, directory), chart_caption(definition, computed))
         if has_region else None,
@@ -268,6 +271,7 @@ def report_pieces(result: RunResult, explanations: Explanations | None = None,
     template = _environment().get_template("report.html.j2")
     return template.generate(
         result=result, profile=result.profile, dataset=result.dataset, sections=indicator_sections,
+        outside=result.outside_province,
         others=other_entities(explanations, directory, anchors), explanations=explanations,
         rejects=result.dataset.rejects[:REJECTS_LISTED], generated=_generated(),
         explained_per_list=explained_per_list,

@@ -29,7 +29,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from engine.indicators.compute import IndicatorResult, Member, growth_percent
-from engine.indicators.model import Growth, Indicator
+from engine.indicators.describe import machine_definition
+from engine.indicators.model import Growth, Indicator, Profile
 from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path, neutralise
@@ -138,8 +139,10 @@ def _header_cell(sheet: WriteOnlyWorksheet, column: Column) -> WriteOnlyCell:
 
 def _summary_caption(result: RunResult) -> list[object]:
     generated = datetime.now(timezone.utc).strftime("%d-%m-%Y %H:%M UTC")
+    outside = ", ".join(f"{table} {format_number(count)}" for table, count in result.outside_province.items())
     return [f"IKU {result.profile.name}", f"profil {result.profile.id}", f"tahun penilaian {result.year}",
-            f"versi aturan {result.book.version}", f"dibuat {generated}"]
+            f"versi aturan {result.book.version}", f"dibuat {generated}",
+            f"di luar provinsi {result.profile.province.name} (tidak dihitung, tidak ditolak): {outside}"]
 
 
 SUMMARY_COLUMNS = [Column("id"), Column("indikator", wrap=True), Column("nilai"), Column("satuan"),
@@ -162,6 +165,30 @@ def _summary(result: RunResult) -> Sheet:
     rows = [_summary_row(indicator, definition)
             for indicator, definition in zip(result.indicators, result.profile.indicators, strict=True)]
     return Sheet("Ringkasan", _summary_caption(result), SUMMARY_COLUMNS, rows)
+
+
+# -- Dokumen IKU: the document's words beside iku's definition ---------------------------------
+
+DOCUMENT_COLUMNS = [Column("id"), Column("nama indikator (dokumen)", wrap=True), Column("sasaran (dokumen)", wrap=True),
+                    Column("formulasi (dokumen)", wrap=True), Column("rumus disimpulkan (tidak ada dalam dokumen)", wrap=True),
+                    Column("rumus iku", wrap=True), Column("sumber data (dokumen)", wrap=True),
+                    Column("penanggung jawab (dokumen)", wrap=True)]
+
+
+def _document_caption(profile: Profile) -> list[object]:
+    document = profile.document
+    if document is None:
+        return [profile.source_document]
+    return [profile.source_document, f"instansi: {document.institution}",
+            f"tanggal: {document.date or 'tidak disebutkan dalam dokumen IKU'}",
+            f"penandatangan: {document.signatory or 'tidak disebutkan dalam dokumen IKU'}"]
+
+
+def _document(profile: Profile) -> Sheet:
+    rows = [[indicator.id, indicator.quoted("name"), indicator.quoted("goal"), indicator.quoted("document_formula"),
+             indicator.formula_inferred or "", machine_definition(indicator), indicator.quoted("data_source"),
+             indicator.quoted("responsible")] for indicator in profile.indicators]
+    return Sheet("Dokumen IKU", _document_caption(profile), DOCUMENT_COLUMNS, rows)
 
 
 # -- one sheet per indicator --------------------------------------------------------------------
@@ -220,6 +247,8 @@ def _indicator_sheet(indicator: IndicatorResult, definition: Indicator,
     columns = MEMBER_COLUMNS + (_growth_columns(year) if growth else [])
     rows = member_rows(indicator, directory, growth, year)
     caption: list[object] = [indicator.nama, indicator.catatan]
+    if indicator.denominator_source:
+        caption.append(f"penyebut dari {indicator.denominator_source}: tanpa daftar anggota penyebut")
     room = SHEET_ROWS - HEADER_ROW
     if len(rows) > room:
         caption.append(f"hanya {format_number(room)} dari {format_number(len(rows))} entitas ditampilkan (batas baris "
@@ -231,6 +260,7 @@ def _indicator_sheet(indicator: IndicatorResult, definition: Indicator,
 def sheets(result: RunResult, directory: Mapping[EntityKey, EntityInfo]) -> Iterator[Sheet]:
     """The workbook's sheets in order, each laid out when it is asked for."""
     yield _summary(result)
+    yield _document(result.profile)
     for indicator, definition in zip(result.indicators, result.profile.indicators, strict=True):
         yield _indicator_sheet(indicator, definition, directory, result.year)
 

@@ -10,9 +10,10 @@ import structlog
 
 from engine import log
 from engine.explain import explanation_texts
-from engine.outputs.audit import log_end, log_failure, log_run, log_start
+from engine.outputs.audit import log_end, log_run, log_start
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import write_indicators, write_rejects, write_tags
+from engine.outputs.folder import staged_run
 from engine.outputs.lock import output_lock
 from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys, write_report_html
 from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workbook_from
@@ -27,7 +28,7 @@ WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs 
 
 
 def write_outputs(result: RunResult, out: Path, data: Path) -> None:
-    """Each file is written whole and moved into place; indicators.json last, as the sign of a complete run.
+    """Every output file of ``result`` in ``out`` (a run's own folder: see ``execute_run``).
 
     For a large run report.xlsx, the largest single writer, is written by a process of its own (on
     the other core) from sheets laid out here, while this process writes the page and the record.
@@ -58,21 +59,21 @@ def _write_page_and_record(result: RunResult, out: Path, data: Path, directory: 
 def execute_run(
     data: Path, profile: str, year: int, out: Path, rules: Path, progress: Progress | None = None, workers: int = 0
 ) -> RunResult:
-    with output_lock(out):
-        audit = log.open_audit(out / "audit.jsonl")
+    """The run, written whole into a folder of its own in ``out`` and switched in when complete
+    (``engine.outputs.folder``): ``out`` holds the previous run or this one, never a mix. A failed
+    run's folder, its audit log included, is removed: the previous run stays as it was."""
+    with output_lock(out), staged_run(out) as staging:
+        audit = log.open_audit(staging / "audit.jsonl")
         try:
             log_start(audit, data, profile, year, rules)
             result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress, workers=workers,
-                         spool_dir=out)
+                         spool_dir=staging)
             start = time.perf_counter()
             log_run(audit, result)
-            write_outputs(result, out, data)
+            write_outputs(result, staging, data)
             result.timings["outputs"] = time.perf_counter() - start
             log_end(audit, result)
-            logger.info("run selesai", versi_aturan=result.book.version, keputusan=len(result.decisions))
-            return result
-        except BaseException as error:
-            log_failure(audit, error)
-            raise
         finally:
             audit.close()
+    logger.info("run selesai", versi_aturan=result.book.version, keputusan=len(result.decisions))
+    return result

@@ -1,4 +1,6 @@
-"""Checks across files, after each file has passed its schema: references and consistency.
+"""Checks across files, after each file has passed its schema: references, consistency, and the
+compile of every entity type's ruleset for every year a rule version is in force — the same
+``compile_ruleset`` a run calls, so that what passes the check runs.
 
 Every problem carries ``file:line:column`` so that policy staff can go straight to it.
 """
@@ -6,10 +8,14 @@ Every problem carries ``file:line:column`` so that policy staff can go straight 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
-from engine.facts import fields_of
+from engine.facts import ENTITY_ORDER, fields_of
+from engine.indicators.model import EntitySet, Profile
 from engine.ingest.tables import TABLE_BY_NAME
+from engine.names import closest
+from engine.rules.compiler import CompileError, compile_rule, compile_ruleset, reference_day
 from engine.rules.model import (
     AllOf,
     AnyOf,
@@ -19,10 +25,11 @@ from engine.rules.model import (
     RecordClause,
     RecordTest,
     Rule,
+    RuleVersion,
     TagClause,
     YearWindow,
 )
-from engine.rules.rulebook import Located, Problem, RuleBook, closest
+from engine.rules.rulebook import Located, Problem, RuleBook
 
 Location = tuple[str | int, ...]
 
@@ -95,7 +102,7 @@ class _RuleChecker:
 
     def _parameter_column(self, name: str) -> str | None:
         parameter = self.book.parameters.get(name)
-        if parameter is None:
+        if parameter is None or parameter.type != "column":  # the compile names the wrong type
             return None
         values = {str(version.value) for version in parameter.versions}
         return values.pop() if len(values) == 1 else None
@@ -106,8 +113,8 @@ def check_rulebook(book: RuleBook) -> list[Problem]:
     for rule in book.rules:
         checker.check(rule)
     problems = checker.problems + _check_profiles(book, checker.tags) + _check_periods(book)
-    if not problems:  # compiling needs sound references; it finds what only year n reveals
-        problems += _check_cycles(book) + _check_compiles(book)
+    if not problems:  # compiling needs sound references; it finds what only a year reveals
+        problems += _check_compiles(book)
     return problems
 
 
@@ -138,62 +145,91 @@ def _period_problem(before: Any, after: Any) -> str | None:
     return None
 
 
-def _check_cycles(book: RuleBook) -> list[Problem]:
-    """A rule reading, through has_tag, a tag that depends on its own tag can never be ordered."""
-    givers = {rule.tag: rule for rule in book.rules}
-    reads: dict[str, list[tuple[str, Location]]] = {}
-    for rule in book.rules:
-        for index, version in enumerate(rule.versions):
-            for here, condition in walk_conditions(version.when, ("versions", index, "when")):
-                if isinstance(condition, TagClause) and condition.has_tag in givers:
-                    reads.setdefault(rule.id, []).append((givers[condition.has_tag].id, here))
-    problems: list[Problem] = []
-    for rule in book.rules:
-        for target, here in reads.get(rule.id, []):
-            path = _path(target, rule.id, reads)
-            if path is not None:
-                cycle = " → ".join([rule.id, *path])
-                problems.append(book.origins[f"rule:{rule.id}"].problem(f"siklus antar-tag: {cycle}", *here, "has_tag"))
-    return problems
-
-
-def _path(start: str, goal: str, reads: dict[str, list[tuple[str, Location]]]) -> list[str] | None:
-    seen: set[str] = set()
-    stack = [(start, [start])]
-    while stack:
-        current, path = stack.pop()
-        if current == goal:
-            return path
-        if current in seen:
-            continue
-        seen.add(current)
-        stack.extend((target, [*path, target]) for target, _ in reads.get(current, []))
-    return None
+def years_in_force(book: RuleBook, today: date | None = None) -> range:
+    """Every year n for which some rule version is in force on 31 December: from the first year a
+    rule starts to the last year any rule or parameter version starts or ends, and at least this
+    year (an open-ended version is the same in every later year)."""
+    rule_starts = [version.effective.start.year for rule in book.rules for version in rule.versions]
+    if not rule_starts:
+        return range(0)
+    versions = [version for owner in [*book.rules, *book.parameters.values()] for version in owner.versions]
+    bounds = [version.effective.start.year for version in versions]
+    bounds += [version.effective.end.year for version in versions if version.effective.end is not None]
+    return range(min(rule_starts), max(*bounds, (today or date.today()).year) + 1)
 
 
 def _check_compiles(book: RuleBook) -> list[Problem]:
-    """Compile each version for its first year: texts' placeholders, parameters in force, columns."""
-    from engine.rules.compiler import CompileError, compile_rule
+    """Compile each entity type's whole ruleset for every year in force, as a run does, and each
+    version that is never in force on a 31 December on its own for its first year. Where a
+    ruleset fails, its rules are compiled one by one too, so that every broken rule is named."""
+    found: dict[tuple[str, int, int], Problem] = {}  # one problem per spot: the first year that shows it
 
-    problems: list[Problem] = []
-    for rule in book.rules:
-        for index, version in enumerate(rule.versions):
+    def compiled(rule: Rule, version: RuleVersion, year: int) -> None:
+        try:
+            compile_rule(rule, version, book, year)
+        except CompileError as error:
+            add(error, version)
+
+    def add(error: CompileError, version: RuleVersion | None) -> None:
+        problem = _compile_problem(book, error, version)
+        found.setdefault((problem.file, problem.line, problem.column), problem)
+
+    years = years_in_force(book)
+    for year in years:
+        for entity_type in ENTITY_ORDER:
             try:
-                compile_rule(rule, version, book, version.effective.start.year)
+                compile_ruleset(book, entity_type, year)
             except CompileError as error:
-                problems.append(book.origins[f"rule:{rule.id}"].problem(str(error), "versions", index, "when"))
-    return problems
+                rule = book.rule(error.rule_id) if error.rule_id else None
+                add(error, rule.version_for(reference_day(year)) if rule else None)
+                for other in book.rules:
+                    version = other.version_for(reference_day(year))
+                    if version is not None and entity_type in other.entity_types():
+                        compiled(other, version, year)
+    for rule in book.rules:
+        for version in rule.versions:
+            if not any(rule.version_for(reference_day(year)) is version for year in years):
+                compiled(rule, version, version.effective.start.year)
+    return list(found.values())
+
+
+def _compile_problem(book: RuleBook, error: CompileError, version: RuleVersion | None) -> Problem:
+    """Where a compile error points: the clause it names, else the rule version that failed."""
+    if error.rule_id is None:
+        return Problem(str(book.directory), 1, 1, str(error))
+    rule = book.rule(error.rule_id)
+    version = version or rule.versions[0]
+    here: Location = ("versions", rule.versions.index(version), "when")
+    if error.clause_id is not None:
+        here = _clause_location(version, here, error.clause_id, error.key)
+    return book.origins[f"rule:{rule.id}"].problem(str(error), *here)
+
+
+def _clause_location(version: RuleVersion, here: Location, clause_id: str, key: str) -> Location:
+    for spot, condition in walk_conditions(version.when, here):
+        if getattr(condition, "id", None) == clause_id:
+            return (*spot, key)
+    return here
 
 
 def _check_profiles(book: RuleBook, tags: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     for profile in book.profiles.values():
         located = book.origins[f"profile:{profile.id}"]
+        seen: set[str] = set()
         for index, indicator in enumerate(profile.indicators):
-            for spot, tag in _indicator_tags(indicator.formula, ("indicators", index, "formula")):
+            if indicator.id in seen:
+                problems.append(located.problem(f"indikator {indicator.id} ditulis dua kali di profil {profile.id}",
+                                                "indicators", index, "id"))
+            seen.add(indicator.id)
+            for spot, entity_set, tag in _indicator_tags(indicator.formula, ("indicators", index, "formula")):
                 if tag not in tags:
                     message = f"indikator {indicator.id} membaca tag '{tag}' yang tidak diberikan aturan mana pun"
                     problems.append(located.problem(message + closest(tag, sorted(tags)), *spot))
+                    continue
+                message = _other_entity(book, indicator.id, entity_set, tag)
+                if message:
+                    problems.append(located.problem(message, *spot))
             for position, table in enumerate(indicator.data):
                 if table not in TABLE_BY_NAME:
                     message = f"tabel '{table}' tidak dikenal" + closest(table, sorted(TABLE_BY_NAME))
@@ -201,7 +237,19 @@ def _check_profiles(book: RuleBook, tags: set[str]) -> list[Problem]:
     return problems
 
 
-def _indicator_tags(formula: Any, here: Location) -> Iterator[tuple[Location, str]]:
+def _other_entity(book: RuleBook, indicator_id: str, entity_set: EntitySet, tag: str) -> str | None:
+    """An indicator counting a tag that its entities can never get (the rule assesses another
+    entity type) would count zero, silently."""
+    givers = [rule for rule in book.rules if rule.tag == tag]
+    assessed = {entity_type for rule in givers for entity_type in rule.entity_types()}
+    missing = [entity_type for entity_type in entity_set.entity_types() if entity_type not in assessed]
+    if not missing:
+        return None
+    return (f"indikator {indicator_id} menghitung tag '{tag}' untuk {', '.join(missing)}, tetapi aturan "
+            f"{', '.join(rule.id for rule in givers)} hanya menilai {', '.join(sorted(assessed))}")
+
+
+def _indicator_tags(formula: Any, here: Location) -> Iterator[tuple[Location, EntitySet, str]]:
     for name in ("numerator", "count", "cohort", "denominator"):
         part = getattr(formula, name, None)
         if part is None:
@@ -211,4 +259,4 @@ def _indicator_tags(formula: Any, here: Location) -> Iterator[tuple[Location, st
         ]
         for entity_set, spot in sets:
             for index, tag in enumerate(entity_set.tags):
-                yield (*spot, "tags", index), tag
+                yield (*spot, "tags", index), entity_set, tag

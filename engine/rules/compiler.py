@@ -17,7 +17,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from string import Formatter
-from typing import Any
+from typing import Any, get_args
 
 from engine.durable_host import SESSION_INIT
 from engine.facts import as_day_number, fields_of
@@ -53,11 +53,28 @@ PHASE = "$phase"
 # and would re-fire a matching rule forever (durable_rules trap 2).
 NO_STATE = {"$nex": {"$s": 1}}
 STRATUM_WIDTH = 100
+MAX_YEARS = 50  # a year window longer than any regulation asks for is a typo, not a rule
 _DURABLE_OPERATORS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 
 
+# durable_rules keeps at most 16 matched facts per rule (MAX_MESSAGE_FRAMES in state.h): a rule
+# joining more fails with error 304 once they all hold. An ``any`` of k children that hold costs
+# time and memory that grow steeply with each child (16: +73 MB and 0.12 s per entity; 50: MemoryError).
+# Measured by bench/durable_limits.py (README "durable_rules"). So no durable rule joins more than WIDTH clause facts: a wider
+# all/any node is wired through nested part nodes, and a leaf may ask for at most MAX_FACTS records.
+MAX_FACTS = 16
+WIDTH = 8
+
+
 class CompileError(Exception):
-    pass
+    """A rule version that cannot be compiled for a year; ``rule_id``, ``clause_id`` and the
+    clause's ``key`` (its ``id`` if not given) say where."""
+
+    def __init__(self, message: str, rule_id: str | None = None, clause_id: str | None = None, key: str = "id"):
+        super().__init__(message)
+        self.rule_id = rule_id
+        self.clause_id = clause_id
+        self.key = key
 
 
 def reference_day(year: int) -> date:
@@ -138,6 +155,8 @@ class CompiledRuleset:
     phases: list[int] = field(default_factory=list)
     # table -> for each leaf over it, that leaf's tests on year fields (None: keep every fact)
     year_tests: dict[str, list[tuple[Test, ...]]] = field(default_factory=dict)
+    # the part nodes that carry wide all/any nodes (``_wiring``): the engine's, never the user's
+    parts: frozenset[str] = frozenset()
 
     def relevant(self, fact: dict[str, Any]) -> bool:
         """False only for a fact that no leaf can match, judged on its year alone.
@@ -159,6 +178,9 @@ class CompiledRuleset:
         return next(compiled for compiled in self.rules if compiled.rule.id == rule_id)
 
 
+_VALUE_TYPES = ("number", "integer", "date", "text", "labels")  # a column name is not a value
+
+
 class _Resolver:
     """Turns value expressions of one rule version into constants for year n."""
 
@@ -168,12 +190,20 @@ class _Resolver:
         self.rule_id = rule_id
         self.used: dict[str, UsedParameter] = {}
 
-    def parameter(self, name: str) -> Any:
+    def error(self, message: str) -> CompileError:
+        return CompileError(f"aturan {self.rule_id}: {message}", self.rule_id)
+
+    def parameter(self, name: str, *types: str) -> Any:
+        """The value in force for year n of parameter ``name``, which must be of one of ``types``."""
         if name not in self.book.parameters:
-            raise CompileError(f"aturan {self.rule_id}: parameter '{name}' tidak dikenal")
-        version = self.book.parameters[name].version_for(reference_day(self.year))
+            raise self.error(f"parameter '{name}' tidak dikenal")
+        parameter = self.book.parameters[name]
+        if types and parameter.type not in types:
+            raise self.error(f"parameter '{name}' bertipe {parameter.type}, di sini diperlukan {' atau '.join(types)}")
+        version = parameter.version_for(reference_day(self.year))
         if version is None:
-            raise CompileError(f"aturan {self.rule_id}: parameter '{name}' tidak berlaku pada tahun {self.year}")
+            raise self.error(f"parameter '{name}' tidak berlaku pada tahun {self.year} "
+                             f"(dipakai pada 31 Desember {self.year})")
         self.used[name] = UsedParameter(name, version.value, version.effective.start, version.effective.end)
         return version.value
 
@@ -182,13 +212,14 @@ class _Resolver:
         assert match is not None  # the schema checked it
         base = self.year if match.group(1) == "n" else y
         if base is None:
-            raise CompileError(f"aturan {self.rule_id}: 'y' hanya boleh di dalam each_year")
+            raise self.error("'y' hanya boleh di dalam each_year")
         offset = int(match.group(3) or 0) * (-1 if match.group(2) == "-" else 1)
         return base + offset
 
     def value(self, value: Any, y: int | None) -> Any:
         if isinstance(value, ParamRef):
-            return self.parameter(value.param)
+            resolved = self.parameter(value.param, *_VALUE_TYPES)
+            return as_day_number(resolved) if isinstance(resolved, date) else resolved
         if isinstance(value, YearRef):
             return self.year_of(value.year, y)
         if isinstance(value, EndOfYear):
@@ -199,10 +230,10 @@ class _Resolver:
             return as_day_number(value)
         return value
 
-    def count(self, value: int | ParamRef) -> int:
-        count = self.parameter(value.param) if isinstance(value, ParamRef) else value
-        if not isinstance(count, int) or count < 1:
-            raise CompileError(f"aturan {self.rule_id}: jumlah minimal harus bilangan bulat ≥ 1")
+    def count(self, value: int | ParamRef, limit: int) -> int:
+        count = self.parameter(value.param, "integer") if isinstance(value, ParamRef) else value
+        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= limit:
+            raise self.error(f"jumlah harus bilangan bulat 1 sampai {limit}, bukan {count!r}")
         return count
 
     def placeholders(self, y: int | None) -> dict[str, Any]:
@@ -214,15 +245,28 @@ class _Resolver:
         return values
 
     def text(self, template: str, y: int | None) -> str:
+        """The text with its ``{name}`` placeholders filled in. Only bare names: a format spec
+        (``{n:>300000000}`` pads to 300 MB, ``{n:s}`` fails on a number), a conversion or an
+        attribute would let a rule text do more than name a value."""
         values = self.placeholders(y)
-        for _, name, _, _ in Formatter().parse(template):
-            if name is None or name in values:
+        try:
+            fields = list(Formatter().parse(template))
+        except ValueError as error:
+            raise self.error(f"kurung kurawal pada teks tidak seimbang: {template!r} ({error})") from None
+        for _, name, spec, conversion in fields:
+            if name is None:
+                continue
+            if spec or conversion or not name.isidentifier():
+                written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                raise self.error(f"isian '{written}' pada teks tidak sah; tulis hanya nama, misalnya {{n}} "
+                                 "(tanpa format)")
+            if name in values:
                 continue
             if name in self.book.parameters:
                 value = self.parameter(name)
                 values[name] = ", ".join(map(str, value)) if isinstance(value, list) else value
             else:
-                raise CompileError(f"aturan {self.rule_id}: isian '{{{name}}}' pada teks tidak dikenal")
+                raise self.error(f"isian '{{{name}}}' pada teks tidak dikenal")
         return template.format_map(values)
 
 
@@ -232,17 +276,75 @@ def is_label(table: str, column: str) -> bool:
     return info is not None and Label.__metadata__[0] in info.metadata
 
 
+def column_kind(table: str, column: str) -> str:
+    """``date``, ``number``, ``bool`` or ``text``: what a rule may compare the column with."""
+    fields = TABLE_BY_NAME[table].model_fields
+    if column not in fields:  # ``row`` and the years derived from dates (facts.DERIVED_YEARS)
+        return "number"
+    annotation = fields[column].annotation
+    kinds = set(get_args(annotation)) or {annotation}
+    for python_type, kind in ((date, "date"), (bool, "bool"), (int, "number"), (float, "number")):
+        if python_type in kinds:
+            return kind
+    return "text"
+
+
+_PARAMETER_KINDS = {"number": "number", "integer": "number", "date": "date", "text": "text", "column": "text",
+                    "labels": "text"}
+_KIND_WORDS = {"date": "tanggal", "number": "angka atau tahun", "text": "teks", "bool": "nilai benar/salah"}
+
+
+def _literal_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "date" if isinstance(value, date) else "text"
+
+
+def _value_kinds(written: Any, resolver: _Resolver) -> list[str]:
+    """The kind of each value a comparison is made with, as written (dates are day numbers later)."""
+    if isinstance(written, (EndOfYear, StartOfYear)):
+        return ["date"]
+    if isinstance(written, YearRef):
+        return ["number"]
+    if isinstance(written, ParamRef):
+        return [_PARAMETER_KINDS[resolver.book.parameters[written.param].type]]
+    if isinstance(written, list):
+        return [_literal_kind(item) for item in written]
+    return [_literal_kind(written)]
+
+
+def _check_comparison(column: str, table: str, op: str, value: Any, written: Any, resolver: _Resolver) -> None:
+    """A value of the wrong kind compiles but never matches (a year against a date column) or
+    makes durable_rules refuse the ruleset (a list where a number belongs): refuse it here."""
+    if op in ("exists", "missing"):
+        return
+    if isinstance(value, list) and op not in ("in", "not in"):
+        raise resolver.error(f"kolom {table}.{column} dibandingkan ({op}) dengan daftar {value!r}; "
+                             "daftar hanya untuk 'in' dan 'not in'")
+    expected = column_kind(table, column)
+    wrong = [kind for kind in _value_kinds(written, resolver) if kind != expected]
+    if wrong:
+        raise resolver.error(f"kolom {table}.{column} berisi {_KIND_WORDS[expected]}, tetapi dibandingkan dengan "
+                             f"{_KIND_WORDS[wrong[0]]} ({value!r})")
+
+
 def _test(comparison: Any, table: str, resolver: _Resolver, y: int | None) -> Test:
     column = comparison.field
     if isinstance(column, ParamRef):
-        column = resolver.parameter(column.param)
+        column = resolver.parameter(column.param, "column")
     if column not in fields_of(table):
-        raise CompileError(f"aturan {resolver.rule_id}: tabel {table} tidak punya kolom '{column}'")
+        raise resolver.error(f"tabel {table} tidak punya kolom '{column}'")
     value = resolver.value(comparison.value, y)
+    _check_comparison(column, table, comparison.op, value, comparison.value, resolver)
     if is_label(table, column):
-        value = [parse_label(item) for item in value] if isinstance(value, list) else (
-            parse_label(value) if isinstance(value, str) else value
-        )
+        try:
+            value = [parse_label(item) for item in value] if isinstance(value, list) else (
+                parse_label(value) if isinstance(value, str) else value
+            )
+        except ValueError as error:  # an empty label: no row can hold one
+            raise resolver.error(f"label {value!r} untuk kolom {table}.{column} tidak sah: {error}") from None
     if comparison.op in ("in", "not in") and not isinstance(value, list):
         value = [value]
     return Test(column, comparison.op, value)
@@ -252,7 +354,7 @@ def _record_leaf(
     rule_id: str, clause: Clause, test: RecordTest, resolver: _Resolver, y: int | None, suffix: str = ""
 ) -> Leaf:
     if test.table not in TABLE_BY_NAME:
-        raise CompileError(f"aturan {rule_id}: tabel '{test.table}' tidak dikenal")
+        raise resolver.error(f"tabel '{test.table}' tidak dikenal")
     text = resolver.text(clause.text, y)
     failed = resolver.text(clause.failed_text, y) if clause.failed_text else f"tidak terpenuhi: {text}"
     return Leaf(
@@ -263,7 +365,7 @@ def _record_leaf(
         failed_text=failed,
         table=test.table,
         tests=tuple(_test(comparison, test.table, resolver, y) for comparison in test.where),
-        min_count=resolver.count(test.min_count),
+        min_count=resolver.count(test.min_count, MAX_FACTS),
         year=y,
     )
 
@@ -271,12 +373,14 @@ def _record_leaf(
 def _window(clause: EachYearClause, resolver: _Resolver) -> list[int]:
     window = clause.each_year
     if window.last is not None:
-        last = resolver.count(window.last)
+        last = resolver.count(window.last, MAX_YEARS)
         return list(range(resolver.year - last + 1, resolver.year + 1))
     start = resolver.year_of(window.start or "n", None)
     end = resolver.year_of(window.end or "n", None)
     if start > end:
-        raise CompileError(f"aturan {resolver.rule_id}: jendela tahun {start}–{end} kosong")
+        raise resolver.error(f"jendela tahun {start}–{end} kosong")
+    if end - start + 1 > MAX_YEARS:
+        raise resolver.error(f"jendela tahun {start}–{end} lebih dari {MAX_YEARS} tahun")
     return list(range(start, end + 1))
 
 
@@ -289,7 +393,7 @@ class _TreeBuilder:
 
     def add(self, node: Node) -> str:
         if node.node in self.nodes:
-            raise CompileError(f"aturan {self.rule_id}: id klausa '{node.node}' dipakai dua kali")
+            raise CompileError(f"aturan {self.rule_id}: id klausa '{node.node}' dipakai dua kali", self.rule_id)
         self.nodes[node.node] = node
         return node.node
 
@@ -298,6 +402,15 @@ class _TreeBuilder:
         return self.add(Node(node_id, kind, tuple(children), text=text))
 
     def build(self, condition: Any) -> str:
+        """The node of ``condition``; an error names the innermost clause with an id around it."""
+        try:
+            return self._build(condition)
+        except CompileError as error:
+            if error.clause_id is None and getattr(condition, "id", None):
+                error.clause_id = condition.id
+            raise
+
+    def _build(self, condition: Any) -> str:
         if isinstance(condition, AllOf):
             return self.composite("all", [self.build(child) for child in condition.all])
         if isinstance(condition, AnyOf):
@@ -318,7 +431,7 @@ class _TreeBuilder:
             failed = self.resolver.text(condition.failed_text, None) if condition.failed_text else f"tidak terpenuhi: {text}"
             return self.leaf(Leaf(f"{self.rule_id}.{condition.id}", self.rule_id, condition.id, text, failed,
                                   tag=condition.has_tag))
-        raise CompileError(f"aturan {self.rule_id}: kondisi tidak dikenal")
+        raise CompileError(f"aturan {self.rule_id}: kondisi tidak dikenal", self.rule_id)
 
     def leaf(self, leaf: Leaf) -> str:
         return self.add(Node(leaf.node, "leaf", leaf=leaf))
@@ -331,39 +444,79 @@ def compile_rule(rule: Rule, version: RuleVersion, book: RuleBook, year: int) ->
     return CompiledRule(rule, version, root, builder.nodes, parameters=resolver.used)
 
 
-def _assign_strata(rules: list[CompiledRule], entity_type: str) -> None:
-    by_tag = {compiled.rule.tag: compiled for compiled in rules}
-    reads = {
-        compiled.rule.id: {leaf.tag for leaf in compiled.leaves if leaf.tag and leaf.tag in by_tag}
-        for compiled in rules
-    }
+def _tag_reads(rules: list[CompiledRule], entity_type: str, year: int) -> dict[str, list[tuple[str, str]]]:
+    """For each rule, the rules whose tags it reads and through which has_tag clause.
+
+    A tag no rule in force gives to this entity type would make the clause fail for everyone,
+    silently: it is an error, named with the year."""
+    by_tag = {compiled.rule.tag: compiled.rule.id for compiled in rules}
+    reads: dict[str, list[tuple[str, str]]] = {}
+    for compiled in rules:
+        reads[compiled.rule.id] = []
+        for leaf in compiled.leaves:
+            if leaf.tag is None:
+                continue
+            if leaf.tag not in by_tag:
+                raise CompileError(f"aturan {compiled.rule.id}: tag '{leaf.tag}' tidak diberikan oleh aturan yang "
+                                   f"berlaku untuk {entity_type} pada tahun {year}", compiled.rule.id, leaf.clause_id,
+                                   "has_tag")
+            reads[compiled.rule.id].append((by_tag[leaf.tag], leaf.clause_id))
+    return reads
+
+
+def _assign_strata(rules: list[CompiledRule], reads: dict[str, list[tuple[str, str]]]) -> None:
+    """A rule's stratum is one more than those of the rules it reads; a cycle has none."""
+    by_id = {compiled.rule.id: compiled for compiled in rules}
     strata: dict[str, int] = {}
 
-    def stratum(compiled: CompiledRule, path: tuple[str, ...]) -> int:
-        rule_id = compiled.rule.id
-        if rule_id in path:
-            cycle = " → ".join((*path, rule_id))
-            raise CompileError(f"siklus antar-tag untuk entitas {entity_type}: {cycle}")
+    def stratum(rule_id: str, path: tuple[tuple[str, str], ...]) -> int:
+        visited = [step[0] for step in path]
+        if rule_id in visited:
+            cycle = path[visited.index(rule_id):]
+            names = " → ".join([*(step[0] for step in cycle), rule_id])
+            raise CompileError(f"siklus antar-tag: {names}", cycle[0][0], cycle[0][1], "has_tag")
         if rule_id not in strata:
             strata[rule_id] = 1 + max(
-                (stratum(by_tag[tag], (*path, rule_id)) for tag in reads[rule_id]), default=-1
+                (stratum(target, (*path, (rule_id, clause))) for target, clause in reads[rule_id]), default=-1
             )
         return strata[rule_id]
 
     for compiled in rules:
-        compiled.stratum = stratum(compiled, ())
+        compiled.stratum = stratum(compiled.rule.id, ())
 
 
-def _heights(compiled: CompiledRule) -> dict[str, int]:
+Wiring = dict[str, tuple[str, tuple[str, ...]]]  # node id -> (kind, children) as durable_rules sees it
+
+
+def _wiring(compiled: CompiledRule) -> Wiring:
+    """The rule's nodes for durable_rules: an all/any node with more than WIDTH children joins
+    nested part nodes of the same kind, WIDTH children each (see ``WIDTH``). Parts exist only
+    here and in the engine; decisions, explanations and the audit trail list the rule's own nodes."""
+    wiring: Wiring = {}
+    for node_id, node in compiled.nodes.items():
+        children, level = node.children, 0
+        while node.kind in ("all", "any") and len(children) > WIDTH:
+            level += 1
+            parts = []
+            for start in range(0, len(children), WIDTH):
+                part = f"{node_id}#{level}.{start // WIDTH + 1}"
+                wiring[part] = (node.kind, children[start:start + WIDTH])
+                parts.append(part)
+            children = tuple(parts)
+        wiring[node_id] = (node.kind, children)
+    return wiring
+
+
+def _heights(wiring: Wiring, root: str, rule_id: str) -> dict[str, int]:
     heights: dict[str, int] = {}
 
     def height(node_id: str) -> int:
         if node_id not in heights:
-            node = compiled.nodes[node_id]
-            heights[node_id] = 1 + max((height(child) for child in node.children), default=-1)
+            heights[node_id] = 1 + max((height(child) for child in wiring[node_id][1]), default=-1)
         return heights[node_id]
 
-    height(compiled.root)
+    if height(root) >= STRATUM_WIDTH:
+        raise CompileError(f"aturan {rule_id}: kondisi bersarang lebih dari {STRATUM_WIDTH - 1} tingkat", rule_id)
     return heights
 
 
@@ -403,17 +556,14 @@ def _leaf_pattern(leaf: Leaf) -> list[dict[str, Any]]:
     ]
 
 
-def _node_rule(node: Node, pri: int) -> dict[str, Any]:
-    if node.kind == "leaf":
-        assert node.leaf is not None
-        return {"all": _leaf_pattern(node.leaf), "pri": pri}
-    children = [{f"c{index}": _clause_fact(child)} for index, child in enumerate(node.children)]
-    if node.kind == "all":
-        return {"all": children, "pri": pri}
-    if node.kind == "any":
-        return {"any": children, "pri": pri}
+def _node_rule(kind: str, children: tuple[str, ...], leaf: Leaf | None, pri: int) -> dict[str, Any]:
+    if leaf is not None:
+        return {"all": _leaf_pattern(leaf), "pri": pri}
+    joined = [{f"c{index}": _clause_fact(child)} for index, child in enumerate(children)]
+    if kind in ("all", "any"):
+        return {kind: joined, "pri": pri}
     # A negation is only asked once its child can no longer hold (see ``PHASE``).
-    return {"all": [{"p": _and({"t": PHASE}, {"level": pri})}, {"x$not": _clause_fact(node.children[0])}], "pri": pri}
+    return {"all": [{"p": _and({"t": PHASE}, {"level": pri})}, {"x$not": _clause_fact(children[0])}], "pri": pri}
 
 
 SINK = "$sink"
@@ -437,19 +587,25 @@ def compile_ruleset(book: RuleBook, entity_type: str, year: int) -> CompiledRule
         if entity_type in rule.entity_types() and version is not None:
             rules.append(compile_rule(rule, version, book, year))
     _check_single_rule_per_tag(rules, entity_type)
-    _assign_strata(rules, entity_type)
+    _assign_strata(rules, _tag_reads(rules, entity_type, year))
     definition = _housekeeping_rules()
     phases: set[int] = set()
     actions: dict[str, Action] = {}
+    parts: set[str] = set()
     for compiled in rules:
-        heights = _heights(compiled)
-        for node_id, node in compiled.nodes.items():
+        wiring = _wiring(compiled)
+        heights = _heights(wiring, compiled.root, compiled.rule.id)
+        for node_id, (kind, children) in wiring.items():
             pri = 1 + compiled.stratum * STRATUM_WIDTH + heights[node_id]
-            definition[node_id] = {**_node_rule(node, pri), "run": node_id}
-            if node.kind == "not":
+            node = compiled.nodes.get(node_id)
+            definition[node_id] = {**_node_rule(kind, children, node.leaf if node else None, pri), "run": node_id}
+            if kind == "not":
                 phases.add(pri)
+            if node is None:
+                parts.add(node_id)
             actions[node_id] = Action(node_id, compiled.rule.id, compiled.rule.tag if node_id == compiled.root else None)
-    return CompiledRuleset(entity_type, year, rules, definition, actions, sorted(phases), _year_tests(rules))
+    return CompiledRuleset(entity_type, year, rules, definition, actions, sorted(phases), _year_tests(rules),
+                           frozenset(parts))
 
 
 YEAR_FIELDS = ("tahun", "tahun_rat", "tahun_buku")
@@ -485,4 +641,5 @@ def _check_single_rule_per_tag(rules: list[CompiledRule], entity_type: str) -> N
     for compiled in rules:
         other = givers.setdefault(compiled.rule.tag, compiled.rule.id)
         if other != compiled.rule.id:
-            raise CompileError(f"tag '{compiled.rule.tag}' untuk {entity_type} diberikan oleh dua aturan: {other} dan {compiled.rule.id}")
+            raise CompileError(f"tag '{compiled.rule.tag}' untuk {entity_type} diberikan oleh dua aturan: {other} dan "
+                               f"{compiled.rule.id}", compiled.rule.id)

@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict
 from engine.decisions import Decision, DecisionTable
 from engine.facts import ENTITY_ORDER
 from engine.ingest.dataset import load_dataset
-from engine.pipeline import entities_of, evaluate_entities, indicators_of, profile_of
+from engine.pipeline import data_policy, entities_of, evaluate_entities, indicators_of, profile_of
 from engine.rules.compiler import CompiledRule, compile_ruleset, reference_day
-from engine.rules.rulebook import RuleBook, load_rulebook
+from engine.rules.load import load_rulebook
+from engine.rules.rulebook import RuleBook
 
 
 class Frozen(BaseModel):
@@ -115,12 +116,13 @@ def _parameter_changes(old: RuleBook, new: RuleBook, year: int) -> list[Paramete
 
 def diff_rules(old_dir: Path, new_dir: Path, data: Path, profile_id: str, year: int) -> RulesDiff:
     old, new = load_rulebook(old_dir), load_rulebook(new_dir)
-    dataset = load_dataset(data)
+    dataset = load_dataset(data, policy=data_policy(new, year))  # the rows the proposed rules accept
     entities = entities_of(dataset)
     results = []
     for book in (old, new):
+        profile = profile_of(book, profile_id)
         decisions = evaluate_entities(book, entities, year)
-        results.append((decisions, indicators_of(profile_of(book, profile_id), dataset, entities, decisions, year)))
+        results.append((decisions, indicators_of(book, profile, dataset, entities, decisions, year)))
     (old_decisions, old_indicators), (new_decisions, new_indicators) = results
     before = {indicator.id: indicator for indicator in old_indicators}
     indicators = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
@@ -255,13 +256,34 @@ class Rule(Strict):
 
 
 class ParameterVersion(Strict):
-    value: Union[bool, int, float, str, list[str], list[int], list[float]]
+    value: Any
     effective: Period
     change: str | None = None
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# What each parameter type accepts, and how the refusal reads. A value that is only "almost" right
+# (``true`` or ``tujuh puluh lima`` for a score, ``[80]`` for a threshold) would run and silently
+# give 0 % or 100 %, or make durable_rules refuse the ruleset (error 102), so none is coerced.
+PARAMETER_TYPES: dict[str, tuple[Any, str]] = {
+    "number": (_is_number, "sebuah angka, misalnya 75 atau 75.5"),
+    "integer": (lambda value: isinstance(value, int) and not isinstance(value, bool), "bilangan bulat, misalnya 3"),
+    "column": (lambda value: isinstance(value, str) and bool(IDENTIFIER.match(value)), "nama kolom, misalnya tahun_rat"),
+    "labels": (lambda value: isinstance(value, list) and bool(value)
+               and all(isinstance(item, str) and item.strip() for item in value),
+               "daftar label tidak kosong, misalnya [ISO 9001, Halal]"),
+    "date": (lambda value: isinstance(value, date), "tanggal ISO, misalnya 2024-12-31"),
+    "text": (lambda value: isinstance(value, str), "teks"),
+}
+ParameterType = Literal["number", "integer", "column", "labels", "date", "text"]
+
+
 class Parameter(Strict):
     id: str
+    type: ParameterType
     name: str
     description: str | None = None
     unit: str | None = None
@@ -270,6 +292,13 @@ class Parameter(Strict):
     versions: list[ParameterVersion] = Field(min_length=1)
 
     _check_id = field_validator("id")(lambda cls, value: _identifier(value))
+
+    def wrong_values(self) -> Iterator[tuple[int, str]]:
+        """Each version whose value is not of the declared type, with the refusal in words."""
+        accepts, expected = PARAMETER_TYPES[self.type]
+        for index, version in enumerate(self.versions):
+            if not accepts(version.value):
+                yield index, f"parameter {self.id} bertipe {self.type}: nilai {version.value!r} bukan {expected}"
 
     def version_for(self, day: date) -> ParameterVersion | None:
         return next((version for version in self.versions if version.effective.contains(day)), None)

@@ -16,7 +16,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from engine.names import closest_names
+from engine.indicators import model as profile_model
+from engine.indicators.model import Profile
+from engine.names import closest
+from engine.rules import model as rule_model
 from engine.rules.model import Parameter, ParameterFile, RegionFile, Rule
 from engine.rules.yamlfile import Path_, YamlDocument, YamlError, read_yaml
 
@@ -63,7 +66,7 @@ class RuleBook:
     directory: Path
     rules: list[Rule] = field(default_factory=list)
     parameters: dict[str, Parameter] = field(default_factory=dict)
-    profiles: dict[str, Any] = field(default_factory=dict)
+    profiles: dict[str, Profile] = field(default_factory=dict)
     origins: dict[str, Located] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)  # kode_wilayah NN.NN → kabupaten/kota
     version: str = ""
@@ -85,9 +88,6 @@ def _clean_location(location: tuple[Any, ...]) -> Path_:
 
 def _known_fields() -> list[str]:
     """Every field name and alias of the rule, parameter and profile schemas."""
-    from engine.indicators import model as profile_model
-    from engine.rules import model as rule_model
-
     names: set[str] = set()
     for module in (rule_model, profile_model):
         for value in vars(module).values():
@@ -97,18 +97,13 @@ def _known_fields() -> list[str]:
     return sorted(names)
 
 
-def closest(name: str, known: list[str]) -> str:
-    """A hint for a misspelt name: `` (maksudnya 'x'?)`` with the closest known one, or nothing.
-    Stricter than ``iku explain``'s list of five: one name, and only a close one."""
-    match = closest_names(name, known, count=1, cutoff=0.6)
-    return f" (maksudnya '{match[0]}'?)" if match else ""
-
-
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if error["type"] == "extra_forbidden":
         name = str(error["loc"][-1])
         top_level = [info.alias or field for field, info in model.model_fields.items()]
         return f"kolom '{name}' tidak dikenal" + closest(name, top_level if len(error["loc"]) == 1 else _known_fields())
+    if error["type"] == "recursion_depth_exceeded":
+        return "kondisi bersarang terlalu dalam"
     if error["type"] == "missing":
         return f"kolom wajib '{error['loc'][-1]}' tidak ada"
     if "ctx" in error and "error" in error["ctx"]:
@@ -176,8 +171,9 @@ def _load_regions(book: RuleBook, problems: list[Problem]) -> None:
             problems.extend(error.problems)
 
 
-def load_rulebook(directory: Path, *, check: bool = True) -> RuleBook:
-    """Load and validate every file; raise ``RulesInvalid`` with all problems found."""
+def read_rulebook(directory: Path) -> RuleBook:
+    """Read every file and validate it against its schema; raise ``RulesInvalid`` with all problems
+    found. Checks across files and the compile are ``engine.rules.load``'s: this is only the reading."""
     problems: list[Problem] = []
     if not directory.is_dir():
         raise RulesInvalid([Problem(str(directory), 1, 1, "folder aturan tidak ditemukan")])
@@ -186,10 +182,6 @@ def load_rulebook(directory: Path, *, check: bool = True) -> RuleBook:
     _load_rules(book, _read_all(directory / CRITERIA, problems), problems)
     _load_profiles(book, _read_all(directory / PROFILES, problems), problems)
     _load_regions(book, problems)
-    if check and not problems:
-        from engine.rules.checks import check_rulebook
-
-        problems.extend(check_rulebook(book))
     if problems:
         raise RulesInvalid(problems)
     return book
@@ -203,6 +195,8 @@ def _load_parameters(book: RuleBook, documents: list[YamlDocument], problems: li
             if parameter.id in book.parameters:
                 problems.append(located.problem(f"parameter '{parameter.id}' sudah didefinisikan", "id"))
                 continue
+            for version, message in parameter.wrong_values():
+                problems.append(located.problem(message, "versions", version, "value"))
             book.parameters[parameter.id] = parameter
             book.origins[f"parameter:{parameter.id}"] = located
 
@@ -229,6 +223,4 @@ def _load_rules(book: RuleBook, documents: list[YamlDocument], problems: list[Pr
 
 
 def _load_profiles(book: RuleBook, documents: list[YamlDocument], problems: list[Problem]) -> None:
-    from engine.indicators.model import Profile
-
     _register(book, documents, problems, Profile, "profile", lambda profile: book.profiles.__setitem__(profile.id, profile))

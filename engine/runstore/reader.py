@@ -17,14 +17,15 @@ from typing import Any
 import orjson
 
 from engine.decisions import ClauseResult, Decision
-from engine.explain.model import IndicatorExplanation, MemberLine
+from engine.explain.model import IndicatorExplanation, IndicatorHeader, MemberLine
 from engine.explain.ruleview import RuleView
 from engine.explain.source import EntityKey, EntitySeen
 from engine.facts import ENTITY_TABLES, fact_id
+from engine.indicators.scope import ProvinceScope
 from engine.names import closest_names
 from engine.runstore.layout import fact_from_row, shown_columns, value_kind
 from engine.runstore.rulecodec import decode_rule
-from engine.runstore.schema import ROLES, open_store, source_table_name
+from engine.runstore.schema import HEADER_COLUMNS, ROLES, open_store, source_table_name
 
 SUGGESTION_POOL = 20_000  # ids compared with a misspelt one: those around it in the index, not a million
 
@@ -42,6 +43,8 @@ class RunInfo:
     started: str
     finished: str
     inputs: tuple[tuple[str, str], ...]  # file name, sha256
+    province: str
+    province_name: str
 
     def text(self) -> str:
         files = ", ".join(f"{name} ({digest[:12]}…)" for name, digest in self.inputs)
@@ -51,7 +54,9 @@ class RunInfo:
 
 def run_info(db: sqlite3.Connection) -> RunInfo:
     run = db.execute("SELECT id, profile, year, rules_version, rules, data, started, finished FROM run").fetchone()
-    return RunInfo(*run, inputs=tuple(db.execute("SELECT name, sha256 FROM input_file ORDER BY rowid")))
+    province, name = db.execute("SELECT province, province_name FROM run").fetchone()
+    return RunInfo(*run, inputs=tuple(db.execute("SELECT name, sha256 FROM input_file ORDER BY rowid")),
+                   province=province, province_name=name)
 
 
 class StoreSource:
@@ -82,6 +87,16 @@ class StoreSource:
 
     def source_name(self, table: str) -> str:
         return self._sources.get(table) or table
+
+    def outside_note(self, entity_type: str, entity_id: str) -> str | None:
+        """What the run's province scope says of the entity, from its recorded region and mark."""
+        outside, code = self.db.execute("SELECT outside, kode_wilayah FROM entity WHERE entity_id = ? AND "
+                                        "entity_type = ?", (entity_id, entity_type)).fetchone()
+        if not outside:
+            return None
+        key = (entity_type, entity_id)
+        return ProvinceScope(self.info.province, self.info.province_name, {entity_type: frozenset({entity_id})},
+                             {key: code or ""}).note(*key)
 
     def rules(self, entity_type: str) -> list[RuleView]:
         return [view for _, view in sorted(self._rules.items()) if view.entity_type == entity_type]
@@ -164,13 +179,13 @@ class StoreSource:
         return [indicator_id for (indicator_id,) in self.db.execute("SELECT id FROM indicator ORDER BY key")]
 
     def indicator(self, indicator_id: str) -> IndicatorExplanation:
-        (nama, nilai, satuan, catatan, rumus, pembilang, penyebut, statistik, notes) = self.db.execute(
-            "SELECT nama, nilai, satuan, catatan, rumus, definisi_pembilang, definisi_penyebut, statistik, "
-            "catatan_interpretasi_json FROM indicator WHERE id = ?", (indicator_id,)).fetchone()
+        nama, nilai, satuan, catatan, *header, notes = self.db.execute(
+            f"SELECT nama, nilai, satuan, catatan, {', '.join(HEADER_COLUMNS)} FROM indicator WHERE id = ?",
+            (indicator_id,)).fetchone()
         members = {role: self._members(indicator_id, code) for code, role in enumerate(ROLES)}
+        fields = dict(zip(IndicatorHeader.model_fields, [*header, json.loads(notes)], strict=True))
         return IndicatorExplanation(
-            id=indicator_id, nama=nama, tahun=self.year, nilai=nilai, satuan=satuan, rumus=rumus, pembilang=pembilang,
-            penyebut=penyebut, statistik=statistik, catatan=catatan, catatan_interpretasi=json.loads(notes),
+            id=indicator_id, nama=nama, tahun=self.year, nilai=nilai, satuan=satuan, catatan=catatan, **fields,
             anggota_pembilang=members["numerator"], anggota_penyebut=members["denominator"],
             dikecualikan=members["excluded"])
 

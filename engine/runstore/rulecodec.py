@@ -19,7 +19,15 @@ from engine.rules.compiler import Leaf, Node, Test, UsedParameter
 def encode_rule(view: RuleView) -> bytes:
     document = asdict(view)  # dates become ISO text in orjson; tuples become lists
     document["nodes"] = [asdict(node) for node in view.nodes.values()]
+    # A date parameter (typed parameters) comes back a date, not its ISO text.
+    document["parameters"] = [{**asdict(used), "is_date": isinstance(used.value, date)} for used in view.parameters]
     return orjson.dumps(document)
+
+
+def _parameter(document: dict[str, Any]) -> UsedParameter:
+    value = date.fromisoformat(document["value"]) if document["is_date"] else document["value"]
+    return UsedParameter(document["id"], value, date.fromisoformat(document["version_from"]),
+                         _day(document["version_to"]))
 
 
 def _day(text: str | None) -> date | None:
@@ -50,6 +58,5 @@ def decode_rule(text: str | bytes) -> RuleView:
         effective_to=_day(document["effective_to"]), legal_basis=tuple(document["legal_basis"]),
         notes=tuple(document["notes"]), neither=Neither(**neither) if neither else None, root=document["root"],
         nodes={node.node: node for node in nodes},
-        parameters=tuple(UsedParameter(p["id"], p["value"], date.fromisoformat(p["version_from"]),
-                                       _day(p["version_to"])) for p in document["parameters"]),
+        parameters=tuple(_parameter(used) for used in document["parameters"]),
     )

@@ -4,10 +4,10 @@ What is decided is stored once: the compiled rules of the run (``rule``, with ea
 ``clause``); per entity one ``outcome`` row — the rules given as a mask, each rule's held clauses
 as a mask, and the evidence of held clauses as source row numbers; each source row an explanation
 may cite once (``src_<table>``: only the dates and the columns a rule compares); indicator members
-as entity keys. Explanations are rendered from these on demand (``iku explain --run``), never
-stored as text. Views give an auditor the readable form: ``decision``, ``tag``, ``clause_outcome``,
-``evidence``, ``entity_named``, ``indicator_member_named``. A later addition (a column for the
-province scope, a table for indicator metadata) is one more column or table here and in the writer.
+as entity keys; which entities lie outside the profile's province (``entity.outside``, counted per
+table in ``outside_province``); what the IKU documents say of each indicator. Explanations are
+rendered from these on demand (``iku explain --run``), never stored as text. Views give an auditor the readable form: ``decision``, ``tag``, ``clause_outcome``,
+``evidence``, ``entity_named``, ``indicator_member_named``.
 """
 
 from __future__ import annotations
@@ -17,20 +17,24 @@ from pathlib import Path
 
 SCHEMA_VERSION = 3
 ROLES = ("numerator", "denominator", "excluded")
+# The indicator table's columns for ``IndicatorHeader``'s fields, in its order (the last one as JSON).
+HEADER_COLUMNS = ("rumus", "definisi_pembilang", "definisi_penyebut", "statistik", "sasaran", "formulasi_dokumen",
+                  "rumus_disimpulkan", "sumber_data", "penanggung_jawab", "dokumen", "catatan_interpretasi_json")
 SOURCE_PREFIX = "src_"
 
 SCHEMA = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
 CREATE TABLE run (id TEXT PRIMARY KEY, profile TEXT NOT NULL, year INTEGER NOT NULL, rules_version TEXT NOT NULL,
                   rules TEXT NOT NULL, data TEXT NOT NULL, started TEXT NOT NULL, finished TEXT NOT NULL,
-                  timings_json TEXT NOT NULL);
+                  timings_json TEXT NOT NULL, province TEXT NOT NULL, province_name TEXT NOT NULL);
 CREATE TABLE input_file (name TEXT NOT NULL, sha256 TEXT NOT NULL);
 CREATE TABLE table_count ("table" TEXT NOT NULL, source TEXT, read INTEGER NOT NULL, used INTEGER NOT NULL,
                           rejected INTEGER NOT NULL, blank INTEGER NOT NULL);
+CREATE TABLE outside_province ("table" TEXT NOT NULL, province TEXT NOT NULL, entities INTEGER NOT NULL);
 CREATE TABLE reject ("table" TEXT NOT NULL, row INTEGER NOT NULL, "column" TEXT, value TEXT, reason TEXT NOT NULL);
 CREATE TABLE region (kode_wilayah TEXT PRIMARY KEY, kab_kota TEXT NOT NULL);
 CREATE TABLE entity (key INTEGER PRIMARY KEY, entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, nama TEXT,
-                     kode_wilayah TEXT, source_row INTEGER NOT NULL);
+                     kode_wilayah TEXT, source_row INTEGER NOT NULL, outside INTEGER NOT NULL);
 CREATE TABLE rule (key INTEGER PRIMARY KEY, entity_type TEXT NOT NULL, position INTEGER NOT NULL,
                    rule_id TEXT NOT NULL, version INTEGER NOT NULL, tag TEXT NOT NULL, name TEXT NOT NULL,
                    definition_json TEXT NOT NULL, UNIQUE (entity_type, position));
@@ -43,6 +47,8 @@ CREATE TABLE outcome (entity INTEGER PRIMARY KEY REFERENCES entity (key), given 
 CREATE TABLE indicator (key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, nama TEXT NOT NULL, nilai,
                         satuan TEXT NOT NULL, pembilang, penyebut, catatan TEXT NOT NULL, rumus TEXT NOT NULL,
                         definisi_pembilang TEXT NOT NULL, definisi_penyebut TEXT NOT NULL, statistik TEXT,
+                        sasaran TEXT NOT NULL, formulasi_dokumen TEXT NOT NULL, rumus_disimpulkan TEXT,
+                        sumber_data TEXT NOT NULL, penanggung_jawab TEXT NOT NULL, dokumen TEXT NOT NULL,
                         catatan_interpretasi_json TEXT NOT NULL);
 CREATE TABLE member_role (code INTEGER PRIMARY KEY, role TEXT NOT NULL);
 CREATE TABLE indicator_member (indicator INTEGER NOT NULL REFERENCES indicator (key),
@@ -50,7 +56,7 @@ CREATE TABLE indicator_member (indicator INTEGER NOT NULL REFERENCES indicator (
                                entity INTEGER NOT NULL REFERENCES entity (key), nilai_sebelum, nilai,
                                PRIMARY KEY (indicator, role, seq)) WITHOUT ROWID;
 CREATE VIEW entity_named AS
-  SELECT e.key, e.entity_type, e.entity_id, e.nama, e.kode_wilayah, r.kab_kota, e.source_row
+  SELECT e.key, e.entity_type, e.entity_id, e.nama, e.kode_wilayah, r.kab_kota, e.source_row, e.outside
     FROM entity AS e LEFT JOIN region AS r USING (kode_wilayah);
 CREATE VIEW decision AS
   SELECT e.key AS entity, e.entity_type, e.entity_id, r.key AS rule, r.rule_id, r.version AS rule_version, r.tag,

@@ -1,7 +1,8 @@
-"""Writes a run's record, ``run.sqlite``, into the folder it is given.
+"""Writes a run's record, ``run.sqlite``, into the folder it is given (the run's own folder, switched
+in whole by ``engine.outputs.folder``; readers open ``DIR/run.sqlite`` through its link).
 
 Built in a temporary file beside it, in ONE transaction (schema and rows), and moved into place in
-one step, so a killed run leaves the previous record or none, never half of one.
+one step, so the file is complete or absent, never half of one.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def _chain(first: Row, rest: Iterable[Row]) -> Iterable[Row]:
 
 def _run_row(result: RunResult, data: Path) -> Row:
     return (run_id(result), result.profile.id, result.year, result.book.version, str(result.book.directory.resolve()),
-            str(data.resolve()), result.started.isoformat(), result.finished.isoformat(), json.dumps(result.timings))
+            str(data.resolve()), result.started.isoformat(), result.finished.isoformat(), json.dumps(result.timings),
+            result.scope.province, result.scope.province_name)
 
 
 def _source_tables(db: sqlite3.Connection, columns: Mapping[str, tuple[str, ...]]) -> None:
@@ -133,7 +135,8 @@ def _fill_entities(db: sqlite3.Connection, result: RunResult, directory: Mapping
             key = len(keys)
             keys[(kind, entity.entity_id)] = key
             info = directory[(kind, entity.entity_id)]
-            entity_rows.append((key, kind, entity.entity_id, info.nama, info.region.code, info.row))
+            entity_rows.append((key, kind, entity.entity_id, info.nama, info.region.code, info.row,
+                                int(not result.in_scope(kind, entity.entity_id))))
             for fact in entity.fact_rows:
                 where = positions.get(fact[0])
                 if where is not None:
@@ -159,9 +162,9 @@ def _member_rows(result: RunResult, keys: Mapping[EntityKey, int]) -> Iterator[R
 
 def _indicator_rows(result: RunResult) -> Iterator[Row]:
     for number, i in enumerate(result.indicators):
-        header = indicator_header(result, i.id)
-        yield (number, i.id, i.nama, i.nilai, i.satuan, i.pembilang, i.penyebut, i.catatan, header.rumus, header.pembilang,
-               header.penyebut, header.statistik, json.dumps(header.catatan_interpretasi, ensure_ascii=False))
+        *header, notes = indicator_header(result, i.id).model_dump().values()  # in HEADER_COLUMNS' order
+        yield (number, i.id, i.nama, i.nilai, i.satuan, i.pembilang, i.penyebut, i.catatan, *header,
+               json.dumps(notes, ensure_ascii=False))
 
 
 def _outcome_rows(result: RunResult, rules: _Rules, keys: Mapping[EntityKey, int]) -> Iterator[Row]:
@@ -177,6 +180,8 @@ def _fill(db: sqlite3.Connection, result: RunResult, data: Path, directory: Mapp
     _insert(db, "run", [_run_row(result, data)])
     _insert(db, "input_file", ((source.name, source.sha256) for source in result.dataset.sources))
     _insert(db, "table_count", ((c.table, c.source, c.read, c.used, c.rejected, c.blank) for c in result.dataset.counts))
+    _insert(db, "outside_province", ((table, result.scope.province, count)
+                                     for table, count in result.outside_province.items()))
     _insert(db, "reject", ((r.table, r.row, r.column, r.value, r.reason) for r in result.dataset.rejects))
     _insert(db, "rule", rules.rows())
     _insert(db, "clause", rules.clause_rows())

@@ -16,11 +16,11 @@ Steps (the words policy staff write; <...> is filled in):
   Maka tidak ada baris ditolak
   Maka penjelasan untuk <jenis> <id> [tentang tag <tag>] memuat "<teks>"   (or: tidak memuat)
   Maka penjelasan indikator <id> memuat "<teks>"
+  Maka <n> entitas tabel <koperasi|ukm> di luar provinsi
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +30,7 @@ from pytest_bdd import given, parsers, then, when
 
 from engine.indicators.compute import IndicatorResult
 from engine.ingest.tables import TABLE_BY_NAME
+from engine.names import closest
 from engine.pipeline import RunResult
 from tests import coverage_rules
 from tests.steps.reasons import because, decision_for, explanation_text, indicator_text
@@ -79,17 +80,12 @@ def number(text: str) -> float:
 def _contract_columns(table: str, columns: list[str]) -> None:
     """A misspelt table or column would be ignored by ingest and the scenario pass for nothing."""
     known = ", ".join(TABLE_BY_NAME)
-    assert table in TABLE_BY_NAME, (f"tabel '{table}' tidak ada dalam kontrak data; "
-                                     f"{_closest(table, TABLE_BY_NAME)}yang ada: {known}")
+    assert table in TABLE_BY_NAME, (f"tabel '{table}' tidak ada dalam kontrak data{closest(table, TABLE_BY_NAME)}; "
+                                     f"yang ada: {known}")
     allowed = TABLE_BY_NAME[table].columns()
     for column in columns:
-        assert column.lower() in allowed, (f"kolom '{column}' tidak ada di tabel {table}; "
-                                           f"{_closest(column, allowed)}yang ada: {', '.join(allowed)}")
-
-
-def _closest(word: str, options) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f"mungkin maksudnya '{close[0]}'; " if close else ""
+        assert column.lower() in allowed, (f"kolom '{column}' tidak ada di tabel {table}{closest(column, allowed)}; "
+                                           f"yang ada: {', '.join(allowed)}")
 
 
 @given(parsers.re(r"tabel (?P<table>\w+):"))
@@ -184,6 +180,13 @@ def rejected_rows(assessment: Assessment, datatable: list[list[str]]) -> None:
         reason = row.get("alasan", "")
         key = (row["table"], int(row["row"]), row["column"])
         assert reason in actual[key], f"alasan penolakan {key} bukan '{reason}', melainkan: {actual[key]}"
+
+
+@then(parsers.re(r"(?P<count>\d+) entitas tabel (?P<table>\w+) di luar provinsi"))
+def outside_province(assessment: Assessment, count: str, table: str) -> None:
+    counts = assessment.done().outside_province
+    assert table in counts, f"tabel {table} tidak punya kode wilayah; yang punya: {', '.join(counts)}"
+    assert counts[table] == int(count), f"di luar provinsi pada tabel {table}: {counts[table]}, bukan {count}"
 
 
 @then("tidak ada baris ditolak")

@@ -1,0 +1,43 @@
+"""Checks of accepted rows against the rules folder's lists: known regions, counted legality kinds.
+
+A small validation step of its own, run on each row after its columns are read: a ``kode_wilayah``
+that is no known kabupaten/kota code of any province (``regions.yaml``), and a ``legalitas`` row
+whose ``jenis`` is not one the IKU document counts (parameter ``jenis_legalitas_dihitung``), are
+rejected with a reason naming what is accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from engine.ingest.tables import Record
+from engine.ingest.values import parse_label
+
+
+@dataclass(frozen=True)
+class DataPolicy:
+    """``known_regions`` empty: no region list given, every well-formed code is accepted;
+    ``legality_kinds`` None: the rules folder names no counted kinds (``iku rules check`` warns)."""
+
+    known_regions: frozenset[str]
+    legality_kinds: tuple[str, ...] | None  # as the parameter writes them, in its order
+    legality_parameter: str = "jenis_legalitas_dihitung"
+    _labels: frozenset[str] = frozenset()  # the kinds as rows are read (case-folded, "_" as " ")
+
+    @classmethod
+    def of(cls, regions: Iterable[str], legality_kinds: Iterable[str] | None) -> DataPolicy:
+        kinds = None if legality_kinds is None else tuple(legality_kinds)
+        return cls(frozenset(regions), kinds, _labels=frozenset(parse_label(kind) for kind in kinds or ()))
+
+    def problem(self, record: Record) -> tuple[str, str] | None:
+        """The column and reason a row is rejected for, or None."""
+        code = getattr(record, "kode_wilayah", None)
+        if code is not None and self.known_regions and code not in self.known_regions:
+            return "kode_wilayah", (f"kode_wilayah {code} bukan kode kabupaten/kota yang dikenal di provinsi mana pun "
+                                    "(daftar di rules/regions.yaml)")
+        if record.table == "legalitas" and self.legality_kinds is not None and record.jenis not in self._labels:
+            accepted = ", ".join(self.legality_kinds)
+            return "jenis", (f"jenis legalitas '{record.jenis}' tidak dihitung dokumen IKU; jenis yang diterima: "
+                             f"{accepted} (parameter {self.legality_parameter})")
+        return None

@@ -1,0 +1,60 @@
+"""One table given twice is refused with every candidate named; a name as tools leave it still counts."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import Workbook
+
+from engine.ingest.dataset import load_dataset
+from engine.ingest.readers import DataError
+from engine.ingest.table_names import table_key
+from tests.support import koperasi, nik, write_tables
+
+MINIMAL = {"koperasi": [koperasi(nik(1))]}
+
+
+@pytest.mark.parametrize("second", ["Koperasi.CSV", "koperasi (1).csv", "KOPERASI - Salinan.csv", " koperasi .csv"])
+def test_a_second_file_for_koperasi_is_refused_naming_both(tmp_path, second):
+    data = write_tables(tmp_path, MINIMAL)
+    (data / second).write_bytes((data / "koperasi.csv").read_bytes())
+    with pytest.raises(DataError) as caught:
+        load_dataset(data)
+    message = str(caught.value)
+    assert "tabel koperasi" in message and "koperasi.csv" in message and second in message
+    assert "lebih dari sekali" in message
+
+
+def test_every_table_given_twice_is_listed_at_once(tmp_path):
+    data = write_tables(tmp_path, {**MINIMAL, "rat": [{"nik": nik(1), "tanggal_rat": "2024-03-01"}]})
+    (data / "koperasi (1).csv").write_bytes((data / "koperasi.csv").read_bytes())
+    (data / "RAT.csv").write_bytes((data / "rat.csv").read_bytes())
+    with pytest.raises(DataError, match=r"tabel koperasi: koperasi \(1\).csv, koperasi.csv; tabel rat: RAT.csv, rat.csv"):
+        load_dataset(data)
+
+
+def test_a_file_named_as_a_download_left_it_is_still_its_table(tmp_path):
+    data = write_tables(tmp_path, MINIMAL)
+    (data / "koperasi.csv").rename(data / "Koperasi (1).csv")
+    dataset = load_dataset(data)
+    assert len(dataset.table("koperasi")) == 1 and dataset.counts[0].source == "Koperasi (1).csv"
+
+
+def test_two_sheets_for_one_table_are_refused_naming_both(tmp_path):
+    book = Workbook()
+    for index, title in enumerate(["koperasi", "Koperasi "]):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = title
+        sheet.append(list(koperasi(nik(1))))
+        sheet.append(list(koperasi(nik(index + 1)).values()))
+    book.save(tmp_path / "data.xlsx")
+    with pytest.raises(DataError, match=r"tabel koperasi: data.xlsx#koperasi, data.xlsx#Koperasi "):
+        load_dataset(tmp_path / "data.xlsx")
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("koperasi", "koperasi"), ("Koperasi ", "koperasi"), ("koperasi (12)", "koperasi"),
+    ("kinerja_koperasi - Copy", "kinerja_koperasi"), ("kinerja_koperasi", "kinerja_koperasi"),
+    ("koperasi 2024", "koperasi 2024"),
+])
+def test_table_key_leaves_out_case_spaces_and_copy_marks_only(name, key):
+    assert table_key(name) == key

@@ -1,0 +1,119 @@
+"""A workbook that is damaged, hostile or filled in ways openpyxl reads as empty: a message naming the
+file (and row), never a traceback, never "kosong" for a cell Excel shows filled."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from engine.ingest import xlsx_guard
+from engine.ingest.dataset import load_dataset
+from engine.ingest.readers import DataError
+from tests.support import koperasi, nik
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def workbook(path: Path, rows: list[dict[str, object]], merge: str | None = None) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "koperasi"
+    sheet.append(list(rows[0]))
+    for row in rows:
+        sheet.append(list(row.values()))
+    if merge:
+        sheet.merge_cells(merge)
+    book.save(path)
+    return path
+
+
+def rewritten(source: Path, target: Path, part: str, change) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            new.writestr(info.filename, change(data) if info.filename == part else data)
+    return target
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    return workbook(tmp_path / "asli.xlsx", [koperasi(nik(1)), koperasi(nik(2))])
+
+
+def test_a_malformed_sheet_is_a_message_naming_the_sheet(tmp_path, book):
+    broken = rewritten(book, tmp_path / "data.xlsx", SHEET, lambda data: data[:-40])
+    with pytest.raises(DataError) as caught:
+        load_dataset(broken)
+    message = str(caught.value)
+    assert message.startswith("data.xlsx#koperasi sekitar baris") and "rusak" in message
+
+
+def test_a_sheet_with_entities_is_refused_before_it_is_parsed(tmp_path, book):
+    doctype = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+
+    def with_entities(data: bytes) -> bytes:
+        return data.replace(b"<worksheet", doctype + b"<worksheet", 1).replace(b">Koperasi 0001<", b">&b;<")
+
+    hostile = rewritten(book, tmp_path / "data.xlsx", SHEET, with_entities)
+    with pytest.raises(DataError, match=r"^data.xlsx: bagian xl/worksheets/sheet1.xml memuat deklarasi DOCTYPE"):
+        load_dataset(hostile)
+
+
+PADDING = b" " * (8 * 1024**2)  # valid XML whitespace that compresses a thousandfold
+
+
+def test_a_sheet_that_inflates_a_thousandfold_is_refused_naming_the_file(tmp_path, book):
+    bomb = rewritten(book, tmp_path / "bom.xlsx", SHEET, lambda data: data.replace(b"</worksheet>",
+                                                                                  PADDING + b"</worksheet>"))
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(DataError) as caught:
+        load_dataset(bomb)
+    message = str(caught.value)
+    assert message.startswith("bom.xlsx: bagian xl/worksheets/sheet1.xml membengkak") and "bom dekompresi" in message
+
+
+def test_a_shared_strings_bomb_is_refused_naming_the_file(tmp_path, book):
+    bomb = tmp_path / "bom.xlsx"
+    bomb.write_bytes(book.read_bytes())
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/'
+                         b'spreadsheetml/2006/main">' + PADDING + b"</sst>")
+    with pytest.raises(DataError, match=r"^bom.xlsx: bagian xl/sharedStrings.xml membengkak"):
+        load_dataset(bomb)
+
+
+def test_a_workbook_inflating_beyond_the_limit_is_refused(tmp_path, book, monkeypatch):
+    monkeypatch.setattr(xlsx_guard, "MAX_UNCOMPRESSED", 4096)  # stands for 4 GB: a test writes kilobytes
+    with pytest.raises(DataError, match=r"^asli.xlsx: isinya membengkak .* berikan datanya sebagai berkas CSV"):
+        load_dataset(book)
+
+
+def test_the_sample_workbook_passes_the_guard():
+    assert xlsx_guard.workbook_problem(Path(__file__).parent.parent / "samples" / "jambi" / "data.xlsx") is None
+
+
+def test_a_formula_without_a_saved_value_is_named_as_a_formula(tmp_path):
+    path = workbook(tmp_path / "data.xlsx", [koperasi(nik(1)), koperasi(nik(2), nama="=CONCAT(\"Kop \",A3)")])
+    (reject,) = load_dataset(path).rejects
+    assert (reject.table, reject.row, reject.column) == ("koperasi", 3, "nama")
+    assert reject.reason.startswith('sel berisi rumus (=CONCAT("Kop ",A3)) tanpa nilai tersimpan')
+    assert "wajib diisi tetapi kosong" not in reject.reason
+
+
+def test_a_merged_cell_is_named_as_a_merge(tmp_path):
+    rows = [koperasi(nik(1)), koperasi(nik(2)), koperasi(nik(3))]
+    path = workbook(tmp_path / "data.xlsx", rows, merge="C2:C4")  # kode_wilayah of rows 2-4 merged
+    rejects = {reject.row: reject for reject in load_dataset(path).rejects}
+    assert sorted(rejects) == [3, 4]
+    assert all(reject.column == "kode_wilayah" for reject in rejects.values())
+    assert rejects[3].reason.startswith("sel ini bagian dari sel gabungan (merge) C2:C4")
+    assert "C2" in rejects[4].reason
+
+
+def test_a_truly_empty_cell_in_a_workbook_is_still_kosong(tmp_path):
+    path = workbook(tmp_path / "data.xlsx", [koperasi(nik(1)), koperasi(nik(2), nama=None)])
+    (reject,) = load_dataset(path).rejects
+    assert reject.reason == "nilai wajib diisi tetapi kosong"
