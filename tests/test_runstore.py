@@ -62,6 +62,11 @@ def test_a_record_of_another_schema_version_is_refused_with_a_clear_message(tmp_
         open_store(tmp_path / "nothing")
 
 
+def test_the_runs_id_is_its_folders_name(jatim):
+    _, out, db = jatim
+    assert db.execute("SELECT id FROM run").fetchone() == ((out / "current").readlink().name,)
+
+
 def test_the_run_row_names_profile_year_rules_and_counts(jatim):
     result, _, db = jatim
     profile, year, version, data, started, finished, timings = db.execute(

@@ -7,7 +7,6 @@ one step, so the file is complete or absent, never half of one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,15 +30,6 @@ from engine.runstore.schema import INDEXES, ROLES, SCHEMA, SCHEMA_VERSION, sourc
 
 Row = tuple[object, ...]
 BATCH = 20_000  # source rows gathered per table before one executemany
-
-
-def run_id(result: RunResult) -> str:
-    """When it started, and a digest of what it read and which rules: two runs of the same inputs
-    and rules share the digest."""
-    digest = hashlib.sha256(result.book.version.encode())
-    for source in sorted(result.dataset.sources, key=lambda item: item.name):
-        digest.update(f"{source.name}:{source.sha256}".encode())
-    return f"{result.started:%Y%m%dT%H%M%SZ}-{digest.hexdigest()[:8]}"
 
 
 class _Rules:
@@ -110,8 +100,8 @@ def _chain(first: Row, rest: Iterable[Row]) -> Iterable[Row]:
     yield from rest
 
 
-def _run_row(result: RunResult, data: Path) -> Row:
-    return (run_id(result), result.profile.id, result.year, result.book.version, str(result.book.directory.resolve()),
+def _run_row(result: RunResult, data: Path, run: str) -> Row:
+    return (run, result.profile.id, result.year, result.book.version, str(result.book.directory.resolve()),
             str(data.resolve()), result.started.isoformat(), result.finished.isoformat(), json.dumps(result.timings),
             result.scope.province, result.scope.province_name)
 
@@ -173,11 +163,12 @@ def _outcome_rows(result: RunResult, rules: _Rules, keys: Mapping[EntityKey, int
         yield rules.outcome_row(keys[entity], decisions)
 
 
-def _fill(db: sqlite3.Connection, result: RunResult, data: Path, directory: Mapping[EntityKey, EntityInfo]) -> None:
+def _fill(db: sqlite3.Connection, result: RunResult, data: Path, directory: Mapping[EntityKey, EntityInfo],
+          run: str) -> None:
     rules = _Rules(result)
     _source_tables(db, rules.columns)
     _insert(db, "schema_version", [(SCHEMA_VERSION,)])
-    _insert(db, "run", [_run_row(result, data)])
+    _insert(db, "run", [_run_row(result, data, run)])
     _insert(db, "input_file", ((source.name, source.sha256) for source in result.dataset.sources))
     _insert(db, "table_count", ((c.table, c.source, c.read, c.used, c.rejected, c.blank) for c in result.dataset.counts))
     _insert(db, "outside_province", ((table, result.scope.province, count)
@@ -199,7 +190,7 @@ def _script(db: sqlite3.Connection, statements: str) -> None:
             db.execute(statement)
 
 
-def _build(path: str, result: RunResult, data: Path, directory: Mapping[EntityKey, EntityInfo]) -> None:
+def _build(path: str, result: RunResult, data: Path, directory: Mapping[EntityKey, EntityInfo], run: str) -> None:
     # isolation_level=None: the module opens no transaction of its own; the one BEGIN … COMMIT here
     # holds the schema and every row, so the file is complete or empty.
     db = sqlite3.connect(path, isolation_level=None)
@@ -210,7 +201,7 @@ def _build(path: str, result: RunResult, data: Path, directory: Mapping[EntityKe
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
         _script(db, SCHEMA)
-        _fill(db, result, data, directory)
+        _fill(db, result, data, directory, run)
         _script(db, INDEXES)
         db.execute("COMMIT")
     finally:
@@ -219,7 +210,10 @@ def _build(path: str, result: RunResult, data: Path, directory: Mapping[EntityKe
 
 def write_run_record(result: RunResult, out: Path, data: Path,
                      directory: Mapping[EntityKey, EntityInfo] | None = None) -> Path:
+    """The record's run id is the name of the folder it is written into: ``engine.outputs.folder``
+    names each run's folder (``DIR/runs/<id>``), so the id an explanation or a sample names is the
+    folder ``DIR/current`` points to."""
     target = out / "run.sqlite"
     with atomic_path(target) as temporary:
-        _build(temporary, result, data, directory or entity_directory(result))
+        _build(temporary, result, data, directory or entity_directory(result), out.name)
     return target
