@@ -190,7 +190,7 @@ def _check_profiles(book: RuleBook, tags: set[str]) -> list[Problem]:
     for profile in book.profiles.values():
         located = book.origins[f"profile:{profile.id}"]
         for index, indicator in enumerate(profile.indicators):
-            for spot, tag in _indicator_tags(indicator.formula, ("indicators", index, "formula")):
+            for spot, tag in indicator_tags(indicator.formula, ("indicators", index, "formula")):
                 if tag not in tags:
                     message = f"indikator {indicator.id} membaca tag '{tag}' yang tidak diberikan aturan mana pun"
                     problems.append(located.problem(message + closest(tag, sorted(tags)), *spot))
@@ -201,7 +201,7 @@ def _check_profiles(book: RuleBook, tags: set[str]) -> list[Problem]:
     return problems
 
 
-def _indicator_tags(formula: Any, here: Location) -> Iterator[tuple[Location, str]]:
+def indicator_tags(formula: Any, here: Location) -> Iterator[tuple[Location, str]]:
     for name in ("numerator", "count", "cohort", "denominator"):
         part = getattr(formula, name, None)
         if part is None:
