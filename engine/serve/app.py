@@ -113,9 +113,9 @@ def create_app(folders: list[Path], token: str | None = None, host: str = "127.0
 
     @app.get("/run/{run_id}/indikator/{indicator_id}", response_class=HTMLResponse, include_in_schema=False)
     def indikator_page(request: Request, run_id: str, indicator_id: str, peran: str = "pembilang", cari: str = "",
-                       kab: str = "", setelah: int = -1) -> HTMLResponse:
+                       kab: str = "", setelah: int = -1, banyak: int = members.PAGE) -> HTMLResponse:
         run = runs.get(run_id)
-        result = members.member_page(run, indicator_id, peran, cari, kab or None, setelah)
+        result = members.member_page(run, indicator_id, peran, cari, kab or None, setelah, banyak)
         return page(request, "indikator.html.j2", run=run, p=result, regions=run.regions, roles=members.ROLE_NAMES)
 
     @app.get("/run/{run_id}/entitas/{jenis}/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
