@@ -6,17 +6,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ConfigDict
 
 from engine.runstore import browse
 from engine.serve.errors import BadParameter
 from engine.serve.runs import ServedRun, ServedRuns
+from engine.serve.model import Frozen
 
 PAGE = 100
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 class IndicatorDelta(Frozen):

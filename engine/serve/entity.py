@@ -3,8 +3,6 @@ made by the same explainer and renderer — with its source rows and the indicat
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
 from engine.explain import Explainer
 from engine.explain.model import EntityExplanation
 from engine.explain.render import render_entity, render_rule
@@ -12,12 +10,9 @@ from engine.explain.values import shown_value
 from engine.runstore import browse
 from engine.serve.errors import NotFound
 from engine.serve.runs import ServedRun
+from engine.serve.model import Frozen
 
 ENTITY_TYPES = ("koperasi", "ukm", "peserta_diklat")
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 class SourceRow(Frozen):

@@ -3,22 +3,17 @@ time, searchable by id or name and filterable by kabupaten/kota."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
 from engine.names import closest_names
 from engine.runstore import browse
 from engine.serve.errors import BadParameter, NotFound
 from engine.serve.runs import ServedRun
 from engine.serve.summary import IndicatorSummary, summary_of
+from engine.serve.model import Frozen
 
 PAGE = 50
 MAX_PAGE = 500
 ROLE_NAMES = {"pembilang": "numerator", "penyebut": "denominator", "dikecualikan": "excluded"}
 MAX_SEARCH = 100
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 class Member(Frozen):

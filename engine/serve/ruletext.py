@@ -8,7 +8,6 @@ every version come from the run's rules folder, when it can still be read and is
 from __future__ import annotations
 
 from collections import defaultdict
-from pydantic import BaseModel, ConfigDict
 
 from engine.explain.render import period_text
 from engine.explain.ruleview import RuleView
@@ -18,12 +17,9 @@ from engine.names import closest_names
 from engine.rules.checks import indicator_tags
 from engine.serve.errors import NotFound
 from engine.serve.runs import ServedRun
+from engine.serve.model import Frozen
 
 ENTITY_ORDER = ("koperasi", "ukm", "peserta_diklat")
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 class ConditionLine(Frozen):

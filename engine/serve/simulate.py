@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
 
 from engine import log
 from engine.durable_host import EngineError
@@ -33,16 +32,13 @@ from engine.rules.rulebook import RulesInvalid, load_rulebook
 from engine.runstore.verify import input_differences
 from engine.serve.errors import BadParameter, Busy, NotFound
 from engine.serve.runs import ServedRun
+from engine.serve.model import Frozen
 
 SECONDS = 600  # a run of 100,000 entities takes ≈ 75 s per side on the bench machine
 MEMORY = 3 * 2**30  # bytes of address space for the simulation process
 KEPT = 10  # finished simulations kept for their download link
 SIMULATION_ID = re.compile(r"[0-9a-f]{16}")
 _VALUE_LINE = re.compile(r"^(?P<key>\s*(?:-\s+)?value:\s*)(?P<value>[^#\n]*?)(?P<rest>\s*(?:#.*)?)$")
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 class SimulationFailed(RuntimeError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pydantic import BaseModel, ConfigDict
 
 from engine.outputs.regions import NO_REGION
 from engine.outputs.report_html import Bar, Chart, count_bar, growth_bar, layout_chart, percentage_bar
@@ -14,12 +13,9 @@ from engine.runstore import browse
 from engine.runstore.schema import ROLES
 from engine.serve.errors import NotFound
 from engine.serve.runs import ServedRun
+from engine.serve.model import Frozen
 
 REJECTS_SHOWN = 100  # per table on the page; all are in rejects.csv and the record's reject table
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 class IndicatorSummary(Frozen):
