@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from engine.outputs.run import execute_run  # noqa: E402
 from engine.serve.app import create_app  # noqa: E402
+from engine.serve.simulate import Simulator  # noqa: E402
 from tests.support import RULES, SAMPLES, named_koperasi, nik, write_tables  # noqa: E402
 
 KOPERASI = "7290867753712295"
@@ -249,3 +250,25 @@ def test_bad_simulation_requests_get_a_clear_message(client, parameter, value, s
 def test_the_download_of_an_unknown_simulation_is_404(client):
     assert client.get("/simulasi/..%2F..%2Fetc%2Fpasswd/berkas").status_code == 404
     assert client.get("/simulasi/0123456789abcdef/berkas").status_code == 404
+
+
+def test_one_simulation_at_a_time(runs):
+    simulator = Simulator()
+    with TestClient(create_app([runs[0]], simulator=simulator), base_url="http://127.0.0.1") as client:
+        run = client.get("/api/runs").json()[0]["id"]
+        with simulator._running:  # another simulation is running
+            answer = client.post(f"/api/runs/{run}/simulasi", json={"parameter": "batas_predikat_baik", "nilai": "80"})
+    assert answer.status_code == 409 and "hanya satu simulasi sekaligus" in answer.json()["galat"]
+
+
+@pytest.mark.parametrize("limits, words", [
+    ({"seconds": 0.2}, "melebihi batas waktu 0.2 detik"),
+    ({"memory": 60 * 2**20}, "melebihi batas memori (60 MB)"),
+])
+def test_a_simulation_past_its_time_or_memory_is_stopped_with_a_message(runs, limits, words):
+    with TestClient(create_app([runs[0]], simulator=Simulator(**limits)), base_url="http://127.0.0.1") as client:
+        run = client.get("/api/runs").json()[0]["id"]
+        answer = client.post(f"/api/runs/{run}/simulasi", json={"parameter": "batas_predikat_baik", "nilai": "80"})
+        assert answer.status_code == 503 and words in answer.json()["galat"]
+        page = client.post(f"/run/{run}/simulasi", data={"parameter": "batas_predikat_baik", "nilai": "80"})
+        assert page.status_code == 503 and words in page.text
