@@ -272,3 +272,14 @@ def test_a_simulation_past_its_time_or_memory_is_stopped_with_a_message(runs, li
         assert answer.status_code == 503 and words in answer.json()["galat"]
         page = client.post(f"/run/{run}/simulasi", data={"parameter": "batas_predikat_baik", "nilai": "80"})
         assert page.status_code == 503 and words in page.text
+
+
+def test_every_clause_link_of_an_entity_lands_on_its_clause_in_the_rule_page(client):
+    import re
+
+    run = client.ids[0]
+    html = client.get(f"/run/{run}/entitas/koperasi/{KOPERASI}").text
+    links = set(re.findall(rf'href="/run/{run}/aturan/(\w+)#klausa-([\w.-]+)"', html))
+    assert len(links) > 10
+    for rule, clause in links:
+        assert f'id="klausa-{clause}"' in client.get(f"/run/{run}/aturan/{rule}").text, (rule, clause)
