@@ -346,7 +346,7 @@ def serve_command(
     log.configure(quiet=True)
     token = None if is_local(host) else new_token()
     try:
-        application = create_app(run_dirs, token=token, host=host)
+        application = create_app(run_dirs, token=token, host=host, warm=True)
     except StoreError as error:
         raise fail(str(error), 2) from None
     shown = f"[{host}]" if ":" in host else host

@@ -83,6 +83,8 @@ def test_members_search_by_id_prefix_or_name_and_filter_by_kabupaten_kota(client
     assert [m["id"] for m in by_id] == [KOPERASI]
     by_name = client.get(url, params={"cari": "mitra usaha"}).json()["anggota"]
     assert by_name and all("mitra usaha" in m["nama"].lower() for m in by_name)
+    assert client.get(url, params={"cari": "%"}).json()["anggota"] == []  # LIKE's wildcards are literal
+    assert client.get(url, params={"cari": KOPERASI + "0"}).json()["anggota"] == []
     surabaya = client.get(url, params={"kab": "35.78", "banyak": 500}).json()["anggota"]
     assert surabaya and {m["kab_kota"] for m in surabaya} == {"Kota Surabaya"}
     page = client.get(f"/run/{client.ids[0]}/indikator/jatim-1", params={"kab": "35.78"}).text

@@ -47,8 +47,11 @@ class SimulationRequest(BaseModel):
 
 
 def create_app(folders: list[Path], token: str | None = None, host: str = "127.0.0.1",
-               simulator: Simulator | None = None) -> FastAPI:
+               simulator: Simulator | None = None, warm: bool = False) -> FastAPI:
     runs = ServedRuns(folders)
+    if warm:
+        for run in runs.runs.values():
+            run.warm()
     comparer = compare.Comparer(runs)
     simulator = simulator or Simulator()
     env = _environment()

@@ -61,6 +61,11 @@ def check_search(cari: str) -> str:
     return cari.strip()
 
 
+def is_id(search: str) -> bool:
+    """An id (NIK, NIB, P-2024-00001) is one word with digits; a name is searched otherwise."""
+    return bool(search) and " " not in search and any(character.isdigit() for character in search)
+
+
 def member_page(run: ServedRun, indicator_id: str, peran: str = "pembilang", cari: str = "",
                 kab: str | None = None, setelah: int = -1, banyak: int = PAGE) -> MemberPage:
     indicator = summary_of(run, indicator_id)
@@ -70,7 +75,9 @@ def member_page(run: ServedRun, indicator_id: str, peran: str = "pembilang", car
     db = run.source.db
     key = browse.indicator_key(db, indicator_id)
     assert key is not None  # summary_of has found it
-    rows = browse.members(db, key, role, after=setelah, limit=banyak + 1, search=search, region=region)
+    by_id = is_id(search)
+    rows = browse.members(db, key, role, after=setelah, limit=banyak + 1, region=region,
+                          id_prefix=search if by_id else "", name_part="" if by_id else search)
     shown = rows[:banyak]
     return MemberPage(
         run=run.id, indikator=indicator, peran=peran, cari=search, kab_kota=region, setelah=setelah,
