@@ -6,11 +6,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-
 from engine.runstore import browse
 from engine.serve.errors import BadParameter
-from engine.serve.runs import ServedRun, ServedRuns
 from engine.serve.model import Frozen
+from engine.serve.runs import ServedRun, ServedRuns
 
 PAGE = 100
 

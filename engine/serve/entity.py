@@ -9,8 +9,8 @@ from engine.explain.render import render_entity, render_rule
 from engine.explain.values import shown_value
 from engine.runstore import browse
 from engine.serve.errors import NotFound
-from engine.serve.runs import ServedRun
 from engine.serve.model import Frozen
+from engine.serve.runs import ServedRun
 
 ENTITY_TYPES = ("koperasi", "ukm", "peserta_diklat")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from engine.names import closest_names
 from engine.runstore import browse
-from engine.serve.errors import BadParameter, NotFound
+from engine.serve.errors import BadParameter
+from engine.serve.model import Frozen
 from engine.serve.runs import ServedRun
 from engine.serve.summary import IndicatorSummary, summary_of
-from engine.serve.model import Frozen
 
 PAGE = 50
 MAX_PAGE = 500

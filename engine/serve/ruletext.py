@@ -16,8 +16,8 @@ from engine.explain.values import describe_test, shown_value
 from engine.names import closest_names
 from engine.rules.checks import indicator_tags
 from engine.serve.errors import NotFound
-from engine.serve.runs import ServedRun
 from engine.serve.model import Frozen
+from engine.serve.runs import ServedRun
 
 ENTITY_ORDER = ("koperasi", "ukm", "peserta_diklat")
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 from engine import log
 from engine.durable_host import EngineError
 from engine.ingest.readers import DataError
@@ -31,8 +30,8 @@ from engine.rules.diff import RulesDiff, diff_rules
 from engine.rules.rulebook import RulesInvalid, load_rulebook
 from engine.runstore.verify import input_differences
 from engine.serve.errors import BadParameter, Busy, NotFound
-from engine.serve.runs import ServedRun
 from engine.serve.model import Frozen
+from engine.serve.runs import ServedRun
 
 SECONDS = 600  # a run of 100,000 entities takes ≈ 75 s per side on the bench machine
 MEMORY = 3 * 2**30  # bytes of address space for the simulation process
@@ -201,7 +200,8 @@ class Simulator:
                 raise SimulationFailed(f"simulasi melebihi batas waktu {self.seconds:g} detik dan dihentikan")
             status, answer = receive.recv()
         except EOFError:
-            raise SimulationFailed("proses simulasi berhenti tanpa jawaban (kehabisan memori?)") from None
+            raise SimulationFailed(f"proses simulasi berhenti tanpa jawaban (melebihi batas memori "
+                                   f"{self.memory // 2**20} MB?)") from None
         finally:
             if process.is_alive():
                 process.kill()

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-
+from engine.names import closest_names
 from engine.outputs.regions import NO_REGION
 from engine.outputs.report_html import Bar, Chart, count_bar, growth_bar, layout_chart, percentage_bar
-from engine.names import closest_names
 from engine.runstore import browse
 from engine.runstore.schema import ROLES
 from engine.serve.errors import NotFound
-from engine.serve.runs import ServedRun
 from engine.serve.model import Frozen
+from engine.serve.runs import ServedRun
 
 REJECTS_SHOWN = 100  # per table on the page; all are in rejects.csv and the record's reject table
 
