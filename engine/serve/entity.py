@@ -7,6 +7,7 @@ from engine.explain import Explainer
 from engine.explain.model import EntityExplanation
 from engine.explain.render import render_entity, render_rule
 from engine.explain.values import shown_value
+from engine.names import closest_names
 from engine.runstore import browse
 from engine.serve.errors import NotFound
 from engine.serve.model import Frozen
@@ -47,8 +48,7 @@ class EntityPage(Frozen):
 
 def _check_type(run: ServedRun, jenis: str, entity_id: str) -> None:
     if jenis not in ENTITY_TYPES:
-        raise NotFound("jenis entitas", jenis, [kind for kind in ENTITY_TYPES if kind[0] == jenis[:1]] or
-                       list(ENTITY_TYPES))
+        raise NotFound("jenis entitas", jenis, closest_names(jenis, ENTITY_TYPES) or list(ENTITY_TYPES))
     if (jenis, entity_id) not in run.source.entity_keys(entity_id):
         raise NotFound(f"{jenis}", entity_id, run.source.suggestions(entity_id))
 
