@@ -314,3 +314,15 @@ def test_the_serve_command_binds_localhost_and_asks_a_token_elsewhere(runs, monk
 def test_the_serve_command_names_a_folder_without_a_record(tmp_path):
     answer = CliRunner().invoke(app, ["serve", "--run", str(tmp_path)])
     assert answer.exit_code == 2 and "catatan run tidak ditemukan" in answer.output
+
+
+def test_a_name_search_gives_the_same_page_through_the_name_index_or_along_the_list(client, monkeypatch):
+    from engine.runstore import browse
+
+    url = f"/api/runs/{client.ids[0]}/indikator/jatim-1/anggota"
+    query = {"peran": "penyebut", "cari": "koperasi", "banyak": 500}
+    through_index = client.get(url, params=query).json()["anggota"]
+    monkeypatch.setattr(browse, "FEW_NAMES", 0)  # as when many names match: read along the list
+    along_the_list = client.get(url, params=query).json()["anggota"]
+    assert through_index == along_the_list and len(through_index) > 100
+    assert all("koperasi" in member["nama"].lower() for member in through_index)

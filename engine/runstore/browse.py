@@ -8,6 +8,7 @@ answers in the same time at 10,000 or 1,000,000 entities. The one query that rea
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -94,24 +95,47 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+NAME_INDEX_MIN = 3  # characters: the trigram index finds parts of names this long
+FEW_NAMES = 2_000  # names matching a search below which the name index leads; above, reading the list does
+
+
+def _name_keys(db: sqlite3.Connection, name_part: str) -> list[int] | None:
+    """Keys of the entities whose name contains ``name_part``, from the trigram index, when they are
+    few; None when the record has no such index, the text is too short, or the names are many (a
+    page of the list then fills quickly by reading it in order)."""
+    # the index answers a plain LIKE only (with ESCAPE it reads every name): text with LIKE's own
+    # characters is searched along the list instead
+    if len(name_part) < NAME_INDEX_MIN or _like(name_part) != name_part or not db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'entity_name'").fetchone():
+        return None
+    keys = [key for (key,) in db.execute("SELECT rowid FROM entity_name WHERE nama LIKE ? LIMIT ?",
+                                         ("%" + name_part + "%", FEW_NAMES + 1))]
+    return keys if len(keys) <= FEW_NAMES else None
+
+
 def members(db: sqlite3.Connection, indicator_key: int, role: str, *, after: int = -1, limit: int = 50,
             id_prefix: str = "", name_part: str = "", region: str | None = None) -> list[MemberRow]:
     """One page of a list in the run's order: members after ``seq`` ``after``, optionally only those
     of a kabupaten/kota, those whose id starts with ``id_prefix`` (found through the id index, then
     the member index: as fast at a million entities) and those whose name contains ``name_part``
-    (read along the list until the page is full)."""
+    (through the names' trigram index when they are few, else read along the list until the page
+    is full)."""
     where = ["m.indicator = ?", "m.role = ?", "m.seq > ?"]
     values: list[object] = [indicator_key, ROLES.index(role), after]
-    # CROSS JOIN fixes the order: from the few entities with that id prefix to their memberships
-    joined = ("entity AS e CROSS JOIN indicator_member AS m ON m.entity = e.key" if id_prefix else
-              "indicator_member AS m JOIN entity AS e ON e.key = m.entity")
+    names = _name_keys(db, name_part) if name_part else None
+    # CROSS JOIN fixes the order: from the few entities found by id or name to their memberships
+    joined = ("entity AS e CROSS JOIN indicator_member AS m ON m.entity = e.key" if id_prefix or names is not None
+              else "indicator_member AS m JOIN entity AS e ON e.key = m.entity")
     if id_prefix:
         where.append("e.entity_id >= ? AND e.entity_id < ?")
         values += [id_prefix, id_prefix + "\U0010ffff"]
     if region is not None:
         where.append("e.kode_wilayah = ?")
         values.append(region)
-    if name_part:
+    if names is not None:
+        where.append("e.key IN (SELECT value FROM json_each(?))")
+        values.append(json.dumps(names))
+    elif name_part:
         where.append("e.nama LIKE ? ESCAPE '\\'")
         values.append("%" + _like(name_part) + "%")
     query = ("SELECT m.seq, e.entity_type, e.entity_id, coalesce(e.nama, ''), e.kode_wilayah, r.kab_kota, "
