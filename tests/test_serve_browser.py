@@ -1,7 +1,7 @@
 """iku serve in a real browser: headless Debian Chromium driven by Playwright (never a downloaded
 browser) walks ringkasan → indikator → entitas → aturan → simulasi on a sample run served by the
-``iku`` command itself, screenshots each page, and finds no console error and no request that
-leaves localhost."""
+``iku`` command itself, screenshots each page, opens the API page (Swagger UI served from local
+files), and finds no console error and no request that leaves localhost."""
 
 import socket
 import subprocess
@@ -90,6 +90,9 @@ def test_a_walk_through_the_pages_has_no_errors_and_stays_local(server, tmp_path
         page.wait_for_selector("text=batas_predikat_baik 75 → 80", timeout=60_000)
         assert "Unduh berkas parameter" in page.content()
         shot("simulasi")
+        page.get_by_role("link", name="API").click()  # the framework's OpenAPI page, from local files
+        page.wait_for_selector(".swagger-ui .information-container", timeout=15_000)
+        assert page.get_by_text("/api/runs/{run_id}/indikator/{indicator_id}/anggota").count() > 0
         browser.close()
     assert errors == []
     assert outside == []
