@@ -477,6 +477,34 @@ def print_rejects(check: DataCheck) -> None:
                       highlight=False)
 
 
+@app.command("serve", cls=IkuCommand)
+def serve_command(
+    run_dirs: Annotated[list[Path], typer.Option("--run", help="Folder keluaran sebuah run (boleh berulang)")],
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Alamat yang didengar (selain 127.0.0.1 memerlukan token)")] = "127.0.0.1",
+) -> None:
+    """Aplikasi web lokal (hanya baca) di atas catatan run: ringkasan, indikator, entitas, aturan, bandingkan,
+    simulasi dan API JSON (/docs)."""
+    import uvicorn
+
+    from engine.runstore.schema import StoreError
+    from engine.serve.app import create_app
+    from engine.serve.security import is_local, new_token
+
+    log.configure(quiet=True)
+    token = None if is_local(host) else new_token()
+    try:
+        application = create_app(run_dirs, token=token, host=host, warm=True)
+    except StoreError as error:
+        raise fail(str(error), 2) from None
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    console.print(f"iku serve: buka {address}  (Ctrl+C untuk berhenti)", highlight=False, soft_wrap=True)
+    if token:
+        console.print(f"Token (wajib pada setiap permintaan; header Authorization: Bearer …): {token}", highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     try:
         app()

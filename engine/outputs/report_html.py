@@ -60,32 +60,38 @@ def _by_region(members: Iterable[Member], directory: Mapping[EntityKey, EntityIn
     return groups
 
 
+def count_bar(wilayah: str, count: int) -> Bar:
+    return Bar(wilayah, count, angka(count))
+
+
+def growth_bar(wilayah: str, before: float, now: float, count: int) -> Bar:
+    value = growth_percent(before, now)
+    members = f"{angka(count)} entitas"
+    label = f"{persen(value)} % ({members})" if value is not None else f"tidak terdefinisi: Σ n-1 = 0 ({members})"
+    return Bar(wilayah, value, label)
+
+
+def percentage_bar(wilayah: str, part: int, whole: int) -> Bar:
+    value = percent_of(part, whole)
+    return Bar(wilayah, value, f"{persen(value)} % ({angka(part)}/{angka(whole)})")
+
+
 def _count_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
     groups = _by_region(result.numerator, directory)
-    return [Bar(region.label, len(groups[region]), angka(len(groups[region]))) for region in sorted(groups)]
+    return [count_bar(region.label, len(groups[region])) for region in sorted(groups)]
 
 
 def _growth_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
-    bars = []
     groups = _by_region(result.numerator, directory)
-    for region in sorted(groups):
-        before = sum(member.nilai_sebelum or 0 for member in groups[region])
-        now = sum(member.nilai or 0 for member in groups[region])
-        value = growth_percent(before, now)
-        members = f"{angka(len(groups[region]))} entitas"
-        label = f"{persen(value)} % ({members})" if value is not None else f"tidak terdefinisi: Σ n-1 = 0 ({members})"
-        bars.append(Bar(region.label, value, label))
-    return bars
+    return [growth_bar(region.label, sum(member.nilai_sebelum or 0 for member in groups[region]),
+                       sum(member.nilai or 0 for member in groups[region]), len(groups[region]))
+            for region in sorted(groups)]
 
 
 def _percentage_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
     numerator, denominator = _by_region(result.numerator, directory), _by_region(result.denominator, directory)
-    bars = []
-    for region in sorted(set(numerator) | set(denominator)):
-        part, whole = len(numerator.get(region, [])), len(denominator.get(region, []))
-        value = percent_of(part, whole)
-        bars.append(Bar(region.label, value, f"{persen(value)} % ({angka(part)}/{angka(whole)})"))
-    return bars
+    return [percentage_bar(region.label, len(numerator.get(region, [])), len(denominator.get(region, [])))
+            for region in sorted(set(numerator) | set(denominator))]
 
 
 def region_bars(indicator: Indicator, result: IndicatorResult, directory: Mapping) -> list[Bar]:

@@ -85,6 +85,11 @@ def _indicator_differences(db: sqlite3.Connection, result: RunResult) -> Iterato
     yield from (f"indikator {indicator_id} ada dalam catatan run, tidak dihitung lagi" for indicator_id in recorded)
 
 
+def input_differences(info: RunInfo, data: Path) -> list[str]:
+    """How the input files in ``data`` differ from those the run read (empty: the same)."""
+    return list(_file_differences(dict(info.inputs), _current_files(data)))
+
+
 def verify(out: Path, data: Path | None = None, rules: Path | None = None) -> Verification:
     """Compares the record in ``out`` with a new run of its inputs (or of ``data``/``rules`` if given)."""
     db = open_store(out)
@@ -92,7 +97,7 @@ def verify(out: Path, data: Path | None = None, rules: Path | None = None) -> Ve
         info = run_info(db)
         data, rules = data or Path(info.data), rules or Path(info.rules)
         check = Verification(info)
-        check.differences += _file_differences(dict(info.inputs), _current_files(data))
+        check.differences += input_differences(info, data)
         version = rules_version(rules)
         if version != info.rules_version:
             check.differences.append(f"aturan berubah: versi {info.rules_version} dalam catatan run, {version} sekarang "
