@@ -10,9 +10,7 @@ profiles' notes). Without a target, capaian is null with "target belum diisi" â€
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
-
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from engine.rules.model import Strict
 
@@ -21,17 +19,36 @@ NO_TARGET = "target belum diisi"
 HIGHER, LOWER = "higher_is_better", "lower_is_better"
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 class TargetSource(Strict):
     document: str = Field(min_length=1)
-    page: Annotated[int, Field(strict=True, ge=1)] | str
+    page: int | str  # a page number, or a page as the document numbers it ("iii", "Lampiran 2")
 
 
 class Target(Strict):
     indicator: str
-    year: Annotated[int, Field(strict=True, ge=FIRST_TARGET_YEAR, le=LAST_TARGET_YEAR)]
-    # strict: a quoted "75" or a bool is a slip in the file, not a number to guess
-    value: Annotated[float, Field(strict=True, gt=0)]
+    year: int
+    value: float
     source: TargetSource
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _sane_year(cls, value: object) -> object:
+        if not isinstance(value, int) or isinstance(value, bool) or not FIRST_TARGET_YEAR <= value <= LAST_TARGET_YEAR:
+            raise ValueError(f"tahun target harus bilangan bulat antara {FIRST_TARGET_YEAR} dan {LAST_TARGET_YEAR}, "
+                             f"tertulis {value!r}")
+        return value
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _positive_number(cls, value: object) -> object:
+        # a quoted "75" or a bool is a slip in the file, not a number to guess; capaian divides by it
+        if not _is_number(value) or not value > 0:  # type: ignore[operator]
+            raise ValueError(f"target harus angka lebih dari 0 (capaian dibagi target), tertulis {value!r}")
+        return value
 
 
 class TargetFile(Strict):
