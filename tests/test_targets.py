@@ -24,36 +24,16 @@ targets:
     source: {document: "Renstra Dinas KUKM Jawa Timur 2019-2024", page: 87}
 """
 
-BAD = """profile: jatim
-targets:
-  - indicator: jatim-l
-    year: 2024
-    value: 80
-    source: {document: Renstra, page: 1}
-  - indicator: jatim-2
-    year: 1800
-    value: 10
-    source: {document: Renstra, page: 1}
-  - indicator: jatim-3
-    year: 2024
-    value: "75"
-    source: {document: Renstra, page: 1}
-  - indicator: jatim-4
-    year: 2024
-    value: 30
-    source: {document: Renstra, page: 2}
-  - indicator: jatim-4
-    year: 2024
-    value: 35
-    source: {document: Renstra, page: 2}
-  - indicator: jatim-5
-    year: 2024
-    value: 0
-    source: {document: Renstra, page: 3}
-  - indicator: jatim-6
-    year: 2024
-    value: 5
-"""
+def item(indicator: str, year: object, value: object, page: int | None = None) -> str:
+    """One target as policy staff write it (four lines; three without a source)."""
+    source = f"\n    source: {{document: Renstra, page: {page}}}" if page is not None else ""
+    return f"  - indicator: {indicator}\n    year: {year}\n    value: {value}{source}\n"
+
+
+# each item at lines 3, 7, 11, 15, 19, 23 and 27 (key positions: column 5)
+BAD = "profile: jatim\ntargets:\n" + "".join([
+    item("jatim-l", 2024, 80, 1), item("jatim-2", 1800, 10, 1), item("jatim-3", 2024, '"75"', 1),
+    item("jatim-4", 2024, 30, 2), item("jatim-4", 2024, 35, 2), item("jatim-5", 2024, 0, 3), item("jatim-6", 2024, 5)])
 
 
 @pytest.fixture
