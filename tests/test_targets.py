@@ -108,3 +108,9 @@ def test_without_a_target_or_a_realisasi_capaian_is_empty_with_the_reason():
     assert missing.capaian is None and "realisasi tidak dapat dihitung" in missing.catatan
     done = capaian_of("jatim-1", "x", "%", 2024, 100, HIGHER, target)
     assert done.capaian == 125 and done.sumber == "Renstra, hlm. 87"
+
+
+def test_a_misspelt_key_in_a_target_is_named_with_the_closest_one(rules):
+    path = rules / "targets" / "jatim.yaml"
+    path.write_text(GOOD.replace("    value: 80", "    valeu: 80"))
+    assert f"{path}:5:5: kolom 'valeu' tidak dikenal (maksudnya 'value'?)" in problems(rules)

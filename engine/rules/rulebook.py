@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.indicators import model as profile_model
 from engine.indicators.model import Profile
+from engine.indicators import targets as target_model
 from engine.indicators.targets import TargetFile
 from engine.names import closest
 from engine.rules import model as rule_model
@@ -92,9 +93,9 @@ def _clean_location(location: tuple[Any, ...]) -> Path_:
 
 
 def _known_fields() -> list[str]:
-    """Every field name and alias of the rule, parameter and profile schemas."""
+    """Every field name and alias of the rule, parameter, profile and target schemas."""
     names: set[str] = set()
-    for module in (rule_model, profile_model):
+    for module in (rule_model, profile_model, target_model):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, BaseModel):
                 for name, info in value.model_fields.items():
