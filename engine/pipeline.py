@@ -87,6 +87,57 @@ class RunResult:
                     yield TagRow(entity_type, entity_id, tag, rule_id, year)
 
 
+@dataclass
+class SeriesResult:
+    """The years of one run, in ascending order, sharing one data set, its facts and the rules folder."""
+
+    results: tuple[RunResult, ...]
+    started: datetime
+    finished: datetime
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, run: RunResult | SeriesResult) -> SeriesResult:
+        """A series as it is, or one year as a series of one."""
+        return run if isinstance(run, SeriesResult) else cls((run,), run.started, run.finished, run.timings)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(result.year for result in self.results)
+
+    @property
+    def last(self) -> RunResult:
+        """The last year: what a single-year reader (and the top-level fields) shows."""
+        return self.results[-1]
+
+    @property
+    def book(self) -> RuleBook:
+        return self.last.book
+
+    @property
+    def profile(self) -> Profile:
+        return self.last.profile
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.last.dataset
+
+    def year(self, year: int) -> RunResult:
+        return next(result for result in self.results if result.year == year)
+
+    def capaian(self) -> list[Capaian]:
+        """The LKjIP table: per indicator (the profile's order) and year, target, realisasi, capaian."""
+        targets = self.book.targets.get(self.profile.id)
+        rows = []
+        for definition in self.profile.indicators:
+            for result in self.results:
+                value = next(i for i in result.indicators if i.id == definition.id)
+                target = targets.value_for(definition.id, result.year) if targets is not None else None
+                rows.append(capaian_of(definition.id, definition.name, definition.unit, result.year, value.nilai,
+                                       definition.direction, target))
+        return rows
+
+
 def profile_of(book: RuleBook, profile_id: str) -> Profile:
     if profile_id not in book.profiles:
         known = ", ".join(sorted(book.profiles))
@@ -172,6 +223,8 @@ def run_series(
 ) -> SeriesResult:
     """Every year of ``years`` (ascending, distinct) from ONE reading of the data: the facts are made
     once, each year is evaluated with the rules and parameters in force on its 31 December."""
+    if not years or list(years) != sorted(set(years)):
+        raise ValueError(f"tahun seri harus naik dan berbeda: {list(years)}")  # engine.years makes them so
     started = datetime.now(timezone.utc)
     clock = Stopwatch()
     book = load_rulebook(rules)
@@ -193,7 +246,8 @@ def run_series(
     results = []
     for year in years:
         year_clock = Stopwatch()
-        year_started = datetime.now(timezone.utc)
+        # the first year's run starts with the reading of the data, the others when their rules do
+        year_started = started if not results else datetime.now(timezone.utc)
         with clock("rules"), year_clock("rules"):
             decisions = evaluate_entities(book, entities, year, progress, workers, spool if workers > 1 else None)
         with clock("indicators"), year_clock("indicators"):
@@ -203,61 +257,9 @@ def run_series(
                 log.warning("aturan belum berlaku", tahun=year, indikator=indicator.id, alasan=indicator.catatan)
         # the shared stages (reading, facts) are counted in each year's timings as they were spent once
         timings = {**{k: v for k, v in clock.seconds.items() if k in ("ingest", "facts")}, **year_clock.seconds}
-        results.append(RunResult(book, profile, year, dataset, entities, decisions, indicators,
-                                 started if len(results) == 0 else year_started, datetime.now(timezone.utc), scope,
-                                 timings))
+        results.append(RunResult(book, profile, year, dataset, entities, decisions, indicators, year_started,
+                                 datetime.now(timezone.utc), scope, timings))
     return SeriesResult(tuple(results), started, datetime.now(timezone.utc), clock.seconds)
-
-
-@dataclass
-class SeriesResult:
-    """The years of one run, in ascending order, sharing one data set, its facts and the rules folder."""
-
-    results: tuple[RunResult, ...]
-    started: datetime
-    finished: datetime
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, run: RunResult | SeriesResult) -> SeriesResult:
-        """A series as it is, or one year as a series of one."""
-        return run if isinstance(run, SeriesResult) else cls((run,), run.started, run.finished, run.timings)
-
-    @property
-    def years(self) -> tuple[int, ...]:
-        return tuple(result.year for result in self.results)
-
-    @property
-    def last(self) -> RunResult:
-        """The last year: what a single-year reader (and the top-level fields) shows."""
-        return self.results[-1]
-
-    @property
-    def book(self) -> RuleBook:
-        return self.last.book
-
-    @property
-    def profile(self) -> Profile:
-        return self.last.profile
-
-    @property
-    def dataset(self) -> Dataset:
-        return self.last.dataset
-
-    def year(self, year: int) -> RunResult:
-        return next(result for result in self.results if result.year == year)
-
-    def capaian(self) -> list[Capaian]:
-        """The LKjIP table: per indicator (the profile's order) and year, target, realisasi, capaian."""
-        targets = self.book.targets.get(self.profile.id)
-        rows = []
-        for definition in self.profile.indicators:
-            for result in self.results:
-                value = next(i for i in result.indicators if i.id == definition.id)
-                target = targets.value_for(definition.id, result.year) if targets is not None else None
-                rows.append(capaian_of(definition.id, definition.name, definition.unit, result.year, value.nilai,
-                                       definition.direction, target))
-        return rows
 
 
 class Stopwatch:

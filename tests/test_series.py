@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from engine import cli
 from engine.outputs.run import execute_series
+from engine.pipeline import run_series
 from engine.runstore.reader import StoreSource, UnknownYear
 from engine.years import MAX_YEARS, YearsError, parse_years
 from tests.support import RULES, koperasi, nik, write_tables
@@ -176,3 +177,10 @@ def test_run_refuses_a_bad_year_list_before_reading_anything_with_exit_2(tmp_pat
     assert answer.exit_code == 2, answer.output
     assert "'--year'" in answer.output and "Traceback" not in answer.output
     assert not (tmp_path / "o").exists()
+
+
+def test_the_pipeline_takes_only_ascending_distinct_years(tmp_path):
+    data = write_tables(tmp_path / "data", tables())
+    for years in ((2024, 2023), (2023, 2023), ()):
+        with pytest.raises(ValueError, match="tahun seri harus naik dan berbeda"):
+            run_series(data, "jatim", years, RULES)
