@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from engine import cli
 from engine.outputs.run import execute_series
+from engine.outputs.series import YearValue, layout_trend
 from engine.pipeline import run_series
 from engine.runstore.reader import StoreSource, UnknownYear
 from engine.years import MAX_YEARS, YearsError, parse_years
@@ -184,3 +185,14 @@ def test_the_pipeline_takes_only_ascending_distinct_years(tmp_path):
     for years in ((2024, 2023), (2023, 2023), ()):
         with pytest.raises(ValueError, match="tahun seri harus naik dan berbeda"):
             run_series(data, "jatim", years, RULES)
+
+
+def test_a_count_axis_has_whole_ticks_and_a_null_year_is_a_gap_not_a_point():
+    values = [YearValue(2022, None, "data legalitas tidak tersedia", "—"), YearValue(2023, 14, "", "14"),
+              YearValue(2024, 25, "", "25")]
+    chart = layout_trend(values, "unit")
+    assert [label for _, label in chart.ticks] == ["0", "7", "14", "21", "28"]
+    assert [[point.value.year for point in segment] for segment in chart.segments] == [[2023, 2024]]
+    assert [value.year for _, value in chart.gaps] == [2022]
+    empty = layout_trend([YearValue(2023, None, "x", "—"), YearValue(2024, None, "x", "—")], "unit")
+    assert empty.segments == [] and [label for _, label in empty.ticks] == ["0", "1", "2", "3", "4"]

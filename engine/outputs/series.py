@@ -8,6 +8,7 @@ reason beside it, never a point at 0.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -70,14 +71,21 @@ def written(value: float | None, unit: str) -> str:
     return f"{format_percent(value)} %" if unit == "%" else format_number(value)
 
 
-def _scale(values: Sequence[float]) -> tuple[float, float]:
+TICKS = 4  # intervals of the value axis
+
+
+def _scale(values: Sequence[float], unit: str) -> tuple[float, float]:
+    """The value axis from 0 (or the lowest negative growth) to the highest value; a count's axis
+    ends on a multiple of the tick count, so every tick is a whole number of entities."""
     low, high = min([0.0, *values]), max([0.0, *values])
+    if unit != "%":
+        low, high = -math.ceil(-low / TICKS) * TICKS, max(math.ceil(high / TICKS) * TICKS, TICKS)
     return (low, high) if high > low else (low, low + 1)
 
 
 def layout_trend(values: Sequence[YearValue], unit: str) -> TrendChart:
     known = [v.nilai for v in values if v.nilai is not None]
-    low, high = _scale(known)
+    low, high = _scale(known, unit)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(values) - 1, 1)
 
@@ -95,7 +103,8 @@ def layout_trend(values: Sequence[YearValue], unit: str) -> TrendChart:
             segments.append([])
         else:
             segments[-1].append(TrendPoint(x_of(index), y_of(value.nilai), value))
-    ticks = [(y_of(low + (high - low) * k / 4), written(round(low + (high - low) * k / 4, 2), unit)) for k in range(5)]
+    ticks = [(y_of(value), written(value, unit))
+             for value in (round(low + (high - low) * k / TICKS, 2) for k in range(TICKS + 1))]
     return TrendChart(WIDTH, HEIGHT, LEFT, HEIGHT - BOTTOM, ticks, [(x_of(i), v.year) for i, v in enumerate(values)],
                       [segment for segment in segments if segment], gaps)
 
