@@ -29,10 +29,11 @@ from engine.durable_host import EngineError
 from engine.ingest.readers import DataError
 from engine.ingest.values import FIRST_YEAR, LAST_YEAR
 from engine.numbers import format_number
-from engine.pipeline import DEFAULT_RULES, RunResult, UnknownProfile
+from engine.pipeline import DEFAULT_RULES, RunResult, SeriesResult, UnknownProfile
 from engine.rules.compiler import CompileError
 from engine.rules.rulebook import RulesInvalid
 from engine.terminal import SafeConsole, visible, visible_json
+from engine.years import YearsError, parse_years
 
 app = typer.Typer(
     cls=IkuGroup,
@@ -60,6 +61,19 @@ def sane_year(value: int | None) -> int | None:
 
 
 YearOption = Annotated[int, typer.Option("--year", callback=sane_year, help="Tahun penilaian n")]
+
+
+def sane_years(value: str) -> str:
+    """A year, a range or a list of years (``engine.years``), checked before the run starts."""
+    try:
+        parse_years(value)
+    except YearsError as error:
+        raise typer.BadParameter(str(error)) from None
+    return value
+
+
+YearsOption = Annotated[str, typer.Option(
+    "--year", callback=sane_years, help="Tahun penilaian n, rentang (2020-2024) atau daftar (2022,2024): satu run berisi setiap tahun")]
 RulesOption = Annotated[Path, typer.Option("--rules", help="Folder aturan")]
 JsonLogOption = Annotated[bool, typer.Option("--log-json", help="Log sebagai baris JSON")]
 
@@ -157,6 +171,20 @@ def _value_with_unit(value: float | None, unit: str) -> str:
     return format_number(value) if value is None else f"{format_number(value)} {unit}"
 
 
+def print_series(series: SeriesResult) -> None:
+    """A run of several years: each indicator's value per year (a null year shows its reason below)."""
+    years = series.years
+    rows = [[definition.id, definition.name,
+             *(_value_with_unit(next(i for i in result.indicators if i.id == definition.id).nilai, definition.unit)
+               for result in series.results)] for definition in series.profile.indicators]
+    console.print(figures_table(f"Indikator {series.profile.id} {years[0]}–{years[-1]}",
+                                ("id", "indikator", *map(str, years)), tuple(map(str, years)), rows))
+    for result in series.results:
+        for indicator in result.indicators:
+            if indicator.nilai is None:
+                console.print(f"  {indicator.id} {result.year}: {indicator.catatan}", highlight=False)
+
+
 def print_indicators(result: RunResult) -> None:
     rows = [[indicator.id, indicator.nama, _value_with_unit(indicator.nilai, indicator.satuan),
              format_number(indicator.pembilang), format_number(indicator.penyebut)] for indicator in result.indicators]
@@ -172,24 +200,28 @@ def print_indicators(result: RunResult) -> None:
 def run_command(
     data: DataOption,
     profile: ProfileOption,
-    year: YearOption,
+    year: YearsOption,
     out: Annotated[Path, typer.Option("--out", help="Folder keluaran")],
     rules: RulesOption = DEFAULT_RULES,
     log_json: JsonLogOption = False,
     workers: Annotated[int, typer.Option("--workers", min=0, help="Jumlah proses penilai (0: otomatis)")] = 0,
 ) -> None:
-    """Menilai semua entitas dan menulis indikator, tag, baris ditolak, laporan dan catatan run."""
-    from engine.outputs.run import execute_run
+    """Menilai semua entitas dan menulis indikator, tag, baris ditolak, laporan dan catatan run
+    (satu tahun, atau beberapa tahun sebagai satu seri)."""
+    from engine.outputs.run import execute_series
 
+    years = parse_years(year)  # checked by sane_years
     log.configure(json_lines=log_json)
     if problem := out_folder_problem(out, data):
         raise fail(problem, 2)
     stopped = f"dihentikan (Ctrl-C); run ini tidak ditulis, {out} tetap berisi run sebelumnya yang utuh"
     with friendly_errors(interrupted=stopped), progress_bar() as progress:
-        result = execute_run(data=data, profile=profile, year=year, out=out, rules=rules, progress=progress,
-                             workers=workers)
-    print_accounting(result)
-    print_indicators(result)
+        series = execute_series(data=data, profile=profile, years=years, out=out, rules=rules, progress=progress,
+                                workers=workers)
+    print_accounting(series.last)
+    print_indicators(series.last)
+    if len(series.results) > 1:
+        print_series(series)
     console.print(f"Keluaran ditulis ke {out}", highlight=False)
 
 
@@ -265,16 +297,16 @@ def explain_source(run_dir: Path | None, data: Path | None, profile: str | None,
                    rules: Path) -> Iterator[tuple[Any, str | None]]:
     """The record of a run (and the line saying which run), or a run of the data made now."""
     from engine.pipeline import run
-    from engine.runstore.reader import StoreSource
+    from engine.runstore.reader import StoreSource, UnknownYear
     from engine.runstore.schema import StoreError
 
     if run_dir is not None:
         try:
-            store = StoreSource(run_dir)
-        except StoreError as error:
+            store = StoreSource(run_dir, year)  # --year: which year of a run of several (default: the last)
+        except (StoreError, UnknownYear) as error:
             raise fail(str(error), 2) from None
         try:
-            yield store, store.info.text()
+            yield store, store.info.text(store.year)
         finally:
             store.close()
         return

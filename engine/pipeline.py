@@ -1,12 +1,15 @@
 """One run, one direction: read → validate → facts → rules → tags → indicators.
 
+A run covers one year or a series of years (``run_series``): the data is read and turned into facts
+once, then each year is evaluated with the rules and parameters in force on its 31 December.
+
 No output is written here (see ``engine.outputs``); the CLI wires the two together.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -22,6 +25,7 @@ from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entitie
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators, tables_read
 from engine.indicators.model import Profile
 from engine.indicators.scope import ProvinceScope, province_scope
+from engine.indicators.targets import Capaian, capaian_of
 from engine.ingest.dataset import Dataset, load_dataset
 from engine.ingest.policy import DataPolicy
 from engine.parallel import CHUNK, default_workers, evaluate_in_workers
@@ -83,6 +87,57 @@ class RunResult:
                     yield TagRow(entity_type, entity_id, tag, rule_id, year)
 
 
+@dataclass
+class SeriesResult:
+    """The years of one run, in ascending order, sharing one data set, its facts and the rules folder."""
+
+    results: tuple[RunResult, ...]
+    started: datetime
+    finished: datetime
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, run: RunResult | SeriesResult) -> SeriesResult:
+        """A series as it is, or one year as a series of one."""
+        return run if isinstance(run, SeriesResult) else cls((run,), run.started, run.finished, run.timings)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(result.year for result in self.results)
+
+    @property
+    def last(self) -> RunResult:
+        """The last year: what a single-year reader (and the top-level fields) shows."""
+        return self.results[-1]
+
+    @property
+    def book(self) -> RuleBook:
+        return self.last.book
+
+    @property
+    def profile(self) -> Profile:
+        return self.last.profile
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.last.dataset
+
+    def year(self, year: int) -> RunResult:
+        return next(result for result in self.results if result.year == year)
+
+    def capaian(self) -> list[Capaian]:
+        """The LKjIP table: per indicator (the profile's order) and year, target, realisasi, capaian."""
+        targets = self.book.targets.get(self.profile.id)
+        rows = []
+        for definition in self.profile.indicators:
+            for result in self.results:
+                value = next(i for i in result.indicators if i.id == definition.id)
+                target = targets.value_for(definition.id, result.year) if targets is not None else None
+                rows.append(capaian_of(definition.id, definition.name, definition.unit, result.year, value.nilai,
+                                       definition.direction, target))
+        return rows
+
+
 def profile_of(book: RuleBook, profile_id: str) -> Profile:
     if profile_id not in book.profiles:
         known = ", ".join(sorted(book.profiles))
@@ -128,12 +183,16 @@ def scope_of(profile: Profile, dataset: Dataset) -> ProvinceScope:
     return province_scope(dataset, profile.province.code, profile.province.name)
 
 
-def data_policy(book: RuleBook, year: int) -> DataPolicy:
-    """The rules folder's known regions and the legality kinds counted in ``year`` (31 December)."""
+def data_policy(book: RuleBook, year: int | Sequence[int]) -> DataPolicy:
+    """The rules folder's known regions and the legality kinds counted in ``year`` (31 December);
+    for a series, the kinds counted in any of its years (a row is rejected only if no year counts it)."""
     parameter = book.parameters.get("jenis_legalitas_dihitung")
+    years = [year] if isinstance(year, int) else list(year)
     # None (no kind checked): no such parameter, or none in force in a year before the legality rule
-    version = parameter.version_for(date(year, 12, 31)) if parameter is not None else None
-    return DataPolicy.of(book.regions, version.value if version is not None else None, book.provinces)
+    versions = [parameter.version_for(date(one, 12, 31)) for one in years] if parameter is not None else []
+    values = [version.value for version in versions if version is not None]
+    kinds = list(dict.fromkeys(kind for value in values for kind in value)) if values else None
+    return DataPolicy.of(book.regions, kinds, book.provinces)
 
 
 def indicators_of(
@@ -154,6 +213,18 @@ def run(
     data: Path, profile_id: str, year: int, rules: Path = DEFAULT_RULES, progress: Progress | None = None,
     workers: int = 0, spool_dir: Path | None = None,
 ) -> RunResult:
+    """One year: the series of that year alone."""
+    return run_series(data, profile_id, (year,), rules, progress, workers, spool_dir).last
+
+
+def run_series(
+    data: Path, profile_id: str, years: Sequence[int], rules: Path = DEFAULT_RULES, progress: Progress | None = None,
+    workers: int = 0, spool_dir: Path | None = None,
+) -> SeriesResult:
+    """Every year of ``years`` (ascending, distinct) from ONE reading of the data: the facts are made
+    once, each year is evaluated with the rules and parameters in force on its 31 December."""
+    if not years or list(years) != sorted(set(years)):
+        raise ValueError(f"tahun seri harus naik dan berbeda: {list(years)}")  # engine.years makes them so
     started = datetime.now(timezone.utc)
     clock = Stopwatch()
     book = load_rulebook(rules)
@@ -164,23 +235,31 @@ def run(
     spool = BlockSpool(spool_dir)
     chunks = FactChunks(spool, CHUNK, kept=tables_still_read(profile))
     with clock("ingest"):
-        dataset = load_dataset(data, chunks, data_policy(book, year)).with_records(chunks.set_aside)
+        dataset = load_dataset(data, chunks, data_policy(book, years)).with_records(chunks.set_aside)
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
     workers = workers or default_workers(entity_count(dataset))
     with clock("facts"):
         entities = entities_of(dataset, chunks)
     del chunks  # what it gathered is in the spool now; its index of a million ids is not needed
-    with clock("rules"):
-        decisions = evaluate_entities(book, entities, year, progress, workers, spool if workers > 1 else None)
-    with clock("indicators"):
-        scope = scope_of(profile, dataset)
-        indicators = indicators_of(book, profile, dataset, entities, decisions, year, scope)
+    scope = scope_of(profile, dataset)
     log.info("cakupan provinsi", provinsi=profile.province.code, di_luar_provinsi=scope.counts())
-    for indicator in indicators:
-        if indicator.not_in_force:
-            log.warning("aturan belum berlaku", indikator=indicator.id, alasan=indicator.catatan)
-    return RunResult(book, profile, year, dataset, entities, decisions, indicators, started,
-                     datetime.now(timezone.utc), scope, clock.seconds)
+    results = []
+    for year in years:
+        year_clock = Stopwatch()
+        # the first year's run starts with the reading of the data, the others when their rules do
+        year_started = started if not results else datetime.now(timezone.utc)
+        with clock("rules"), year_clock("rules"):
+            decisions = evaluate_entities(book, entities, year, progress, workers, spool if workers > 1 else None)
+        with clock("indicators"), year_clock("indicators"):
+            indicators = indicators_of(book, profile, dataset, entities, decisions, year, scope)
+        for indicator in indicators:
+            if indicator.not_in_force:
+                log.warning("aturan belum berlaku", tahun=year, indikator=indicator.id, alasan=indicator.catatan)
+        # the shared stages (reading, facts) are counted in each year's timings as they were spent once
+        timings = {**{k: v for k, v in clock.seconds.items() if k in ("ingest", "facts")}, **year_clock.seconds}
+        results.append(RunResult(book, profile, year, dataset, entities, decisions, indicators, year_started,
+                                 datetime.now(timezone.utc), scope, timings))
+    return SeriesResult(tuple(results), started, datetime.now(timezone.utc), clock.seconds)
 
 
 class Stopwatch:

@@ -96,7 +96,7 @@ def test_a_full_disk_during_the_run_is_a_message_not_a_traceback(tmp_path, data,
     def full(**_):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "o" / "tags.csv"))
 
-    monkeypatch.setattr("engine.outputs.run.execute_run", full)
+    monkeypatch.setattr("engine.outputs.run.execute_series", full)
     result = run_into(data, tmp_path / "o")
     assert_refused(result, "disk penuh", "tags.csv")
     assert "No space left" not in result.output

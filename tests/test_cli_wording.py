@@ -24,7 +24,7 @@ def assert_indonesian(text: str) -> None:
     (["run"], "opsi '--data' wajib diisi"),
     (["run", "--data", "x", "--bogus"], "opsi tidak dikenal: --bogus"),
     (["run", "--data", "x", "--profile", "jatim", "--year", "dua ribu", "--out", "o"],
-     "nilai tidak sah untuk '--year': harus bilangan bulat"),
+     "nilai tidak sah untuk '--year': tahun 'dua ribu' tidak terbaca"),
     (["run", "--data", "x", "--profile", "jatim", "--year", "2024", "--out", "o", "--workers", "-1"],
      "nilai tidak sah untuk '--workers': harus sedikitnya 0"),
     (["run", "--data"], "opsi '--data' memerlukan nilai"),

@@ -126,7 +126,7 @@ def out(previous, tmp_path) -> Path:
 
 
 MOMENTS = {
-    "staging folder made, rules not yet run": ("engine.pipeline:run", 1, {}),
+    "staging folder made, rules not yet run": ("engine.pipeline:run_series", 1, {}),
     "rules evaluated by workers": ("engine.parallel:_evaluate_chunk", 1, {"workers": "2"}),
     "workbook written by its own process": ("engine.outputs.report_xlsx:write_workbook", 1,
                                             {"set": "engine.outputs.run:WORKBOOK_ALONGSIDE_FROM=0"}),
@@ -167,7 +167,7 @@ def test_a_run_killed_after_the_switch_leaves_the_new_run_whole(data, out, tmp_p
 
 def test_the_next_run_after_a_kill_takes_over_the_lock_and_clears_the_killed_runs_folder(data, out, tmp_path):
     mark = tmp_path / "held"
-    killed = iku_run(data, out, env=held_at("engine.pipeline:run", mark))
+    killed = iku_run(data, out, env=held_at("engine.pipeline:run_series", mark))
     wait_for(mark, killed)
     staging = {path.name for path in (out / RUNS).iterdir()} - {Path(os.readlink(out / CURRENT)).name}
     assert len(staging) == 1
@@ -200,7 +200,7 @@ def test_ctrl_c_stops_the_run_and_its_workers_with_exit_130_and_keeps_the_previo
 
 def test_two_runs_into_one_folder_at_once_get_a_clear_error(data, out, tmp_path):
     mark = tmp_path / "held"
-    first = iku_run(data, out, env=held_at("engine.pipeline:run", mark))
+    first = iku_run(data, out, env=held_at("engine.pipeline:run_series", mark))
     wait_for(mark, first)
     second = iku_run(data, out)
     assert second.wait(timeout=WAIT) == 2

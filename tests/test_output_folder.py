@@ -152,7 +152,7 @@ def test_a_folder_that_cannot_hold_links_is_refused_before_the_run_works(data, t
         raise OSError(errno.EPERM, "Operation not permitted")
 
     monkeypatch.setattr(os, "symlink", unsupported)  # as on FAT or exFAT
-    monkeypatch.setattr(run_outputs, "run", lambda **kwargs: pytest.fail("the run started"))
+    monkeypatch.setattr(run_outputs, "run_series", lambda **kwargs: pytest.fail("the run started"))
     with pytest.raises(DataError, match="tidak dapat memuat tautan simbolik"):
         run_into(data, tmp_path / "out")
     assert not list((tmp_path / "out" / RUNS).iterdir())

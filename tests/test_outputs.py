@@ -72,7 +72,7 @@ def test_rejects_csv_is_header_only_when_nothing_is_rejected(tmp_path):
 def test_xlsx_has_a_summary_and_a_sheet_per_indicator(jatim):
     result, out = jatim
     book = load_workbook(out / "report.xlsx")
-    assert book.sheetnames == ["Ringkasan", "Dokumen IKU", *[indicator.id for indicator in result.indicators]]
+    assert book.sheetnames == ["Ringkasan", "Capaian", "Dokumen IKU", *[indicator.id for indicator in result.indicators]]
     summary = book["Ringkasan"]
     assert summary.freeze_panes == "A3"
     assert [cell.value for cell in summary[2]][:3] == ["id", "indikator", "nilai"]

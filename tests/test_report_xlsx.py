@@ -27,7 +27,7 @@ def jambi(tmp_path_factory):
 
 def test_one_summary_sheet_and_one_sheet_per_indicator(jambi):
     result, _, book = jambi
-    assert book.sheetnames == ["Ringkasan", "Dokumen IKU", *[indicator.id for indicator in result.indicators]]
+    assert book.sheetnames == ["Ringkasan", "Capaian", "Dokumen IKU", *[indicator.id for indicator in result.indicators]]
 
 
 def test_the_summary_says_which_run_and_holds_the_indicator_values(jambi):

@@ -19,7 +19,7 @@ from engine.runstore.reader import StoreSource
 from engine.runstore.schema import StoreError, open_store
 from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
 
-TABLES = {"schema_version", "run", "input_file", "table_count", "outside_province", "reject", "region", "entity",
+TABLES = {"schema_version", "run", "run_year", "capaian", "input_file", "table_count", "outside_province", "reject", "region", "entity",
           "rule", "clause", "known_tag", "outcome", "indicator", "member_role", "indicator_member", "src_koperasi", "src_rat",
           "src_kinerja_koperasi", "src_fasilitasi", "src_pembiayaan", "src_legalitas", "src_standardisasi",
           "src_diklat", "entity_name", "entity_name_data", "entity_name_idx", "entity_name_config"}
@@ -52,7 +52,7 @@ def test_a_record_of_another_schema_version_is_refused_with_a_clear_message(tmp_
     db.execute("INSERT INTO schema_version VALUES (2)")
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match="skema catatan run versi 2; versi ini membaca versi 3"):
+    with pytest.raises(StoreError, match="skema catatan run versi 2; versi ini membaca versi 4"):
         open_store(old)
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "run.sqlite").write_bytes(b"bukan sqlite" * 100)
@@ -125,8 +125,8 @@ def test_an_auditor_finds_the_koperasi_of_a_numerator_with_plain_sql(jatim):
 def test_decisions_hold_every_clause_as_a_bit_and_the_evidence_as_source_rows(jatim):
     result, _, db = jatim
     assert db.execute("SELECT count(*) FROM decision").fetchone()[0] == len(result.decisions)
-    recorded = {(kind, entity_id, rule_id, node): held for kind, entity_id, rule_id, _, node, _, held
-                in db.execute("SELECT * FROM clause_outcome")}
+    recorded = {(kind, entity_id, rule_id, node): held for year, kind, entity_id, rule_id, _, node, _, held
+                in db.execute("SELECT * FROM clause_outcome") if year == result.year}
     assert recorded == {(d.entity_type, d.entity_id, d.rule_id, c.node): int(c.held)
                         for d in result.decisions for c in d.clauses}
     cited = sorted(db.execute("SELECT entity_id, rule_id, node, source_table || ':' || row FROM evidence"))

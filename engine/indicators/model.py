@@ -93,6 +93,8 @@ class Indicator(Strict):
     data_source: str | None = None
     responsible: str | None = None
     not_in_document: list[QuotedField] = []
+    # which way is better, for capaian (LKjIP): higher_is_better or lower_is_better (the inverse formula)
+    direction: Literal["higher_is_better", "lower_is_better"] = "higher_is_better"
     notes: list[str] = []
 
     def quoted(self, field: str) -> str:

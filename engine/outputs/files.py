@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.ingest.dataset import Reject
-from engine.pipeline import RunResult
+from engine.pipeline import RunResult, SeriesResult
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -81,8 +81,10 @@ def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> N
         writer.writerows([neutralise(value) for value in row] for row in rows)
 
 
-def write_tags(result: RunResult, out: Path) -> None:
-    rows = ((row.entity_type, row.entity_id, row.tag, row.rule_id, row.year) for row in result.tag_rows())
+def write_tags(run: RunResult | SeriesResult, out: Path) -> None:
+    """One row per (entity, tag, year): the years in order, each year's rows as a single run writes them."""
+    rows = ((row.entity_type, row.entity_id, row.tag, row.rule_id, row.year)
+            for result in SeriesResult.of(run).results for row in result.tag_rows())
     write_csv(out / "tags.csv", ["entity_type", "entity_id", "tag", "rule_id", "year"], rows)
 
 
@@ -91,15 +93,27 @@ def write_rejects(rejects: list[Reject], out: Path) -> None:
     write_csv(out / "rejects.csv", ["table", "row", "column", "value", "reason"], rows)
 
 
-def indicators_document(result: RunResult) -> dict[str, Any]:
-    return {
-        "profile": result.profile.id,
-        "year": result.year,
-        "rules_version": result.book.version,
-        "indicators": [indicator.public() for indicator in result.indicators],
+def indicators_document(run: RunResult | SeriesResult) -> dict[str, Any]:
+    """The contract's single-year shape for the last year; with several years, also ``years``,
+    ``series`` (each year's indicators) and ``capaian``, the LKjIP table (target, realisasi, capaian
+    per indicator and year; target null with "target belum diisi" when none is set)."""
+    series = SeriesResult.of(run)
+    last = series.last
+    document: dict[str, Any] = {
+        "profile": last.profile.id,
+        "year": last.year,
+        "rules_version": last.book.version,
+        "indicators": [indicator.public() for indicator in last.indicators],
     }
+    if len(series.results) > 1:
+        document["years"] = list(series.years)
+        document["series"] = [{"year": result.year, "indicators": [i.public() for i in result.indicators]}
+                              for result in series.results]
+        # the LKjIP table; a single year keeps the contract's shape (its capaian: report and run.sqlite)
+        document["capaian"] = [row.public() for row in series.capaian()]
+    return document
 
 
-def write_indicators(result: RunResult, out: Path) -> None:
-    text = json.dumps(indicators_document(result), ensure_ascii=False, indent=2) + "\n"
+def write_indicators(run: RunResult | SeriesResult, out: Path) -> None:
+    text = json.dumps(indicators_document(run), ensure_ascii=False, indent=2) + "\n"
     write_atomic(out / "indicators.json", text.encode("utf-8"))

@@ -14,8 +14,7 @@ population, say) get their own section "Entitas lain", with the same anchor and 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 from babel.dates import format_datetime
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from engine.indicators.compute import IndicatorResult, Member, growth_percent, percent_of
+from engine.indicators.compute import IndicatorResult, Member
 from engine.indicators.describe import machine_definition
 from engine.indicators.model import Count, Growth, Indicator
 from engine.numbers import LOCALE
@@ -31,8 +30,9 @@ from engine.numbers import format_number as angka
 from engine.numbers import format_percent as persen
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import write_atomic
-from engine.outputs.regions import NO_REGION, Region
-from engine.pipeline import RunResult
+from engine.outputs.region_bars import Bar, entity_types, region_bars
+from engine.outputs.series import indicator_series
+from engine.pipeline import RunResult, SeriesResult
 
 LISTED = 300  # members listed per list in the page; all of them are in report.xlsx and run.sqlite
 # Members explained per list in the page of a large run: an explanation of a koperasi is ≈ 16 KB, so
@@ -43,64 +43,6 @@ Explanations = Mapping[EntityKey, str]
 
 
 # -- charts -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    wilayah: str
-    value: float | None
-    label: str
-
-
-def _by_region(members: Iterable[Member], directory: Mapping[EntityKey, EntityInfo]) -> dict[Region, list[Member]]:
-    groups: dict[Region, list[Member]] = defaultdict(list)
-    for member in members:
-        info = directory.get((member.entity_type, member.entity_id))
-        groups[info.region if info else Region(None, NO_REGION)].append(member)
-    return groups
-
-
-def count_bar(wilayah: str, count: int) -> Bar:
-    return Bar(wilayah, count, angka(count))
-
-
-def growth_bar(wilayah: str, before: float, now: float, count: int) -> Bar:
-    value = growth_percent(before, now)
-    members = f"{angka(count)} entitas"
-    label = f"{persen(value)} % ({members})" if value is not None else f"tidak terdefinisi: Σ n-1 = 0 ({members})"
-    return Bar(wilayah, value, label)
-
-
-def percentage_bar(wilayah: str, part: int, whole: int) -> Bar:
-    value = percent_of(part, whole)
-    return Bar(wilayah, value, f"{persen(value)} % ({angka(part)}/{angka(whole)})")
-
-
-def _count_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
-    groups = _by_region(result.numerator, directory)
-    return [count_bar(region.label, len(groups[region])) for region in sorted(groups)]
-
-
-def _growth_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
-    groups = _by_region(result.numerator, directory)
-    return [growth_bar(region.label, sum(member.nilai_sebelum or 0 for member in groups[region]),
-                       sum(member.nilai or 0 for member in groups[region]), len(groups[region]))
-            for region in sorted(groups)]
-
-
-def _percentage_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
-    numerator, denominator = _by_region(result.numerator, directory), _by_region(result.denominator, directory)
-    return [percentage_bar(region.label, len(numerator.get(region, [])), len(denominator.get(region, [])))
-            for region in sorted(set(numerator) | set(denominator))]
-
-
-def region_bars(indicator: Indicator, result: IndicatorResult, directory: Mapping) -> list[Bar]:
-    """One bar per kabupaten/kota: the count, the growth of the sums, or numerator ÷ denominator × 100."""
-    if isinstance(indicator.formula, Count) or result.denominator_source:
-        return _count_bars(result, directory)  # a declared denominator has no split by kabupaten/kota
-    if isinstance(indicator.formula, Growth):
-        return _growth_bars(result, directory)
-    return _percentage_bars(result, directory)
 
 
 @dataclass(frozen=True)
@@ -215,14 +157,8 @@ def listed_keys(result: RunResult, per_list: int = LISTED) -> set[EntityKey]:
 # -- page ---------------------------------------------------------------------------------------
 
 
-def _entity_types(indicator: Indicator) -> set[str]:
-    formula = indicator.formula
-    sets = [getattr(formula, name) for name in ("numerator", "count", "cohort") if hasattr(formula, name)]
-    return {kind for entity_set in sets for kind in entity_set.entity_types()}
-
-
 def _section(definition: Indicator, computed: IndicatorResult, directory: Mapping, anchors: _Anchors) -> dict[str, object]:
-    has_region = "peserta_diklat" not in _entity_types(definition)
+    has_region = "peserta_diklat" not in entity_types(definition)
     return {
         "definition": definition,
         "result": computed,
@@ -261,33 +197,37 @@ def _generated(now: datetime | None = None) -> str:
 
 
 def render_report(result: RunResult, explanations: Explanations | None = None,
-                  directory: Mapping[EntityKey, EntityInfo] | None = None, explained_per_list: int | None = None) -> str:
-    return "".join(report_pieces(result, explanations, directory, explained_per_list))
+                  directory: Mapping[EntityKey, EntityInfo] | None = None, explained_per_list: int | None = None,
+                  series: SeriesResult | None = None) -> str:
+    return "".join(report_pieces(result, explanations, directory, explained_per_list, series))
 
 
 def report_pieces(result: RunResult, explanations: Explanations | None = None,
                   directory: Mapping[EntityKey, EntityInfo] | None = None,
-                  explained_per_list: int | None = None) -> Iterator[str]:
+                  explained_per_list: int | None = None, series: SeriesResult | None = None) -> Iterator[str]:
     """The page in the pieces the template makes them: written as they come, it is never whole in memory
     (tens of MB with a few thousand explanations; rendered whole, it cost several times that)."""
     directory = directory if directory is not None else entity_directory(result)
     explanations = explanations or {}
     anchors = _Anchors()
     indicator_sections = sections(result, directory, anchors)
+    series = series if series is not None else SeriesResult.of(result)
     template = _environment().get_template("report.html.j2")
     return template.generate(
         result=result, profile=result.profile, dataset=result.dataset, sections=indicator_sections,
         outside=result.outside_province,
         others=other_entities(explanations, directory, anchors), explanations=explanations,
         rejects=result.dataset.rejects[:REJECTS_LISTED], generated=_generated(),
-        explained_per_list=explained_per_list,
+        explained_per_list=explained_per_list, years=series.years, capaian=series.capaian(),
+        trends=indicator_series(series, directory) if len(series.results) > 1 else [],
     )
 
 
 def write_report_html(result: RunResult, out: Path, explanations: Explanations | None = None,
                       directory: Mapping[EntityKey, EntityInfo] | None = None,
-                      explained_per_list: int | None = None) -> None:
-    """``explained_per_list``: only that many members of each list are explained (a large run)."""
-    pieces = report_pieces(result, explanations, directory, explained_per_list)
+                      explained_per_list: int | None = None, series: SeriesResult | None = None) -> None:
+    """``explained_per_list``: only that many members of each list are explained (a large run);
+    ``series``: the run's years (the page details ``result``, the last, and charts every year)."""
+    pieces = report_pieces(result, explanations, directory, explained_per_list, series)
     write_atomic(out / "report.html", (piece.encode("utf-8") for piece in pieces))
 

@@ -1,4 +1,7 @@
-"""report.xlsx: a summary sheet "Ringkasan" and one sheet per indicator listing the entities counted.
+"""report.xlsx: a summary sheet "Ringkasan", the LKjIP table "Capaian" (target, realisasi, capaian
+per indicator and year), for a run of several years "Tren" (each indicator's value per year with a
+native line chart per indicator) and "Kab-Kota per tahun", and one sheet per indicator listing the
+entities counted (of the last year).
 
 Numbers are numeric cells with number formats (Excel and LibreOffice show them with the reader's
 own separators, so an Indonesian installation shows 1.234,56); percentages with two decimals.
@@ -22,6 +25,7 @@ from itertools import islice
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -34,7 +38,8 @@ from engine.indicators.model import Growth, Indicator, Profile
 from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path, neutralise
-from engine.pipeline import RunResult
+from engine.outputs.series import indicator_series
+from engine.pipeline import RunResult, SeriesResult
 
 INTEGER = "#,##0"
 DECIMAL = "#,##0.00"
@@ -110,6 +115,7 @@ class Sheet:
     caption: list[object]
     columns: list[Column]
     rows: list[list[object]]
+    charts: tuple[tuple[str, int, int, int], ...] = ()  # line charts: title, data row, first and last value column
 
 
 def _table(book: Workbook, layout: Sheet) -> WriteOnlyWorksheet:
@@ -124,7 +130,20 @@ def _table(book: Workbook, layout: Sheet) -> WriteOnlyWorksheet:
     sheet.append([_header_cell(sheet, column) for column in columns])
     for row in rows:
         sheet.append([_cell(sheet, value, column) for value, column in zip(row, columns)])
+    _add_charts(sheet, layout, HEADER_ROW + len(rows) + 2)
     return sheet
+
+
+def _add_charts(sheet: WriteOnlyWorksheet, layout: Sheet, below: int) -> None:
+    """One native line chart per charted row (a year with no value is a gap, not 0), under the table."""
+    for index, (title, row, first, last) in enumerate(layout.charts):
+        chart = LineChart()
+        chart.title, chart.height, chart.width, chart.legend = title[:80], 6, 14, None
+        chart.y_axis.title, chart.x_axis.title = "nilai", "tahun"
+        chart.display_blanks = "gap"
+        chart.add_data(Reference(sheet, min_col=first, max_col=last, min_row=row, max_row=row), from_rows=True)
+        chart.set_categories(Reference(sheet, min_col=first, max_col=last, min_row=HEADER_ROW, max_row=HEADER_ROW))
+        sheet.add_chart(chart, f"{get_column_letter(1 + (index % 2) * 9)}{below + (index // 2) * 13}")
 
 
 def _header_cell(sheet: WriteOnlyWorksheet, column: Column) -> WriteOnlyCell:
@@ -257,9 +276,52 @@ def _indicator_sheet(indicator: IndicatorResult, definition: Indicator,
     return Sheet(indicator.id, caption, columns, rows)
 
 
-def sheets(result: RunResult, directory: Mapping[EntityKey, EntityInfo]) -> Iterator[Sheet]:
+# -- the series: capaian (LKjIP), trend, year × kabupaten/kota ----------------------------------
+
+CAPAIAN_COLUMNS = [Column("id"), Column("indikator", wrap=True), Column("tahun"), Column("satuan"),
+                   Column("target", DECIMAL), Column("realisasi", DECIMAL), Column("capaian (%)", PERCENT),
+                   Column("catatan", wrap=True), Column("sumber target", wrap=True)]
+
+
+def _capaian(series: SeriesResult) -> Sheet:
+    rows = [[row.indicator_id, row.nama, row.year, row.satuan, row.target, row.realisasi, row.capaian, row.catatan,
+             row.sumber or ""] for row in series.capaian()]
+    caption = ["Capaian (LKjIP): indikator | target | realisasi | capaian per tahun",
+               "target dari rules/targets/<profil>.yaml (Renstra); tanpa target: \"target belum diisi\""]
+    return Sheet("Capaian", caption, CAPAIAN_COLUMNS, rows)
+
+
+def _trend(series: SeriesResult, directory: Mapping[EntityKey, EntityInfo]) -> Sheet:
+    years = list(series.years)
+    columns = [Column("id"), Column("indikator", wrap=True), Column("satuan"),
+               *(Column(str(year), DECIMAL) for year in years), Column("tahun tanpa nilai (alasan)", wrap=True)]
+    rows, charts = [], []
+    for number, item in enumerate(indicator_series(series, directory)):
+        reasons = "; ".join(f"{v.year}: {v.catatan}" for v in item.values if v.nilai is None)
+        rows.append([item.definition.id, item.definition.name, item.definition.unit,
+                     *(v.nilai for v in item.values), reasons])
+        charts.append((f"{item.definition.id} {item.definition.name}", HEADER_ROW + 1 + number, 4, 3 + len(years)))
+    caption = [f"Tren {years[0]}–{years[-1]}", "sel kosong: tidak dapat dihitung pada tahun itu (alasan di kolom terakhir)"]
+    return Sheet("Tren", caption, columns, rows, tuple(charts))
+
+
+def _regions_by_year(series: SeriesResult, directory: Mapping[EntityKey, EntityInfo]) -> Sheet:
+    columns = [Column("id"), Column("kabupaten/kota", wrap=True), *(Column(str(year)) for year in series.years)]
+    rows = [[item.definition.id, region.wilayah, *region.values]
+            for item in indicator_series(series, directory) if item.regions for region in item.regions]
+    return Sheet("Kab-Kota per tahun", ["Nilai per kabupaten/kota dan tahun (— : tidak ada entitas atau tidak dapat dihitung)"],
+                 columns, rows)
+
+
+def sheets(result: RunResult, directory: Mapping[EntityKey, EntityInfo],
+           series: SeriesResult | None = None) -> Iterator[Sheet]:
     """The workbook's sheets in order, each laid out when it is asked for."""
+    series = series if series is not None else SeriesResult.of(result)
     yield _summary(result)
+    yield _capaian(series)
+    if len(series.results) > 1:
+        yield _trend(series, directory)
+        yield _regions_by_year(series, directory)
     yield _document(result.profile)
     for indicator, definition in zip(result.indicators, result.profile.indicators, strict=True):
         yield _indicator_sheet(indicator, definition, directory, result.year)
@@ -273,14 +335,16 @@ def write_workbook(layouts: Iterable[Sheet], out: Path) -> None:
         book.save(temporary)
 
 
-def write_report_xlsx(result: RunResult, out: Path, directory: Mapping[EntityKey, EntityInfo] | None = None) -> None:
-    write_workbook(sheets(result, directory if directory is not None else entity_directory(result)), out)
+def write_report_xlsx(result: RunResult, out: Path, directory: Mapping[EntityKey, EntityInfo] | None = None,
+                      series: SeriesResult | None = None) -> None:
+    write_workbook(sheets(result, directory if directory is not None else entity_directory(result), series), out)
 
 
 # -- written by another process -----------------------------------------------------------------
 
 
-def lay_out(result: RunResult, directory: Mapping[EntityKey, EntityInfo], out: Path) -> Path:
+def lay_out(result: RunResult, directory: Mapping[EntityKey, EntityInfo], out: Path,
+            series: SeriesResult | None = None) -> Path:
     """The sheets, one pickle after another, in a temporary file in ``out``: for another process to
     write the workbook from (``write_workbook_from``, which removes the file). One sheet is laid out
     at a time, so only one sheet's rows are ever held here."""
@@ -288,7 +352,7 @@ def lay_out(result: RunResult, directory: Mapping[EntityKey, EntityInfo], out: P
     path = Path(name)
     try:
         with open(handle, "wb") as stream:
-            for layout in sheets(result, directory):
+            for layout in sheets(result, directory, series):
                 pickle.dump(layout, stream, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:
         path.unlink(missing_ok=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import structlog
@@ -19,7 +19,7 @@ from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys, write_re
 from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workbook_from
 from engine.runstore.writer import write_run_record
 from engine.parallel import PARALLEL_FROM
-from engine.pipeline import Progress, RunResult, run
+from engine.pipeline import Progress, RunResult, SeriesResult, run_series
 from engine.processes import answer_of, process_pool
 
 logger = structlog.get_logger("iku.run")
@@ -27,53 +27,67 @@ EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains the first few of eac
 WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
 
 
-def write_outputs(result: RunResult, out: Path, data: Path) -> None:
-    """Every output file of ``result`` in ``out`` (a run's own folder: see ``execute_run``).
+def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
+    """Every output file of ``series`` (one year or several) in ``out`` (a run's own folder: see
+    ``execute_series``). The reports detail the last year and show every year's trend, kabupaten/kota
+    table and capaian; the record, tags.csv and indicators.json hold every year.
 
     For a large run report.xlsx, the largest single writer, is written by a process of its own (on
     the other core) from sheets laid out here, while this process writes the page and the record.
     """
+    series = SeriesResult.of(run)
+    result = series.last
     write_rejects(result.dataset.rejects, out)
-    write_tags(result, out)
+    write_tags(series, out)
     directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
     entities = sum(len(group) for group in result.entities.values())
     if entities < WORKBOOK_ALONGSIDE_FROM:
-        write_report_xlsx(result, out, directory)
-        _write_page_and_record(result, out, data, directory, entities)
+        write_report_xlsx(result, out, directory, series)
+        _write_page_and_record(series, out, data, directory, entities)
     else:
         with process_pool(1) as writer:
-            workbook = writer.submit(write_workbook_from, lay_out(result, directory, out), out)
-            _write_page_and_record(result, out, data, directory, entities)
+            workbook = writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
+            _write_page_and_record(series, out, data, directory, entities)
             answer_of(workbook)
-    write_indicators(result, out)
+    write_indicators(series, out)
 
 
-def _write_page_and_record(result: RunResult, out: Path, data: Path, directory: Mapping[EntityKey, EntityInfo],
+def _write_page_and_record(series: SeriesResult, out: Path, data: Path, directory: Mapping[EntityKey, EntityInfo],
                            entities: int) -> None:
+    result = series.last
     explained_per_list = EXPLAINED_PER_LIST if entities > EXPLAIN_ALL_UP_TO else None
     explanations = explanation_texts(result, only=listed_keys(result, explained_per_list) if explained_per_list else None)
-    write_report_html(result, out, explanations, directory, explained_per_list)
-    write_run_record(result, out, data, directory)
+    write_report_html(result, out, explanations, directory, explained_per_list, series)
+    write_run_record(series, out, data, directory)
 
 
 def execute_run(
     data: Path, profile: str, year: int, out: Path, rules: Path, progress: Progress | None = None, workers: int = 0
 ) -> RunResult:
-    """The run, written whole into a folder of its own in ``out`` and switched in when complete
+    """A run of one year (see ``execute_series``)."""
+    return execute_series(data, profile, (year,), out, rules, progress, workers).last
+
+
+def execute_series(
+    data: Path, profile: str, years: Sequence[int], out: Path, rules: Path, progress: Progress | None = None,
+    workers: int = 0,
+) -> SeriesResult:
+    """The run of ``years`` (one or several), written whole into a folder of its own in ``out`` and switched in when complete
     (``engine.outputs.folder``): ``out`` holds the previous run or this one, never a mix. A failed
     run's folder, its audit log included, is removed: the previous run stays as it was."""
     with output_lock(out), staged_run(out) as staging:
         audit = log.open_audit(staging / "audit.jsonl")
         try:
-            log_start(audit, data, profile, year, rules)
-            result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress, workers=workers,
-                         spool_dir=staging)
+            log_start(audit, data, profile, years, rules)
+            series = run_series(data=data, profile_id=profile, years=years, rules=rules, progress=progress,
+                                workers=workers, spool_dir=staging)
             start = time.perf_counter()
-            log_run(audit, result)
-            write_outputs(result, staging, data)
-            result.timings["outputs"] = time.perf_counter() - start
-            log_end(audit, result)
+            log_run(audit, series)
+            write_outputs(series, staging, data)
+            series.timings["outputs"] = series.last.timings["outputs"] = time.perf_counter() - start
+            log_end(audit, series)
         finally:
             audit.close()
-    logger.info("run selesai", versi_aturan=result.book.version, keputusan=len(result.decisions))
-    return result
+    logger.info("run selesai", versi_aturan=series.book.version, tahun=list(series.years),
+                keputusan=sum(len(result.decisions) for result in series.results))
+    return series

@@ -30,6 +30,7 @@ from engine.rules.model import (
     YearWindow,
 )
 from engine.rules.rulebook import Located, Problem, RuleBook
+from engine.rules.target_checks import check_targets
 
 Location = tuple[str | int, ...]
 
@@ -112,7 +113,7 @@ def check_rulebook(book: RuleBook) -> list[Problem]:
     checker = _RuleChecker(book)
     for rule in book.rules:
         checker.check(rule)
-    problems = checker.problems + _check_profiles(book, checker.tags) + _check_periods(book)
+    problems = checker.problems + _check_profiles(book, checker.tags) + _check_periods(book) + check_targets(book)
     if not problems:  # compiling needs sound references; it finds what only a year reveals
         problems += _check_compiles(book)
     return problems

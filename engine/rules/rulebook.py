@@ -1,7 +1,8 @@
 """A rules folder → a validated ``RuleBook`` (rules, parameters, province profiles).
 
 Layout: ``criteria/**/*.yaml`` one rule per file, ``parameters/*.yaml`` named parameters,
-``profiles/*.yaml`` one province profile per file, ``regions.yaml`` the names of kabupaten/kota by
+``profiles/*.yaml`` one province profile per file, ``targets/*.yaml`` a profile's Renstra targets
+(optional), ``regions.yaml`` the names of kabupaten/kota by
 Kemendagri code (a folder without it uses the one shipped in ``rules/``). Every problem found is collected with its
 ``file:line:column`` and reported together (``RulesInvalid``), never only the first.
 """
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from engine.indicators import model as profile_model
 from engine.indicators.model import Profile
+from engine.indicators import targets as target_model
+from engine.indicators.targets import TargetFile
 from engine.names import closest
 from engine.rules import model as rule_model
 from engine.rules.model import Parameter, ParameterFile, RegionFile, Rule
@@ -26,6 +29,7 @@ from engine.rules.yamlfile import Path_, YamlDocument, YamlError, read_yaml
 CRITERIA = "criteria"
 PARAMETERS = "parameters"
 PROFILES = "profiles"
+TARGETS = "targets"
 REGIONS = "regions.yaml"
 SHIPPED_REGIONS = Path(__file__).resolve().parents[2] / "rules" / REGIONS
 
@@ -70,6 +74,7 @@ class RuleBook:
     origins: dict[str, Located] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)  # kode_wilayah NN.NN → kabupaten/kota
     provinces: dict[str, str] = field(default_factory=dict)  # NN → provinsi
+    targets: dict[str, TargetFile] = field(default_factory=dict)  # profile id → its Renstra targets
     version: str = ""
 
     def rule(self, rule_id: str) -> Rule:
@@ -88,9 +93,9 @@ def _clean_location(location: tuple[Any, ...]) -> Path_:
 
 
 def _known_fields() -> list[str]:
-    """Every field name and alias of the rule, parameter and profile schemas."""
+    """Every field name and alias of the rule, parameter, profile and target schemas."""
     names: set[str] = set()
-    for module in (rule_model, profile_model):
+    for module in (rule_model, profile_model, target_model):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, BaseModel):
                 for name, info in value.model_fields.items():
@@ -183,6 +188,7 @@ def read_rulebook(directory: Path) -> RuleBook:
     _load_parameters(book, _read_all(directory / PARAMETERS, problems), problems)
     _load_rules(book, _read_all(directory / CRITERIA, problems), problems)
     _load_profiles(book, _read_all(directory / PROFILES, problems), problems)
+    _load_targets(book, _read_all(directory / TARGETS, problems), problems)
     _load_regions(book, problems)
     if problems:
         raise RulesInvalid(problems)
@@ -226,3 +232,18 @@ def _load_rules(book: RuleBook, documents: list[YamlDocument], problems: list[Pr
 
 def _load_profiles(book: RuleBook, documents: list[YamlDocument], problems: list[Problem]) -> None:
     _register(book, documents, problems, Profile, "profile", lambda profile: book.profiles.__setitem__(profile.id, profile))
+
+
+def _load_targets(book: RuleBook, documents: list[YamlDocument], problems: list[Problem]) -> None:
+    """Each file's targets, by the profile it names (checked against the profiles in ``checks``)."""
+    for document in documents:
+        loaded = validate_document(document, TargetFile, problems)
+        if loaded is None:
+            continue
+        located = Located(document)
+        if loaded.profile in book.targets:
+            problems.append(located.problem(f"target profil '{loaded.profile}' sudah ditulis di berkas lain",
+                                            "profile"))
+            continue
+        book.targets[loaded.profile] = loaded
+        book.origins[f"targets:{loaded.profile}"] = located

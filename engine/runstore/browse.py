@@ -4,6 +4,7 @@ Every query that a page makes per request is an index lookup or a range of the m
 key read in order with a LIMIT (keyset pagination: ``after`` is the last ``seq`` shown), so a page
 answers in the same time at 10,000 or 1,000,000 entities. The one query that reads every member
 (counts per kabupaten/kota, for the charts) is made once per served run and kept by the caller.
+A run of several years is browsed in its last year (``run.year``), as ``StoreSource(DIR)`` reads it.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class RejectRow:
 def indicators(db: sqlite3.Connection) -> list[IndicatorRow]:
     return [IndicatorRow(*row) for row in db.execute(
         "SELECT key, id, nama, nilai, satuan, pembilang, penyebut, catatan, rumus, definisi_pembilang, "
-        "definisi_penyebut, statistik FROM indicator ORDER BY key")]
+        "definisi_penyebut, statistik FROM indicator WHERE year = (SELECT year FROM run) ORDER BY key")]
 
 
 def regions(db: sqlite3.Connection) -> dict[str, str]:
@@ -149,7 +150,7 @@ def region_counts(db: sqlite3.Connection) -> list[RegionCount]:
     rows = db.execute(
         "SELECT i.id, m.role, e.kode_wilayah, count(*), sum(m.nilai_sebelum), sum(m.nilai) "
         "FROM indicator_member AS m JOIN entity AS e ON e.key = m.entity JOIN indicator AS i ON i.key = m.indicator "
-        "GROUP BY m.indicator, m.role, e.kode_wilayah")
+        "WHERE i.year = (SELECT year FROM run) GROUP BY m.indicator, m.role, e.kode_wilayah")
     return [RegionCount(indicator, ROLES[role], region, count, before, now)
             for indicator, role, region, count, before, now in rows]
 
@@ -169,17 +170,17 @@ def entity_lists(db: sqlite3.Connection, entity_type: str, entity_id: str) -> li
     """The indicator lists an entity is in: (indicator id, role)."""
     return [(indicator, ROLES[role]) for indicator, role in db.execute(
         "SELECT i.id, m.role FROM entity AS e JOIN indicator_member AS m ON m.entity = e.key "
-        "JOIN indicator AS i ON i.key = m.indicator WHERE e.entity_id = ? AND e.entity_type = ? "
+        "JOIN indicator AS i ON i.key = m.indicator WHERE e.entity_id = ? AND e.entity_type = ? AND i.year = (SELECT year FROM run) "
         "ORDER BY i.key, m.role", (entity_id, entity_type))]
 
 
 def given_tags(db: sqlite3.Connection) -> Iterator[tuple[str, str, frozenset[str]]]:
     """Every entity with the tags it was given, in (type, id) order: what two runs are compared by."""
     tags: dict[str, dict[int, str]] = {}
-    for entity_type, position, tag in db.execute("SELECT entity_type, position, tag FROM rule"):
+    for entity_type, position, tag in db.execute("SELECT entity_type, position, tag FROM rule WHERE year = (SELECT year FROM run)"):
         tags.setdefault(entity_type, {})[position] = tag
     rows = db.execute("SELECT e.entity_type, e.entity_id, o.given FROM entity AS e JOIN outcome AS o ON o.entity = e.key "
-                      "ORDER BY e.entity_type, e.entity_id")
+                      "WHERE o.year = (SELECT year FROM run) ORDER BY e.entity_type, e.entity_id")
     for entity_type, entity_id, given in rows:
         by_position = tags.get(entity_type, {})
         yield entity_type, entity_id, frozenset(tag for position, tag in by_position.items() if given >> position & 1)
@@ -187,9 +188,9 @@ def given_tags(db: sqlite3.Connection) -> Iterator[tuple[str, str, frozenset[str
 
 def document_wording(db: sqlite3.Connection) -> dict[str, str]:
     """Each indicator's formulasi as the source document writes it (empty where it says none)."""
-    return {key: text for key, text in db.execute("SELECT id, formulasi_dokumen FROM indicator") if text}
+    return {key: text for key, text in db.execute("SELECT id, formulasi_dokumen FROM indicator WHERE year = (SELECT year FROM run)") if text}
 
 
 def indicator_key(db: sqlite3.Connection, indicator_id: str) -> int | None:
-    found = db.execute("SELECT key FROM indicator WHERE id = ?", (indicator_id,)).fetchone()
+    found = db.execute("SELECT key FROM indicator WHERE id = ? AND year = (SELECT year FROM run)", (indicator_id,)).fetchone()
     return found[0] if found else None

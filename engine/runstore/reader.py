@@ -1,5 +1,8 @@
 """Answers from a run's record: the ``RunSource`` that ``iku explain --run`` explains from.
 
+A record may hold several years (``run_year``): a ``StoreSource`` answers for one of them, the
+last (``run.year``) unless another is chosen; ``StoreSource(out)`` of a single-year run is as before.
+
 Every answer is an index lookup (an entity by id, its decisions and source rows by its key, the
 rules once): nothing is loaded whole, so explaining one entity of a national run takes
 milliseconds. Nothing is decided again: decisions come back as they were recorded.
@@ -45,27 +48,42 @@ class RunInfo:
     inputs: tuple[tuple[str, str], ...]  # file name, sha256
     province: str
     province_name: str
+    years: tuple[int, ...] = ()  # every year of the run (one, or a series); ``year`` is the last
 
-    def text(self) -> str:
+    def text(self, year: int | None = None) -> str:
         files = ", ".join(f"{name} ({digest[:12]}…)" for name, digest in self.inputs)
+        shown = self.year if year is None else year
+        series = (f" (run ini berisi tahun {', '.join(map(str, self.years))}; pilih dengan --year)"
+                  if len(self.years) > 1 else "")
         return (f"Dari catatan run {self.id}: dijalankan {self.started[:19].replace('T', ' ')} UTC, profil "
-                f"{self.profile}, tahun {self.year}, versi aturan {self.rules_version}\nBerkas masukan (sha256): {files}")
+                f"{self.profile}, tahun {shown}{series}, versi aturan {self.rules_version}\n"
+                f"Berkas masukan (sha256): {files}")
+
+
+class UnknownYear(Exception):
+    """A year the record does not hold."""
 
 
 def run_info(db: sqlite3.Connection) -> RunInfo:
     run = db.execute("SELECT id, profile, year, rules_version, rules, data, started, finished FROM run").fetchone()
     province, name = db.execute("SELECT province, province_name FROM run").fetchone()
+    years = tuple(year for (year,) in db.execute("SELECT year FROM run_year ORDER BY year"))
     return RunInfo(*run, inputs=tuple(db.execute("SELECT name, sha256 FROM input_file ORDER BY rowid")),
-                   province=province, province_name=name)
+                   province=province, province_name=name, years=years)
 
 
 class StoreSource:
-    """A run's record, opened read-only."""
+    """A run's record, opened read-only, answering for ``year`` (default: the run's last year)."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, year: int | None = None):
         self.db = open_store(out)
         self.info = run_info(self.db)
-        self.year, self.profile, self.rules_version = self.info.year, self.info.profile, self.info.rules_version
+        if year is not None and year not in self.info.years:
+            self.db.close()
+            known = ", ".join(map(str, self.info.years))
+            raise UnknownYear(f"tahun {year} tidak ada dalam catatan run ini; yang ada: {known}")
+        self.year = self.info.year if year is None else year
+        self.profile, self.rules_version = self.info.profile, self.info.rules_version
         self._decisions: tuple[EntityKey, list[Decision]] | None = None
 
     def close(self) -> None:
@@ -77,13 +95,16 @@ class StoreSource:
 
     @cached_property
     def _rules(self) -> dict[int, RuleView]:
-        return {key: decode_rule(text) for key, text in self.db.execute("SELECT key, definition_json FROM rule ORDER BY key")}
+        """The rules in force in the chosen year."""
+        return {key: decode_rule(text) for key, text in
+                self.db.execute("SELECT key, definition_json FROM rule WHERE year = ? ORDER BY key", (self.year,))}
 
     @cached_property
     def _columns(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-        """Per kept source table: its columns and their kinds, as the writer chose them."""
+        """Per kept source table: its columns and their kinds, as the writer chose them (from every year's rules)."""
+        every_year = [decode_rule(text) for (text,) in self.db.execute("SELECT definition_json FROM rule ORDER BY key")]
         return {table: (names, tuple(value_kind(table, name) for name in names))
-                for table, names in shown_columns(self._rules.values()).items()}
+                for table, names in shown_columns(every_year).items()}
 
     def source_name(self, table: str) -> str:
         return self._sources.get(table) or table
@@ -111,8 +132,9 @@ class StoreSource:
     def decisions(self, entity_type: str, entity_id: str) -> list[Decision]:
         wanted = (entity_type, entity_id)
         if self._decisions is None or self._decisions[0] != wanted:
-            given, held, evidence = self.db.execute("SELECT given, held, evidence FROM outcome WHERE entity = ?",
-                                                    (self._key(entity_type, entity_id),)).fetchone()
+            given, held, evidence = self.db.execute(
+                "SELECT given, held, evidence FROM outcome WHERE year = ? AND entity = ?",
+                (self.year, self._key(entity_type, entity_id))).fetchone()
             rules = self.rules(entity_type)
             cited: dict[int, dict[int, list[int]]] = {}
             for position, bit, *numbers in orjson.loads(evidence) if evidence else ():
@@ -176,12 +198,13 @@ class StoreSource:
         return closest_names(wanted, known + self.indicator_ids())
 
     def indicator_ids(self) -> list[str]:
-        return [indicator_id for (indicator_id,) in self.db.execute("SELECT id FROM indicator ORDER BY key")]
+        return [indicator_id for (indicator_id,) in
+                self.db.execute("SELECT id FROM indicator WHERE year = ? ORDER BY key", (self.year,))]
 
     def indicator(self, indicator_id: str) -> IndicatorExplanation:
         nama, nilai, satuan, catatan, *header, notes = self.db.execute(
-            f"SELECT nama, nilai, satuan, catatan, {', '.join(HEADER_COLUMNS)} FROM indicator WHERE id = ?",
-            (indicator_id,)).fetchone()
+            f"SELECT nama, nilai, satuan, catatan, {', '.join(HEADER_COLUMNS)} FROM indicator WHERE id = ? AND year = ?",
+            (indicator_id, self.year)).fetchone()
         members = {role: self._members(indicator_id, code) for code, role in enumerate(ROLES)}
         fields = dict(zip(IndicatorHeader.model_fields, [*header, json.loads(notes)], strict=True))
         return IndicatorExplanation(
@@ -192,10 +215,10 @@ class StoreSource:
     def _members(self, indicator_id: str, role: int) -> list[MemberLine]:
         rows = self.db.execute(
             "SELECT e.entity_type, e.entity_id, e.nama, m.nilai_sebelum, m.nilai FROM indicator_member AS m "
-            "JOIN entity AS e ON e.key = m.entity WHERE m.indicator = (SELECT key FROM indicator WHERE id = ?) "
-            "AND m.role = ? ORDER BY m.seq", (indicator_id, role))
+            "JOIN entity AS e ON e.key = m.entity WHERE m.indicator = (SELECT key FROM indicator WHERE id = ? AND year = ?) "
+            "AND m.role = ? ORDER BY m.seq", (indicator_id, self.year, role))
         return [MemberLine(jenis=kind, id=entity_id, nama=nama or "", nilai_sebelum=before, nilai=value)
                 for kind, entity_id, nama, before, value in rows]
 
 
-__all__ = ["RunInfo", "StoreSource", "run_info"]
+__all__ = ["RunInfo", "StoreSource", "UnknownYear", "run_info"]

@@ -63,7 +63,8 @@ def _shares(sizes: Mapping[object, int], total: int, minimum_one: bool) -> dict[
 
 def _tag_names(db: sqlite3.Connection) -> dict[str, list[str]]:
     names: dict[str, list[str]] = defaultdict(list)
-    for entity_type, tag in db.execute("SELECT entity_type, tag FROM rule ORDER BY entity_type, position"):
+    for entity_type, tag in db.execute("SELECT entity_type, tag FROM rule WHERE year = (SELECT year FROM run) "
+                                       "ORDER BY entity_type, position"):
         names[entity_type].append(tag)
     return names
 
@@ -71,7 +72,7 @@ def _tag_names(db: sqlite3.Connection) -> dict[str, list[str]]:
 def draw(db: sqlite3.Connection, size: int, seed: int) -> Sample:
     cells: dict[Outcome, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     rows = db.execute("SELECT e.key, e.entity_type, coalesce(r.kab_kota, e.kode_wilayah, '(tanpa wilayah)'), o.given "
-                      "FROM entity AS e JOIN outcome AS o ON o.entity = e.key "
+                      "FROM entity AS e JOIN outcome AS o ON o.entity = e.key AND o.year = (SELECT year FROM run) "
                       "LEFT JOIN region AS r USING (kode_wilayah) ORDER BY e.key")
     population = 0
     for key, entity_type, region, given in rows:

@@ -1,4 +1,8 @@
-"""The tables of ``run.sqlite`` (schema version 3) and the check that a store is of this version.
+"""The tables of ``run.sqlite`` (schema version 4) and the check that a store is of this version.
+
+Version 4 adds the year: a run covers one year or a series (``run_year``); the rules in force, the
+decisions and the indicators are per year (``rule.year``, ``outcome.year``, ``indicator.year``),
+while the data, its entities and source rows are recorded once. ``run.year`` is the last year.
 
 What is decided is stored once: the compiled rules of the run (``rule``, with each clause's bit in
 ``clause``); per entity one ``outcome`` row — the rules given as a mask, each rule's held clauses
@@ -15,7 +19,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ROLES = ("numerator", "denominator", "excluded")
 # The indicator table's columns for ``IndicatorHeader``'s fields, in its order (the last one as JSON).
 HEADER_COLUMNS = ("rumus", "definisi_pembilang", "definisi_penyebut", "statistik", "sasaran", "formulasi_dokumen",
@@ -27,6 +31,7 @@ CREATE TABLE schema_version (version INTEGER NOT NULL);
 CREATE TABLE run (id TEXT PRIMARY KEY, profile TEXT NOT NULL, year INTEGER NOT NULL, rules_version TEXT NOT NULL,
                   rules TEXT NOT NULL, data TEXT NOT NULL, started TEXT NOT NULL, finished TEXT NOT NULL,
                   timings_json TEXT NOT NULL, province TEXT NOT NULL, province_name TEXT NOT NULL);
+CREATE TABLE run_year (year INTEGER PRIMARY KEY);
 CREATE TABLE input_file (name TEXT NOT NULL, sha256 TEXT NOT NULL);
 CREATE TABLE table_count ("table" TEXT NOT NULL, source TEXT, read INTEGER NOT NULL, used INTEGER NOT NULL,
                           rejected INTEGER NOT NULL, blank INTEGER NOT NULL);
@@ -35,21 +40,24 @@ CREATE TABLE reject ("table" TEXT NOT NULL, row INTEGER NOT NULL, "column" TEXT,
 CREATE TABLE region (kode_wilayah TEXT PRIMARY KEY, kab_kota TEXT NOT NULL);
 CREATE TABLE entity (key INTEGER PRIMARY KEY, entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, nama TEXT,
                      kode_wilayah TEXT, source_row INTEGER NOT NULL, outside INTEGER NOT NULL);
-CREATE TABLE rule (key INTEGER PRIMARY KEY, entity_type TEXT NOT NULL, position INTEGER NOT NULL,
-                   rule_id TEXT NOT NULL, version INTEGER NOT NULL, tag TEXT NOT NULL, name TEXT NOT NULL,
-                   definition_json TEXT NOT NULL, UNIQUE (entity_type, position));
+CREATE TABLE rule (key INTEGER PRIMARY KEY, year INTEGER NOT NULL, entity_type TEXT NOT NULL,
+                   position INTEGER NOT NULL, rule_id TEXT NOT NULL, version INTEGER NOT NULL, tag TEXT NOT NULL,
+                   name TEXT NOT NULL, definition_json TEXT NOT NULL, UNIQUE (year, entity_type, position));
 CREATE TABLE clause (rule INTEGER NOT NULL REFERENCES rule (key), bit INTEGER NOT NULL, node TEXT NOT NULL,
                      kind TEXT NOT NULL, source_table TEXT, text TEXT, failed_text TEXT,
                      PRIMARY KEY (rule, bit)) WITHOUT ROWID;
 CREATE TABLE known_tag (tag TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE outcome (entity INTEGER PRIMARY KEY REFERENCES entity (key), given INTEGER NOT NULL,
-                      held TEXT NOT NULL, evidence TEXT);
-CREATE TABLE indicator (key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, nama TEXT NOT NULL, nilai,
+CREATE TABLE outcome (year INTEGER NOT NULL, entity INTEGER NOT NULL REFERENCES entity (key),
+                      given INTEGER NOT NULL, held TEXT NOT NULL, evidence TEXT,
+                      PRIMARY KEY (year, entity)) WITHOUT ROWID;
+CREATE TABLE indicator (key INTEGER PRIMARY KEY, year INTEGER NOT NULL, id TEXT NOT NULL, nama TEXT NOT NULL, nilai,
                         satuan TEXT NOT NULL, pembilang, penyebut, catatan TEXT NOT NULL, rumus TEXT NOT NULL,
                         definisi_pembilang TEXT NOT NULL, definisi_penyebut TEXT NOT NULL, statistik TEXT,
                         sasaran TEXT NOT NULL, formulasi_dokumen TEXT NOT NULL, rumus_disimpulkan TEXT,
                         sumber_data TEXT NOT NULL, penanggung_jawab TEXT NOT NULL, dokumen TEXT NOT NULL,
-                        catatan_interpretasi_json TEXT NOT NULL);
+                        catatan_interpretasi_json TEXT NOT NULL, UNIQUE (year, id));
+CREATE TABLE capaian (year INTEGER NOT NULL, id TEXT NOT NULL, target REAL, realisasi REAL, capaian REAL,
+                      catatan TEXT NOT NULL, sumber_target TEXT, PRIMARY KEY (year, id)) WITHOUT ROWID;
 CREATE TABLE member_role (code INTEGER PRIMARY KEY, role TEXT NOT NULL);
 CREATE TABLE indicator_member (indicator INTEGER NOT NULL REFERENCES indicator (key),
                                role INTEGER NOT NULL REFERENCES member_role (code), seq INTEGER NOT NULL,
@@ -59,24 +67,24 @@ CREATE VIEW entity_named AS
   SELECT e.key, e.entity_type, e.entity_id, e.nama, e.kode_wilayah, r.kab_kota, e.source_row, e.outside
     FROM entity AS e LEFT JOIN region AS r USING (kode_wilayah);
 CREATE VIEW decision AS
-  SELECT e.key AS entity, e.entity_type, e.entity_id, r.key AS rule, r.rule_id, r.version AS rule_version, r.tag,
-         (o.given >> r.position) & 1 AS given, CAST(h.value AS INTEGER) AS held
+  SELECT o.year, e.key AS entity, e.entity_type, e.entity_id, r.key AS rule, r.rule_id, r.version AS rule_version,
+         r.tag, (o.given >> r.position) & 1 AS given, CAST(h.value AS INTEGER) AS held
     FROM outcome AS o JOIN entity AS e ON e.key = o.entity, json_each(o.held) AS h
-    JOIN rule AS r ON r.entity_type = e.entity_type AND r.position = h.key;
+    JOIN rule AS r ON r.year = o.year AND r.entity_type = e.entity_type AND r.position = h.key;
 CREATE VIEW tag AS
-  SELECT entity_type, entity_id, tag, rule_id, rule_version, (SELECT year FROM run) AS year
+  SELECT entity_type, entity_id, tag, rule_id, rule_version, year
     FROM decision WHERE given = 1;
 CREATE VIEW clause_outcome AS
-  SELECT d.entity_type, d.entity_id, d.rule_id, d.given, c.node, c.text, (d.held >> c.bit) & 1 AS held
+  SELECT d.year, d.entity_type, d.entity_id, d.rule_id, d.given, c.node, c.text, (d.held >> c.bit) & 1 AS held
     FROM decision AS d JOIN clause AS c ON c.rule = d.rule;
 CREATE VIEW evidence AS
-  SELECT e.entity_type, e.entity_id, r.rule_id, c.node, c.source_table, CAST(x.value AS INTEGER) AS row
+  SELECT o.year, e.entity_type, e.entity_id, r.rule_id, c.node, c.source_table, CAST(x.value AS INTEGER) AS row
     FROM outcome AS o JOIN entity AS e ON e.key = o.entity, json_each(o.evidence) AS item, json_each(item.value) AS x
-    JOIN rule AS r ON r.entity_type = e.entity_type AND r.position = json_extract(item.value, '$[0]')
+    JOIN rule AS r ON r.year = o.year AND r.entity_type = e.entity_type AND r.position = json_extract(item.value, '$[0]')
     JOIN clause AS c ON c.rule = r.key AND c.bit = json_extract(item.value, '$[1]')
    WHERE x.key >= 2;
 CREATE VIEW indicator_member_named AS
-  SELECT i.id AS indicator_id, r.role, e.entity_type, e.entity_id, e.nama, e.kode_wilayah, e.kab_kota,
+  SELECT i.year, i.id AS indicator_id, r.role, e.entity_type, e.entity_id, e.nama, e.kode_wilayah, e.kab_kota,
          m.nilai_sebelum, m.nilai
     FROM indicator_member AS m JOIN indicator AS i ON i.key = m.indicator JOIN member_role AS r ON r.code = m.role
     JOIN entity_named AS e ON e.key = m.entity;

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.ingest.readers import open_data, sha256_of
-from engine.pipeline import RunResult, run
+from engine.pipeline import RunResult, run_series
 from engine.rules.rulebook import rules_version
 from engine.runstore.reader import RunInfo, run_info
 from engine.runstore.schema import open_store
@@ -57,8 +57,12 @@ def _listed(items: list[str]) -> Iterator[str]:
         yield f"… dan {len(items) - SHOWN} perbedaan tag lain"
 
 
+def _in_year(text: str, year: int, several: bool) -> str:
+    return f"tahun {year}: {text}" if several else text
+
+
 def _tag_differences(db: sqlite3.Connection, result: RunResult) -> Iterator[str]:
-    recorded = set(db.execute("SELECT entity_type, entity_id, tag FROM tag"))
+    recorded = set(db.execute("SELECT entity_type, entity_id, tag FROM tag WHERE year = ?", (result.year,)))
     now = {(row.entity_type, row.entity_id, row.tag) for row in result.tag_rows()}
     entities = set(db.execute("SELECT entity_type, entity_id FROM entity"))
     current = {(kind, entity.entity_id) for kind, group in result.entities.items() for entity in group}
@@ -73,7 +77,8 @@ def _tag_differences(db: sqlite3.Connection, result: RunResult) -> Iterator[str]
 
 
 def _indicator_differences(db: sqlite3.Connection, result: RunResult) -> Iterator[str]:
-    recorded = {row[0]: row[1:] for row in db.execute("SELECT id, nilai, pembilang, penyebut FROM indicator")}
+    recorded = {row[0]: row[1:] for row in db.execute("SELECT id, nilai, pembilang, penyebut FROM indicator "
+                                                      "WHERE year = ?", (result.year,))}
     for indicator in result.indicators:
         now = (indicator.nilai, indicator.pembilang, indicator.penyebut)
         before = recorded.pop(indicator.id, None)
@@ -102,9 +107,11 @@ def verify(out: Path, data: Path | None = None, rules: Path | None = None) -> Ve
         if version != info.rules_version:
             check.differences.append(f"aturan berubah: versi {info.rules_version} dalam catatan run, {version} sekarang "
                                      f"({rules})")
-        result = run(data=data, profile_id=info.profile, year=info.year, rules=rules)
-        check.differences += _tag_differences(db, result)
-        check.differences += _indicator_differences(db, result)
+        series = run_series(data=data, profile_id=info.profile, years=info.years, rules=rules)
+        several = len(series.results) > 1
+        for result in series.results:  # each year as it was recorded, with the rules in force then
+            check.differences += (_in_year(text, result.year, several) for text in _tag_differences(db, result))
+            check.differences += (_in_year(text, result.year, several) for text in _indicator_differences(db, result))
         return check
     finally:
         db.close()

@@ -17,13 +17,14 @@ from pathlib import Path
 import orjson
 
 from engine.explain.indicator import indicator_header
+from engine.indicators.compute import IndicatorResult
 from engine.explain.ruleview import RuleView, known_tags
 from engine.decisions import DecisionRow
 from engine.explain.source import rule_views
 from engine.facts import ENTITY_ORDER, fact_layout
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path
-from engine.pipeline import RunResult
+from engine.pipeline import RunResult, SeriesResult
 from engine.runstore.layout import SQL_TYPES, shown_columns, value_kind
 from engine.runstore.rulecodec import encode_rule
 from engine.runstore.schema import INDEXES, ROLES, SCHEMA, SCHEMA_VERSION, source_table_name
@@ -33,22 +34,32 @@ BATCH = 20_000  # source rows gathered per table before one executemany
 
 
 class _Rules:
-    """The rules of the run with their keys in the record, each rule's position among its entity
-    type's rules (its bit in an entity's ``given`` mask, its place in the ``held`` list) and each
-    clause's bit in a decision's mask."""
+    """The rules in force in each year of the run with their keys in the record (numbered across
+    the years), each rule's position among its entity type's rules of that year (its bit in an
+    entity's ``given`` mask, its place in the ``held`` list) and each clause's bit in a decision's mask."""
 
-    def __init__(self, result: RunResult):
-        self.views: list[RuleView] = [view for kind in ENTITY_ORDER for view in rule_views(result, kind)]
-        self.key = {(view.entity_type, view.rule_id): key for key, view in enumerate(self.views)}
-        self.position = [sum(1 for other in self.views[:key] if other.entity_type == view.entity_type)
-                         for key, view in enumerate(self.views)]
+    def __init__(self, series: SeriesResult):
+        self.years: list[int] = []
+        self.views: list[RuleView] = []
+        for result in series.results:
+            for kind in ENTITY_ORDER:
+                for view in rule_views(result, kind):
+                    self.years.append(result.year)
+                    self.views.append(view)
+        self.key = {(year, view.entity_type, view.rule_id): key
+                    for key, (year, view) in enumerate(zip(self.years, self.views))}
+        counted: dict[tuple[int, str], int] = {}
+        self.position = []
+        for year, view in zip(self.years, self.views):
+            self.position.append(counted.get((year, view.entity_type), 0))
+            counted[(year, view.entity_type)] = self.position[-1] + 1
         self.bits = [{node: bit for bit, node in enumerate(view.nodes)} for view in self.views]
-        self.columns = shown_columns(self.views)
+        self.columns = shown_columns(self.views)  # source columns any year's clauses compare
 
     def rows(self) -> Iterator[Row]:
         for key, view in enumerate(self.views):
-            yield (key, view.entity_type, self.position[key], view.rule_id, view.version, view.tag, view.name,
-                   encode_rule(view).decode())
+            yield (key, self.years[key], view.entity_type, self.position[key], view.rule_id, view.version, view.tag,
+                   view.name, encode_rule(view).decode())
 
     def clause_rows(self) -> Iterator[Row]:
         for key, view in enumerate(self.views):
@@ -57,12 +68,12 @@ class _Rules:
                 yield (key, bit, node.node, node.kind, leaf.table if leaf else None,
                        leaf.text if leaf else node.text, leaf.failed_text if leaf else None)
 
-    def outcome_row(self, entity: int, decisions: Iterable[DecisionRow]) -> Row:
+    def outcome_row(self, year: int, entity: int, decisions: Iterable[DecisionRow]) -> Row:
         """One entity's decisions: the rules given as a mask, each rule's held clauses as a mask (in
         rule order), and the source rows of each held clause on a table as [rule, clause bit, row, …]."""
         given, held, evidence = 0, [], []
         for entity_type, _, _, rule_id, _, _, is_given, clauses in decisions:
-            rule = self.key[(entity_type, rule_id)]
+            rule = self.key[(year, entity_type, rule_id)]
             position, view, bits = self.position[rule], self.views[rule], self.bits[rule]
             if position != len(held):
                 raise ValueError(f"keputusan {entity_type} tidak dalam urutan aturan: {rule_id}")
@@ -76,7 +87,8 @@ class _Rules:
                 if leaf is not None and leaf.table is not None and facts:
                     evidence.append([position, bits[node], *(_source_row(leaf.table, fact) for fact in facts)])
             held.append(mask)
-        return (entity, given, orjson.dumps(held).decode(), orjson.dumps(evidence).decode() if evidence else None)
+        return (year, entity, given, orjson.dumps(held).decode(),
+                orjson.dumps(evidence).decode() if evidence else None)
 
 
 def _source_row(table: str, fact: str) -> int:
@@ -100,9 +112,9 @@ def _chain(first: Row, rest: Iterable[Row]) -> Iterable[Row]:
     yield from rest
 
 
-def _run_row(result: RunResult, data: Path, run: str) -> Row:
+def _run_row(result: RunResult, data: Path, run: str, series: SeriesResult) -> Row:
     return (run, result.profile.id, result.year, result.book.version, str(result.book.directory.resolve()),
-            str(data.resolve()), result.started.isoformat(), result.finished.isoformat(), json.dumps(result.timings),
+            str(data.resolve()), series.started.isoformat(), series.finished.isoformat(), json.dumps(series.timings),
             result.scope.province, result.scope.province_name)
 
 
@@ -143,32 +155,42 @@ def _fill_entities(db: sqlite3.Connection, result: RunResult, directory: Mapping
     return keys
 
 
-def _member_rows(result: RunResult, keys: Mapping[EntityKey, int]) -> Iterator[Row]:
-    for number, indicator in enumerate(result.indicators):
+def _numbered(series: SeriesResult) -> Iterator[tuple[int, RunResult, IndicatorResult]]:
+    """Every indicator of every year with its key in the record (year after year, the profile's order)."""
+    numbered = ((result, indicator) for result in series.results for indicator in result.indicators)
+    for number, (result, indicator) in enumerate(numbered):
+        yield number, result, indicator
+
+
+def _member_rows(series: SeriesResult, keys: Mapping[EntityKey, int]) -> Iterator[Row]:
+    for number, _, indicator in _numbered(series):
         for code, role in enumerate(ROLES):
             for seq, m in enumerate(getattr(indicator, role)):
                 yield (number, code, seq, keys[(m.entity_type, m.entity_id)], m.nilai_sebelum, m.nilai)
 
 
-def _indicator_rows(result: RunResult) -> Iterator[Row]:
-    for number, i in enumerate(result.indicators):
+def _indicator_rows(series: SeriesResult) -> Iterator[Row]:
+    for number, result, i in _numbered(series):
         *header, notes = indicator_header(result, i.id).model_dump().values()  # in HEADER_COLUMNS' order
-        yield (number, i.id, i.nama, i.nilai, i.satuan, i.pembilang, i.penyebut, i.catatan, *header,
+        yield (number, result.year, i.id, i.nama, i.nilai, i.satuan, i.pembilang, i.penyebut, i.catatan, *header,
                json.dumps(notes, ensure_ascii=False))
 
 
-def _outcome_rows(result: RunResult, rules: _Rules, keys: Mapping[EntityKey, int]) -> Iterator[Row]:
-    """An entity's decisions are consecutive rows of the decision table, in rule order."""
-    for entity, decisions in groupby(result.decisions.rows(), key=itemgetter(0, 1)):
-        yield rules.outcome_row(keys[entity], decisions)
+def _outcome_rows(series: SeriesResult, rules: _Rules, keys: Mapping[EntityKey, int]) -> Iterator[Row]:
+    """An entity's decisions are consecutive rows of a year's decision table, in rule order."""
+    for result in series.results:
+        for entity, decisions in groupby(result.decisions.rows(), key=itemgetter(0, 1)):
+            yield rules.outcome_row(result.year, keys[entity], decisions)
 
 
-def _fill(db: sqlite3.Connection, result: RunResult, data: Path, directory: Mapping[EntityKey, EntityInfo],
+def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: Mapping[EntityKey, EntityInfo],
           run: str) -> None:
-    rules = _Rules(result)
+    result = series.last  # the data, entities and scope every year shares
+    rules = _Rules(series)
     _source_tables(db, rules.columns)
     _insert(db, "schema_version", [(SCHEMA_VERSION,)])
-    _insert(db, "run", [_run_row(result, data, run)])
+    _insert(db, "run", [_run_row(result, data, run, series)])
+    _insert(db, "run_year", ((year,) for year in series.years))
     _insert(db, "input_file", ((source.name, source.sha256) for source in result.dataset.sources))
     _insert(db, "table_count", ((c.table, c.source, c.read, c.used, c.rejected, c.blank) for c in result.dataset.counts))
     _insert(db, "outside_province", ((table, result.scope.province, count)
@@ -178,10 +200,12 @@ def _fill(db: sqlite3.Connection, result: RunResult, data: Path, directory: Mapp
     _insert(db, "clause", rules.clause_rows())
     _insert(db, "known_tag", ((tag,) for tag in known_tags(result.book)))
     keys = _fill_entities(db, result, directory, rules.columns)
-    _insert(db, "outcome", _outcome_rows(result, rules, keys))
-    _insert(db, "indicator", _indicator_rows(result))
+    _insert(db, "outcome", _outcome_rows(series, rules, keys))
+    _insert(db, "indicator", _indicator_rows(series))
+    _insert(db, "capaian", ((row.year, row.indicator_id, row.target, row.realisasi, row.capaian, row.catatan,
+                             row.sumber) for row in series.capaian()))
     _insert(db, "member_role", enumerate(ROLES))
-    _insert(db, "indicator_member", _member_rows(result, keys))
+    _insert(db, "indicator_member", _member_rows(series, keys))
 
 
 def _script(db: sqlite3.Connection, statements: str) -> None:
@@ -190,7 +214,7 @@ def _script(db: sqlite3.Connection, statements: str) -> None:
             db.execute(statement)
 
 
-def _build(path: str, result: RunResult, data: Path, directory: Mapping[EntityKey, EntityInfo], run: str) -> None:
+def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[EntityKey, EntityInfo], run: str) -> None:
     # isolation_level=None: the module opens no transaction of its own; the one BEGIN … COMMIT here
     # holds the schema and every row, so the file is complete or empty.
     db = sqlite3.connect(path, isolation_level=None)
@@ -201,19 +225,20 @@ def _build(path: str, result: RunResult, data: Path, directory: Mapping[EntityKe
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
         _script(db, SCHEMA)
-        _fill(db, result, data, directory, run)
+        _fill(db, series, data, directory, run)
         _script(db, INDEXES)
         db.execute("COMMIT")
     finally:
         db.close()
 
 
-def write_run_record(result: RunResult, out: Path, data: Path,
+def write_run_record(run: RunResult | SeriesResult, out: Path, data: Path,
                      directory: Mapping[EntityKey, EntityInfo] | None = None) -> Path:
-    """The record's run id is the name of the folder it is written into: ``engine.outputs.folder``
+    """The record of one year (a ``RunResult``) or of a series. The record's run id is the name of the folder it is written into: ``engine.outputs.folder``
     names each run's folder (``DIR/runs/<id>``), so the id an explanation or a sample names is the
     folder ``DIR/current`` points to."""
+    series = SeriesResult.of(run)
     target = out / "run.sqlite"
     with atomic_path(target) as temporary:
-        _build(temporary, result, data, directory or entity_directory(result), out.name)
+        _build(temporary, series, data, directory or entity_directory(series.last), out.name)
     return target

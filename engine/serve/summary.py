@@ -7,7 +7,8 @@ from collections import defaultdict
 
 from engine.names import closest_names
 from engine.outputs.regions import NO_REGION
-from engine.outputs.report_html import Bar, Chart, count_bar, growth_bar, layout_chart, percentage_bar
+from engine.outputs.region_bars import Bar, count_bar, growth_bar, percentage_bar
+from engine.outputs.report_html import Chart, layout_chart
 from engine.runstore import browse
 from engine.runstore.schema import ROLES
 from engine.serve.errors import NotFound

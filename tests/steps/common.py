@@ -17,13 +17,21 @@ Steps (the words policy staff write; <...> is filled in):
   Maka penjelasan untuk <jenis> <id> [tentang tag <tag>] memuat "<teks>"   (or: tidak memuat)
   Maka penjelasan indikator <id> memuat "<teks>"
   Maka <n> entitas tabel <koperasi|ukm> di luar provinsi
+  Dengan target Renstra:                     + a table: indicator | year | value | document | page
+  Ketika dinilai untuk tahun <n-m atau n,m> dengan profil <jatim|jambi>   (a series: one run, every year)
+  Maka indikator <id> tahun <n> bernilai <angka>        (or: tidak terdefinisi dengan alasan "<teks>")
+  Maka capaian indikator <id> tahun <n> adalah <angka>
+  Maka capaian indikator <id> tahun <n> kosong dengan alasan "<teks>"
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 import pytest
 from pytest_bdd import given, parsers, then, when
@@ -31,10 +39,12 @@ from pytest_bdd import given, parsers, then, when
 from engine.indicators.compute import IndicatorResult
 from engine.ingest.tables import TABLE_BY_NAME
 from engine.names import closest
-from engine.pipeline import RunResult
+from engine.indicators.targets import Capaian
+from engine.pipeline import RunResult, SeriesResult, run_series
+from engine.years import parse_years
 from tests import coverage_rules
 from tests.steps.reasons import because, decision_for, explanation_text, indicator_text
-from tests.support import run_tables
+from tests.support import RULES, run_tables, write_tables
 
 KIND = r"(?P<kind>koperasi|ukm|peserta_diklat)"
 
@@ -46,10 +56,26 @@ class Assessment:
     folder: Path
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     result: RunResult | None = None
+    targets: list[dict[str, object]] = field(default_factory=list)
+    series: SeriesResult | None = None
 
     def done(self) -> RunResult:
         assert self.result is not None, "skenario belum menilai data: langkah 'Ketika dinilai untuk tahun ...' belum ada"
         return self.result
+
+    def done_series(self) -> SeriesResult:
+        assert self.series is not None, "skenario belum menilai seri: langkah 'Ketika dinilai untuk tahun 2023-2024 ...' belum ada"
+        return self.series
+
+    def rules_for(self, profile: str) -> Path:
+        """The shipped rules, or a copy of them holding the scenario's Renstra targets for ``profile``."""
+        if not self.targets:
+            return RULES
+        folder = self.folder / "rules"
+        shutil.copytree(RULES, folder, dirs_exist_ok=True)
+        document = {"profile": profile, "targets": self.targets}
+        (folder / "targets" / f"{profile}.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+        return folder
 
 
 @pytest.fixture
@@ -97,10 +123,27 @@ def given_table(assessment: Assessment, table: str, datatable: list[list[str]]) 
 
 # -- Ketika: the assessment -----------------------------------------------------------------------
 
+@given("target Renstra:")
+def given_targets(assessment: Assessment, datatable: list[list[str]]) -> None:
+    for row in table_rows(datatable):
+        assessment.targets.append({"indicator": row["indicator"], "year": int(row["year"]), "value": number(row["value"]),
+                                   "source": {"document": row["document"], "page": int(row["page"])}})
+
+
 @when(parsers.re(r"dinilai untuk tahun (?P<year>\d{4}) dengan profil (?P<profile>\w+)"))
 def assess(assessment: Assessment, year: str, profile: str) -> None:
-    assessment.result = run_tables(assessment.folder, assessment.tables, year=int(year), profile=profile)
+    assessment.result = run_tables(assessment.folder, assessment.tables, year=int(year), profile=profile,
+                                   rules=assessment.rules_for(profile))
     coverage_rules.record(assessment.result)
+
+
+@when(parsers.re(r"dinilai untuk tahun (?P<years>\d{4}(?:[-,]\d{4})+) dengan profil (?P<profile>\w+)"))
+def assess_series(assessment: Assessment, years: str, profile: str) -> None:
+    data = write_tables(assessment.folder / "data", assessment.tables)
+    assessment.series = run_series(data, profile, parse_years(years), assessment.rules_for(profile))
+    assessment.result = assessment.series.last
+    for result in assessment.series.results:
+        coverage_rules.record(result)
 
 
 # -- Maka: tags -----------------------------------------------------------------------------------
@@ -126,6 +169,48 @@ def _indicator(result: RunResult, indicator_id: str) -> IndicatorResult:
     known = ", ".join(item.id for item in result.indicators)
     assert found, f"indikator {indicator_id} tidak ada di profil {result.profile.id}; yang ada: {known}"
     return found[0]
+
+
+def _in_year(assessment: Assessment, year: str) -> RunResult:
+    series = assessment.done_series()
+    assert int(year) in series.years, f"tahun {year} tidak dinilai; yang dinilai: {', '.join(map(str, series.years))}"
+    return series.year(int(year))
+
+
+@then(parsers.re(r"indikator (?P<indicator_id>\S+) tahun (?P<year>\d{4}) bernilai (?P<value>-?[\d.,]+)"))
+def indicator_value_in_year(assessment: Assessment, indicator_id: str, year: str, value: str) -> None:
+    indicator = _indicator(_in_year(assessment, year), indicator_id)
+    assert indicator.nilai is not None, f"indikator {indicator_id} tahun {year} tidak terdefinisi: {indicator.catatan}"
+    assert indicator.nilai == pytest.approx(number(value)), \
+        f"indikator {indicator_id} tahun {year} bernilai {indicator.nilai}, bukan {value}: {indicator.catatan}"
+
+
+@then(parsers.re(r'indikator (?P<indicator_id>\S+) tahun (?P<year>\d{4}) tidak terdefinisi dengan alasan "(?P<reason>.+)"'))
+def indicator_undefined_in_year(assessment: Assessment, indicator_id: str, year: str, reason: str) -> None:
+    indicator = _indicator(_in_year(assessment, year), indicator_id)
+    assert indicator.nilai is None, f"indikator {indicator_id} tahun {year} bernilai {indicator.nilai}, bukan kosong"
+    assert reason in indicator.catatan, f"alasan '{reason}' tidak ada dalam catatan: {indicator.catatan}"
+
+
+def _capaian(assessment: Assessment, indicator_id: str, year: str) -> Capaian:
+    series = assessment.series or SeriesResult.of(assessment.done())
+    found = [row for row in series.capaian() if row.indicator_id == indicator_id and row.year == int(year)]
+    assert found, f"capaian {indicator_id} tahun {year} tidak ada; tahun yang dinilai: {series.years}"
+    return found[0]
+
+
+@then(parsers.re(r"capaian indikator (?P<indicator_id>\S+) tahun (?P<year>\d{4}) adalah (?P<value>-?[\d.,]+)"))
+def capaian_value(assessment: Assessment, indicator_id: str, year: str, value: str) -> None:
+    row = _capaian(assessment, indicator_id, year)
+    assert row.capaian is not None and row.capaian == pytest.approx(number(value)), \
+        f"capaian {indicator_id} tahun {year} adalah {row.capaian}, bukan {value} ({row.catatan})"
+
+
+@then(parsers.re(r'capaian indikator (?P<indicator_id>\S+) tahun (?P<year>\d{4}) kosong dengan alasan "(?P<reason>.+)"'))
+def capaian_empty(assessment: Assessment, indicator_id: str, year: str, reason: str) -> None:
+    row = _capaian(assessment, indicator_id, year)
+    assert row.capaian is None, f"capaian {indicator_id} tahun {year} adalah {row.capaian}, bukan kosong"
+    assert reason in row.catatan, f"alasan '{reason}' tidak ada dalam catatan capaian: {row.catatan}"
 
 
 @then(parsers.re(r"indikator (?P<indicator_id>\S+) bernilai (?P<value>-?[\d.,]+)"))
