@@ -1,0 +1,230 @@
+"""Entities' facts → decision rows, by durable_rules, with as little Python around the engine as possible.
+
+The same compiled ruleset as ``evaluate.Evaluator`` (one durable_rules rule per clause node, tags
+built on tags by forward chaining, negations behind phase facts), and the same decisions, clause
+results and evidence — but measured, the C engine was only a fifth of that evaluator's time; the
+rest was the Python around each call. So here:
+
+- actions are not Python closures behind durable's dispatch: the drain loop reads the action's
+  message with orjson and records the facts it matched itself;
+- a clause or tag fact is asserted as JSON text made once per node (only the session id is added);
+- which clauses held is known from the actions that ran, so the session's facts are never read
+  back (``get_facts``); ``check_structure`` still cross-checks every all/any/not node;
+- decisions are made as rows (``decisions.DecisionRow``), never as pydantic objects; equal parts of
+  the rows of one batch are one object (pickled once, one object in the parent).
+
+Kept for the benchmark's comparison until this path has landed: ``evaluate.Evaluator``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import durable_rules_engine
+import orjson
+
+from engine.decisions import ClauseRow, Decision, DecisionRow, DecisionTable, decision_of
+from engine.durable_host import SESSION_INIT, EngineError, GuardedRuleset, check_hashes, check_message, hash_ids
+from engine.evaluate import _matched_ids, check_complete, check_structure, clause_fact_id, tag_fact_id
+from engine.facts import EntityFacts, FactRow, fact_dict
+from engine.rules.compiler import CLAUSE, SINK, TAG, CompiledRuleset, compile_ruleset
+from engine.rules.rulebook import RuleBook
+
+_NOT_HANDLED, _OBSERVED = 1, 2
+
+
+def _checked(result: Any, what: str) -> Any:
+    """durable_rules answers (code, value); codes 1 and 2 mean a fact was refused (trap 4)."""
+    if result[0] in (_NOT_HANDLED, _OBSERVED):
+        reason = "tidak cocok dengan aturan mana pun" if result[0] == _NOT_HANDLED else "id-nya sudah ada"
+        raise EngineError(f"durable_rules menolak {what}: {reason}")
+    return result[1]
+
+
+def _json_head(fact: dict[str, Any]) -> str:
+    """The fact as compact JSON text without its closing brace, ready for ``,"sid":…}``."""
+    return orjson.dumps(fact).decode()[:-1] + ',"sid":'
+
+
+class Share:
+    """One object for equal parts of a batch of rows (see ``parallel._Sharing``, which does the same
+    for decision objects): pickled once, and one object in the parent. Clause rows whose evidence
+    names no input fact are the same for many entities and are shared across batches."""
+
+    common: dict[ClauseRow, ClauseRow] = {}  # a few hundred at most: clause nodes × outcomes
+
+    def __init__(self) -> None:
+        self.seen: dict[object, object] = {}
+
+    def one(self, value: Any) -> Any:
+        return self.seen.setdefault(value, value)
+
+    def clause(self, node: str, held: bool, evidence: tuple[str, ...]) -> ClauseRow:
+        if all(item[0] == "$" for item in evidence):
+            row = (node, held, evidence)
+            return self.common.setdefault(row, row)
+        one = self.seen.setdefault
+        evidence = tuple(one(item, item) for item in evidence)
+        return one((node, held, one(evidence, evidence)), (node, held, evidence))  # type: ignore[return-value]
+
+
+class LeanEvaluator:
+    """Evaluates entities of one type for one year; one session per entity."""
+
+    def __init__(self, book: RuleBook, entity_type: str, year: int):
+        self.entity_type = entity_type
+        self.year = year
+        self.compiled: CompiledRuleset = compile_ruleset(book, entity_type, year)
+        # The host, its guards (traps 1, 3, 12) and its registration; the actions run in our own loop.
+        self._ruleset = GuardedRuleset(self.compiled.definition, {name: _unused for name in self.compiled.definition},
+                                       prefix=f"lean_{entity_type}_{year}")
+        self._handle = self._ruleset._handle
+        # node → the JSON texts (without sid) its action asserts when it first holds
+        self._emits: dict[str, tuple[str, ...]] = {}
+        for node, spec in self.compiled.actions.items():
+            emits = [_json_head({"t": CLAUSE, "node": node, "id": clause_fact_id(node)})]
+            if spec.tag is not None:
+                emits.append(_json_head({"t": TAG, "tag": spec.tag, "rule": spec.rule_id, "id": tag_fact_id(spec.tag)}))
+            self._emits[node] = tuple(emits)
+        self._phases = [_json_head(phase) for phase in self.compiled.phase_facts()]
+        derived = [clause_fact_id(node) for node in self.compiled.actions] + [
+            tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules
+        ] + [phase["id"] for phase in self.compiled.phase_facts()]
+        self._derived = hash_ids(derived)
+        self._tags = {node: spec.tag for node, spec in self.compiled.actions.items() if spec.tag is not None}
+        # per rule: (rule id, version, tag, nodes as (node id, kind, children))
+        self._rules = [
+            (compiled, compiled.rule.id, compiled.version.version, compiled.rule.tag,
+             tuple((node_id, node.kind, node.children) for node_id, node in compiled.nodes.items()))
+            for compiled in self.compiled.rules
+        ]
+        self._sessions = 0
+        self._state = ""  # the session's state fact once initialised (trap 6)
+
+    # -- one entity
+
+    def rows(self, entity_id: str, fact_rows: Iterable[FactRow], share: Share | None = None) -> list[DecisionRow]:
+        """The entity's decisions as rows, one per rule in force, in rule order."""
+        share = share or Share()
+        evidence = self._run(self._facts(fact_rows))
+        held = set(evidence)
+        tags = {self._tags[node] for node in held if node in self._tags}
+        rows = []
+        for compiled, rule_id, version, tag, nodes in self._rules:
+            check_structure(compiled, held, entity_id)
+            clauses = []
+            for node_id, kind, children in nodes:
+                ok = node_id in held
+                if ok and (kind == "all" or kind == "any"):
+                    found = tuple(clause_fact_id(child) for child in children if child in held)
+                else:
+                    found = tuple(evidence.get(node_id, ()))
+                clauses.append(share.clause(node_id, ok, found))
+            rows.append((self.entity_type, entity_id, self.year, rule_id, version, tag, tag in tags,
+                         share.one(tuple(clauses))))
+        return rows
+
+    def evaluate(self, entity: EntityFacts) -> list[Decision]:
+        """The entity's decisions as objects (explanations and tests read them so)."""
+        if entity.entity_type != self.entity_type:
+            raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
+        return [decision_of(row) for row in self.rows(entity.entity_id, entity.fact_rows)]
+
+    def _facts(self, fact_rows: Iterable[FactRow]) -> list[dict[str, Any]]:
+        relevant = self.compiled.relevant
+        facts = []
+        for row in fact_rows:
+            fact = fact_dict(row)
+            if relevant(fact):
+                check_message(fact)
+                facts.append(fact)
+        check_hashes([fact["id"] for fact in facts], self._derived)
+        return facts
+
+    def _run(self, facts: list[dict[str, Any]]) -> dict[str, list[str]]:
+        """Assert the facts, then each phase fact once the session is drained; the evidence of
+        every node whose action ran (the clauses that held)."""
+        self._sessions += 1
+        sid = f"s{self._sessions}"
+        tail = orjson.dumps(sid).decode() + "}"
+        self._state = orjson.dumps({"sid": sid, "id": f"sid-{sid}", "$s": 1, "init": 1}).decode()
+        handle = self._handle
+        evidence: dict[str, list[str]] = {}
+        for fact in facts:
+            fact["sid"] = sid
+        try:
+            self._assert(json.dumps(facts), tail, evidence, facts=True)
+            for phase in self._phases:
+                self._assert(phase + tail, tail, evidence)
+        finally:
+            durable_rules_engine.delete_state(handle, sid)
+        return evidence
+
+    def _assert(self, text: str, tail: str, evidence: dict[str, list[str]], facts: bool = False) -> None:
+        handle = self._handle
+        if facts:
+            state = _checked(durable_rules_engine.assert_facts(handle, text), "fakta entitas")
+        else:
+            state = _checked(durable_rules_engine.assert_fact(handle, text), "fakta fase")
+        started = durable_rules_engine.start_action_for_state(handle, state)
+        if started:
+            self._actions(started[1], state, tail, evidence)
+        while started := durable_rules_engine.start_action(handle):  # trap 1: we drain, on this thread
+            self._actions(started[1], started[2], tail, evidence)
+
+    def _actions(self, message: str, state: Any, tail: str, evidence: dict[str, list[str]]) -> None:
+        handle = self._handle
+        name = "?"
+        try:
+            while message:
+                ((name, matched),) = orjson.loads(message).items()
+                if name == SESSION_INIT:  # trap 6: every session has run an action before it is deleted
+                    durable_rules_engine.update_state(handle, self._state)
+                elif name == SINK:
+                    raise EngineError("aturan penampung tidak seharusnya berjalan")
+                else:
+                    found = evidence.get(name)
+                    ids = list(_matched_ids(matched))
+                    if found is not None:
+                        # The same clause matched other facts too (two RATs in one year): more evidence.
+                        found.extend(fact for fact in ids if fact not in found)
+                    else:
+                        evidence[name] = ids
+                        for head in self._emits[name]:
+                            _checked(durable_rules_engine.assert_fact(handle, head + tail), "fakta turunan")
+                message = durable_rules_engine.complete_and_start_action(handle, state)
+        except BaseException as error:
+            durable_rules_engine.abandon_action(handle, state)
+            if isinstance(error, EngineError):
+                raise
+            raise EngineError(f"aksi aturan {name} gagal: {error}") from error
+
+
+    def evaluate_all(
+        self, entities: Iterable[EntityFacts], progress: Callable[[str, int, int], None] | None = None
+    ) -> DecisionTable:
+        """Every entity's decisions, checked complete (one per entity and rule in force)."""
+        entities = list(entities)
+        table = DecisionTable()
+        share = Share()
+        for done, entity in enumerate(entities, start=1):
+            if entity.entity_type != self.entity_type:
+                raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
+            for row in self.rows(entity.entity_id, entity.fact_rows, share):
+                table.append_row(row)
+            if progress is not None:
+                progress(self.entity_type, done, len(entities))
+        check_complete(table, entities, [compiled.rule.id for compiled in self.compiled.rules])
+        return table
+
+
+def evaluate_rows(evaluator: LeanEvaluator, ids: Sequence[str], fact_rows: Sequence[Iterable[FactRow]]) -> list[DecisionRow]:
+    """The rows of a batch of entities, equal parts shared."""
+    share = Share()
+    return [row for entity_id, rows in zip(ids, fact_rows, strict=True) for row in evaluator.rows(entity_id, rows, share)]
+
+
+def _unused(c: Any) -> None:  # durable's own dispatch is never used
+    raise EngineError("aksi durable_rules dijalankan di luar LeanEvaluator")
