@@ -18,7 +18,6 @@ Kept for the benchmark's comparison until this path has landed: ``evaluate.Evalu
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -155,7 +154,8 @@ class LeanEvaluator:
         for fact in facts:
             fact["sid"] = sid
         try:
-            self._assert(json.dumps(facts), tail, evidence, facts=True)
+            # Compact JSON (no spaces): the C engine's parser spends less per fact.
+            self._assert(orjson.dumps(facts).decode(), tail, evidence, facts=True)
             for phase in self._phases:
                 self._assert(phase + tail, tail, evidence)
         finally:
