@@ -10,6 +10,9 @@ rest was the Python around each call. So here:
 - a clause or tag fact is asserted as JSON text made once per node (only the session id is added);
 - which clauses held is known from the actions that ran, so the session's facts are never read
   back (``get_facts``); ``check_structure`` still cross-checks every all/any/not node;
+- one session per evaluator (per worker and entity type) serves every entity: after an entity, its
+  facts are retracted — phase facts first, or a negation whose fact leaves while its phase is there
+  fires (README, durable_rules) — instead of a session made and deleted per entity;
 - decisions are made as rows (``decisions.DecisionRow``), never as pydantic objects; equal parts of
   the rows of one batch are one object (pickled once, one object in the parent).
 
@@ -32,6 +35,11 @@ from engine.rules.compiler import CLAUSE, SINK, TAG, CompiledRuleset, compile_ru
 from engine.rules.rulebook import RuleBook
 
 _NOT_HANDLED, _OBSERVED = 1, 2
+# One session per evaluator (per worker and entity type), reused entity after entity: creating and
+# deleting a session per entity cost a session-init action and a delete each. Its id is constant.
+SID = "w"
+TAIL = '"w"}'  # closes a fact's JSON head: ,"sid": + this
+STATE = orjson.dumps({"sid": SID, "id": f"sid-{SID}", "$s": 1, "init": 1}).decode()
 
 
 def _checked(result: Any, what: str) -> Any:
@@ -40,6 +48,10 @@ def _checked(result: Any, what: str) -> Any:
         reason = "tidak cocok dengan aturan mana pun" if result[0] == _NOT_HANDLED else "id-nya sudah ada"
         raise EngineError(f"durable_rules menolak {what}: {reason}")
     return result[1]
+
+
+def _retraction(fact_id: str) -> str:
+    return orjson.dumps({"id": fact_id, "sid": SID}).decode()
 
 
 def _json_head(fact: dict[str, Any]) -> str:
@@ -70,7 +82,7 @@ class Share:
 
 
 class LeanEvaluator:
-    """Evaluates entities of one type for one year; one session per entity."""
+    """Evaluates entities of one type for one year, one entity at a time in one reused session."""
 
     def __init__(self, book: RuleBook, entity_type: str, year: int):
         self.entity_type = entity_type
@@ -99,8 +111,10 @@ class LeanEvaluator:
              tuple((node_id, node.kind, node.children) for node_id, node in compiled.nodes.items()))
             for compiled in self.compiled.rules
         ]
-        self._sessions = 0
-        self._state = ""  # the session's state fact once initialised (trap 6)
+        self._retract_phases = [_retraction(phase["id"]) for phase in self.compiled.phase_facts()]
+        self._retract_node = {node: tuple(_retraction(orjson.loads(head + TAIL)["id"]) for head in heads)
+                              for node, heads in self._emits.items()}
+        self._broken = False
 
     # -- one entity
 
@@ -144,25 +158,31 @@ class LeanEvaluator:
 
     def _run(self, facts: list[dict[str, Any]]) -> dict[str, list[str]]:
         """Assert the facts, then each phase fact once the session is drained; the evidence of
-        every node whose action ran (the clauses that held)."""
-        self._sessions += 1
-        sid = f"s{self._sessions}"
-        tail = orjson.dumps(sid).decode() + "}"
-        self._state = orjson.dumps({"sid": sid, "id": f"sid-{sid}", "$s": 1, "init": 1}).decode()
+        every node whose action ran (the clauses that held). Then every fact of the entity is
+        retracted, phase facts first, and the session waits for the next entity."""
+        if self._broken:
+            raise EngineError("sesi durable_rules tidak dapat dipakai lagi setelah galat sebelumnya")
         handle = self._handle
         evidence: dict[str, list[str]] = {}
         for fact in facts:
-            fact["sid"] = sid
+            fact["sid"] = SID
         try:
             # Compact JSON (no spaces): the C engine's parser spends less per fact.
-            self._assert(orjson.dumps(facts).decode(), tail, evidence, facts=True)
+            self._assert(orjson.dumps(facts).decode(), evidence, facts=True)
             for phase in self._phases:
-                self._assert(phase + tail, tail, evidence)
-        finally:
-            durable_rules_engine.delete_state(handle, sid)
+                self._assert(phase + TAIL, evidence)
+            retract = [*self._retract_phases, *('{"id":"%s","sid":"%s"}' % (fact["id"], SID) for fact in facts)]
+            for node in evidence:
+                retract.extend(self._retract_node[node])
+            _checked(durable_rules_engine.retract_facts(handle, "[" + ",".join(retract) + "]"), "penarikan fakta")
+            if durable_rules_engine.start_action(handle):
+                raise EngineError("aturan durable_rules berjalan lagi setelah fakta entitas ditarik")
+        except BaseException:
+            self._broken = True  # the session holds an unknown part of this entity's facts
+            raise
         return evidence
 
-    def _assert(self, text: str, tail: str, evidence: dict[str, list[str]], facts: bool = False) -> None:
+    def _assert(self, text: str, evidence: dict[str, list[str]], facts: bool = False) -> None:
         handle = self._handle
         if facts:
             state = _checked(durable_rules_engine.assert_facts(handle, text), "fakta entitas")
@@ -170,18 +190,18 @@ class LeanEvaluator:
             state = _checked(durable_rules_engine.assert_fact(handle, text), "fakta fase")
         started = durable_rules_engine.start_action_for_state(handle, state)
         if started:
-            self._actions(started[1], state, tail, evidence)
+            self._actions(started[1], state, evidence)
         while started := durable_rules_engine.start_action(handle):  # trap 1: we drain, on this thread
-            self._actions(started[1], started[2], tail, evidence)
+            self._actions(started[1], started[2], evidence)
 
-    def _actions(self, message: str, state: Any, tail: str, evidence: dict[str, list[str]]) -> None:
+    def _actions(self, message: str, state: Any, evidence: dict[str, list[str]]) -> None:
         handle = self._handle
         name = "?"
         try:
             while message:
                 ((name, matched),) = orjson.loads(message).items()
-                if name == SESSION_INIT:  # trap 6: every session has run an action before it is deleted
-                    durable_rules_engine.update_state(handle, self._state)
+                if name == SESSION_INIT:  # once: the session is never deleted (trap 6 cannot arise)
+                    durable_rules_engine.update_state(handle, STATE)
                 elif name == SINK:
                     raise EngineError("aturan penampung tidak seharusnya berjalan")
                 else:
@@ -193,7 +213,7 @@ class LeanEvaluator:
                     else:
                         evidence[name] = ids
                         for head in self._emits[name]:
-                            _checked(durable_rules_engine.assert_fact(handle, head + tail), "fakta turunan")
+                            _checked(durable_rules_engine.assert_fact(handle, head + TAIL), "fakta turunan")
                 message = durable_rules_engine.complete_and_start_action(handle, state)
         except BaseException as error:
             durable_rules_engine.abandon_action(handle, state)
