@@ -1,15 +1,23 @@
 """Entities' facts → decision rows, by durable_rules, with as little Python around the engine as possible.
 
-The same compiled ruleset as ``evaluate.Evaluator`` (one durable_rules rule per clause node, tags
-built on tags by forward chaining, negations behind phase facts), and the same decisions, clause
-results and evidence — but measured, the C engine was only a fifth of that evaluator's time; the
-rest was the Python around each call. So here:
+durable_rules decides every leaf and every tag: each record leaf is a durable_rules rule (its matches
+are the clause's evidence), and each conjunction of a rule's condition in disjunctive normal form is
+one durable_rules rule that gives the tag (``compiler.TermRuleset``; all/any/not and tags built on
+tags are matched in the Rete network, negations behind phase facts, ``"dist": 0`` so that one fact
+may bind two aliases and a negation sees the facts the other aliases matched). The clause results
+of the all/any/not nodes follow from the leaves by the compiled tree, worked out once per set of
+leaves that held; the tree's tags must be durable_rules' tags, or the run stops. The decisions,
+clause results and evidence are exactly those of the clause-level ruleset (``evaluate.Evaluator``),
+which decides instead when a condition does not fit one rule per term (``term_refusal``).
+
+Measured, the C engine was only a fifth of that evaluator's time; the rest was the Python around
+each call. So here:
 
 - actions are not Python closures behind durable's dispatch: the drain loop reads the action's
   message with orjson and records the facts it matched itself;
 - a clause or tag fact is asserted as JSON text made once per node (only the session id is added);
 - which clauses held is known from the actions that ran, so the session's facts are never read
-  back (``get_facts``); ``check_structure`` still cross-checks every all/any/not node;
+  back (``get_facts``);
 - one session per evaluator (per worker and entity type) serves every entity: after an entity, its
   facts are retracted — phase facts first, or a negation whose fact leaves while its phase is there
   fires (README, durable_rules) — instead of a session made and deleted per entity;
@@ -31,7 +39,16 @@ from engine.decisions import ClauseRow, Decision, DecisionRow, DecisionTable, de
 from engine.durable_host import SESSION_INIT, EngineError, GuardedRuleset, check_hashes, check_message, hash_ids
 from engine.evaluate import _matched_ids, check_complete, check_structure, clause_fact_id, tag_fact_id
 from engine.facts import EntityFacts, FactRow, fact_dict
-from engine.rules.compiler import CLAUSE, SINK, TAG, CompiledRuleset, compile_ruleset
+from engine.rules.compiler import (
+    CLAUSE,
+    PHASE,
+    SINK,
+    TAG,
+    CompiledRule,
+    CompiledRuleset,
+    TermRuleset,
+    compile_ruleset,
+)
 from engine.rules.rulebook import RuleBook
 
 _NOT_HANDLED, _OBSERVED = 1, 2
@@ -88,22 +105,38 @@ class LeanEvaluator:
         self.entity_type = entity_type
         self.year = year
         self.compiled: CompiledRuleset = compile_ruleset(book, entity_type, year)
+        self._terms = terms = self.compiled.terms
+        definition = terms.definition if terms is not None else self.compiled.definition
         # The host, its guards (traps 1, 3, 12) and its registration; the actions run in our own loop.
-        self._ruleset = GuardedRuleset(self.compiled.definition, {name: _unused for name in self.compiled.definition},
+        self._ruleset = GuardedRuleset(definition, {name: _unused for name in definition},
                                        prefix=f"lean_{entity_type}_{year}")
         self._handle = self._ruleset._handle
-        # node → the JSON texts (without sid) its action asserts when it first holds
+        # action name → what its first firing stands for (a node; with terms, a term gives its tag);
+        # that → the JSON texts (without sid) asserted when it first fires
+        self._key: dict[str, str] = {}
         self._emits: dict[str, tuple[str, ...]] = {}
-        for node, spec in self.compiled.actions.items():
-            emits = [_json_head({"t": CLAUSE, "node": node, "id": clause_fact_id(node)})]
-            if spec.tag is not None:
-                emits.append(_json_head({"t": TAG, "tag": spec.tag, "rule": spec.rule_id, "id": tag_fact_id(spec.tag)}))
-            self._emits[node] = tuple(emits)
-        self._phases = [_json_head(phase) for phase in self.compiled.phase_facts()]
-        derived = [clause_fact_id(node) for node in self.compiled.actions] + [
-            tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules
-        ] + [phase["id"] for phase in self.compiled.phase_facts()]
-        self._derived = hash_ids(derived)
+        if terms is not None:
+            phases = [{"t": PHASE, "level": level, "id": f"$p:{level}"} for level in terms.phases]
+            for name, term in terms.terms.items():
+                self._key[name] = tag_fact_id(term.tag)
+                head = _json_head({"t": TAG, "tag": term.tag, "rule": term.rule_id, "id": tag_fact_id(term.tag)})
+                self._emits[tag_fact_id(term.tag)] = (head,) if term.tag in terms.reads else ()
+            for leaf in terms.leaves:
+                self._emits[leaf] = ()
+            derived = [tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
+        else:
+            phases = self.compiled.phase_facts()
+            for node, spec in self.compiled.actions.items():
+                emits = [_json_head({"t": CLAUSE, "node": node, "id": clause_fact_id(node)})]
+                if spec.tag is not None:
+                    emits.append(_json_head({"t": TAG, "tag": spec.tag, "rule": spec.rule_id,
+                                             "id": tag_fact_id(spec.tag)}))
+                self._emits[node] = tuple(emits)
+            derived = [clause_fact_id(node) for node in self.compiled.actions] + [
+                tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
+        self._phases = [_json_head(phase) for phase in phases]
+        self._derived = hash_ids([*derived, *(phase["id"] for phase in phases)])
+        self._tree = _Tree(self.compiled, terms) if terms is not None else None
         self._tags = {node: spec.tag for node, spec in self.compiled.actions.items() if spec.tag is not None}
         # per rule: (rule id, version, tag, nodes as (node id, kind, children))
         self._rules = [
@@ -111,7 +144,7 @@ class LeanEvaluator:
              tuple((node_id, node.kind, node.children) for node_id, node in compiled.nodes.items()))
             for compiled in self.compiled.rules
         ]
-        self._retract_phases = [_retraction(phase["id"]) for phase in self.compiled.phase_facts()]
+        self._retract_phases = [_retraction(phase["id"]) for phase in phases]
         self._retract_node = {node: tuple(_retraction(orjson.loads(head + TAIL)["id"]) for head in heads)
                               for node, heads in self._emits.items()}
         self._broken = False
@@ -122,6 +155,8 @@ class LeanEvaluator:
         """The entity's decisions as rows, one per rule in force, in rule order."""
         share = share or Share()
         evidence = self._run(self._facts(fact_rows))
+        if self._tree is not None:
+            return self._tree.rows(self.entity_type, entity_id, self.year, evidence, share)
         held = set(evidence)
         tags = {self._tags[node] for node in held if node in self._tags}
         rows = []
@@ -205,14 +240,15 @@ class LeanEvaluator:
                 elif name == SINK:
                     raise EngineError("aturan penampung tidak seharusnya berjalan")
                 else:
-                    found = evidence.get(name)
+                    key = self._key.get(name, name)
+                    found = evidence.get(key)
                     ids = list(_matched_ids(matched))
                     if found is not None:
                         # The same clause matched other facts too (two RATs in one year): more evidence.
                         found.extend(fact for fact in ids if fact not in found)
                     else:
-                        evidence[name] = ids
-                        for head in self._emits[name]:
+                        evidence[key] = ids
+                        for head in self._emits[key]:
                             _checked(durable_rules_engine.assert_fact(handle, head + TAIL), "fakta turunan")
                 message = durable_rules_engine.complete_and_start_action(handle, state)
         except BaseException as error:
@@ -248,3 +284,71 @@ def evaluate_rows(evaluator: LeanEvaluator, ids: Sequence[str], fact_rows: Seque
 
 def _unused(c: Any) -> None:  # durable's own dispatch is never used
     raise EngineError("aksi durable_rules dijalankan di luar LeanEvaluator")
+
+
+# A clause row to fill in per entity: (node, held, evidence), evidence None for a record leaf that
+# held (its matched facts are the entity's own).
+_Template = tuple[str, bool, "tuple[str, ...] | None"]
+
+
+class _Tree:
+    """The clause results of every rule from the record leaves durable_rules matched, by the compiled
+    tree, worked out once per set of leaves that held; the tags they give must be those durable_rules
+    gave (it decides them; this is the cross-check)."""
+
+    def __init__(self, compiled: CompiledRuleset, terms: TermRuleset):
+        self.compiled = compiled
+        self.leaves = terms.leaves
+        self.not_phases = terms.not_phases
+        self.by_stratum = sorted(compiled.rules, key=lambda rule: rule.stratum)
+        self.known: dict[frozenset[str], tuple[frozenset[str], list[tuple[CompiledRule, bool, tuple[_Template, ...]]]]] = {}
+
+    def rows(self, entity_type: str, entity_id: str, year: int, evidence: dict[str, list[str]],
+             share: Share) -> list[DecisionRow]:
+        held = frozenset(node for node in evidence if node in self.leaves)
+        known = self.known.get(held) or self._work_out(held)
+        tags, rules = known
+        given = {key[3:] for key in evidence if key.startswith("$t:")}
+        if given != tags:
+            raise EngineError(f"tag dari durable_rules ({', '.join(sorted(given)) or '-'}) tidak sama dengan pohon "
+                              f"klausa ({', '.join(sorted(tags)) or '-'}) untuk {entity_id}")
+        rows = []
+        for compiled, ok, templates in rules:
+            clauses = tuple(share.clause(node, held_node, tuple(evidence[node]) if found is None else found)
+                            for node, held_node, found in templates)
+            rows.append((entity_type, entity_id, year, compiled.rule.id, compiled.version.version, compiled.rule.tag,
+                         ok, share.one(clauses)))
+        return rows
+
+    def _work_out(self, leaves: frozenset[str]) -> tuple[frozenset[str], list]:
+        """Every node's result as the clause-level ruleset records it: a leaf its matched facts, an
+        all/any node its children that held, a not node the phase fact it was decided at."""
+        tags: set[str] = set()
+        by_rule = {}
+        for compiled in self.by_stratum:
+            held: dict[str, bool] = {}
+            templates: list[_Template] = []
+            for node_id, node in compiled.nodes.items():  # children come before their parents
+                found: tuple[str, ...] | None = ()
+                if node.kind == "leaf":
+                    assert node.leaf is not None
+                    if node.leaf.tag is not None:
+                        ok = node.leaf.tag in tags
+                        found = (tag_fact_id(node.leaf.tag),) if ok else ()
+                    else:
+                        ok = node_id in leaves
+                        found = None if ok else ()
+                elif node.kind == "not":
+                    ok = not held[node.children[0]]
+                    found = (f"$p:{self.not_phases[node_id]}",) if ok else ()
+                else:
+                    ok = (all if node.kind == "all" else any)(held[child] for child in node.children)
+                    found = tuple(clause_fact_id(child) for child in node.children if held[child]) if ok else ()
+                held[node_id] = ok
+                templates.append((node_id, ok, found))
+            if held[compiled.root]:
+                tags.add(compiled.rule.tag)
+            by_rule[compiled.rule.id] = (compiled, held[compiled.root], tuple(templates))
+        known = (frozenset(tags), [by_rule[compiled.rule.id] for compiled in self.compiled.rules])
+        self.known[leaves] = known
+        return known

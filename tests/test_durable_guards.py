@@ -341,8 +341,43 @@ def test_the_reused_session_retracts_phases_first_and_forgets_each_entity(book, 
         assert reused.evaluate(entity) == LeanEvaluator(book, "koperasi", 2024).evaluate(entity)
     tidak_aktif = next(d for d in reused.evaluate(without_rat) if d.tag == "tidak_aktif_25_2015")
     assert tidak_aktif.given
-    phases = len(reused.compiled.phases)
+    phases = len(reused._retract_phases)
     assert phases and retracted
     for batch in retracted:
         assert [fact["id"][:3] for fact in batch[:phases]] == ["$p:"] * phases
         assert not any(fact["id"].startswith("$p:") for fact in batch[phases:])
+
+
+# Found with one durable_rules rule per DNF term (compiler._term_rule): by default a match takes
+# distinct facts, so one fact cannot bind two aliases, and a negation does not see the fact another
+# alias matched. "dist": 0 on the rule makes both right; every term rule carries it.
+_ROW = '{"t":"k","id":"k1","x":1,"y":1,"sid":"1"}'
+_TWO_ALIASES = [{"a": {"$and": [{"t": "k"}, {"$gte": {"x": 1}}, NS]}}, {"b": {"$and": [{"t": "k"}, {"$gte": {"y": 1}}, NS]}}]
+_NEGATION = [{"a": {"$and": [{"t": "k"}, {"$gte": {"x": 1}}, NS]}}, {"p": {"$and": [{"t": "$phase"}, NS]}},
+             {"b$not": {"$and": [{"t": "k"}, {"$gte": {"y": 1}}, NS]}}]
+
+
+def _fires(name, rule, facts):
+    host = QuietHost({"r": lambda c: None})
+    host.set_rulesets({name: {"r": {**rule, "run": "r"}}})
+    handle = host.get_ruleset(name)._handle
+    durable_rules_engine.assert_facts(handle, "[" + ",".join(facts) + "]")
+    return durable_rules_engine.start_action(handle) is not None
+
+
+def test_by_default_one_fact_cannot_bind_two_aliases():
+    assert not _fires("two_distinct", {"all": _TWO_ALIASES}, [_ROW])  # the trap: the row satisfies both
+    assert _fires("two_dist0", {"all": _TWO_ALIASES, "dist": 0}, [_ROW])
+
+
+def test_by_default_a_negation_ignores_the_fact_another_alias_matched():
+    phase = '{"t":"$phase","id":"p","sid":"1"}'
+    assert _fires("neg_distinct", {"all": _NEGATION}, [_ROW, phase])  # the trap: the row makes the negation fail
+    assert not _fires("neg_dist0", {"all": _NEGATION, "dist": 0}, [_ROW, phase])
+
+
+def test_every_term_rule_takes_dist_0(book):
+    for entity_type in ("koperasi", "ukm", "peserta_diklat"):
+        terms = compile_ruleset(book, entity_type, 2024).terms
+        assert terms is not None and terms.terms
+        assert all(terms.definition[name]["dist"] == 0 for name in terms.terms)
