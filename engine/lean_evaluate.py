@@ -44,7 +44,6 @@ from engine.rules.compiler import (
     PHASE,
     SINK,
     TAG,
-    CompiledRule,
     CompiledRuleset,
     TermRuleset,
     compile_ruleset,
@@ -82,6 +81,7 @@ class Share:
     names no input fact are the same for many entities and are shared across batches."""
 
     common: dict[ClauseRow, ClauseRow] = {}  # a few hundred at most: clause nodes × outcomes
+    common_lists: dict[tuple[ClauseRow, ...], tuple[ClauseRow, ...]] = {}  # a rule's clauses naming no input fact
 
     def __init__(self) -> None:
         self.seen: dict[object, object] = {}
@@ -289,6 +289,9 @@ def _unused(c: Any) -> None:  # durable's own dispatch is never used
 # A clause row to fill in per entity: (node, held, evidence), evidence None for a record leaf that
 # held (its matched facts are the entity's own).
 _Template = tuple[str, bool, "tuple[str, ...] | None"]
+# A rule's decision for one set of leaves that held: rule id, version, tag, given, its clause rows
+# (None where a held record leaf's evidence goes) and those places with their leaf.
+_Outcome = tuple[str, int, str, bool, "tuple[ClauseRow | None, ...]", tuple[tuple[int, str], ...]]
 
 
 class _Tree:
@@ -301,7 +304,7 @@ class _Tree:
         self.leaves = terms.leaves
         self.not_phases = terms.not_phases
         self.by_stratum = sorted(compiled.rules, key=lambda rule: rule.stratum)
-        self.known: dict[frozenset[str], tuple[frozenset[str], list[tuple[CompiledRule, bool, tuple[_Template, ...]]]]] = {}
+        self.known: dict[frozenset[str], tuple[frozenset[str], list[_Outcome]]] = {}
 
     def rows(self, entity_type: str, entity_id: str, year: int, evidence: dict[str, list[str]],
              share: Share) -> list[DecisionRow]:
@@ -313,11 +316,14 @@ class _Tree:
             raise EngineError(f"tag dari durable_rules ({', '.join(sorted(given)) or '-'}) tidak sama dengan pohon "
                               f"klausa ({', '.join(sorted(tags)) or '-'}) untuk {entity_id}")
         rows = []
-        for compiled, ok, templates in rules:
-            clauses = tuple(share.clause(node, held_node, tuple(evidence[node]) if found is None else found)
-                            for node, held_node, found in templates)
-            rows.append((entity_type, entity_id, year, compiled.rule.id, compiled.version.version, compiled.rule.tag,
-                         ok, share.one(clauses)))
+        for rule_id, version, tag, ok, fixed, fill in rules:
+            if fill:  # the clause rows are the same for every entity but the evidence of held record leaves
+                clauses = list(fixed)
+                for position, node in fill:
+                    clauses[position] = share.clause(node, True, tuple(evidence[node]))
+                rows.append((entity_type, entity_id, year, rule_id, version, tag, ok, share.one(tuple(clauses))))
+            else:
+                rows.append((entity_type, entity_id, year, rule_id, version, tag, ok, fixed))
         return rows
 
     def _work_out(self, leaves: frozenset[str]) -> tuple[frozenset[str], list]:
@@ -348,7 +354,13 @@ class _Tree:
                 templates.append((node_id, ok, found))
             if held[compiled.root]:
                 tags.add(compiled.rule.tag)
-            by_rule[compiled.rule.id] = (compiled, held[compiled.root], tuple(templates))
+            fixed = tuple(None if found is None else Share.common.setdefault((node, ok, found), (node, ok, found))
+                          for node, ok, found in templates)
+            fill = tuple((position, node) for position, (node, _, found) in enumerate(templates) if found is None)
+            if not fill:  # equal clause lists of different sets of leaves are one object too
+                fixed = Share.common_lists.setdefault(fixed, fixed)
+            by_rule[compiled.rule.id] = (compiled.rule.id, compiled.version.version, compiled.rule.tag,
+                                         held[compiled.root], fixed, fill)
         known = (frozenset(tags), [by_rule[compiled.rule.id] for compiled in self.compiled.rules])
         self.known[leaves] = known
         return known
