@@ -30,6 +30,7 @@ Kept for the benchmark's comparison until this path has landed: ``evaluate.Evalu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from math import isfinite
 from typing import Any
 
 import durable_rules_engine
@@ -38,7 +39,7 @@ import orjson
 from engine.decisions import ClauseRow, Decision, DecisionRow, DecisionTable, decision_of
 from engine.durable_host import SESSION_INIT, EngineError, GuardedRuleset, check_hashes, check_message, hash_ids
 from engine.evaluate import _matched_ids, check_complete, check_structure, clause_fact_id, tag_fact_id
-from engine.facts import EntityFacts, FactRow, fact_dict
+from engine.facts import EntityFacts, FactRow, fact_dict, fact_layout
 from engine.rules.compiler import (
     CLAUSE,
     PHASE,
@@ -51,6 +52,7 @@ from engine.rules.compiler import (
 from engine.rules.rulebook import RuleBook
 
 _NOT_HANDLED, _OBSERVED = 1, 2
+_UNKNOWN = object()
 # One session per evaluator (per worker and entity type), reused entity after entity: creating and
 # deleting a session per entity cost a session-init action and a delete each. Its id is constant.
 SID = "w"
@@ -148,6 +150,7 @@ class LeanEvaluator:
         self._retract_node = {node: tuple(_retraction(orjson.loads(head + TAIL)["id"]) for head in heads)
                               for node, heads in self._emits.items()}
         self._broken = False
+        self._relevant: dict[str, Callable[[FactRow], bool] | None] = {}
 
     # -- one entity
 
@@ -181,15 +184,27 @@ class LeanEvaluator:
         return [decision_of(row) for row in self.rows(entity.entity_id, entity.fact_rows)]
 
     def _facts(self, fact_rows: Iterable[FactRow]) -> list[dict[str, Any]]:
-        relevant = self.compiled.relevant
+        """The facts a leaf can match, as dicts; checked as ``durable_host.check_message`` would (trap 3),
+        the number of properties once per table (a fact has at most its table's columns)."""
         facts = []
         for row in fact_rows:
-            fact = fact_dict(row)
-            if relevant(fact):
-                check_message(fact)
-                facts.append(fact)
+            table = row[0]
+            relevant = self._relevant.get(table, _UNKNOWN)
+            if relevant is _UNKNOWN:
+                relevant = self._relevant[table] = self._table_filter(table)
+            if relevant is not None and not relevant(row):
+                continue
+            for value in row:
+                if value.__class__ is float and not isfinite(value):
+                    check_message(fact_dict(row))  # refuses it, with the fact's id
+            facts.append(fact_dict(row))
         check_hashes([fact["id"] for fact in facts], self._derived)
         return facts
+
+    def _table_filter(self, table: str) -> Callable[[FactRow], bool] | None:
+        widest = {"t": table, "id": "", "row": 0, **dict.fromkeys(fact_layout(table), 0)}
+        check_message(widest)  # a table whose facts could exceed durable_rules' properties is refused
+        return self.compiled.relevant_rows(table)
 
     def _run(self, facts: list[dict[str, Any]]) -> dict[str, list[str]]:
         """Assert the facts, then each phase fact once the session is drained; the evidence of

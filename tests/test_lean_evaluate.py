@@ -8,7 +8,7 @@ import pytest
 from engine.decisions import DecisionTable, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator
-from engine.facts import ENTITY_ORDER
+from engine.facts import ENTITY_ORDER, fact_layout
 from engine.ingest.dataset import load_dataset
 from engine.lean_evaluate import LeanEvaluator, evaluate_rows
 from engine.pipeline import entities_of
@@ -190,3 +190,13 @@ def test_tags_durable_gives_are_checked_against_the_tree(book):
     lean._tree.known[leaves] = (tags - {"aktif_22_2007"}, rules)  # a tree that disagrees with durable_rules
     with pytest.raises(EngineError, match="tidak sama dengan pohon klausa"):
         lean.evaluate(entity)
+
+
+def test_a_non_finite_number_is_refused_before_asserting(book):
+    entity = koperasi_entity()
+    layout = fact_layout("kinerja_koperasi")
+    row = ["kinerja_koperasi", 9, *([None] * len(layout))]
+    row[2 + layout.index("tahun")], row[2 + layout.index("skor_kesehatan")] = 2024, float("inf")
+    entity.fact_rows = [*entity.fact_rows, tuple(row)]
+    with pytest.raises(EngineError, match="tak hingga"):
+        LeanEvaluator(book, "koperasi", 2024).evaluate(entity)

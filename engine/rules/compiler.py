@@ -14,13 +14,14 @@ The year n and the parameters in force are constants of the conditions, never se
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from string import Formatter
 from typing import Any, get_args
 
 from engine.durable_host import SESSION_INIT
-from engine.facts import as_day_number, fields_of
+from engine.facts import as_day_number, fact_layout, fields_of
 from engine.ingest.tables import TABLE_BY_NAME, Label
 from engine.ingest.values import parse_label
 from engine.rules.model import (
@@ -195,7 +196,18 @@ class CompiledRuleset:
         tests = self.year_tests.get(fact["t"])
         if tests is None:
             return True
-        return any(all(_year_test_holds(test, fact) for test in leaf_tests) for leaf_tests in tests)
+        return any(all(_year_test_holds(test, fact.get(test.field)) for test in leaf_tests) for leaf_tests in tests)
+
+    def relevant_rows(self, table: str) -> Callable[[tuple[Any, ...]], bool] | None:
+        """``relevant`` for the fact rows of ``table`` (``facts.FactRow``), without making their
+        dicts; None when every row of the table is relevant."""
+        tests = self.year_tests.get(table)
+        if tests is None:
+            return None
+        where = {name: 2 + index for index, name in enumerate(fact_layout(table))}  # (table, row, *values)
+        placed = [[(where[test.field], test) for test in leaf_tests] for leaf_tests in tests]
+        return lambda row: any(all(_year_test_holds(test, row[index]) for index, test in leaf_tests)
+                               for leaf_tests in placed)
 
     def phase_facts(self) -> list[dict[str, Any]]:
         """Asserted one at a time, each after the session is drained (see ``PHASE``)."""
@@ -758,8 +770,7 @@ def _year_tests(rules: list[CompiledRule]) -> dict[str, list[tuple[Test, ...]]]:
     return {table: tests for table, tests in by_table.items() if table not in unfiltered}
 
 
-def _year_test_holds(test: Test, fact: dict[str, Any]) -> bool:
-    value = fact.get(test.field)
+def _year_test_holds(test: Test, value: Any) -> bool:
     return isinstance(value, int) and _YEAR_OPERATORS[test.op](value, test.value)
 
 
