@@ -254,8 +254,14 @@ class LeanEvaluator:
                     durable_rules_engine.update_state(handle, STATE)
                 elif name == SINK:
                     raise EngineError("aturan penampung tidak seharusnya berjalan")
+                elif name in self._key:  # a term: its tag is given (its facts are the leaves' evidence)
+                    key = self._key[name]
+                    if key not in evidence:
+                        evidence[key] = []
+                        for head in self._emits[key]:
+                            _checked(durable_rules_engine.assert_fact(handle, head + TAIL), "fakta turunan")
                 else:
-                    key = self._key.get(name, name)
+                    key = name
                     found = evidence.get(key)
                     ids = list(_matched_ids(matched))
                     if found is not None:

@@ -8,7 +8,7 @@ import pytest
 from engine.decisions import DecisionTable, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator
-from engine.facts import ENTITY_ORDER, fact_layout
+from engine.facts import ENTITY_ORDER, fact_dict, fact_layout
 from engine.ingest.dataset import load_dataset
 from engine.lean_evaluate import LeanEvaluator, evaluate_rows
 from engine.pipeline import entities_of
@@ -200,3 +200,13 @@ def test_a_non_finite_number_is_refused_before_asserting(book):
     entity.fact_rows = [*entity.fact_rows, tuple(row)]
     with pytest.raises(EngineError, match="tak hingga"):
         LeanEvaluator(book, "koperasi", 2024).evaluate(entity)
+
+
+def test_year_relevance_on_rows_agrees_with_relevance_on_facts(book):
+    compiled = compile_ruleset(book, "koperasi", 2024)
+    entity = koperasi_entity(*(f"{year}-03-01" for year in (2015, 2021, 2022, 2023, 2024, 2025) * 2))
+    rat_rows = [row for row in entity.fact_rows if row[0] == "rat"]
+    relevant = compiled.relevant_rows("rat")
+    assert relevant is not None and compiled.relevant_rows("koperasi") is None
+    assert [relevant(row) for row in rat_rows] == [compiled.relevant(fact_dict(row)) for row in rat_rows]
+    assert [relevant(row) for row in rat_rows] == [False, False, True, True, True, False] * 2

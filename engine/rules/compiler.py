@@ -14,6 +14,7 @@ The year n and the parameters in force are constants of the conditions, never se
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -206,8 +207,20 @@ class CompiledRuleset:
             return None
         where = {name: 2 + index for index, name in enumerate(fact_layout(table))}  # (table, row, *values)
         placed = [[(where[test.field], test) for test in leaf_tests] for leaf_tests in tests]
-        return lambda row: any(all(_year_test_holds(test, row[index]) for index, test in leaf_tests)
-                               for leaf_tests in placed)
+        read = operator.itemgetter(*sorted({index for leaf_tests in placed for index, _ in leaf_tests}))
+        known: dict[Any, bool] = {}  # the answer per value of the year fields read: a few dozen years
+
+        def relevant(row: tuple[Any, ...]) -> bool:
+            years = read(row)
+            answer = known.get(years)
+            if answer is None:
+                answer = any(all(_year_test_holds(test, row[index]) for index, test in leaf_tests)
+                             for leaf_tests in placed)
+                if len(known) < 10_000:
+                    known[years] = answer
+            return answer
+
+        return relevant
 
     def phase_facts(self) -> list[dict[str, Any]]:
         """Asserted one at a time, each after the session is drained (see ``PHASE``)."""
