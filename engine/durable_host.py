@@ -117,7 +117,7 @@ Action = Callable[[dict[str, Any], Emit], None]
 _NOT_HANDLED, _OBSERVED = 1, 2
 
 
-def _checked(result: Any, what: str) -> Any:
+def checked(result: Any, what: str) -> Any:
     """durable_rules answers (code, value); codes 1 and 2 mean a fact was refused (trap 4)."""
     if isinstance(result, (list, tuple)) and result and result[0] in (_NOT_HANDLED, _OBSERVED):
         reason = "tidak cocok dengan aturan mana pun" if result[0] == _NOT_HANDLED else "id-nya sudah ada"
@@ -179,7 +179,7 @@ class GuardedRuleset:
         return self._derived
 
     def _assert_and_run(self, facts: list[dict[str, Any]], sid: str) -> None:
-        state = _checked(durable_rules_engine.assert_facts(self._handle, json.dumps(facts)), "fakta entitas")
+        state = checked(durable_rules_engine.assert_facts(self._handle, json.dumps(facts)), "fakta entitas")
         started = durable_rules_engine.start_action_for_state(self._handle, state)
         if started:
             self._run_actions(started[1], state, sid)
@@ -192,7 +192,7 @@ class GuardedRuleset:
 
     def _run_actions(self, message: str, handle: Any, sid: str) -> None:
         def emit(fact: dict[str, Any]) -> None:  # derived facts have a fixed, flat shape
-            _checked(durable_rules_engine.assert_fact(self._handle, json.dumps({**fact, "sid": sid})), "fakta turunan")
+            checked(durable_rules_engine.assert_fact(self._handle, json.dumps({**fact, "sid": sid})), "fakta turunan")
 
         while message:
             ((name, matched),) = json.loads(message).items()

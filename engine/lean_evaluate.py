@@ -37,7 +37,15 @@ import durable_rules_engine
 import orjson
 
 from engine.decisions import ClauseRow, Decision, DecisionRow, DecisionTable, decision_of
-from engine.durable_host import SESSION_INIT, EngineError, GuardedRuleset, check_hashes, check_message, hash_ids
+from engine.durable_host import (
+    SESSION_INIT,
+    EngineError,
+    GuardedRuleset,
+    check_hashes,
+    check_message,
+    checked,
+    hash_ids,
+)
 from engine.evaluate import _matched_ids, check_complete, check_structure, clause_fact_id, tag_fact_id
 from engine.facts import EntityFacts, FactRow, fact_dict, fact_layout
 from engine.rules.compiler import (
@@ -51,21 +59,12 @@ from engine.rules.compiler import (
 )
 from engine.rules.rulebook import RuleBook
 
-_NOT_HANDLED, _OBSERVED = 1, 2
 _UNKNOWN = object()
 # One session per evaluator (per worker and entity type), reused entity after entity: creating and
 # deleting a session per entity cost a session-init action and a delete each. Its id is constant.
 SID = "w"
 TAIL = '"w"}'  # closes a fact's JSON head: ,"sid": + this
 STATE = orjson.dumps({"sid": SID, "id": f"sid-{SID}", "$s": 1, "init": 1}).decode()
-
-
-def _checked(result: Any, what: str) -> Any:
-    """durable_rules answers (code, value); codes 1 and 2 mean a fact was refused (trap 4)."""
-    if result[0] in (_NOT_HANDLED, _OBSERVED):
-        reason = "tidak cocok dengan aturan mana pun" if result[0] == _NOT_HANDLED else "id-nya sudah ada"
-        raise EngineError(f"durable_rules menolak {what}: {reason}")
-    return result[1]
 
 
 def _retraction(fact_id: str) -> str:
@@ -224,7 +223,7 @@ class LeanEvaluator:
             retract = [*self._retract_phases, *('{"id":"%s","sid":"%s"}' % (fact["id"], SID) for fact in facts)]
             for node in evidence:
                 retract.extend(self._retract_node[node])
-            _checked(durable_rules_engine.retract_facts(handle, "[" + ",".join(retract) + "]"), "penarikan fakta")
+            checked(durable_rules_engine.retract_facts(handle, "[" + ",".join(retract) + "]"), "penarikan fakta")
             if durable_rules_engine.start_action(handle):
                 raise EngineError("aturan durable_rules berjalan lagi setelah fakta entitas ditarik")
         except BaseException:
@@ -235,9 +234,9 @@ class LeanEvaluator:
     def _assert(self, text: str, evidence: dict[str, list[str]], facts: bool = False) -> None:
         handle = self._handle
         if facts:
-            state = _checked(durable_rules_engine.assert_facts(handle, text), "fakta entitas")
+            state = checked(durable_rules_engine.assert_facts(handle, text), "fakta entitas")
         else:
-            state = _checked(durable_rules_engine.assert_fact(handle, text), "fakta fase")
+            state = checked(durable_rules_engine.assert_fact(handle, text), "fakta fase")
         started = durable_rules_engine.start_action_for_state(handle, state)
         if started:
             self._actions(started[1], state, evidence)
@@ -258,8 +257,7 @@ class LeanEvaluator:
                     key = self._key[name]
                     if key not in evidence:
                         evidence[key] = []
-                        for head in self._emits[key]:
-                            _checked(durable_rules_engine.assert_fact(handle, head + TAIL), "fakta turunan")
+                        self._emit(key)
                 else:
                     key = name
                     found = evidence.get(key)
@@ -269,8 +267,7 @@ class LeanEvaluator:
                         found.extend(fact for fact in ids if fact not in found)
                     else:
                         evidence[key] = ids
-                        for head in self._emits[key]:
-                            _checked(durable_rules_engine.assert_fact(handle, head + TAIL), "fakta turunan")
+                        self._emit(key)
                 message = durable_rules_engine.complete_and_start_action(handle, state)
         except BaseException as error:
             durable_rules_engine.abandon_action(handle, state)
@@ -278,6 +275,11 @@ class LeanEvaluator:
                 raise
             raise EngineError(f"aksi aturan {name} gagal: {error}") from error
 
+
+    def _emit(self, key: str) -> None:
+        """The clause and tag facts of a node (or the tag fact of a term) that has just held."""
+        for head in self._emits[key]:
+            checked(durable_rules_engine.assert_fact(self._handle, head + TAIL), "fakta turunan")
 
     def evaluate_all(
         self, entities: Iterable[EntityFacts], progress: Callable[[str, int, int], None] | None = None
