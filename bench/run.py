@@ -310,7 +310,7 @@ def _total(run: dict) -> float:
 
 
 def _untimed(run: dict) -> float:
-    """Loading the rules, the output lock and the audit log of every decision (between the stages)."""
+    """Loading the rules, the output lock and the start of the audit log (between the stages)."""
     return run["wall"] - sum(run["timings"].get(stage, 0.0) for stage in STAGES)
 
 

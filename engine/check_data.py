@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.ingest.dataset import Dataset, load_dataset
+from engine.ingest.policy import DataPolicy
 from engine.ingest.tables import Record
 
 
@@ -37,6 +38,7 @@ class DataCheck:
         return not self.dataset.rejects
 
 
-def check_data(data: Path) -> DataCheck:
-    """Raises ``DataError`` for an unusable input as a whole (missing file or column)."""
-    return DataCheck(data, load_dataset(data, _Discard()))
+def check_data(data: Path, policy: DataPolicy) -> DataCheck:
+    """The rows a run would reject, ``policy`` included (regions, legality kinds); raises
+    ``DataError`` for an unusable input as a whole (missing file or column)."""
+    return DataCheck(data, load_dataset(data, _Discard(), policy))

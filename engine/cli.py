@@ -6,13 +6,16 @@ Exit codes (data contract): 0 done (rejected rows included), 1 rules invalid or 
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import date
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -49,9 +52,9 @@ DataOption = Annotated[Path, typer.Option("--data", help="Folder CSV atau workbo
 ProfileOption = Annotated[str, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")]
 
 
-def sane_year(value: int) -> int:
+def sane_year(value: int | None) -> int | None:
     """The years a data cell may hold: beyond them a typed year is a slip (and dates cannot hold 10000)."""
-    if not FIRST_YEAR <= value <= LAST_YEAR:
+    if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
         raise typer.BadParameter(f"tahun harus antara {FIRST_YEAR} dan {LAST_YEAR}")
     return value
 
@@ -116,7 +119,7 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
 def figures_table(title: str, columns: Sequence[str], numeric: Collection[str], rows: list[list[str]]) -> Table:
     """A table whose figures are never cut: each number column is as wide as its longest figure and
     never wraps, while text columns wrap (and fold a word longer than the column) on a narrow terminal."""
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)  # no vertical rules: room for the text
     for index, column in enumerate(columns):
         if column in numeric:
             widest = max((len(row[index]) for row in rows), default=0)
@@ -150,11 +153,15 @@ def print_accounting(result: RunResult) -> None:
                           f"{count.continued} baris lanjutan nilai bertanda kutip", highlight=False)
 
 
+def _value_with_unit(value: float | None, unit: str) -> str:
+    return format_number(value) if value is None else f"{format_number(value)} {unit}"
+
+
 def print_indicators(result: RunResult) -> None:
-    rows = [[indicator.id, indicator.nama, format_number(indicator.nilai), indicator.satuan,
+    rows = [[indicator.id, indicator.nama, _value_with_unit(indicator.nilai, indicator.satuan),
              format_number(indicator.pembilang), format_number(indicator.penyebut)] for indicator in result.indicators]
     console.print(figures_table(f"Indikator {result.profile.id} tahun {result.year}",
-                                ("id", "indikator", "nilai", "satuan", "pembilang", "penyebut"),
+                                ("id", "indikator", "nilai", "pembilang", "penyebut"),
                                 ("nilai", "pembilang", "penyebut"), rows))
     for indicator in result.indicators:
         if indicator.nilai is None:
@@ -217,35 +224,120 @@ def check_format(value: str) -> None:
         raise fail(f"format '{value}' tidak dikenal; pilih text atau json", 2)
 
 
+RunOption = Annotated[Path | None, typer.Option("--run", help="Folder keluaran sebuah run (membaca run.sqlite-nya)")]
+
+
 @app.command("explain", cls=IkuCommand)
 def explain_command(
     wanted: Annotated[str, typer.Argument(metavar="ID", help="NIK, NIB, id peserta, atau id indikator")],
-    data: DataOption,
-    profile: ProfileOption,
-    year: YearOption,
+    run_dir: RunOption = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Folder CSV atau workbook .xlsx")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")] = None,
+    year: Annotated[int | None, typer.Option("--year", callback=sane_year, help="Tahun penilaian n")] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Hanya aturan yang memberi tag ini")] = None,
     rules: RulesOption = DEFAULT_RULES,
     output: FormatOption = "text",
 ) -> None:
-    """Menjelaskan mengapa (atau mengapa tidak) sebuah entitas mendapat tag, atau bagaimana indikator dihitung."""
-    import json
-
+    """Menjelaskan mengapa (atau mengapa tidak) sebuah entitas mendapat tag, atau bagaimana indikator dihitung:
+    dari catatan sebuah run (--run) atau dengan menilai data (--data, --profile, --year)."""
     from engine.explain import UnknownId, UnknownTag, explain, render
-    from engine.pipeline import run
 
     check_format(output)
     log.configure(quiet=True)
-    with friendly_errors():
-        result = run(data=data, profile_id=profile, year=year, rules=rules)
+    with friendly_errors(), explain_source(run_dir, data, profile, year, rules) as (source, heading):
         try:
-            explanations = explain(result, wanted, tag)
+            explanations = explain(source, wanted, tag)
         except (UnknownId, UnknownTag) as error:
             raise fail(str(error), 2) from None
     if output == "json":
+        if heading:
+            errors.print(heading, highlight=False, markup=False, soft_wrap=True)
         say(json.dumps([item.model_dump(mode="json") for item in explanations], ensure_ascii=False, indent=2),
             as_json=True)
         return
+    if heading:
+        say(heading + "\n")
     say("\n\n".join(render(item) for item in explanations))
+
+
+@contextmanager
+def explain_source(run_dir: Path | None, data: Path | None, profile: str | None, year: int | None,
+                   rules: Path) -> Iterator[tuple[Any, str | None]]:
+    """The record of a run (and the line saying which run), or a run of the data made now."""
+    from engine.pipeline import run
+    from engine.runstore.reader import StoreSource
+    from engine.runstore.schema import StoreError
+
+    if run_dir is not None:
+        try:
+            store = StoreSource(run_dir)
+        except StoreError as error:
+            raise fail(str(error), 2) from None
+        try:
+            yield store, store.info.text()
+        finally:
+            store.close()
+        return
+    if data is None or profile is None or year is None:
+        raise fail("sebutkan --run FOLDER (catatan sebuah run), atau --data, --profile dan --year", 2)
+    yield run(data=data, profile_id=profile, year=year, rules=rules), None
+
+
+@app.command("verify", cls=IkuCommand)
+def verify_command(
+    run_dir: Annotated[Path, typer.Argument(metavar="FOLDER", help="Folder keluaran sebuah run")],
+    data: Annotated[Path | None, typer.Option("--data", help="Data di tempat lain (bawaan: yang tercatat)")] = None,
+) -> None:
+    """Memeriksa ulang sebuah run: sha256 berkas masukan, versi aturan, lalu menilai ulang dan membandingkan
+    tag dan indikator dengan catatan run. Kode keluar 0 bila cocok, 1 bila ada yang berbeda."""
+    from engine.runstore.schema import StoreError
+    from engine.runstore.verify import verify
+
+    log.configure(quiet=True)
+    with friendly_errors():
+        try:
+            check = verify(run_dir, data)
+        except StoreError as error:
+            raise fail(str(error), 2) from None
+    console.print(f"Run {check.info.id} (profil {check.info.profile}, tahun {check.info.year})", highlight=False)
+    if check.matches:
+        console.print("cocok: berkas masukan, versi aturan, tag dan indikator sama dengan catatan run", highlight=False)
+        return
+    console.print(f"tidak cocok ({len(check.differences)} perbedaan):", highlight=False)
+    for difference in check.differences:
+        console.print(f"  {difference}", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@app.command("sample", cls=IkuCommand)
+def sample_command(
+    run_dir: Annotated[Path, typer.Option("--run", help="Folder keluaran sebuah run")],
+    out: Annotated[Path, typer.Option("--out", help="Workbook kertas kerja yang ditulis (.xlsx)")],
+    size: Annotated[int, typer.Option("--n", min=1, help="Jumlah entitas dalam sampel")] = 30,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed penarikan (bawaan: acak, dicatat di sheet)")] = None,
+) -> None:
+    """Menarik sampel acak yang dapat diulang, berstrata menurut tag dan kabupaten/kota, dan menulis kertas kerja
+    auditor: satu baris per entitas dengan tag, alasan, baris sumber, dan kolom kosong untuk pemeriksaan."""
+    import secrets
+
+    from engine.runstore.reader import StoreSource
+    from engine.runstore.sample import draw
+    from engine.runstore.schema import StoreError
+    from engine.runstore.workpaper import write_workpaper
+
+    if out.suffix.lower() != ".xlsx":
+        raise fail(f"{out}: kertas kerja ditulis sebagai workbook .xlsx", 2)
+    try:
+        store = StoreSource(run_dir)
+    except StoreError as error:
+        raise fail(str(error), 2) from None
+    try:
+        sample = draw(store.db, size, secrets.randbelow(10**6) if seed is None else seed)
+        write_workpaper(store, sample, out)
+    finally:
+        store.close()
+    console.print(f"Sampel {sample.size} dari {sample.population} entitas (seed {sample.seed}, run {store.info.id}) "
+                  f"ditulis ke {out}", highlight=False)
 
 
 @rules_app.command("diff", cls=IkuCommand)
@@ -331,18 +423,24 @@ CHECK_OUT = Path("periksa")
 def check_data_command(
     data: DataOption,
     out: Annotated[Path, typer.Option("--out", help="Folder untuk rejects.csv")] = CHECK_OUT,
+    year: Annotated[int, typer.Option("--year", callback=sane_year,
+                                      help="Tahun yang daftar jenis legalitasnya dipakai (bawaan: tahun ini)")] = date.today().year,
+    rules: RulesOption = DEFAULT_RULES,
 ) -> None:
-    """Membaca dan memvalidasi data saja, tanpa aturan: jumlah baris per tabel dan rejects.csv.
+    """Membaca dan memvalidasi data saja, tanpa menilai aturan: jumlah baris per tabel dan rejects.csv
+    (termasuk kode wilayah yang tidak dikenal dan jenis legalitas yang tidak dihitung, dari folder aturan).
     Kode keluar 0 bila tidak ada baris ditolak, 1 bila ada."""
     from engine.check_data import check_data
     from engine.outputs.files import write_rejects
+    from engine.pipeline import data_policy
+    from engine.rules.load import load_rulebook
 
     folder = out
     if folder.exists() and not folder.is_dir():
         raise fail(f"{folder}: --out harus folder, bukan berkas", 2)
     log.configure(quiet=True)
     with friendly_errors():
-        check = check_data(data)
+        check = check_data(data, data_policy(load_rulebook(rules), year))
     print_check_counts(check)
     print_rejects(check)
     try:
@@ -377,6 +475,34 @@ def print_rejects(check: DataCheck) -> None:
     if len(rejects) > REJECTS_SHOWN:
         console.print(f"  … dan {len(rejects) - REJECTS_SHOWN} baris ditolak lainnya (semua ada di rejects.csv)",
                       highlight=False)
+
+
+@app.command("serve", cls=IkuCommand)
+def serve_command(
+    run_dirs: Annotated[list[Path], typer.Option("--run", help="Folder keluaran sebuah run (boleh berulang)")],
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Alamat yang didengar (selain 127.0.0.1 memerlukan token)")] = "127.0.0.1",
+) -> None:
+    """Aplikasi web lokal (hanya baca) di atas catatan run: ringkasan, indikator, entitas, aturan, bandingkan,
+    simulasi dan API JSON (/docs)."""
+    import uvicorn
+
+    from engine.runstore.schema import StoreError
+    from engine.serve.app import create_app
+    from engine.serve.security import is_local, new_token
+
+    log.configure(quiet=True)
+    token = None if is_local(host) else new_token()
+    try:
+        application = create_app(run_dirs, token=token, host=host, warm=True)
+    except StoreError as error:
+        raise fail(str(error), 2) from None
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    console.print(f"iku serve: buka {address}  (Ctrl+C untuk berhenti)", highlight=False, soft_wrap=True)
+    if token:
+        console.print(f"Token (wajib pada setiap permintaan; header Authorization: Bearer …): {token}", highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

@@ -1,9 +1,10 @@
 """structlog, configured once: readable lines on the console, JSON lines with ``--log-json``; and
-the audit log of a run (``audit.jsonl`` in the output folder), its own JSON-lines logger."""
+the audit log of a run (``audit.jsonl`` in the output folder), its own small JSON-lines writer."""
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -32,19 +33,22 @@ def configure(json_lines: bool = False, verbose: bool = False, quiet: bool = Fal
     )
 
 
-def audit_logger(stream: BinaryIO) -> Any:
-    """Every event as one JSON line (UTF-8, serialised by orjson: a line per decision adds up), whatever
-    the console shows."""
-    return structlog.wrap_logger(
-        structlog.BytesLogger(stream),
-        wrapper_class=structlog.make_filtering_bound_logger(0),  # complete whatever the console's level
-        processors=[structlog.processors.TimeStamper(fmt="iso", utc=True),
-                    structlog.processors.JSONRenderer(serializer=orjson.dumps, default=str)],
-        cache_logger_on_first_use=True,  # one line per decision: not a fresh bind for each of them
-    )
+class AuditLog:
+    """The log of a run (``audit.jsonl``): one JSON object a line — ``event``, ``timestamp`` (UTC) and
+    the event's fields — serialised by orjson into a buffered file. A run writes a few dozen lines
+    (kilobytes), so it needs no logging framework; what was decided is in ``run.sqlite``."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+
+    def write(self, event: str, **fields: Any) -> None:
+        line = {"event": event, "timestamp": datetime.now(timezone.utc).isoformat(), **fields}
+        self.stream.write(orjson.dumps(line, default=str) + b"\n")
+
+    def close(self) -> None:
+        self.stream.close()
 
 
-def open_audit(path: Path) -> tuple[BinaryIO, Any]:
+def open_audit(path: Path) -> AuditLog:
     """A new file (``x``: never an existing one, nor a link's target), in the run's own folder."""
-    stream = path.open("xb")
-    return stream, audit_logger(stream)
+    return AuditLog(path.open("xb"))

@@ -137,7 +137,7 @@ def data_policy(book: RuleBook, year: int) -> DataPolicy:
     parameter = book.parameters.get("jenis_legalitas_dihitung")
     # None (no kind checked): no such parameter, or none in force in a year before the legality rule
     version = parameter.version_for(date(year, 12, 31)) if parameter is not None else None
-    return DataPolicy.of(book.regions, version.value if version is not None else None)
+    return DataPolicy.of(book.regions, version.value if version is not None else None, book.provinces)
 
 
 def indicators_of(

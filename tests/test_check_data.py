@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from engine.check_data import check_data
+from engine.ingest.policy import DataPolicy
 from engine.cli import app
 from tests.support import koperasi, nik, write_tables
 
@@ -115,8 +116,22 @@ def test_unusable_invocations_exit_2(tmp_path, case):
 
 
 def test_the_check_keeps_no_records_but_every_count(dirty):
-    check = check_data(dirty)
+    check = check_data(dirty, DataPolicy.of((), None))
     assert check.dataset.records == {} and not check.passed
     assert [(count.table, count.read, count.used) for count in check.dataset.counts] == [
         ("koperasi", 3, 1), ("rat", 2, 1), ("diklat", 2, 1),
     ]
+
+
+def test_the_check_rejects_what_a_run_rejects_by_the_rules_folder(tmp_path):
+    """An unknown kode_wilayah and a legality kind the IKU document does not count are rejected by
+    check-data exactly as by iku run: both come from the rules folder."""
+    data = write_tables(tmp_path / "data", {
+        "koperasi": [koperasi(nik(1)), koperasi(nik(2), kode_wilayah="99.01")],
+        "legalitas": [{"id_kukm": nik(1), "tanggal": "2024-03-01", "jenis": "izin_usaha"}],
+    })
+    result = invoke("--data", str(data), "--out", str(tmp_path / "periksa"), "--year", "2024")
+    assert result.exit_code == 1, result.output
+    with (tmp_path / "periksa" / "rejects.csv").open(encoding="utf-8") as handle:
+        rejected = {(row["table"], row["column"]) for row in csv.DictReader(handle)}
+    assert rejected == {("koperasi", "kode_wilayah"), ("legalitas", "jenis")}

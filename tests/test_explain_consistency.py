@@ -14,6 +14,7 @@ import pytest
 
 from engine import log
 from engine.explain import Explainer, explanation_texts
+from engine.ingest.readers import DataError
 from engine.outputs.run import execute_run
 from tests.support import RULES, SAMPLES, koperasi, nib, nik, write_tables
 
@@ -125,27 +126,37 @@ def audit_events(out: Path) -> list[dict]:
     return [json.loads(line) for line in (out / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
-def test_the_audit_log_is_enough_to_reproduce_the_run(run):
+def test_the_audit_log_is_the_log_of_the_run_not_a_copy_of_its_decisions(run):
     result, data, out = run
     events = audit_events(out)
     by_kind: dict[str, list[dict]] = {}
     for event in events:
         by_kind.setdefault(event["event"], []).append(event)
-    assert by_kind["aturan"][0]["versi"] == result.book.version
+    assert events[0]["event"] == "run_dimulai" and events[-1]["event"] == "run_selesai"
+    assert events[-1]["status"] == 0 and events[-1]["keputusan"] == len(result.decisions)
+    rules = by_kind["aturan"][0]
+    assert rules["versi"] == result.book.version
+    assert {parameter["id"] for parameter in rules["parameter"]} >= {"batas_predikat_baik", "jendela_tahun_aktif"}
     files = sorted(data.iterdir()) if data.is_dir() else [data]
     hashes = {event["nama"]: event["sha256"] for event in by_kind["berkas_masukan"]}
     assert hashes == {file.name: hashlib.sha256(file.read_bytes()).hexdigest() for file in files if file.name in hashes}
     assert len(hashes) == len(result.dataset.sources) > 0
     counts = {event["table"]: (event["read"], event["used"], event["rejected"]) for event in by_kind["tabel"]}
     assert counts == {c.table: (c.read, c.used, c.rejected) for c in result.dataset.counts}
-    assert len(by_kind.get("baris_ditolak", [])) == len(result.dataset.rejects)
-    decisions = by_kind["keputusan"]
-    assert len(decisions) == len(result.decisions)
-    given = {(event["jenis"], event["id"], event["tag"]) for event in decisions if event["diberikan"]}
-    assert given == tagged(out)
-    for event in decisions:
-        assert event["aturan"] and event["versi"] >= 1
-        assert all(isinstance(evidence, list) for evidence in event["terpenuhi"].values())
+    assert {event["table"]: event["entitas"] for event in by_kind["di_luar_provinsi"]} == result.outside_province
+    assert [event["id"] for event in by_kind["indikator"]] == [indicator.id for indicator in result.indicators]
+    # kilobytes: a line per table, file and indicator, none per decision or rejected row
+    assert "keputusan" not in by_kind and "baris_ditolak" not in by_kind
+    assert len(events) < 60 and (out / "audit.jsonl").stat().st_size < 20_000
+
+
+def test_a_failed_run_leaves_no_log_of_its_own(tmp_path):
+    """Its folder, audit log included, is removed; the previous run's log stays the one shown."""
+    data = write_tables(tmp_path / "data", {"rat": [{"nik": nik(1), "tanggal_rat": "2024-03-01"}]})  # no koperasi
+    with pytest.raises(DataError):
+        execute_run(data, "jatim", N, tmp_path / "out", RULES)
+    assert not (tmp_path / "out" / "audit.jsonl").exists()  # the name is a link to no run
+    assert not [path for path in (tmp_path / "out" / "runs").rglob("*") if path.name.startswith("audit.jsonl")]
 
 
 def test_the_audit_log_holds_no_participant_names(run):

@@ -185,8 +185,9 @@ def test_outputs_count_the_entities_outside_the_province_and_name_a_declared_den
     db = sqlite3.connect(out / "run.sqlite")
     assert db.execute('SELECT "table", province, entities FROM outside_province').fetchall() == [
         ("koperasi", "35", 2), ("ukm", "35", 0)]
-    assert db.execute("SELECT COUNT(*) FROM indicator_member WHERE indicator_id = 'jatim-4' AND role = 'denominator'"
-                      ).fetchone() == (0,)
+    assert db.execute("SELECT COUNT(*) FROM indicator_member_named WHERE indicator_id = 'jatim-4' "
+                      "AND role = 'denominator'").fetchone() == (0,)
+    assert "BPS Jawa Timur" in db.execute("SELECT statistik FROM indicator WHERE id = 'jatim-4'").fetchone()[0]
     db.close()
 
 

@@ -13,8 +13,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from engine.explain import explain, render
 from engine.outputs.files import write_atomic
+from engine.outputs import run as run_outputs
+from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys
 from engine.outputs.run import execute_run
+from engine.runstore.reader import StoreSource
 from tests.support import RULES, SAMPLES, koperasi, named_koperasi, nik, write_tables
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -80,14 +84,17 @@ def test_xlsx_has_a_summary_and_a_sheet_per_indicator(jatim):
 def test_run_record_answers_an_auditors_questions(jatim):
     result, out = jatim
     db = sqlite3.connect(out / "run.sqlite")
-    numerator = db.execute("SELECT count(*) FROM indicator_member WHERE indicator_id='jatim-1' AND role='numerator'")
+    numerator = db.execute("SELECT count(*) FROM indicator_member_named WHERE indicator_id='jatim-1' AND role='numerator'")
     assert numerator.fetchone()[0] == result.indicators[0].pembilang
     assert db.execute("SELECT count(*) FROM tag").fetchone()[0] == sum(d.given for d in result.decisions)
     assert db.execute("SELECT rules_version FROM run").fetchone()[0] == result.book.version
     assert db.execute("SELECT count(*) FROM input_file").fetchone()[0] == 11
     assert db.execute("SELECT count(*) FROM reject").fetchone()[0] == 12
-    text = db.execute("SELECT text FROM explanation WHERE entity_type='koperasi' LIMIT 1").fetchone()[0]
-    assert "Dasar hukum" in text
+    entity_id = db.execute("SELECT entity_id FROM entity WHERE entity_type = 'koperasi' LIMIT 1").fetchone()[0]
+    db.close()
+    store = StoreSource(out)
+    assert "Dasar hukum" in render(explain(store, entity_id)[0])  # rendered from the record on demand
+    store.close()
 
 
 class Links(HTMLParser):
@@ -166,3 +173,13 @@ def test_a_file_written_in_pieces_replaces_the_old_one_whole_or_not_at_all(tmp_p
         write_atomic(target, broken())
     assert target.read_bytes() == b"<p>lama</p>"
     assert [path.name for path in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_the_page_of_a_large_run_explains_only_the_first_members_of_each_list(jatim, tmp_path, monkeypatch):
+    result, _ = jatim
+    monkeypatch.setattr(run_outputs, "EXPLAIN_ALL_UP_TO", 100)  # the jatim sample (1,150 entities) counts as large
+    run_outputs.write_outputs(result, tmp_path, SAMPLES / "jatim")
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    explained = html.count("<summary>mengapa?</summary>")
+    assert 0 < explained <= len(listed_keys(result, EXPLAINED_PER_LIST)) < len(listed_keys(result))
+    assert "iku explain ID --run FOLDER" in html

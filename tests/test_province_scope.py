@@ -16,9 +16,11 @@ import pytest
 from openpyxl import Workbook
 
 from engine.ingest.dataset import load_dataset
+from engine.ingest.policy import DataPolicy
 from engine.ingest.readers import open_data
 from engine.ingest.tables import TABLES
 from engine.pipeline import data_policy, run
+from engine.rules.load import load_rulebook
 from tests.support import RULES, SAMPLES
 
 N = 2024
@@ -94,3 +96,19 @@ def test_a_national_data_set_gives_each_profile_its_own_provinces_indicators(pro
     assert not whole.in_scope("koperasi", "5171000000000001") and whole.in_scope("ukm", own.entities["ukm"][0].entity_id)
     # no row of the other provinces is rejected for being elsewhere
     assert not [r for r in whole.dataset.rejects if r.column == "kode_wilayah" and r.value.startswith("51")]
+
+
+@pytest.mark.parametrize(("code", "known"), [
+    ("35.78", True),    # listed (a profile's own province: every code is listed)
+    ("35.50", False),   # not listed in a province whose list is there: a typo, rejected
+    ("51.71", True),    # listed (Bali)
+    ("32.73", True),    # Jawa Barat: its list is not in regions.yaml; a kota code of the Permendagri's form
+    ("32.04", True),    # and a kabupaten code
+    ("32.70", False),   # neither kabupaten (01-69) nor kota (71-99)
+    ("32.00", False),
+    ("99.01", False),   # no such province
+])
+def test_a_kode_wilayah_is_known_when_listed_or_of_the_form_in_a_province_without_a_list(code, known):
+    book = load_rulebook(RULES)
+    policy = DataPolicy.of(book.regions, None, book.provinces)
+    assert policy.knows_region(code) is known

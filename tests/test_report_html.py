@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.outputs.report_html import LISTED, render_report
+from engine.explain import explanation_texts
+from engine.outputs import report_html
+from engine.outputs.report_html import LISTED, _list_labels, listed_keys, render_report
 from engine.outputs.run import execute_run
 from engine.pipeline import run
 from engine.rules.rulebook import RulesInvalid, read_region_file
@@ -166,6 +168,28 @@ def test_every_listed_entity_has_exactly_one_anchor(jatim):
         for members in (indicator.numerator, indicator.denominator, indicator.excluded):
             for member in members[:LISTED]:
                 assert ids[f"entitas-{member.entity_type}-{member.entity_id}"] == 1
+
+
+def test_a_capped_list_says_how_to_reach_the_rest_from_the_run_record(jatim, monkeypatch):
+    result, _, _ = jatim
+    monkeypatch.setattr(report_html, "LISTED", 5)
+    section = section_of(render_report(result, {}), "jatim-1")
+    assert "5 pertama ditampilkan" in section
+    assert (escape("SELECT entity_type, entity_id, nama, kab_kota FROM indicator_member_named "
+                   "WHERE indicator_id = 'jatim-1' AND role = 'denominator';") in section)
+    assert "iku explain ID --run FOLDER" in section
+
+
+def test_a_large_run_explains_the_first_few_of_each_list_and_says_how_to_reach_the_rest(jatim):
+    result, _, _ = jatim
+    texts = explanation_texts(result, only=listed_keys(result, 2))
+    html = render_report(result, texts, explained_per_list=2)
+    lists = sum(len(_list_labels(definition, indicator))
+                for definition, indicator in zip(result.profile.indicators, result.indicators))
+    assert 0 < html.count("<summary>mengapa?</summary>") == len(texts) <= 2 * lists
+    section = section_of(html, "jatim-1")
+    assert "Penjelasan di halaman ini untuk 2 entitas pertama daftar ini" in section
+    assert "iku explain ID --run FOLDER" in section
 
 
 def test_the_explanation_is_shown_inside_the_entitys_first_row(jatim):

@@ -1,7 +1,9 @@
 """Why, and why not: explanations of entities' tags and of indicators, from a run's decisions.
 
+``explain(source, wanted, tag)`` answers ``iku explain`` from a run in memory (``ResultSource``) or
+from a run's record (``engine.runstore.reader.StoreSource``) — one explainer, one renderer.
 ``explanation_texts(result)`` gives the text explanation of every entity (all its rules), keyed by
-``(entity_type, entity_id)``, for the HTML report and the run record.
+``(entity_type, entity_id)``, for the HTML report.
 """
 
 from __future__ import annotations
@@ -9,16 +11,18 @@ from __future__ import annotations
 from engine.explain.build import Explainer
 from engine.explain.model import EntityExplanation, IndicatorExplanation
 from engine.explain.render import render_entity, render_indicator
+from engine.explain.source import ResultSource, RunSource, seen
 from engine.explain.suggest import UnknownId, UnknownTag
 from engine.pipeline import RunResult
 
 Explanation = EntityExplanation | IndicatorExplanation
 
 
-def explain(result: RunResult, wanted: str, tag: str | None = None) -> list[Explanation]:
+def explain(source: RunSource | RunResult, wanted: str, tag: str | None = None) -> list[Explanation]:
     """The explanations of an indicator id and of every entity with that id (of any type)."""
-    explainer = Explainer(result)
-    indicators: list[Explanation] = [explainer.indicator(wanted) for item in result.indicators if item.id == wanted]
+    explainer = Explainer(source)
+    indicators: list[Explanation] = [explainer.indicator(wanted) for item in explainer.source.indicator_ids()
+                                     if item == wanted]
     keys = explainer.entity_keys(wanted)
     if not indicators and not keys:
         raise UnknownId(wanted, explainer.suggestions(wanted))
@@ -36,14 +40,15 @@ def render(explanation: Explanation) -> str:
 def explanation_texts(
     result: RunResult, only: set[tuple[str, str]] | None = None
 ) -> dict[tuple[str, str], str]:
-    """The text explanation of every entity (or of ``only`` these), for the report and the run record."""
+    """The text explanation of every entity (or of ``only`` these), for the report."""
     explainer = Explainer(result)
     return {
-        (kind, entity.entity_id): render_entity(explainer.of(entity))
+        (kind, entity.entity_id): render_entity(explainer.of(seen(entity)))
         for kind, group in result.entities.items()
         for entity in group
         if only is None or (kind, entity.entity_id) in only
     }
 
 
-__all__ = ["Explainer", "Explanation", "UnknownId", "UnknownTag", "explain", "explanation_texts", "render"]
+__all__ = ["Explainer", "Explanation", "ResultSource", "RunSource", "UnknownId", "UnknownTag", "explain",
+           "explanation_texts", "render"]

@@ -8,10 +8,8 @@ legal basis); nothing is decided again here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cached_property
 
 from engine.decisions import Decision
-from engine.explain.indicator import explain_indicator
 from engine.explain.model import (
     ClauseExplanation,
     EntityExplanation,
@@ -20,102 +18,85 @@ from engine.explain.model import (
     RuleExplanation,
     SourceFact,
 )
+from engine.explain.ruleview import RuleView
+from engine.explain.source import EntityKey, EntitySeen, ResultSource, RunSource
 from engine.explain.suggest import UnknownTag
 from engine.explain.tree import Shown, deciding_nodes, group_text, top_level
 from engine.explain.values import describe_test, shown_value
-from engine.facts import EntityFacts
 from engine.names import closest_names
 from engine.pipeline import RunResult
-from engine.rules.compiler import CompiledRule, CompiledRuleset, Leaf, compile_ruleset
+from engine.rules.compiler import Leaf
 
 POPULATION_TAG = "populasi"  # the data contract's name for "counted in year n at all"
 
+
 class Explainer:
-    """Explanations over one run; compiled rulesets are made once per entity type."""
+    """Explanations over one run, from a run in memory or from its record (``RunSource``)."""
 
-    def __init__(self, result: RunResult):
-        self.result = result
-        self.sources = {count.table: count.source for count in result.dataset.counts}
-        self._compiled: dict[str, CompiledRuleset] = {}
-        self._decisions: tuple[tuple[str, str], list[Decision]] | None = None  # of the entity being explained
+    def __init__(self, source: RunSource | RunResult):
+        self.source: RunSource = ResultSource(source) if isinstance(source, RunResult) else source
+        self._rules: dict[str, dict[str, RuleView]] = {}
 
-    @cached_property
-    def _entities(self) -> dict[tuple[str, str], EntityFacts]:
-        """Every entity by type and id, made when an entity is looked up by id (a million keys in a
-        national run; the report's explanations go through the entities in order instead)."""
-        return {(kind, entity.entity_id): entity for kind, group in self.result.entities.items() for entity in group}
+    def rule(self, entity_type: str, rule_id: str) -> RuleView:
+        if entity_type not in self._rules:
+            self._rules[entity_type] = {view.rule_id: view for view in self.source.rules(entity_type)}
+        return self._rules[entity_type][rule_id]
 
-    def _decisions_of(self, entity_type: str, entity_id: str) -> list[Decision]:
-        key = (entity_type, entity_id)
-        if self._decisions is None or self._decisions[0] != key:
-            self._decisions = (key, self.result.decisions.of_entity(entity_type, entity_id))
-        return self._decisions[1]
-
-    def compiled(self, entity_type: str) -> CompiledRuleset:
-        if entity_type not in self._compiled:
-            self._compiled[entity_type] = compile_ruleset(self.result.book, entity_type, self.result.year)
-        return self._compiled[entity_type]
-
-    def entity_keys(self, entity_id: str) -> list[tuple[str, str]]:
-        return [key for key in self._entities if key[1] == entity_id]
+    def entity_keys(self, entity_id: str) -> list[EntityKey]:
+        return self.source.entity_keys(entity_id)
 
     def suggestions(self, wanted: str) -> list[str]:
-        known = [key[1] for key in self._entities] + [indicator.id for indicator in self.result.indicators]
-        return closest_names(wanted, known)
+        return self.source.suggestions(wanted)
 
     def check_tag(self, tag: str) -> None:
-        known = {rule.tag for rule in self.result.book.rules}
+        known = self.source.tags()
         if tag not in known:
-            raise UnknownTag(tag, closest_names(tag, sorted(known)))
+            raise UnknownTag(tag, closest_names(tag, known))
 
     def indicator(self, indicator_id: str) -> IndicatorExplanation:
-        return explain_indicator(self.result, indicator_id, self.name_of)
-
-    def name_of(self, entity_type: str, entity_id: str) -> str:
-        entity = self._entities.get((entity_type, entity_id))
-        return entity.nama if entity else ""
+        return self.source.indicator(indicator_id)
 
     def entity(self, entity_type: str, entity_id: str, tag: str | None = None) -> EntityExplanation:
-        return self.of(self._entities[(entity_type, entity_id)], tag)
+        return self.of(self.source.entity(entity_type, entity_id), tag)
 
-    def of(self, entity: EntityFacts, tag: str | None = None) -> EntityExplanation:
+    def of(self, entity: EntitySeen, tag: str | None = None) -> EntityExplanation:
         """The explanation of ``entity``: every rule of its type in force, or those giving ``tag``."""
         entity_type, entity_id = entity.entity_type, entity.entity_id
-        every = self._decisions_of(entity_type, entity_id)
+        every = self.source.decisions(entity_type, entity_id)
         decisions = [d for d in every if tag is None or d.tag == tag]
-        outside = self.result.scope.note(entity_type, entity_id)
+        outside = self.source.outside_note(entity_type, entity_id)
         notes = [*([outside] if outside else []), *self._outside_population(entity, every), *self._gaps(every, tag)]
+        year = self.source.year
         if tag is not None and not decisions:
-            notes.append(f"tidak ada aturan yang memberi tag {tag} untuk {entity_type} pada tahun {self.result.year}")
+            notes.append(f"tidak ada aturan yang memberi tag {tag} untuk {entity_type} pada tahun {year}")
         return EntityExplanation(
-            jenis=entity_type, id=entity_id, nama=entity.nama, tahun=self.result.year,
-            profil=self.result.profile.id, versi_aturan=self.result.book.version,
-            sumber=f"{self.sources.get(entity.record.table, entity.record.table)} baris {entity.record.row}",
+            jenis=entity_type, id=entity_id, nama=entity.nama, tahun=year, profil=self.source.profile,
+            versi_aturan=self.source.rules_version, sumber=f"{self.source.source_name(entity.table)} baris {entity.row}",
             catatan=notes, aturan=[self._rule(entity, decision) for decision in decisions],
         )
 
-    def _outside_population(self, entity: EntityFacts, decisions: list[Decision]) -> Iterator[str]:
+    def _outside_population(self, entity: EntitySeen, decisions: list[Decision]) -> Iterator[str]:
         """Said first: an entity outside the population fails every rule that needs it, for that reason."""
         for decision in decisions:
             if decision.tag == POPULATION_TAG and not decision.given:
-                yield (f"di luar populasi {entity.entity_type} tahun {self.result.year}: "
+                yield (f"di luar populasi {entity.entity_type} tahun {self.source.year}: "
                        f"{self._reasons_with_rows(entity, decision)}")
 
     def _gaps(self, decisions: list[Decision], tag: str | None) -> Iterator[str]:
         """A rule's ``neither`` text, when the entity meets its prerequisites but gets neither tag."""
         given = {d.tag for d in decisions if d.given}
         for decision in decisions:
-            compiled = self.compiled(decision.entity_type).rule(decision.rule_id)
-            neither = compiled.rule.neither
+            compiled = self.rule(decision.entity_type, decision.rule_id)
+            neither = compiled.neither
             if neither is None or (tag is not None and tag not in (decision.tag, neither.tag)):
                 continue
             prerequisites = {leaf.tag for leaf in compiled.leaves if leaf.tag}
             if decision.tag not in given and neither.tag not in given and prerequisites <= given:
                 yield neither.text
 
-    def _reasons_with_rows(self, entity: EntityFacts, decision: Decision) -> str:
+    def _reasons_with_rows(self, entity: EntitySeen, decision: Decision) -> str:
         """The deciding clauses of a decision, each with the input rows behind it."""
-        compiled = self.compiled(decision.entity_type).rule(decision.rule_id)
+        compiled = self.rule(decision.entity_type, decision.rule_id)
         parts = []
         for node_id in deciding_nodes(compiled, decision):
             text = self._text(compiled, decision, node_id)
@@ -123,32 +104,31 @@ class Explainer:
             parts.append(f"{text} ({rows})" if rows else text)
         return "; ".join(parts) or "syarat tidak terpenuhi"
 
-    def _rule(self, entity: EntityFacts, decision: Decision) -> RuleExplanation:
-        compiled = self.compiled(decision.entity_type).rule(decision.rule_id)
+    def _rule(self, entity: EntitySeen, decision: Decision) -> RuleExplanation:
+        compiled = self.rule(decision.entity_type, decision.rule_id)
         combine, blocks = top_level(compiled)
         deciding = deciding_nodes(compiled, decision)
         if not decision.given:  # why not: the blocks holding a failed clause come first
             blocks.sort(key=lambda block: not any(line.node in deciding for line in block))
         clauses = [self._line(entity, compiled, decision, line, line.node in deciding)
                    for block in blocks for line in block]
-        version = compiled.version
         return RuleExplanation(
-            aturan=compiled.rule.id, nama=compiled.rule.name, tag=decision.tag, diberikan=decision.given,
-            ringkasan=self._summary(compiled, decision, deciding), versi=version.version,
-            berlaku_dari=version.effective.start, berlaku_sampai=version.effective.end,
-            dasar_hukum=[basis.cite() for basis in compiled.rule.legal_basis], syarat=combine, klausa=clauses,
+            aturan=compiled.rule_id, nama=compiled.name, tag=decision.tag, diberikan=decision.given,
+            ringkasan=self._summary(compiled, decision, deciding), versi=compiled.version,
+            berlaku_dari=compiled.effective_from, berlaku_sampai=compiled.effective_to,
+            dasar_hukum=list(compiled.legal_basis), syarat=combine, klausa=clauses,
             parameter=[ParameterUsed(id=p.id, nilai=shown_value(p.id, p.value), berlaku_dari=p.version_from,
-                                     berlaku_sampai=p.version_to) for p in compiled.parameters.values()],
-            catatan_interpretasi=[*compiled.rule.notes, *version.notes],
+                                     berlaku_sampai=p.version_to) for p in compiled.parameters],
+            catatan_interpretasi=list(compiled.notes),
         )
 
-    def _summary(self, compiled: CompiledRule, decision: Decision, deciding: list[str]) -> str:
+    def _summary(self, compiled: RuleView, decision: Decision, deciding: list[str]) -> str:
         reasons = "; ".join(self._text(compiled, decision, node) for node in deciding)
         if decision.given:
-            return f"mendapat tag {decision.tag} ({compiled.rule.name})" + (f": {reasons}" if reasons else "")
-        return f"tidak mendapat tag {decision.tag} ({compiled.rule.name}): {reasons or 'syarat tidak terpenuhi'}"
+            return f"mendapat tag {decision.tag} ({compiled.name})" + (f": {reasons}" if reasons else "")
+        return f"tidak mendapat tag {decision.tag} ({compiled.name}): {reasons or 'syarat tidak terpenuhi'}"
 
-    def _text(self, compiled: CompiledRule, decision: Decision, node_id: str) -> str:
+    def _text(self, compiled: RuleView, decision: Decision, node_id: str) -> str:
         node = compiled.nodes[node_id]
         held = decision.clause(node_id).held
         if node.leaf is not None:
@@ -157,7 +137,7 @@ class Explainer:
             return node.text or "tidak benar bahwa"
         return group_text(node, held)
 
-    def _line(self, entity: EntityFacts, compiled: CompiledRule, decision: Decision, line: Shown,
+    def _line(self, entity: EntitySeen, compiled: RuleView, decision: Decision, line: Shown,
               deciding: bool) -> ClauseExplanation:
         node = compiled.nodes[line.node]
         held = decision.clause(line.node).held
@@ -177,32 +157,32 @@ class Explainer:
             fakta=facts, catatan=note,
         )
 
-    def _tag_details(self, entity: EntityFacts, leaf: Leaf, held: bool, deciding: bool) -> dict:
+    def _tag_details(self, entity: EntitySeen, leaf: Leaf, held: bool, deciding: bool) -> dict:
         """A clause on another rule's tag: which rule gives it and, when it was not given, why not
         (with the input rows, when that is what decided this rule)."""
         assert leaf.tag is not None
-        giver = next((d for d in self._decisions_of(entity.entity_type, entity.entity_id) if d.tag == leaf.tag),
+        giver = next((d for d in self.source.decisions(entity.entity_type, entity.entity_id) if d.tag == leaf.tag),
                      None)
         details: dict = {"dibandingkan": [f"tag {leaf.tag}"], "fakta": []}
         if giver is None:
-            details["catatan"] = f"tidak ada aturan yang memberi tag {leaf.tag} pada tahun {self.result.year}"
+            details["catatan"] = f"tidak ada aturan yang memberi tag {leaf.tag} pada tahun {self.source.year}"
             return details
         details["catatan"] = f"tag {leaf.tag} {'diberikan' if held else 'tidak diberikan'} oleh aturan {giver.rule_id}"
         if held:
             return details
-        compiled = self.compiled(entity.entity_type).rule(giver.rule_id)
+        compiled = self.rule(entity.entity_type, giver.rule_id)
         reasons = deciding_nodes(compiled, giver)
         details["catatan"] += ": " + "; ".join(self._text(compiled, giver, node) for node in reasons)
         if deciding:
             details["fakta"] = [fact for node in reasons for fact in self._node_facts(entity, compiled, giver, node)]
         return details
 
-    def _node_facts(self, entity: EntityFacts, compiled: CompiledRule, decision: Decision,
+    def _node_facts(self, entity: EntitySeen, compiled: RuleView, decision: Decision,
                     node_id: str) -> list[SourceFact]:
         leaf = compiled.nodes[node_id].leaf
         return self._leaf_facts(entity, leaf, decision) if leaf is not None and leaf.tag is None else []
 
-    def _leaf_facts(self, entity: EntityFacts, leaf: Leaf, decision: Decision) -> list[SourceFact]:
+    def _leaf_facts(self, entity: EntitySeen, leaf: Leaf, decision: Decision) -> list[SourceFact]:
         """Held: the facts that matched. Failed: the rows of that table the entity does have."""
         result = decision.clause(leaf.node)
         wanted = set(result.evidence)
@@ -217,4 +197,4 @@ class Explainer:
         values = {column: shown_value(column, fact[column]) for column in dict.fromkeys(shown) if column in fact}
         for column in columns:
             values.setdefault(column, "(kosong)")
-        return SourceFact(fact_id=fact["id"], sumber=self.sources.get(table, table), baris=fact["row"], nilai=values)
+        return SourceFact(fact_id=fact["id"], sumber=self.source.source_name(table), baris=fact["row"], nilai=values)

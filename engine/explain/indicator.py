@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.explain.model import IndicatorExplanation, MemberLine
+from engine.explain.model import IndicatorExplanation, IndicatorHeader, MemberLine
 from engine.indicators.compute import IndicatorResult, Member
 from engine.indicators.describe import formula_text, part_text
 from engine.indicators.model import Denominator, Indicator, Percentage
@@ -36,18 +36,27 @@ def _lines(members: tuple[Member, ...], name_of: NameOf) -> list[MemberLine]:
                        nilai_sebelum=m.nilai_sebelum, nilai=m.nilai) for m in members]
 
 
-def explain_indicator(result: RunResult, indicator_id: str, name_of: NameOf) -> IndicatorExplanation:
+def indicator_header(result: RunResult, indicator_id: str) -> IndicatorHeader:
+    """What the profile says of an indicator: formula, numerator, denominator, statistic, the IKU
+    document's own words, notes."""
     definition = next(item for item in result.profile.indicators if item.id == indicator_id)
+    computed = next(item for item in result.indicators if item.id == indicator_id)
+    return IndicatorHeader(
+        rumus=formula_text(definition), pembilang=part_text(definition, "pembilang"),
+        penyebut=part_text(definition, "penyebut"), statistik=_statistic(result, definition, computed),
+        sasaran=definition.quoted("goal"), formulasi_dokumen=definition.quoted("document_formula"),
+        rumus_disimpulkan=definition.formula_inferred, sumber_data=definition.quoted("data_source"),
+        penanggung_jawab=definition.quoted("responsible"),
+        dokumen=result.profile.document.cite() if result.profile.document else result.profile.source_document,
+        catatan_interpretasi=[*result.profile.notes, *definition.notes],
+    )
+
+
+def explain_indicator(result: RunResult, indicator_id: str, name_of: NameOf) -> IndicatorExplanation:
     computed: IndicatorResult = next(item for item in result.indicators if item.id == indicator_id)
     return IndicatorExplanation(
         id=computed.id, nama=computed.nama, tahun=result.year, nilai=computed.nilai, satuan=computed.satuan,
-        rumus=formula_text(definition), pembilang=part_text(definition, "pembilang"),
-        penyebut=part_text(definition, "penyebut"), statistik=_statistic(result, definition, computed),
-        catatan=computed.catatan, sasaran=definition.quoted("goal"),
-        formulasi_dokumen=definition.quoted("document_formula"), rumus_disimpulkan=definition.formula_inferred,
-        sumber_data=definition.quoted("data_source"), penanggung_jawab=definition.quoted("responsible"),
-        dokumen=result.profile.document.cite() if result.profile.document else result.profile.source_document,
-        catatan_interpretasi=[*result.profile.notes, *definition.notes],
+        **dict(indicator_header(result, indicator_id)), catatan=computed.catatan,
         anggota_pembilang=_lines(computed.numerator, name_of), anggota_penyebut=_lines(computed.denominator, name_of),
         dikecualikan=_lines(computed.excluded, name_of),
     )

@@ -91,17 +91,21 @@ class MemberLine(Frozen):
     nilai: float | None = None
 
 
-class IndicatorExplanation(Frozen):
+class IndicatorIdentity(Frozen):
     id: str
     nama: str
     tahun: int
     nilai: float | int | None
     satuan: str
+
+
+class IndicatorHeader(Frozen):
+    """What the profile says of an indicator (kept in the run record beside the computed value)."""
+
     rumus: str
     pembilang: str
     penyebut: str
     statistik: str | None
-    catatan: str
     sasaran: str
     formulasi_dokumen: str  # the IKU document's own words, beside iku's ``rumus``
     rumus_disimpulkan: str | None  # why the formula is iku's inference where the document gives none
@@ -109,6 +113,13 @@ class IndicatorExplanation(Frozen):
     penanggung_jawab: str
     dokumen: str
     catatan_interpretasi: list[str]
+
+
+class IndicatorExplanation(IndicatorHeader, IndicatorIdentity):
+    """Fields in order: the indicator and its value, what the profile says of it, then the computed
+    note and members (pydantic takes the bases' fields last base first)."""
+
+    catatan: str
     anggota_pembilang: list[MemberLine]
     anggota_penyebut: list[MemberLine]
     dikecualikan: list[MemberLine]

@@ -21,7 +21,7 @@ def _day(day: date | None) -> str:
     return format_day(day) if day else "sekarang"
 
 
-def _period(start: date, end: date | None) -> str:
+def period_text(start: date, end: date | None) -> str:
     return f"berlaku {_day(start)} s.d. {_day(end)}" if end else f"berlaku sejak {_day(start)}"
 
 
@@ -44,7 +44,7 @@ def render_rule(rule: RuleExplanation) -> list[str]:
     needed = "semua harus terpenuhi" if rule.syarat == "semua" else "cukup salah satu terpenuhi"
     lines = [
         f"{verdict} — {rule.ringkasan}",
-        f"  Aturan: {rule.aturan} versi {rule.versi} ({_period(rule.berlaku_dari, rule.berlaku_sampai)})",
+        f"  Aturan: {rule.aturan} versi {rule.versi} ({period_text(rule.berlaku_dari, rule.berlaku_sampai)})",
         *(f"  Dasar hukum: {basis}" for basis in rule.dasar_hukum),
         f"  Klausa ({needed}):",
     ]
@@ -52,7 +52,7 @@ def render_rule(rule: RuleExplanation) -> list[str]:
         lines.extend(_clause_lines(clause))
     for parameter in rule.parameter:
         lines.append(f"  Parameter: {parameter.id} = {parameter.nilai} "
-                     f"({_period(parameter.berlaku_dari, parameter.berlaku_sampai)})")
+                     f"({period_text(parameter.berlaku_dari, parameter.berlaku_sampai)})")
     lines.extend(f"  Catatan interpretasi: {note}" for note in rule.catatan_interpretasi)
     return lines
 

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from engine.decisions import Decision
-from engine.rules.compiler import CompiledRule, Node
+from engine.explain.ruleview import RuleView
+from engine.rules.compiler import Node
 
 
-def _why(compiled: CompiledRule, decision: Decision, node_id: str, held: bool) -> list[str]:
+def _why(compiled: RuleView, decision: Decision, node_id: str, held: bool) -> list[str]:
     """The nodes that made ``node_id`` hold (``held``) or fail; nothing when it did the other.
 
     An ``all`` holds through all its children and fails through the failed ones; an ``any`` holds
@@ -35,7 +36,7 @@ def _why(compiled: CompiledRule, decision: Decision, node_id: str, held: bool) -
     return [reason for child in node.children for reason in _why(compiled, decision, child, held)]
 
 
-def deciding_nodes(compiled: CompiledRule, decision: Decision) -> list[str]:
+def deciding_nodes(compiled: RuleView, decision: Decision) -> list[str]:
     """Why not for a tag not given, why for a tag given."""
     return _why(compiled, decision, compiled.root, decision.given)
 
@@ -49,7 +50,7 @@ class Shown:
     kind: str  # klausa, bukan, kelompok
 
 
-def _flattened(compiled: CompiledRule, node: Node) -> list[str]:
+def _flattened(compiled: RuleView, node: Node) -> list[str]:
     children: list[str] = []
     for child_id in node.children:
         child = compiled.nodes[child_id]
@@ -57,7 +58,7 @@ def _flattened(compiled: CompiledRule, node: Node) -> list[str]:
     return children
 
 
-def _lines(compiled: CompiledRule, node_id: str, depth: int) -> Iterator[Shown]:
+def _lines(compiled: RuleView, node_id: str, depth: int) -> Iterator[Shown]:
     node = compiled.nodes[node_id]
     if node.kind == "leaf":
         yield Shown(node_id, depth, "klausa")
@@ -75,7 +76,7 @@ def _lines(compiled: CompiledRule, node_id: str, depth: int) -> Iterator[Shown]:
         yield from _lines(compiled, child, depth + 1)
 
 
-def top_level(compiled: CompiledRule) -> tuple[str, list[list[Shown]]]:
+def top_level(compiled: RuleView) -> tuple[str, list[list[Shown]]]:
     """How the top-level clauses combine ("semua" or "salah satu"), and each with what is beneath it."""
     root = compiled.nodes[compiled.root]
     if root.kind not in ("all", "any"):

@@ -13,13 +13,9 @@ from dataclasses import dataclass, field
 
 from engine.facts import ENTITY_TABLES
 from engine.ingest.dataset import Dataset
+from engine.ingest.policy import province_of
 
 REGIONAL_TYPES = ("koperasi", "ukm")  # the entity types whose table has kode_wilayah
-
-
-def province_of(kode_wilayah: str) -> str:
-    """``35.78`` → ``35``: the first two digits of a Kemendagri code are the province."""
-    return kode_wilayah.split(".", 1)[0]
 
 
 @dataclass(frozen=True)

@@ -15,25 +15,45 @@ from engine.ingest.tables import Record
 from engine.ingest.values import parse_label
 
 
+def province_of(kode_wilayah: str) -> str:
+    """``35.78`` → ``35``: the first two digits of a Kemendagri code are the province."""
+    return kode_wilayah.split(".", 1)[0]
+
+
 @dataclass(frozen=True)
 class DataPolicy:
     """``known_regions`` empty: no region list given, every well-formed code is accepted;
-    ``legality_kinds`` None: the rules folder names no counted kinds (``iku rules check`` warns)."""
+    ``unlisted_provinces``: provinces whose kabupaten/kota ``regions.yaml`` does not list, where a
+    code of the Permendagri's form is accepted (such an entity is outside every profile's province,
+    so only its province matters); ``legality_kinds`` None: the rules folder names no counted kinds
+    (``iku rules check`` warns)."""
 
     known_regions: frozenset[str]
     legality_kinds: tuple[str, ...] | None  # as the parameter writes them, in its order
     legality_parameter: str = "jenis_legalitas_dihitung"
+    unlisted_provinces: frozenset[str] = frozenset()
     _labels: frozenset[str] = frozenset()  # the kinds as rows are read (case-folded, "_" as " ")
 
     @classmethod
-    def of(cls, regions: Iterable[str], legality_kinds: Iterable[str] | None) -> DataPolicy:
+    def of(cls, regions: Iterable[str], legality_kinds: Iterable[str] | None,
+           provinces: Iterable[str] = ()) -> DataPolicy:
         kinds = None if legality_kinds is None else tuple(legality_kinds)
-        return cls(frozenset(regions), kinds, _labels=frozenset(parse_label(kind) for kind in kinds or ()))
+        known = frozenset(regions)
+        unlisted = frozenset(provinces) - {province_of(code) for code in known}
+        return cls(known, kinds, unlisted_provinces=unlisted,
+                   _labels=frozenset(parse_label(kind) for kind in kinds or ()))
+
+    def knows_region(self, code: str) -> bool:
+        if not self.known_regions or code in self.known_regions:
+            return True
+        province, _, number = code.partition(".")
+        return province in self.unlisted_provinces and number.isascii() and number.isdigit() and (
+            1 <= int(number) <= 69 or 71 <= int(number) <= 99)
 
     def problem(self, record: Record) -> tuple[str, str] | None:
         """The column and reason a row is rejected for, or None."""
         code = getattr(record, "kode_wilayah", None)
-        if code is not None and self.known_regions and code not in self.known_regions:
+        if code is not None and not self.knows_region(code):
             return "kode_wilayah", (f"kode_wilayah {code} bukan kode kabupaten/kota yang dikenal di provinsi mana pun "
                                     "(daftar di rules/regions.yaml)")
         if record.table == "legalitas" and self.legality_kinds is not None and record.jenis not in self._labels:

@@ -1,32 +1,61 @@
-"""The audit log of a run: enough to reproduce it and to trace every number.
+"""The log of a run (``audit.jsonl``): what it read, under which rules, and how it ended.
 
-Rules version, input files with sha256, per-table counts, every rejected row and every decision
-(clauses held and failed, with the facts that matched). Ids only: names of training participants
-are personal data and are never written here.
+Start, the input files with their sha256, the rules version and the parameters in force, rows
+read, used and rejected per table, entities outside the province per table, warnings, the
+indicators, and the end (status 0) — kilobytes, whatever the size of the run. A failed run has no
+log: its folder is removed (``engine.outputs.folder``) and the previous run stays. Each decision is in ``run.sqlite``, not here; rejected
+rows are in ``rejects.csv`` (counted here per table). Ids only: no participant name is written.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from pathlib import Path
 
-from engine.facts import PERSONAL_COLUMNS
+from engine.log import AuditLog
 from engine.pipeline import RunResult
+from engine.rules.compiler import reference_day
 
 
-def log_run_audit(audit: Any, result: RunResult) -> None:
-    audit.info("aturan", versi=result.book.version, folder=str(result.book.directory), profil=result.profile.id,
-               tahun=result.year)
-    for source in result.dataset.sources:
-        audit.info("berkas_masukan", nama=source.name, sha256=source.sha256)
-    for count in result.dataset.counts:
-        audit.info("tabel", **count.model_dump())
-    for reject in result.dataset.rejects:
-        value = "(disembunyikan)" if (reject.table, reject.column) in PERSONAL_COLUMNS else reject.value
-        audit.info("baris_ditolak", tabel=reject.table, baris=reject.row, kolom=reject.column, nilai=value,
-                   alasan=reject.reason)
-    for entity_type, entity_id, _, rule_id, version, tag, given, clauses in result.decisions.rows():
-        audit.info("keputusan", jenis=entity_type, id=entity_id, aturan=rule_id, versi=version, tag=tag,
-                   diberikan=given, terpenuhi={node: evidence for node, held, evidence in clauses if held},
-                   gagal=[node for node, held, _ in clauses if not held])
+def log_start(audit: AuditLog, data: Path, profile: str, year: int, rules: Path) -> None:
+    audit.write("run_dimulai", data=str(data), profil=profile, tahun=year, aturan=str(rules))
+
+
+def _parameters(result: RunResult) -> Iterator[dict[str, object]]:
+    day = reference_day(result.year)
+    for name, parameter in sorted(result.book.parameters.items()):
+        version = parameter.version_for(day)
+        if version is not None:
+            yield {"id": name, "nilai": version.value, "berlaku_dari": version.effective.start,
+                   "berlaku_sampai": version.effective.end}
+
+
+def _warnings(result: RunResult) -> Iterator[str]:
+    for table in result.dataset.absent:
+        yield f"tabel {table} tidak ada dalam data"
     for indicator in result.indicators:
-        audit.info("indikator", **indicator.public())
+        if indicator.nilai is None:
+            yield f"indikator {indicator.id} tidak dapat dihitung: {indicator.catatan}"
+
+
+def log_run(audit: AuditLog, result: RunResult) -> None:
+    """Everything the run read and used, once the rules and indicators are done."""
+    for source in result.dataset.sources:
+        audit.write("berkas_masukan", nama=source.name, sha256=source.sha256)
+    audit.write("aturan", versi=result.book.version, folder=str(result.book.directory), profil=result.profile.id,
+                tahun=result.year, parameter=list(_parameters(result)))
+    for count in result.dataset.counts:  # read = used + rejected; the rejected rows themselves are in rejects.csv
+        audit.write("tabel", **count.model_dump())
+    for table, entities in result.outside_province.items():  # out of every indicator, not rejected
+        audit.write("di_luar_provinsi", table=table, provinsi=result.profile.province.code, entitas=entities)
+    for warning in _warnings(result):
+        audit.write("peringatan", pesan=warning)
+    for indicator in result.indicators:
+        audit.write("indikator", **indicator.public())
+
+
+def log_end(audit: AuditLog, result: RunResult) -> None:
+    entities = {kind: len(group) for kind, group in result.entities.items()}
+    audit.write("run_selesai", status=0, versi_aturan=result.book.version, entitas=entities,
+                keputusan=len(result.decisions), detik=result.timings)
+

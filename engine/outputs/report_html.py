@@ -35,6 +35,9 @@ from engine.outputs.regions import NO_REGION, Region
 from engine.pipeline import RunResult
 
 LISTED = 300  # members listed per list in the page; all of them are in report.xlsx and run.sqlite
+# Members explained per list in the page of a large run: an explanation of a koperasi is ≈ 16 KB, so
+# explaining every listed member made a 37 MB page at 30,000 entities; the rest: iku explain --run.
+EXPLAINED_PER_LIST = 8
 REJECTS_LISTED = 1_000  # rejected rows shown; all of them are in rejects.csv
 Explanations = Mapping[EntityKey, str]
 
@@ -57,32 +60,38 @@ def _by_region(members: Iterable[Member], directory: Mapping[EntityKey, EntityIn
     return groups
 
 
+def count_bar(wilayah: str, count: int) -> Bar:
+    return Bar(wilayah, count, angka(count))
+
+
+def growth_bar(wilayah: str, before: float, now: float, count: int) -> Bar:
+    value = growth_percent(before, now)
+    members = f"{angka(count)} entitas"
+    label = f"{persen(value)} % ({members})" if value is not None else f"tidak terdefinisi: Σ n-1 = 0 ({members})"
+    return Bar(wilayah, value, label)
+
+
+def percentage_bar(wilayah: str, part: int, whole: int) -> Bar:
+    value = percent_of(part, whole)
+    return Bar(wilayah, value, f"{persen(value)} % ({angka(part)}/{angka(whole)})")
+
+
 def _count_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
     groups = _by_region(result.numerator, directory)
-    return [Bar(region.label, len(groups[region]), angka(len(groups[region]))) for region in sorted(groups)]
+    return [count_bar(region.label, len(groups[region])) for region in sorted(groups)]
 
 
 def _growth_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
-    bars = []
     groups = _by_region(result.numerator, directory)
-    for region in sorted(groups):
-        before = sum(member.nilai_sebelum or 0 for member in groups[region])
-        now = sum(member.nilai or 0 for member in groups[region])
-        value = growth_percent(before, now)
-        members = f"{angka(len(groups[region]))} entitas"
-        label = f"{persen(value)} % ({members})" if value is not None else f"tidak terdefinisi: Σ n-1 = 0 ({members})"
-        bars.append(Bar(region.label, value, label))
-    return bars
+    return [growth_bar(region.label, sum(member.nilai_sebelum or 0 for member in groups[region]),
+                       sum(member.nilai or 0 for member in groups[region]), len(groups[region]))
+            for region in sorted(groups)]
 
 
 def _percentage_bars(result: IndicatorResult, directory: Mapping) -> list[Bar]:
     numerator, denominator = _by_region(result.numerator, directory), _by_region(result.denominator, directory)
-    bars = []
-    for region in sorted(set(numerator) | set(denominator)):
-        part, whole = len(numerator.get(region, [])), len(denominator.get(region, []))
-        value = percent_of(part, whole)
-        bars.append(Bar(region.label, value, f"{persen(value)} % ({angka(part)}/{angka(whole)})"))
-    return bars
+    return [percentage_bar(region.label, len(numerator.get(region, [])), len(denominator.get(region, [])))
+            for region in sorted(set(numerator) | set(denominator))]
 
 
 def region_bars(indicator: Indicator, result: IndicatorResult, directory: Mapping) -> list[Bar]:
@@ -154,17 +163,24 @@ class EntityList:
     label: str
     rows: list[EntityRow]
     total: int
+    query: str = ""  # the whole list from run.sqlite, for a list longer than the page shows
 
 
-def _list_labels(indicator: Indicator, result: IndicatorResult) -> list[tuple[str, tuple[Member, ...]]]:
+def _list_labels(indicator: Indicator, result: IndicatorResult) -> list[tuple[str, str, tuple[Member, ...]]]:
+    """Each list the page shows: its label, its role in run.sqlite's indicator_member, its members."""
     if isinstance(indicator.formula, Count):
-        return [("Dihitung (pembilang)", result.numerator)]
+        return [("Dihitung (pembilang)", "numerator", result.numerator)]
     if isinstance(indicator.formula, Growth):
-        return [("Pembilang dan penyebut (punya nilai di kedua tahun)", result.numerator),
-                ("Dikecualikan (nilai salah satu tahun tidak ada)", result.excluded)]
+        return [("Pembilang dan penyebut (punya nilai di kedua tahun)", "numerator", result.numerator),
+                ("Dikecualikan (nilai salah satu tahun tidak ada)", "excluded", result.excluded)]
     if result.denominator_source:  # a declared figure: no entity is its member
-        return [("Pembilang", result.numerator)]
-    return [("Pembilang", result.numerator), ("Penyebut", result.denominator)]
+        return [("Pembilang", "numerator", result.numerator)]
+    return [("Pembilang", "numerator", result.numerator), ("Penyebut", "denominator", result.denominator)]
+
+
+def _query(indicator_id: str, role: str) -> str:
+    return (f"SELECT entity_type, entity_id, nama, kab_kota FROM indicator_member_named "
+            f"WHERE indicator_id = '{indicator_id}' AND role = '{role}';")
 
 
 class _Anchors:
@@ -181,17 +197,18 @@ class _Anchors:
 
 
 def _entity_lists(indicator: Indicator, result: IndicatorResult, directory: Mapping, anchors: _Anchors) -> list[EntityList]:
-    return [EntityList(label, [anchors.row(member, directory) for member in members[:LISTED]], len(members))
-            for label, members in _list_labels(indicator, result)]
+    return [EntityList(label, [anchors.row(member, directory) for member in members[:LISTED]], len(members),
+                       _query(result.id, role))
+            for label, role, members in _list_labels(indicator, result)]
 
 
-def listed_keys(result: RunResult) -> set[EntityKey]:
-    """The entities the page lists (the first ``LISTED`` of each list of each indicator)."""
+def listed_keys(result: RunResult, per_list: int = LISTED) -> set[EntityKey]:
+    """The entities the page lists (the first ``per_list`` of each list of each indicator)."""
     return {
         (member.entity_type, member.entity_id)
         for definition, indicator in zip(result.profile.indicators, result.indicators, strict=True)
-        for _, members in _list_labels(definition, indicator)
-        for member in members[:LISTED]
+        for _, _, members in _list_labels(definition, indicator)
+        for member in members[:per_list]
     }
 
 
@@ -244,12 +261,13 @@ def _generated(now: datetime | None = None) -> str:
 
 
 def render_report(result: RunResult, explanations: Explanations | None = None,
-                  directory: Mapping[EntityKey, EntityInfo] | None = None) -> str:
-    return "".join(report_pieces(result, explanations, directory))
+                  directory: Mapping[EntityKey, EntityInfo] | None = None, explained_per_list: int | None = None) -> str:
+    return "".join(report_pieces(result, explanations, directory, explained_per_list))
 
 
 def report_pieces(result: RunResult, explanations: Explanations | None = None,
-                  directory: Mapping[EntityKey, EntityInfo] | None = None) -> Iterator[str]:
+                  directory: Mapping[EntityKey, EntityInfo] | None = None,
+                  explained_per_list: int | None = None) -> Iterator[str]:
     """The page in the pieces the template makes them: written as they come, it is never whole in memory
     (tens of MB with a few thousand explanations; rendered whole, it cost several times that)."""
     directory = directory if directory is not None else entity_directory(result)
@@ -262,11 +280,14 @@ def report_pieces(result: RunResult, explanations: Explanations | None = None,
         outside=result.outside_province,
         others=other_entities(explanations, directory, anchors), explanations=explanations,
         rejects=result.dataset.rejects[:REJECTS_LISTED], generated=_generated(),
+        explained_per_list=explained_per_list,
     )
 
 
 def write_report_html(result: RunResult, out: Path, explanations: Explanations | None = None,
-                      directory: Mapping[EntityKey, EntityInfo] | None = None) -> None:
-    pieces = report_pieces(result, explanations, directory)
+                      directory: Mapping[EntityKey, EntityInfo] | None = None,
+                      explained_per_list: int | None = None) -> None:
+    """``explained_per_list``: only that many members of each list are explained (a large run)."""
+    pieces = report_pieces(result, explanations, directory, explained_per_list)
     write_atomic(out / "report.html", (piece.encode("utf-8") for piece in pieces))
 

@@ -10,20 +10,20 @@ import structlog
 
 from engine import log
 from engine.explain import explanation_texts
-from engine.outputs.audit import log_run_audit
+from engine.outputs.audit import log_end, log_run, log_start
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import write_indicators, write_rejects, write_tags
 from engine.outputs.folder import staged_run
 from engine.outputs.lock import output_lock
-from engine.outputs.report_html import listed_keys, write_report_html
+from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys, write_report_html
 from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workbook_from
-from engine.outputs.rundb import write_run_record
+from engine.runstore.writer import write_run_record
 from engine.parallel import PARALLEL_FROM
 from engine.pipeline import Progress, RunResult, run
 from engine.processes import answer_of, process_pool
 
 logger = structlog.get_logger("iku.run")
-EXPLAIN_ALL_UP_TO = 2_000  # beyond this, explanations are kept for the entities the report lists
+EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains the first few of each list (the rest: iku explain --run)
 WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
 
 
@@ -50,29 +50,30 @@ def write_outputs(result: RunResult, out: Path, data: Path) -> None:
 
 def _write_page_and_record(result: RunResult, out: Path, data: Path, directory: Mapping[EntityKey, EntityInfo],
                            entities: int) -> None:
-    explanations = explanation_texts(result, only=listed_keys(result) if entities > EXPLAIN_ALL_UP_TO else None)
-    write_report_html(result, out, explanations, directory)
-    write_run_record(result, out, data, explanations, directory)
+    explained_per_list = EXPLAINED_PER_LIST if entities > EXPLAIN_ALL_UP_TO else None
+    explanations = explanation_texts(result, only=listed_keys(result, explained_per_list) if explained_per_list else None)
+    write_report_html(result, out, explanations, directory, explained_per_list)
+    write_run_record(result, out, data, directory)
 
 
 def execute_run(
     data: Path, profile: str, year: int, out: Path, rules: Path, progress: Progress | None = None, workers: int = 0
 ) -> RunResult:
     """The run, written whole into a folder of its own in ``out`` and switched in when complete
-    (``engine.outputs.folder``): ``out`` holds the previous run or this one, never a mix."""
+    (``engine.outputs.folder``): ``out`` holds the previous run or this one, never a mix. A failed
+    run's folder, its audit log included, is removed: the previous run stays as it was."""
     with output_lock(out), staged_run(out) as staging:
-        stream, audit = log.open_audit(staging / "audit.jsonl")
+        audit = log.open_audit(staging / "audit.jsonl")
         try:
-            audit.info("run_dimulai", data=str(data), profil=profile, tahun=year, aturan=str(rules))
+            log_start(audit, data, profile, year, rules)
             result = run(data=data, profile_id=profile, year=year, rules=rules, progress=progress, workers=workers,
                          spool_dir=staging)
-            start = time.perf_counter()  # the audit log of every decision is an output too
-            log_run_audit(audit, result)
+            start = time.perf_counter()
+            log_run(audit, result)
             write_outputs(result, staging, data)
             result.timings["outputs"] = time.perf_counter() - start
-            audit.info("run_selesai", versi_aturan=result.book.version, keputusan=len(result.decisions),
-                       detik=result.timings)
-        finally:  # a failed run's folder, audit log included, is removed: the previous run stays as it was
-            stream.close()
+            log_end(audit, result)
+        finally:
+            audit.close()
     logger.info("run selesai", versi_aturan=result.book.version, keputusan=len(result.decisions))
     return result

@@ -222,7 +222,7 @@ def _check_profiles(book: RuleBook, tags: set[str]) -> list[Problem]:
                 problems.append(located.problem(f"indikator {indicator.id} ditulis dua kali di profil {profile.id}",
                                                 "indicators", index, "id"))
             seen.add(indicator.id)
-            for spot, entity_set, tag in _indicator_tags(indicator.formula, ("indicators", index, "formula")):
+            for spot, entity_set, tag in indicator_tags(indicator.formula, ("indicators", index, "formula")):
                 if tag not in tags:
                     message = f"indikator {indicator.id} membaca tag '{tag}' yang tidak diberikan aturan mana pun"
                     problems.append(located.problem(message + closest(tag, sorted(tags)), *spot))
@@ -249,7 +249,7 @@ def _other_entity(book: RuleBook, indicator_id: str, entity_set: EntitySet, tag:
             f"{', '.join(rule.id for rule in givers)} hanya menilai {', '.join(sorted(assessed))}")
 
 
-def _indicator_tags(formula: Any, here: Location) -> Iterator[tuple[Location, EntitySet, str]]:
+def indicator_tags(formula: Any, here: Location) -> Iterator[tuple[Location, EntitySet, str]]:
     for name in ("numerator", "count", "cohort", "denominator"):
         part = getattr(formula, name, None)
         if part is None:

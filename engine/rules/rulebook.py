@@ -69,6 +69,7 @@ class RuleBook:
     profiles: dict[str, Profile] = field(default_factory=dict)
     origins: dict[str, Located] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)  # kode_wilayah NN.NN → kabupaten/kota
+    provinces: dict[str, str] = field(default_factory=dict)  # NN → provinsi
     version: str = ""
 
     def rule(self, rule_id: str) -> Rule:
@@ -166,7 +167,8 @@ def _load_regions(book: RuleBook, problems: list[Problem]) -> None:
         path = SHIPPED_REGIONS
     if path.is_file():
         try:
-            book.regions = dict(read_region_file(path).kabupaten_kota)
+            region_file = read_region_file(path)
+            book.regions, book.provinces = dict(region_file.kabupaten_kota), dict(region_file.provinsi)
         except RulesInvalid as error:
             problems.extend(error.problems)
 

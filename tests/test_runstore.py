@@ -11,13 +11,19 @@ import sqlite3
 import pytest
 from openpyxl import load_workbook
 
-from engine.outputs import rundb
 from engine.outputs.run import execute_run
+from engine.explain.source import rule_views
 from engine.pipeline import run
+from engine.runstore import schema, writer
+from engine.runstore.reader import StoreSource
+from engine.runstore.schema import StoreError, open_store
 from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
 
-TABLES = {"schema_version", "run", "input_file", "table_count", "outside_province", "reject", "entity", "tag",
-          "decision", "explanation", "indicator", "indicator_member"}
+TABLES = {"schema_version", "run", "input_file", "table_count", "outside_province", "reject", "region", "entity",
+          "rule", "clause", "known_tag", "outcome", "indicator", "member_role", "indicator_member", "src_koperasi", "src_rat",
+          "src_kinerja_koperasi", "src_fasilitasi", "src_pembiayaan", "src_legalitas", "src_standardisasi",
+          "src_diklat", "entity_name", "entity_name_data", "entity_name_idx", "entity_name_config"}
+VIEWS = {"entity_named", "decision", "tag", "clause_outcome", "evidence", "indicator_member_named"}
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +39,42 @@ def test_the_schema_is_versioned_and_complete(jatim):
     _, _, db = jatim
     names = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert names == TABLES
-    assert db.execute("SELECT version FROM schema_version").fetchall() == [(rundb.SCHEMA_VERSION,)]
-    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'indicator_member_named'").fetchone() == (1,)
+    assert db.execute("SELECT version FROM schema_version").fetchall() == [(schema.SCHEMA_VERSION,)]
+    views = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    assert views == VIEWS
+
+
+def test_a_record_of_another_schema_version_is_refused_with_a_clear_message(tmp_path):
+    old = tmp_path / "old"
+    old.mkdir()
+    db = sqlite3.connect(old / "run.sqlite")
+    db.execute("CREATE TABLE schema_version (version INTEGER)")
+    db.execute("INSERT INTO schema_version VALUES (2)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="skema catatan run versi 2; versi ini membaca versi 3"):
+        open_store(old)
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "run.sqlite").write_bytes(b"bukan sqlite" * 100)
+    with pytest.raises(StoreError, match="bukan catatan run iku"):
+        open_store(tmp_path / "junk")
+    with pytest.raises(StoreError, match="tidak ditemukan"):
+        open_store(tmp_path / "nothing")
+
+
+def test_the_runs_id_is_its_folders_name(jatim):
+    _, out, db = jatim
+    assert db.execute("SELECT id FROM run").fetchone() == ((out / "current").readlink().name,)
 
 
 def test_the_run_row_names_profile_year_rules_and_counts(jatim):
     result, _, db = jatim
-    profile, year, version, data, started, finished, counts = db.execute(
-        "SELECT profile, year, rules_version, data, started, finished, counts_json FROM run").fetchone()
-    assert (profile, year, version, data) == ("jatim", 2024, result.book.version, str(SAMPLES / "jatim"))
-    assert started <= finished
+    profile, year, version, data, started, finished, timings = db.execute(
+        "SELECT profile, year, rules_version, data, started, finished, timings_json FROM run").fetchone()
+    assert (profile, year, version, data) == ("jatim", 2024, result.book.version, str((SAMPLES / "jatim").resolve()))
+    assert started <= finished and set(json.loads(timings)) >= {"ingest", "rules"}
     table_counts = db.execute('SELECT "table", source, read, used, rejected, blank FROM table_count').fetchall()
-    assert [tuple(item.values()) for item in json.loads(counts)] == table_counts
+    assert [tuple(count.model_dump().values()) for count in result.dataset.counts] == table_counts
     assert all(read == used + rejected for _, _, read, used, rejected, _ in table_counts)
 
 
@@ -92,14 +122,30 @@ def test_an_auditor_finds_the_koperasi_of_a_numerator_with_plain_sql(jatim):
     assert [row[0] for row in rows] == [row[0] for row in by_tags]
 
 
-def test_decisions_hold_every_clause_with_its_evidence(jatim):
+def test_decisions_hold_every_clause_as_a_bit_and_the_evidence_as_source_rows(jatim):
     result, _, db = jatim
     assert db.execute("SELECT count(*) FROM decision").fetchone()[0] == len(result.decisions)
-    given, clauses = db.execute("""SELECT given, clauses_json FROM decision
-                                    WHERE rule_id = 'koperasi_aktif_22_2007' AND given = 1 LIMIT 1""").fetchone()
-    clauses = json.loads(clauses)
-    assert given == 1 and clauses and all(set(clause) == {"node", "held", "evidence"} for clause in clauses)
-    assert any(evidence.startswith("rat:") for clause in clauses for evidence in clause["evidence"])
+    recorded = {(kind, entity_id, rule_id, node): held for kind, entity_id, rule_id, _, node, _, held
+                in db.execute("SELECT * FROM clause_outcome")}
+    assert recorded == {(d.entity_type, d.entity_id, d.rule_id, c.node): int(c.held)
+                        for d in result.decisions for c in d.clauses}
+    cited = sorted(db.execute("SELECT entity_id, rule_id, node, source_table || ':' || row FROM evidence"))
+    expected = sorted((d.entity_id, d.rule_id, c.node, fact) for d in result.decisions for c in d.clauses
+                      for fact in c.evidence if not fact.startswith("$"))  # derived facts are implied by the tree
+    assert cited == expected and any(fact.startswith("rat:") for *_, fact in cited)
+    # each cited row is a kept source row of that entity
+    missing = db.execute("""SELECT count(*) FROM evidence AS v JOIN entity AS e USING (entity_type, entity_id)
+                             WHERE v.source_table = 'rat' AND NOT EXISTS
+                             (SELECT 1 FROM src_rat AS s WHERE s.entity = e.key AND s.row = v.row)""").fetchone()
+    assert missing == (0,)
+
+
+def test_explanations_are_not_stored_as_text_and_the_record_stays_small(jatim):
+    result, out, db = jatim
+    assert not db.execute("SELECT name FROM sqlite_master WHERE name LIKE '%explanation%'").fetchall()
+    entities = sum(len(group) for group in result.entities.values())
+    # the jatim sample (1,150 entities, few rows each): well under a kilobyte per entity
+    assert (out / "run.sqlite").stat().st_size / entities < 1_000
 
 
 def test_growth_members_carry_both_years(tmp_path):
@@ -110,7 +156,7 @@ def test_growth_members_carry_both_years(tmp_path):
     out = tmp_path / "out"
     execute_run(write_tables(tmp_path / "data", tables), "jambi", 2024, out, RULES)
     db = sqlite3.connect(out / "run.sqlite")
-    rows = db.execute("""SELECT role, entity_id, nilai_sebelum, nilai FROM indicator_member
+    rows = db.execute("""SELECT role, entity_id, nilai_sebelum, nilai FROM indicator_member_named
                           WHERE indicator_id = 'jambi-2' ORDER BY role, entity_id""").fetchall()
     db.close()
     assert rows == [("denominator", nik(1), 100.0, 150.0), ("excluded", nik(2), None, 70.0),
@@ -132,30 +178,32 @@ def test_everything_is_written_in_one_transaction(tmp_path, monkeypatch):
         db.set_trace_callback(statements.append)
         return db
 
-    monkeypatch.setattr(rundb.sqlite3, "connect", traced)
+    monkeypatch.setattr(writer.sqlite3, "connect", traced)
     result, data = small_result(tmp_path)
-    rundb.write_run_record(result, tmp_path / "out", data)
+    writer.write_run_record(result, tmp_path / "out", data)
     # The PRAGMAs (no journal, no fsync per page: the file is a temporary one) come before it.
-    verbs = [statement.split()[0].upper() for statement in statements if not statement.startswith("PRAGMA")]
+    # "-- …" are the statements the name index (FTS5) runs inside another, e.g. writing at COMMIT.
+    verbs = [statement.split()[0].upper() for statement in statements
+             if not statement.startswith(("PRAGMA", "-- "))]
     assert verbs[0] == "BEGIN" and verbs[-1] == "COMMIT"
     assert verbs.count("BEGIN") == 1 and verbs.count("COMMIT") == 1 and "ROLLBACK" not in verbs
     assert verbs.index("CREATE") > 0 and "INSERT" in verbs
-    assert verbs[-2] == "CREATE"  # the indexes, built once the rows are in
+    assert verbs[-3:-1] == ["CREATE", "INSERT"]  # the indexes, built once the rows are in; the names' filled
 
 
 def test_a_failure_midway_leaves_the_previous_record_and_no_temporary_file(tmp_path, monkeypatch):
     result, data = small_result(tmp_path)
     out = tmp_path / "out"
-    rundb.write_run_record(result, out, data)
+    writer.write_run_record(result, out, data)
     before = (out / "run.sqlite").read_bytes()
 
-    def broken(_result):
-        yield ("jatim-1", "numerator", "koperasi", nik(1), None, None)
+    def broken(_result, _keys):
+        yield (0, 0, 0, 0, None, None)
         raise RuntimeError("disk penuh")
 
-    monkeypatch.setattr(rundb, "_member_rows", broken)
+    monkeypatch.setattr(writer, "_member_rows", broken)
     with pytest.raises(RuntimeError):
-        rundb.write_run_record(result, out, data)
+        writer.write_run_record(result, out, data)
     assert (out / "run.sqlite").read_bytes() == before
     assert sorted(path.name for path in out.iterdir()) == ["run.sqlite"]
 
@@ -164,7 +212,7 @@ def test_each_run_replaces_the_record_of_the_folder(tmp_path):
     out = tmp_path / "out"
     for year in (2023, 2024):
         result, data = small_result(tmp_path, year)
-        rundb.write_run_record(result, out, data)
+        writer.write_run_record(result, out, data)
     db = sqlite3.connect(out / "run.sqlite")
     assert db.execute("SELECT year FROM run").fetchall() == [(2024,)]
     assert db.execute("SELECT count(*) FROM entity").fetchone() == (1,)
@@ -185,3 +233,11 @@ def test_participant_names_stay_out_of_the_record(tmp_path):
     cells = [cell for sheet in load_workbook(tmp_path / "out" / "report.xlsx").worksheets
              for row in sheet.iter_rows(values_only=True) for cell in row]
     assert "P-77" in cells and not any(name in str(cell) for cell in cells)  # .xlsx is zipped: read the cells
+
+
+def test_every_compiled_rule_comes_back_from_the_record_unchanged(jatim):
+    result, out, _ = jatim
+    store = StoreSource(out)
+    for kind in ("koperasi", "ukm", "peserta_diklat"):
+        assert store.rules(kind) == rule_views(result, kind) and store.rules(kind)
+    store.close()
