@@ -1,10 +1,15 @@
 """One `iku run` with every output, in its own process, for bench/run.py.
 
-    python bench/child.py DATA OUT RULES PROFILE YEAR WORKERS
+    python bench/child.py DATA OUT RULES PROFILE YEAR WORKERS [PATH]
+
+PATH chooses the rules stage's evaluator (``engine.parallel.RULES_PATH``: "lean", or "today" for
+the path before it, kept for the comparison until the lean one lands).
 
 Prints progress lines (``{"progress": ...}``) on stderr while the rules stage runs and, at the
 end, one JSON line on stdout: stage seconds (``RunResult.timings``), the wall time of the run,
-entity and decision counts, this process's peak RSS and CPU seconds, and its workers' CPU seconds.
+entity and decision counts, this process's peak RSS and CPU seconds, its workers' CPU seconds, and
+the CPU seconds (this process and its ended workers) of each stage: CPU ÷ wall is how many cores the
+stage kept busy.
 It calls ``execute_run`` exactly as ``iku run`` does, so the figures are those of the command.
 """
 
@@ -15,6 +20,8 @@ import re
 import resource
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PROGRESS_EVERY = 2.0  # seconds between progress lines
@@ -31,10 +38,40 @@ def _cpu(usage: resource.struct_rusage) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _tree_cpu() -> float:
+    """CPU seconds of this process and of the workers it has waited for (a stage's pool is closed
+    when the stage ends, so its workers are counted by then)."""
+    return _cpu(resource.getrusage(resource.RUSAGE_SELF)) + _cpu(resource.getrusage(resource.RUSAGE_CHILDREN))
+
+
+STAGE_CPU: dict[str, float] = {}
+LAST_STAGE_END = [0.0]  # tree CPU when the last timed stage of ``pipeline.run`` ended
+
+
+def _cpu_stopwatch(stopwatch: type) -> type:
+    """The run's Stopwatch, also adding up the CPU seconds of each stage (bench only)."""
+
+    class CpuStopwatch(stopwatch):  # type: ignore[misc,valid-type]
+        @contextmanager
+        def __call__(self, stage: str) -> Iterator[None]:
+            start = _tree_cpu()
+            try:
+                with super().__call__(stage):
+                    yield
+            finally:
+                LAST_STAGE_END[0] = _tree_cpu()
+                STAGE_CPU[stage] = STAGE_CPU.get(stage, 0.0) + LAST_STAGE_END[0] - start
+
+    return CpuStopwatch
+
+
 def main() -> None:
+    from engine import parallel, pipeline
     from engine.outputs.run import execute_run
 
     data, out, rules, profile, year, workers = sys.argv[1:7]
+    parallel.RULES_PATH = sys.argv[7] if len(sys.argv) > 7 else parallel.RULES_PATH
+    pipeline.Stopwatch = _cpu_stopwatch(pipeline.Stopwatch)  # type: ignore[misc]
     start = time.perf_counter()
     last = [0.0]
 
@@ -48,6 +85,8 @@ def main() -> None:
     result = execute_run(Path(data), profile, int(year), Path(out), Path(rules), progress=progress,
                          workers=int(workers))
     wall = time.perf_counter() - start
+    # What follows the timed stages in execute_run is the outputs (audit log, every file).
+    stage_cpu = {**STAGE_CPU, "outputs": _tree_cpu() - LAST_STAGE_END[0]}
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
@@ -59,6 +98,8 @@ def main() -> None:
         "rss_kb": _peak_rss_kb(),
         "cpu_s": _cpu(own),
         "worker_cpu_s": _cpu(workers_usage),
+        "stage_cpu_s": stage_cpu,
+        "rules_path": parallel.RULES_PATH,
     }), flush=True)
 
 

@@ -14,9 +14,13 @@ certificate rows in the generator's proportions — then:
    the main process, and of the whole process tree sampled every 0.25 s), how many cores the run
    kept busy and the highest 1-minute load average seen; a run that passes --timeout or
    --memory-gb is stopped and the point it reached is reported;
+   With --path both (the default until the lean rules path has landed), the run is made twice on
+   the same data: with the lean rules path and with today's (engine.parallel.RULES_PATH), and
+   their tags.csv are compared ("tag identik … jalur hari ini");
 2. runs two hand-written baselines of the same criteria on the same CSV files (bench/baselines.py:
    plain Python with the csv module; polars), checks that both give exactly the tags of iku's
-   tags.csv and prints the ratios rules stage ÷ baseline evaluation.
+   tags.csv and prints the ratios rules stage ÷ baseline evaluation;
+3. prints, per stage, how many cores were busy (CPU seconds of the run and its ended workers ÷ wall).
 
 Without --keep, each size's data and output folders are deleted once measured.
 """
@@ -33,6 +37,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from statistics import median
@@ -160,7 +165,8 @@ def _read_stderr(stream, watch: Watch) -> None:
             watch.tail = (watch.tail + [line.rstrip()])[-30:]
 
 
-def run_iku(data: Path, out: Path, workers: int, memory_gb: float, timeout: float) -> tuple[dict | None, Watch]:
+def run_iku(data: Path, out: Path, workers: int, memory_gb: float, timeout: float, path: str = "lean"
+            ) -> tuple[dict | None, Watch]:
     shutil.rmtree(out, ignore_errors=True)
     watch = Watch()
     load_before = os.getloadavg()[0]
@@ -168,7 +174,7 @@ def run_iku(data: Path, out: Path, workers: int, memory_gb: float, timeout: floa
     start = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, str(HERE / "child.py"), str(data), str(out), str(REPO / "rules"), PROFILE, str(YEAR),
-         str(workers)],
+         str(workers), path],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     reader = threading.Thread(target=_read_stderr, args=(child.stderr, watch), daemon=True)
     reader.start()
@@ -235,12 +241,14 @@ class SizeResult:
     generated_s: float
     runs: list[dict] = field(default_factory=list)
     baselines: list[dict] = field(default_factory=list)
+    today_identical: list[bool] = field(default_factory=list)  # lean path's tags.csv == today's path's
     stopped: str = ""
     reached: dict = field(default_factory=dict)
 
 
 def measure(size: int, arguments: argparse.Namespace, console: Console) -> SizeResult:
     workers, repeat, keep = arguments.workers, arguments.repeat, arguments.keep
+    paths = ("lean", "today") if arguments.path == "both" else (arguments.path,)
     mix = "" if arguments.mix == SHARES else "-" + "-".join(f"{share * 100:.0f}" for share in arguments.mix)
     data, out = arguments.data_dir / f"n{size}{mix}", arguments.data_dir / f"out{size}{mix}"
     console.print(f"[bold]{size:,} entitas[/]: membuat data …")
@@ -248,8 +256,14 @@ def measure(size: int, arguments: argparse.Namespace, console: Console) -> SizeR
     result = SizeResult(size, row_counts(data), generated)
     try:
         for attempt in range(1, repeat + 1):
-            console.print(f"  run iku {attempt}/{repeat} …")
-            measured, watch = run_iku(data, out, workers, arguments.memory_gb, arguments.timeout)
+            for path in paths[1:]:  # first, so that the last run's outputs are those the baselines check
+                console.print(f"  run iku {attempt}/{repeat}, jalur {PATH_NAMES[path]} …")
+                other = out.with_name(out.name + f"-{path}")
+                measured, watch = run_iku(data, other, workers, arguments.memory_gb, arguments.timeout, path)
+                if measured is not None:
+                    result.runs.append(measured)
+            console.print(f"  run iku {attempt}/{repeat}, jalur {PATH_NAMES[paths[0]]} …")
+            measured, watch = run_iku(data, out, workers, arguments.memory_gb, arguments.timeout, paths[0])
             if measured is None:
                 result.stopped = watch.stopped
                 result.reached = {"peak_tree": watch.peak_tree, "peak_main": watch.peak_main,
@@ -260,11 +274,18 @@ def measure(size: int, arguments: argparse.Namespace, console: Console) -> SizeR
                 result.baselines.append(time_baselines(data, None))
                 return result
             result.runs.append(measured)
+            for path in paths[1:]:
+                other = out.with_name(out.name + f"-{path}")
+                result.today_identical.append(
+                    (other / "tags.csv").exists() and baselines.tags_csv(other) == baselines.tags_csv(out))
+                shutil.rmtree(other, ignore_errors=True)
             console.print("  baseline python dan polars …")
             result.baselines.append(time_baselines(data, out))
     finally:
         if not keep:
             shutil.rmtree(out, ignore_errors=True)
+            for path in paths[1:]:
+                shutil.rmtree(out.with_name(out.name + f"-{path}"), ignore_errors=True)
             shutil.rmtree(data, ignore_errors=True)
     return result
 
@@ -300,55 +321,99 @@ def _per_second(count: int, seconds: list[float]) -> str:
 def stage_table(results: list[SizeResult], style: box.Box) -> Table:
     view = Table(title=f"iku run (profil {PROFILE}, tahun {YEAR}): detik per tahap (median entitas/detik)",
                  title_justify="left", box=style)
-    for column in ("entitas", "baris data", *STAGES, "lainnya", "total", "CPU pekerja", "RSS puncak utama",
-                   "RSS puncak pohon", "inti terpakai", "beban mesin"):
+    for column in ("entitas", "jalur aturan", "baris data", *STAGES, "lainnya", "total", "CPU pekerja",
+                   "RSS puncak utama", "RSS puncak pohon", "inti terpakai", "beban mesin"):
         view.add_column(column, justify="right")
-    for result in results:
-        if not result.runs:
-            view.add_row(f"{result.size:,}", f"{sum(result.rows.values()):,}", *["—"] * 8,
+    for result, path, runs in _by_path(results):
+        if not runs:
+            view.add_row(f"{result.size:,}", "—", f"{sum(result.rows.values()):,}", *["—"] * 8,
                          f"{result.reached.get('peak_main', 0) / 1024**3:.1f} GB",
                          f"{result.reached.get('peak_tree', 0) / 1024**3:.1f} GB", "—",
                          f"{result.reached.get('peak_load', 0):.1f}")
             continue
-        count = _entities(result.runs[0])
+        count = _entities(runs[0])
         cells = []
         for stage in STAGES:
-            seconds = [run["timings"].get(stage, 0.0) for run in result.runs]
+            seconds = [run["timings"].get(stage, 0.0) for run in runs]
             cells.append(f"{_span(seconds)} ({_per_second(count, seconds)})")
-        cells.append(_span([_untimed(run) for run in result.runs]))
-        totals = [_total(run) for run in result.runs]
-        cores = [run["tree_cpu_s"] / run["process_wall"] for run in result.runs]
-        worker_cpu = [run["worker_cpu_s"] for run in result.runs]
-        view.add_row(f"{count:,}", f"{sum(result.rows.values()):,}", *cells,
+        cells.append(_span([_untimed(run) for run in runs]))
+        totals = [_total(run) for run in runs]
+        cores = [run["tree_cpu_s"] / run["process_wall"] for run in runs]
+        worker_cpu = [run["worker_cpu_s"] for run in runs]
+        view.add_row(f"{count:,}", PATH_NAMES[path], f"{sum(result.rows.values()):,}", *cells,
                      f"{_span(totals)} ({_per_second(count, totals)})",
                      f"{_span(worker_cpu)} ({_per_second(count, worker_cpu)})" if max(worker_cpu) else "—",
-                     f"{_span([run['rss_kb'] / 1024**2 for run in result.runs], 2)} GB",
-                     f"{_span([run['peak_tree_sampled'] / 1024**3 for run in result.runs], 2)} GB",
-                     _span(cores), _span([run["peak_load"] for run in result.runs]))
+                     f"{_span([run['rss_kb'] / 1024**2 for run in runs], 2)} GB",
+                     f"{_span([run['peak_tree_sampled'] / 1024**3 for run in runs], 2)} GB",
+                     _span(cores), _span([run["peak_load"] for run in runs]))
+    return view
+
+
+PATH_NAMES = {"lean": "lean", "today": "hari ini"}
+
+
+def _by_path(results: list[SizeResult]) -> Iterator[tuple[SizeResult, str, list[dict]]]:
+    """Each size's runs, grouped by the rules path they took (the lean path first)."""
+    for result in results:
+        paths = sorted({run.get("rules_path", "lean") for run in result.runs}, key=list(PATH_NAMES).index)
+        for path in paths or ["lean"]:
+            yield result, path, [run for run in result.runs if run.get("rules_path", "lean") == path]
+
+
+def _lean_runs(result: SizeResult) -> list[dict]:
+    """The runs on the lean path (or on today's, when only that one was run)."""
+    lean = [run for run in result.runs if run.get("rules_path", "lean") == "lean"]
+    return lean or result.runs
+
+
+def cores_table(results: list[SizeResult], style: box.Box) -> Table:
+    """How many cores each stage kept busy: CPU seconds of the run and its workers ÷ wall seconds."""
+    view = Table(title="Inti terpakai per tahap (detik-CPU proses run dan pekerjanya ÷ detik)",
+                 title_justify="left", box=style)
+    for column in ("entitas", "jalur aturan", *STAGES):
+        view.add_column(column, justify="right")
+    for result, path, runs in _by_path(results):
+        if not runs:
+            continue
+        cells = []
+        for stage in STAGES:
+            busy = [run["stage_cpu_s"].get(stage, 0.0) / max(run["timings"].get(stage, 0.0), 1e-9) for run in runs]
+            cells.append(_span(busy))
+        view.add_row(f"{_entities(runs[0]):,}", PATH_NAMES[path], *cells)
     return view
 
 
 def baseline_table(results: list[SizeResult], style: box.Box) -> Table:
     view = Table(title="Baseline kriteria yang sama, data yang sama: detik (baca CSV + evaluasi)",
                  title_justify="left", box=style)
-    for column in ("entitas", "aturan iku", "python baca", "python evaluasi", "polars baca",
-                   "polars evaluasi", "aturan ÷ python", "aturan ÷ polars", "tag", "tag identik"):
+    for column in ("entitas", "aturan iku (lean)", "aturan jalur hari ini", "hari ini ÷ lean", "python baca",
+                   "python evaluasi", "polars baca", "polars evaluasi", "aturan ÷ python", "aturan ÷ polars", "tag",
+                   "tag identik: python", "polars", "jalur hari ini"):
         view.add_column(column, justify="right")
     for result in results:
         if not result.baselines:
             continue
-        rules = [run["timings"]["rules"] for run in result.runs]
+        lean = _lean_runs(result)
+        rules = [run["timings"]["rules"] for run in lean]
+        today = [run["timings"]["rules"] for run in result.runs if run.get("rules_path") == "today" and run not in lean]
         b = result.baselines
         python_eval, polars_eval = [x["python_eval_s"] for x in b], [x["polars_eval_s"] for x in b]
-        checked = [x["python_identical"] and x["polars_identical"] for x in b if x["tags"] is not None]
+        checked = [x for x in b if x["tags"] is not None]
+
+        def identical(values: list[bool]) -> str:
+            return ("ya" if all(values) else "tidak") if values else "—"
+
         view.add_row(
-            f"{_entities(result.runs[0]) if result.runs else result.size:,}", _span(rules) if rules else "—",
+            f"{_entities(lean[0]) if lean else result.size:,}", _span(rules) if rules else "—",
+            _span(today) if today else "—",
+            f"{median(today) / median(rules):.2f}×" if today and rules else "—",
             _span([x["python_read_s"] for x in b], 2), _span(python_eval, 3),
             _span([x["polars_read_s"] for x in b], 2), _span(polars_eval, 3),
             f"{median(rules) / median(python_eval):,.0f}×" if rules else "—",
             f"{median(rules) / median(polars_eval):,.0f}×" if rules else "—",
             f"{b[0]['python_tags']:,}",
-            ("ya" if all(checked) else "tidak") if checked else "— (run iku tidak selesai)")
+            identical([x["python_identical"] for x in checked]), identical([x["polars_identical"] for x in checked]),
+            identical(result.today_identical))
     return view
 
 
@@ -376,6 +441,8 @@ def main() -> None:
     parser.add_argument("--mix", type=parse_mix, default=SHARES,
                         help="bagian koperasi,ukm,peserta (bawaan 45,45,10; 100,0,0 = koperasi saja)")
     parser.add_argument("--data-dir", type=Path, default=HERE / "data", help="folder data dan keluaran")
+    parser.add_argument("--path", choices=("both", "lean", "today"), default="both",
+                        help="jalur tahap aturan: lean, hari ini (today), atau keduanya pada data yang sama")
     parser.add_argument("--json", type=Path, help="tulis semua angka ke berkas JSON ini")
     parser.add_argument("--markdown", action="store_true", help="tabel dalam bentuk Markdown")
     arguments = parser.parse_args()
@@ -387,6 +454,7 @@ def main() -> None:
                   f"komposisi entitas: {koperasi} koperasi, {ukm} UKM, {peserta} peserta diklat; tahun {YEAR}")
     results = [measure(size, arguments, console) for size in sizes]
     console.print(stage_table(results, style))
+    console.print(cores_table(results, style))
     console.print(baseline_table(results, style))
     for line in stopped_lines(results):
         console.print(f"[red]{line}[/]")

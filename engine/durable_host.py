@@ -15,6 +15,10 @@ durable_rules 2.0.28 has known traps (../shared/notes/durable_rules.md); each ha
 8. swallowed action exceptions — actions run in our own loop, where an exception surfaces.
 9. content-hash ids — every fact carries its own unique id (table and row).
 12. one ruleset name per host — each ``GuardedRuleset`` has its own host, names are unique.
+(14.) retracting a negated fact while its phase fact is there fires the negation — the reused
+   session of ``lean_evaluate`` retracts the phase facts first.
+(15.) a match takes distinct facts by default: one fact cannot bind two aliases, and a negation
+   ignores the fact another alias matched — every DNF term rule carries ``"dist": 0`` (compiler).
 """
 
 from __future__ import annotations
@@ -117,7 +121,7 @@ Action = Callable[[dict[str, Any], Emit], None]
 _NOT_HANDLED, _OBSERVED = 1, 2
 
 
-def _checked(result: Any, what: str) -> Any:
+def checked(result: Any, what: str) -> Any:
     """durable_rules answers (code, value); codes 1 and 2 mean a fact was refused (trap 4)."""
     if isinstance(result, (list, tuple)) and result and result[0] in (_NOT_HANDLED, _OBSERVED):
         reason = "tidak cocok dengan aturan mana pun" if result[0] == _NOT_HANDLED else "id-nya sudah ada"
@@ -179,7 +183,7 @@ class GuardedRuleset:
         return self._derived
 
     def _assert_and_run(self, facts: list[dict[str, Any]], sid: str) -> None:
-        state = _checked(durable_rules_engine.assert_facts(self._handle, json.dumps(facts)), "fakta entitas")
+        state = checked(durable_rules_engine.assert_facts(self._handle, json.dumps(facts)), "fakta entitas")
         started = durable_rules_engine.start_action_for_state(self._handle, state)
         if started:
             self._run_actions(started[1], state, sid)
@@ -192,7 +196,7 @@ class GuardedRuleset:
 
     def _run_actions(self, message: str, handle: Any, sid: str) -> None:
         def emit(fact: dict[str, Any]) -> None:  # derived facts have a fixed, flat shape
-            _checked(durable_rules_engine.assert_fact(self._handle, json.dumps({**fact, "sid": sid})), "fakta turunan")
+            checked(durable_rules_engine.assert_fact(self._handle, json.dumps({**fact, "sid": sid})), "fakta turunan")
 
         while message:
             ((name, matched),) = json.loads(message).items()

@@ -2,7 +2,8 @@
 
 durable_rules holds the GIL in every call, so threads give no parallelism; processes do. Each
 worker loads the same rules folder once (its version is checked against the parent's), keeps one
-``Evaluator`` per entity type, and evaluates ordered chunks; the parent keeps chunk order, so
+evaluator per entity type (``lean_evaluate.LeanEvaluator``, with its one reused durable_rules session;
+``RULES_PATH`` "today": ``evaluate.Evaluator``, for the benchmark's comparison), and evaluates ordered chunks; the parent keeps chunk order, so
 the result is exactly that of the single-process path.
 
 What crosses a process boundary is plain tuples, not objects: pickling a pydantic ``Decision``
@@ -31,6 +32,7 @@ from engine.durable_host import EngineError
 from engine.evaluate import Evaluator, check_complete
 from engine.fact_chunks import pickled_fact_rows
 from engine.facts import EntityFacts
+from engine.lean_evaluate import LeanEvaluator, evaluate_rows
 from engine.processes import answer_of, process_pool
 from engine.rules.compiler import CompiledRuleset, compile_ruleset
 from engine.rules.load import load_rulebook
@@ -40,9 +42,12 @@ from engine.spool import BlockSpool
 CHUNK = 500
 IN_FLIGHT_PER_WORKER = 4
 PARALLEL_FROM = 4000  # below this many entities, starting processes costs more than it saves
+# Which evaluator decides: "lean" (engine.lean_evaluate) or "today" (engine.evaluate.Evaluator, the
+# path before it, kept so that the benchmark can compare the two in one run until the lean one lands).
+RULES_PATH = "lean"
 
 _book: RuleBook | None = None
-_evaluators: dict[str, Evaluator] = {}
+_evaluators: dict[tuple[str, str], Evaluator | LeanEvaluator] = {}
 T = TypeVar("T")
 
 
@@ -60,12 +65,16 @@ def _start_worker(rules: Path, version: str) -> None:
 _common_clauses: dict[ClauseRow, ClauseRow] = {}  # a few hundred at most: clause nodes × outcomes
 
 
-def _evaluate_chunk(entity_type: str, year: int, ids: list[str], fact_rows: bytes) -> list[DecisionRow]:
+def _evaluate_chunk(entity_type: str, year: int, ids: list[str], fact_rows: bytes, path: str = "lean"
+                    ) -> list[DecisionRow]:
     """Decisions of a chunk of entities: their ids, and their fact rows as one pickled list."""
     assert _book is not None
-    evaluator = _evaluators.get(entity_type)
+    evaluator = _evaluators.get((entity_type, path))
     if evaluator is None or evaluator.year != year:
-        evaluator = _evaluators[entity_type] = Evaluator(_book, entity_type, year)
+        make = LeanEvaluator if path == "lean" else Evaluator
+        evaluator = _evaluators[entity_type, path] = make(_book, entity_type, year)
+    if isinstance(evaluator, LeanEvaluator):
+        return evaluate_rows(evaluator, ids, pickle.loads(fact_rows))
     sharing = _Sharing()
     return [
         decision_row(decision, clauses=sharing.clause_rows)
@@ -156,7 +165,8 @@ def evaluate_in_workers(
     with process_pool(workers, _start_worker, (book.directory, book.version)) as pool:
         def send(entity_type: str, chunk: list[EntityFacts]) -> tuple[str, list[EntityFacts], Future[list[DecisionRow]]]:
             ids = [entity.entity_id for entity in chunk]
-            return entity_type, chunk, pool.submit(_evaluate_chunk, entity_type, year, ids, pickled_fact_rows(chunk))
+            return entity_type, chunk, pool.submit(_evaluate_chunk, entity_type, year, ids, pickled_fact_rows(chunk),
+                                                   RULES_PATH)
 
         in_flight = deque(send(*chunk) for chunk in islice(chunks, IN_FLIGHT_PER_WORKER * workers))
         while in_flight:

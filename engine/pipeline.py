@@ -28,6 +28,8 @@ from engine.indicators.scope import ProvinceScope, province_scope
 from engine.indicators.targets import Capaian, capaian_of
 from engine.ingest.dataset import Dataset, load_dataset
 from engine.ingest.policy import DataPolicy
+from engine import parallel
+from engine.lean_evaluate import LeanEvaluator
 from engine.parallel import CHUNK, default_workers, evaluate_in_workers
 from engine.rules.load import load_rulebook
 from engine.rules.rulebook import RuleBook
@@ -156,8 +158,10 @@ def evaluate_entities(
         return evaluate_in_workers(book, entities, year, workers, progress, spool)
     decisions = DecisionTable()
     for entity_type, group in entities.items():
-        evaluator = Evaluator(book, entity_type, year)
-        decisions.extend(DecisionTable.of(evaluator.evaluate_all(group, progress)))
+        if parallel.RULES_PATH == "lean":
+            decisions.extend(LeanEvaluator(book, entity_type, year).evaluate_all(group, progress))
+        else:
+            decisions.extend(DecisionTable.of(Evaluator(book, entity_type, year).evaluate_all(group, progress)))
     return decisions
 
 

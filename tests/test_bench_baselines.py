@@ -92,9 +92,14 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
         cwd=REPO, capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    rows = [line for line in done.stdout.splitlines() if line.startswith("|") and "501" in line]
-    assert len(rows) == 2  # one row in the stage table, one in the baseline table
-    stage_row, baseline_row = rows
-    assert "GB" in stage_row
-    assert baseline_row.rstrip(" |").endswith("ya")  # tag identik
+    rows = [[cell.strip() for cell in line.strip(" |").split("|")]
+            for line in done.stdout.splitlines() if line.startswith("|") and "501" in line]
+    # the stage table and the cores table: a row per rules path (lean, today's); the baseline table: one row
+    assert len(rows) == 5
+    stage_rows, core_rows, (baseline_row,) = rows[:2], rows[2:4], rows[4:]
+    assert [row[1] for row in stage_rows] == [row[1] for row in core_rows] == ["lean", "hari ini"]
+    assert all("GB" in " ".join(row) for row in stage_rows)
+    assert all(float(cell) >= 0 for row in core_rows for cell in row[2:])  # cores busy per stage
+    assert all(float(row[4]) > 0 for row in core_rows)  # the rules stage
+    assert baseline_row[-3:] == ["ya", "ya", "ya"]  # tag identik: python, polars, today's rules path
     assert not list(tmp_path.iterdir())  # data and outputs are removed without --keep

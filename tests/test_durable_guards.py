@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 
+import durable_rules_engine
 import pytest
 from durable import engine as durable
 
@@ -14,6 +15,7 @@ from engine.durable_host import EngineError, GuardedRuleset, QuietHost, check_ha
 from engine.evaluate import Evaluator
 from engine.facts import EntityFacts, to_fact_row
 from engine.ingest.tables import Diklat, Koperasi, Rat
+from engine.lean_evaluate import LeanEvaluator
 from engine.rules.compiler import MAX_FACTS, NO_STATE, SESSION_INIT, SINK, WIDTH, compile_ruleset
 from engine.rules.load import load_rulebook
 from tests.support import RULES
@@ -299,3 +301,83 @@ def test_a_definition_durable_rules_refuses_is_an_engine_error_not_a_traceback()
     with pytest.raises(EngineError, match="durable_rules menolak aturan yang dikompilasi: .*error code: 102"):
         GuardedRuleset({"r": {"all": [{"m": {"$and": [{"$gte": {"x": [1]}}, NS]}}], "run": "r"}},
                        {"r": lambda matched, emit: None})
+
+
+# Found with the reused session (engine/lean_evaluate.py): retracting a fact that a negation refers
+# to, while the negation's phase fact is still there, makes the negation hold and fire.
+def _negation_host(name):
+    rules = {"not_c": {"all": [{"p": {"$and": [{"t": "$phase"}, NS]}}, {"x$not": {"$and": [{"t": "c"}, NS]}}],
+                       "pri": 1, "run": "not_c"}}
+    host = QuietHost({"not_c": lambda c: None})
+    host.set_rulesets({name: rules})
+    handle = host.get_ruleset(name)._handle
+    durable_rules_engine.assert_fact(handle, '{"t":"c","id":"c1","sid":"1"}')
+    durable_rules_engine.assert_fact(handle, '{"t":"$phase","id":"p","sid":"1"}')
+    assert durable_rules_engine.start_action(handle) is None  # c is there: the negation does not hold
+    return durable_rules_engine, handle
+
+
+def test_retracting_a_negated_fact_before_its_phase_fires_the_negation():
+    engine, handle = _negation_host("retract_c_first")
+    engine.retract_fact(handle, '{"id":"c1","sid":"1"}')
+    assert "not_c" in engine.start_action(handle)[1]  # the trap: a stray firing into the next entity
+
+
+def test_retracting_the_phase_first_fires_nothing():
+    engine, handle = _negation_host("retract_phase_first")
+    engine.retract_fact(handle, '{"id":"p","sid":"1"}')
+    engine.retract_fact(handle, '{"id":"c1","sid":"1"}')
+    assert engine.start_action(handle) is None
+
+
+def test_the_reused_session_retracts_phases_first_and_forgets_each_entity(book, monkeypatch):
+    retracted = []
+    retract = durable_rules_engine.retract_facts
+    monkeypatch.setattr(durable_rules_engine, "retract_facts",
+                        lambda handle, text: retracted.append(json.loads(text)) or retract(handle, text))
+    reused = LeanEvaluator(book, "koperasi", 2024)
+    without_rat, with_rat = koperasi_entity(), koperasi_entity("2022-03-01", "2023-03-01", "2024-03-01")
+    for entity in (without_rat, with_rat, without_rat, with_rat):  # negations hold, then not, then hold again
+        assert reused.evaluate(entity) == LeanEvaluator(book, "koperasi", 2024).evaluate(entity)
+    tidak_aktif = next(d for d in reused.evaluate(without_rat) if d.tag == "tidak_aktif_25_2015")
+    assert tidak_aktif.given
+    phases = len(reused._retract_phases)
+    assert phases and retracted
+    for batch in retracted:
+        assert [fact["id"][:3] for fact in batch[:phases]] == ["$p:"] * phases
+        assert not any(fact["id"].startswith("$p:") for fact in batch[phases:])
+
+
+# Found with one durable_rules rule per DNF term (compiler._term_rule): by default a match takes
+# distinct facts, so one fact cannot bind two aliases, and a negation does not see the fact another
+# alias matched. "dist": 0 on the rule makes both right; every term rule carries it.
+_ROW = '{"t":"k","id":"k1","x":1,"y":1,"sid":"1"}'
+_TWO_ALIASES = [{"a": {"$and": [{"t": "k"}, {"$gte": {"x": 1}}, NS]}}, {"b": {"$and": [{"t": "k"}, {"$gte": {"y": 1}}, NS]}}]
+_NEGATION = [{"a": {"$and": [{"t": "k"}, {"$gte": {"x": 1}}, NS]}}, {"p": {"$and": [{"t": "$phase"}, NS]}},
+             {"b$not": {"$and": [{"t": "k"}, {"$gte": {"y": 1}}, NS]}}]
+
+
+def _fires(name, rule, facts):
+    host = QuietHost({"r": lambda c: None})
+    host.set_rulesets({name: {"r": {**rule, "run": "r"}}})
+    handle = host.get_ruleset(name)._handle
+    durable_rules_engine.assert_facts(handle, "[" + ",".join(facts) + "]")
+    return durable_rules_engine.start_action(handle) is not None
+
+
+def test_by_default_one_fact_cannot_bind_two_aliases():
+    assert not _fires("two_distinct", {"all": _TWO_ALIASES}, [_ROW])  # the trap: the row satisfies both
+    assert _fires("two_dist0", {"all": _TWO_ALIASES, "dist": 0}, [_ROW])
+
+
+def test_by_default_a_negation_ignores_the_fact_another_alias_matched():
+    phase = '{"t":"$phase","id":"p","sid":"1"}'
+    assert _fires("neg_distinct", {"all": _NEGATION}, [_ROW, phase])  # the trap: the row makes the negation fail
+    assert not _fires("neg_dist0", {"all": _NEGATION, "dist": 0}, [_ROW, phase])
+
+
+def test_every_term_rule_takes_dist_0(book):
+    for entity_type in ("koperasi", "ukm", "peserta_diklat"):
+        terms = compile_ruleset(book, entity_type, 2024).terms
+        assert terms is not None and terms.terms
+        assert all(terms.definition[name]["dist"] == 0 for name in terms.terms)

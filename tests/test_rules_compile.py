@@ -313,5 +313,6 @@ def test_a_compile_error_in_a_run_is_a_message_with_exit_1(rules, tmp_path, monk
         raise compiler.CompileError("aturan x: rusak", "x")
 
     monkeypatch.setattr("engine.evaluate.compile_ruleset", broken)
+    monkeypatch.setattr("engine.lean_evaluate.compile_ruleset", broken)  # the run's rules path
     output = refused(run_cli(rules, tmp_path))
     assert "aturan tidak dapat dikompilasi: aturan x: rusak" in output

@@ -14,13 +14,15 @@ The year n and the parameters in force are constants of the conditions, never se
 from __future__ import annotations
 
 import itertools
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from string import Formatter
 from typing import Any, get_args
 
 from engine.durable_host import SESSION_INIT
-from engine.facts import as_day_number, fields_of
+from engine.facts import as_day_number, fact_layout, fields_of
 from engine.ingest.tables import TABLE_BY_NAME, Label
 from engine.ingest.values import parse_label
 from engine.rules.model import (
@@ -145,6 +147,29 @@ class Action:
     tag: str | None  # set on a rule's root: the tag it gives
 
 
+@dataclass(frozen=True)
+class TagTerm:
+    """One conjunction of a rule's condition in disjunctive normal form, as one durable_rules rule:
+    when it matches, the rule's tag is given. ``leaves`` maps its aliases to the positive leaves."""
+
+    name: str
+    rule_id: str
+    tag: str
+    leaves: dict[str, str]
+
+
+@dataclass(frozen=True)
+class TermRuleset:
+    """The ruleset in which durable_rules decides every leaf and every tag (see ``_term_ruleset``)."""
+
+    definition: dict[str, Any]
+    terms: dict[str, TagTerm]
+    leaves: frozenset[str]  # the record leaves, each a durable_rules rule of its own
+    phases: list[int]  # the phase levels whose facts negations wait for, in the order to assert them
+    reads: frozenset[str]  # the tags some has_tag clause reads: their tag facts are asserted
+    not_phases: dict[str, int]  # not node → the phase it is decided at in the clause-level ruleset
+
+
 @dataclass
 class CompiledRuleset:
     entity_type: str
@@ -157,6 +182,10 @@ class CompiledRuleset:
     year_tests: dict[str, list[tuple[Test, ...]]] = field(default_factory=dict)
     # the part nodes that carry wide all/any nodes (``_wiring``): the engine's, never the user's
     parts: frozenset[str] = frozenset()
+    # durable_rules deciding leaves and tags (one rule per DNF term); None when a rule's condition
+    # does not fit (``term_refusal`` says why) and the clause-level ``definition`` decides alone
+    terms: TermRuleset | None = None
+    term_refusal: str = ""
 
     def relevant(self, fact: dict[str, Any]) -> bool:
         """False only for a fact that no leaf can match, judged on its year alone.
@@ -168,7 +197,30 @@ class CompiledRuleset:
         tests = self.year_tests.get(fact["t"])
         if tests is None:
             return True
-        return any(all(_year_test_holds(test, fact) for test in leaf_tests) for leaf_tests in tests)
+        return any(all(_year_test_holds(test, fact.get(test.field)) for test in leaf_tests) for leaf_tests in tests)
+
+    def relevant_rows(self, table: str) -> Callable[[tuple[Any, ...]], bool] | None:
+        """``relevant`` for the fact rows of ``table`` (``facts.FactRow``), without making their
+        dicts; None when every row of the table is relevant."""
+        tests = self.year_tests.get(table)
+        if tests is None:
+            return None
+        where = {name: 2 + index for index, name in enumerate(fact_layout(table))}  # (table, row, *values)
+        placed = [[(where[test.field], test) for test in leaf_tests] for leaf_tests in tests]
+        read = operator.itemgetter(*sorted({index for leaf_tests in placed for index, _ in leaf_tests}))
+        known: dict[Any, bool] = {}  # the answer per value of the year fields read: a few dozen years
+
+        def relevant(row: tuple[Any, ...]) -> bool:
+            years = read(row)
+            answer = known.get(years)
+            if answer is None:
+                answer = any(all(_year_test_holds(test, row[index]) for index, test in leaf_tests)
+                             for leaf_tests in placed)
+                if len(known) < 10_000:
+                    known[years] = answer
+            return answer
+
+        return relevant
 
     def phase_facts(self) -> list[dict[str, Any]]:
         """Asserted one at a time, each after the session is drained (see ``PHASE``)."""
@@ -592,6 +644,7 @@ def compile_ruleset(book: RuleBook, entity_type: str, year: int) -> CompiledRule
     phases: set[int] = set()
     actions: dict[str, Action] = {}
     parts: set[str] = set()
+    not_phases: dict[str, int] = {}
     for compiled in rules:
         wiring = _wiring(compiled)
         heights = _heights(wiring, compiled.root, compiled.rule.id)
@@ -601,11 +654,110 @@ def compile_ruleset(book: RuleBook, entity_type: str, year: int) -> CompiledRule
             definition[node_id] = {**_node_rule(kind, children, node.leaf if node else None, pri), "run": node_id}
             if kind == "not":
                 phases.add(pri)
+                not_phases[node_id] = pri
             if node is None:
                 parts.add(node_id)
             actions[node_id] = Action(node_id, compiled.rule.id, compiled.rule.tag if node_id == compiled.root else None)
+    try:
+        terms, refusal = _term_ruleset(rules, not_phases), ""
+    except _NoTerms as why:
+        terms, refusal = None, str(why)
     return CompiledRuleset(entity_type, year, rules, definition, actions, sorted(phases), _year_tests(rules),
-                           frozenset(parts))
+                           frozenset(parts), terms, refusal)
+
+
+MAX_TERMS = 64  # DNF terms of one rule: more is a condition durable_rules would match slowly, term by term
+Literal = tuple[bool, str]  # (positive?, leaf node)
+
+
+class _NoTerms(Exception):
+    """A rule's condition does not fit one durable_rules rule per DNF term."""
+
+
+def _dnf(compiled: CompiledRule, node_id: str, negated: bool = False) -> list[list[Literal]]:
+    """The node's condition as a disjunction of conjunctions of leaves (negation pushed to the leaves)."""
+    node = compiled.nodes[node_id]
+    if node.kind == "leaf":
+        return [[(not negated, node_id)]]
+    if node.kind == "not":
+        return _dnf(compiled, node.children[0], not negated)
+    children = [_dnf(compiled, child, negated) for child in node.children]
+    if (node.kind == "all") == negated:  # an or
+        return [term for child in children for term in child]
+    terms: list[list[Literal]] = [[]]
+    for child in children:
+        terms = [term + other for term in terms for other in child]
+        if len(terms) > MAX_TERMS:
+            raise _NoTerms(f"aturan {compiled.rule.id}: lebih dari {MAX_TERMS} suku DNF")
+    return terms
+
+
+def _term_rule(compiled: CompiledRule, term: list[Literal], pri: int) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """The durable_rules rule of one DNF term and its aliases' leaves; None for a term that can never hold."""
+    literals = list(dict.fromkeys(term))
+    if any((not positive, leaf) in literals for positive, leaf in literals):
+        return None  # a leaf and its negation
+    aliases: list[dict[str, Any]] = []
+    negations: list[dict[str, Any]] = []
+    leaves: dict[str, str] = {}
+    for positive, leaf_id in literals:
+        leaf = compiled.nodes[leaf_id].leaf
+        assert leaf is not None
+        pattern = _and({"t": TAG}, {"tag": leaf.tag}) if leaf.tag is not None else _leaf_pattern(leaf)[0]["m0"]
+        if not positive:
+            if leaf.min_count != 1:
+                raise _NoTerms(f"aturan {compiled.rule.id}: negasi 'paling sedikit {leaf.min_count}' tidak satu pola")
+            negations.append({f"x{len(negations)}$not": pattern})
+            continue
+        previous = None
+        for _ in range(leaf.min_count):  # k distinct records, each on a later row (as _leaf_pattern)
+            alias = f"m{len(aliases)}"
+            later = [{"$gt": {"row": {previous: "row"}}}] if previous else []
+            aliases.append({alias: {"$and": [*pattern["$and"][:-1], *later, NO_STATE]} if later else pattern})
+            leaves[alias] = leaf_id
+            previous = alias
+    if negations:
+        # Negations are asked only once the rule's stratum can no longer change (see ``PHASE``).
+        aliases.append({"p": _and({"t": PHASE}, {"level": _term_phase(compiled.stratum)})})
+    if len(aliases) > MAX_FACTS:
+        raise _NoTerms(f"aturan {compiled.rule.id}: satu suku DNF menggabungkan lebih dari {MAX_FACTS} fakta")
+    # dist 0: one fact may bind two aliases (two leaves on one row), and a negation must see the
+    # facts other aliases matched; durable_rules' default (distinct facts per match) gets both wrong.
+    return {"all": [*aliases, *negations], "pri": pri, "dist": 0}, leaves
+
+
+def _term_phase(stratum: int) -> int:
+    """The phase after every rule of lower strata has fired (no clause-level phase is this high)."""
+    return (stratum + 1) * STRATUM_WIDTH
+
+
+def _term_ruleset(rules: list[CompiledRule], not_phases: dict[str, int]) -> TermRuleset:
+    """Record leaves as durable_rules rules of their own (their matches are the clause evidence), and
+    one rule per DNF term of each rule's condition, giving its tag. durable_rules thus decides every
+    leaf and every tag, tags on tags by forward chaining; all/any/not results follow from the leaves
+    by the compiled tree, which must give the same tags (``LeanEvaluator`` checks it)."""
+    definition = _housekeeping_rules()
+    terms: dict[str, TagTerm] = {}
+    leaves: set[str] = set()
+    phases: set[int] = set()
+    for compiled in rules:
+        base = 1 + compiled.stratum * STRATUM_WIDTH
+        for leaf in compiled.leaves:
+            if leaf.tag is None:
+                definition[leaf.node] = {"all": _leaf_pattern(leaf), "pri": base, "run": leaf.node}
+                leaves.add(leaf.node)
+        for index, term in enumerate(_dnf(compiled, compiled.root)):
+            made = _term_rule(compiled, term, base + STRATUM_WIDTH - 1)
+            if made is None:
+                continue
+            rule, aliases = made
+            if any(name.endswith("$not") for pattern in rule["all"] for name in pattern):
+                phases.add(_term_phase(compiled.stratum))
+            name = f"{compiled.rule.id}#{index}"
+            definition[name] = {**rule, "run": name}
+            terms[name] = TagTerm(name, compiled.rule.id, compiled.rule.tag, aliases)
+    reads = frozenset(leaf.tag for compiled in rules for leaf in compiled.leaves if leaf.tag is not None)
+    return TermRuleset(definition, terms, frozenset(leaves), sorted(phases), reads, dict(not_phases))
 
 
 YEAR_FIELDS = ("tahun", "tahun_rat", "tahun_buku")
@@ -631,8 +783,7 @@ def _year_tests(rules: list[CompiledRule]) -> dict[str, list[tuple[Test, ...]]]:
     return {table: tests for table, tests in by_table.items() if table not in unfiltered}
 
 
-def _year_test_holds(test: Test, fact: dict[str, Any]) -> bool:
-    value = fact.get(test.field)
+def _year_test_holds(test: Test, value: Any) -> bool:
     return isinstance(value, int) and _YEAR_OPERATORS[test.op](value, test.value)
 
 

@@ -1,0 +1,389 @@
+"""Entities' facts → decision rows, by durable_rules, with as little Python around the engine as possible.
+
+durable_rules decides every leaf and every tag: each record leaf is a durable_rules rule (its matches
+are the clause's evidence), and each conjunction of a rule's condition in disjunctive normal form is
+one durable_rules rule that gives the tag (``compiler.TermRuleset``; all/any/not and tags built on
+tags are matched in the Rete network, negations behind phase facts, ``"dist": 0`` so that one fact
+may bind two aliases and a negation sees the facts the other aliases matched). The clause results
+of the all/any/not nodes follow from the leaves by the compiled tree, worked out once per set of
+leaves that held; the tree's tags must be durable_rules' tags, or the run stops. The decisions,
+clause results and evidence are exactly those of the clause-level ruleset (``evaluate.Evaluator``),
+which decides instead when a condition does not fit one rule per term (``term_refusal``).
+
+Measured, the C engine was only a fifth of that evaluator's time; the rest was the Python around
+each call. So here:
+
+- actions are not Python closures behind durable's dispatch: the drain loop reads the action's
+  message with orjson and records the facts it matched itself;
+- a clause or tag fact is asserted as JSON text made once per node (only the session id is added);
+- which clauses held is known from the actions that ran, so the session's facts are never read
+  back (``get_facts``);
+- one session per evaluator (per worker and entity type) serves every entity: after an entity, its
+  facts are retracted — phase facts first, or a negation whose fact leaves while its phase is there
+  fires (README, durable_rules) — instead of a session made and deleted per entity;
+- decisions are made as rows (``decisions.DecisionRow``), never as pydantic objects; equal parts of
+  the rows of one batch are one object (pickled once, one object in the parent).
+
+Kept for the benchmark's comparison until this path has landed: ``evaluate.Evaluator``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from math import isfinite
+from typing import Any
+
+import durable_rules_engine
+import orjson
+
+from engine.decisions import ClauseRow, Decision, DecisionRow, DecisionTable, decision_of
+from engine.durable_host import (
+    SESSION_INIT,
+    EngineError,
+    GuardedRuleset,
+    check_hashes,
+    check_message,
+    checked,
+    hash_ids,
+)
+from engine.evaluate import _matched_ids, check_complete, check_structure, clause_fact_id, tag_fact_id
+from engine.facts import EntityFacts, FactRow, fact_dict, fact_layout
+from engine.rules.compiler import (
+    CLAUSE,
+    PHASE,
+    SINK,
+    TAG,
+    CompiledRuleset,
+    TermRuleset,
+    compile_ruleset,
+)
+from engine.rules.rulebook import RuleBook
+
+_UNKNOWN = object()
+# One session per evaluator (per worker and entity type), reused entity after entity: creating and
+# deleting a session per entity cost a session-init action and a delete each. Its id is constant.
+SID = "w"
+TAIL = '"w"}'  # closes a fact's JSON head: ,"sid": + this
+STATE = orjson.dumps({"sid": SID, "id": f"sid-{SID}", "$s": 1, "init": 1}).decode()
+
+
+def _retraction(fact_id: str) -> str:
+    return orjson.dumps({"id": fact_id, "sid": SID}).decode()
+
+
+def _json_head(fact: dict[str, Any]) -> str:
+    """The fact as compact JSON text without its closing brace, ready for ``,"sid":…}``."""
+    return orjson.dumps(fact).decode()[:-1] + ',"sid":'
+
+
+class Share:
+    """One object for equal parts of a batch of rows (see ``parallel._Sharing``, which does the same
+    for decision objects): pickled once, and one object in the parent. Clause rows whose evidence
+    names no input fact are the same for many entities and are shared across batches."""
+
+    common: dict[ClauseRow, ClauseRow] = {}  # a few hundred at most: clause nodes × outcomes
+    common_lists: dict[tuple[ClauseRow, ...], tuple[ClauseRow, ...]] = {}  # a rule's clauses naming no input fact
+
+    def __init__(self) -> None:
+        self.seen: dict[object, object] = {}
+
+    def one(self, value: Any) -> Any:
+        return self.seen.setdefault(value, value)
+
+    def clause(self, node: str, held: bool, evidence: tuple[str, ...]) -> ClauseRow:
+        if all(item[0] == "$" for item in evidence):
+            row = (node, held, evidence)
+            return self.common.setdefault(row, row)
+        one = self.seen.setdefault
+        evidence = tuple(one(item, item) for item in evidence)
+        return one((node, held, one(evidence, evidence)), (node, held, evidence))  # type: ignore[return-value]
+
+
+class LeanEvaluator:
+    """Evaluates entities of one type for one year, one entity at a time in one reused session."""
+
+    def __init__(self, book: RuleBook, entity_type: str, year: int):
+        self.entity_type = entity_type
+        self.year = year
+        self.compiled: CompiledRuleset = compile_ruleset(book, entity_type, year)
+        self._terms = terms = self.compiled.terms
+        definition = terms.definition if terms is not None else self.compiled.definition
+        # The host, its guards (traps 1, 3, 12) and its registration; the actions run in our own loop.
+        self._ruleset = GuardedRuleset(definition, {name: _unused for name in definition},
+                                       prefix=f"lean_{entity_type}_{year}")
+        self._handle = self._ruleset._handle
+        # action name → what its first firing stands for (a node; with terms, a term gives its tag);
+        # that → the JSON texts (without sid) asserted when it first fires
+        self._key: dict[str, str] = {}
+        self._emits: dict[str, tuple[str, ...]] = {}
+        if terms is not None:
+            phases = [{"t": PHASE, "level": level, "id": f"$p:{level}"} for level in terms.phases]
+            for name, term in terms.terms.items():
+                self._key[name] = tag_fact_id(term.tag)
+                head = _json_head({"t": TAG, "tag": term.tag, "rule": term.rule_id, "id": tag_fact_id(term.tag)})
+                self._emits[tag_fact_id(term.tag)] = (head,) if term.tag in terms.reads else ()
+            for leaf in terms.leaves:
+                self._emits[leaf] = ()
+            derived = [tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
+        else:
+            phases = self.compiled.phase_facts()
+            for node, spec in self.compiled.actions.items():
+                emits = [_json_head({"t": CLAUSE, "node": node, "id": clause_fact_id(node)})]
+                if spec.tag is not None:
+                    emits.append(_json_head({"t": TAG, "tag": spec.tag, "rule": spec.rule_id,
+                                             "id": tag_fact_id(spec.tag)}))
+                self._emits[node] = tuple(emits)
+            derived = [clause_fact_id(node) for node in self.compiled.actions] + [
+                tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
+        self._phases = [_json_head(phase) for phase in phases]
+        self._derived = hash_ids([*derived, *(phase["id"] for phase in phases)])
+        self._tree = _Tree(self.compiled, terms) if terms is not None else None
+        self._tags = {node: spec.tag for node, spec in self.compiled.actions.items() if spec.tag is not None}
+        # per rule: (rule id, version, tag, nodes as (node id, kind, children))
+        self._rules = [
+            (compiled, compiled.rule.id, compiled.version.version, compiled.rule.tag,
+             tuple((node_id, node.kind, node.children) for node_id, node in compiled.nodes.items()))
+            for compiled in self.compiled.rules
+        ]
+        self._retract_phases = [_retraction(phase["id"]) for phase in phases]
+        self._retract_node = {node: tuple(_retraction(orjson.loads(head + TAIL)["id"]) for head in heads)
+                              for node, heads in self._emits.items()}
+        self._broken = False
+        self._relevant: dict[str, Callable[[FactRow], bool] | None] = {}
+
+    # -- one entity
+
+    def rows(self, entity_id: str, fact_rows: Iterable[FactRow], share: Share | None = None) -> list[DecisionRow]:
+        """The entity's decisions as rows, one per rule in force, in rule order."""
+        share = share or Share()
+        evidence = self._run(self._facts(fact_rows))
+        if self._tree is not None:
+            return self._tree.rows(self.entity_type, entity_id, self.year, evidence, share)
+        held = set(evidence)
+        tags = {self._tags[node] for node in held if node in self._tags}
+        rows = []
+        for compiled, rule_id, version, tag, nodes in self._rules:
+            check_structure(compiled, held, entity_id)
+            clauses = []
+            for node_id, kind, children in nodes:
+                ok = node_id in held
+                if ok and (kind == "all" or kind == "any"):
+                    found = tuple(clause_fact_id(child) for child in children if child in held)
+                else:
+                    found = tuple(evidence.get(node_id, ()))
+                clauses.append(share.clause(node_id, ok, found))
+            rows.append((self.entity_type, entity_id, self.year, rule_id, version, tag, tag in tags,
+                         share.one(tuple(clauses))))
+        return rows
+
+    def evaluate(self, entity: EntityFacts) -> list[Decision]:
+        """The entity's decisions as objects (explanations and tests read them so)."""
+        if entity.entity_type != self.entity_type:
+            raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
+        return [decision_of(row) for row in self.rows(entity.entity_id, entity.fact_rows)]
+
+    def _facts(self, fact_rows: Iterable[FactRow]) -> list[dict[str, Any]]:
+        """The facts a leaf can match, as dicts; checked as ``durable_host.check_message`` would (trap 3),
+        the number of properties once per table (a fact has at most its table's columns)."""
+        facts = []
+        for row in fact_rows:
+            table = row[0]
+            relevant = self._relevant.get(table, _UNKNOWN)
+            if relevant is _UNKNOWN:
+                relevant = self._relevant[table] = self._table_filter(table)
+            if relevant is not None and not relevant(row):
+                continue
+            for value in row:
+                if value.__class__ is float and not isfinite(value):
+                    check_message(fact_dict(row))  # refuses it, with the fact's id
+            facts.append(fact_dict(row))
+        check_hashes([fact["id"] for fact in facts], self._derived)
+        return facts
+
+    def _table_filter(self, table: str) -> Callable[[FactRow], bool] | None:
+        widest = {"t": table, "id": "", "row": 0, **dict.fromkeys(fact_layout(table), 0)}
+        check_message(widest)  # a table whose facts could exceed durable_rules' properties is refused
+        return self.compiled.relevant_rows(table)
+
+    def _run(self, facts: list[dict[str, Any]]) -> dict[str, list[str]]:
+        """Assert the facts, then each phase fact once the session is drained; the evidence of
+        every node whose action ran (the clauses that held). Then every fact of the entity is
+        retracted, phase facts first, and the session waits for the next entity."""
+        if self._broken:
+            raise EngineError("sesi durable_rules tidak dapat dipakai lagi setelah galat sebelumnya")
+        handle = self._handle
+        evidence: dict[str, list[str]] = {}
+        for fact in facts:
+            fact["sid"] = SID
+        try:
+            # Compact JSON (no spaces): the C engine's parser spends less per fact.
+            self._assert(orjson.dumps(facts).decode(), evidence, facts=True)
+            for phase in self._phases:
+                self._assert(phase + TAIL, evidence)
+            retract = [*self._retract_phases, *('{"id":"%s","sid":"%s"}' % (fact["id"], SID) for fact in facts)]
+            for node in evidence:
+                retract.extend(self._retract_node[node])
+            checked(durable_rules_engine.retract_facts(handle, "[" + ",".join(retract) + "]"), "penarikan fakta")
+            if durable_rules_engine.start_action(handle):
+                raise EngineError("aturan durable_rules berjalan lagi setelah fakta entitas ditarik")
+        except BaseException:
+            self._broken = True  # the session holds an unknown part of this entity's facts
+            raise
+        return evidence
+
+    def _assert(self, text: str, evidence: dict[str, list[str]], facts: bool = False) -> None:
+        handle = self._handle
+        if facts:
+            state = checked(durable_rules_engine.assert_facts(handle, text), "fakta entitas")
+        else:
+            state = checked(durable_rules_engine.assert_fact(handle, text), "fakta fase")
+        started = durable_rules_engine.start_action_for_state(handle, state)
+        if started:
+            self._actions(started[1], state, evidence)
+        while started := durable_rules_engine.start_action(handle):  # trap 1: we drain, on this thread
+            self._actions(started[1], started[2], evidence)
+
+    def _actions(self, message: str, state: Any, evidence: dict[str, list[str]]) -> None:
+        handle = self._handle
+        name = "?"
+        try:
+            while message:
+                ((name, matched),) = orjson.loads(message).items()
+                if name == SESSION_INIT:  # once: the session is never deleted (trap 6 cannot arise)
+                    durable_rules_engine.update_state(handle, STATE)
+                elif name == SINK:
+                    raise EngineError("aturan penampung tidak seharusnya berjalan")
+                elif name in self._key:  # a term: its tag is given (its facts are the leaves' evidence)
+                    key = self._key[name]
+                    if key not in evidence:
+                        evidence[key] = []
+                        self._emit(key)
+                else:
+                    key = name
+                    found = evidence.get(key)
+                    ids = list(_matched_ids(matched))
+                    if found is not None:
+                        # The same clause matched other facts too (two RATs in one year): more evidence.
+                        found.extend(fact for fact in ids if fact not in found)
+                    else:
+                        evidence[key] = ids
+                        self._emit(key)
+                message = durable_rules_engine.complete_and_start_action(handle, state)
+        except BaseException as error:
+            durable_rules_engine.abandon_action(handle, state)
+            if isinstance(error, EngineError):
+                raise
+            raise EngineError(f"aksi aturan {name} gagal: {error}") from error
+
+
+    def _emit(self, key: str) -> None:
+        """The clause and tag facts of a node (or the tag fact of a term) that has just held."""
+        for head in self._emits[key]:
+            checked(durable_rules_engine.assert_fact(self._handle, head + TAIL), "fakta turunan")
+
+    def evaluate_all(
+        self, entities: Iterable[EntityFacts], progress: Callable[[str, int, int], None] | None = None
+    ) -> DecisionTable:
+        """Every entity's decisions, checked complete (one per entity and rule in force)."""
+        entities = list(entities)
+        table = DecisionTable()
+        share = Share()
+        for done, entity in enumerate(entities, start=1):
+            if entity.entity_type != self.entity_type:
+                raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
+            for row in self.rows(entity.entity_id, entity.fact_rows, share):
+                table.append_row(row)
+            if progress is not None:
+                progress(self.entity_type, done, len(entities))
+        check_complete(table, entities, [compiled.rule.id for compiled in self.compiled.rules])
+        return table
+
+
+def evaluate_rows(evaluator: LeanEvaluator, ids: Sequence[str], fact_rows: Sequence[Iterable[FactRow]]) -> list[DecisionRow]:
+    """The rows of a batch of entities, equal parts shared."""
+    share = Share()
+    return [row for entity_id, rows in zip(ids, fact_rows, strict=True) for row in evaluator.rows(entity_id, rows, share)]
+
+
+def _unused(c: Any) -> None:  # durable's own dispatch is never used
+    raise EngineError("aksi durable_rules dijalankan di luar LeanEvaluator")
+
+
+# A clause row to fill in per entity: (node, held, evidence), evidence None for a record leaf that
+# held (its matched facts are the entity's own).
+_Template = tuple[str, bool, "tuple[str, ...] | None"]
+# A rule's decision for one set of leaves that held: rule id, version, tag, given, its clause rows
+# (None where a held record leaf's evidence goes) and those places with their leaf.
+_Outcome = tuple[str, int, str, bool, "tuple[ClauseRow | None, ...]", tuple[tuple[int, str], ...]]
+
+
+class _Tree:
+    """The clause results of every rule from the record leaves durable_rules matched, by the compiled
+    tree, worked out once per set of leaves that held; the tags they give must be those durable_rules
+    gave (it decides them; this is the cross-check)."""
+
+    def __init__(self, compiled: CompiledRuleset, terms: TermRuleset):
+        self.compiled = compiled
+        self.leaves = terms.leaves
+        self.not_phases = terms.not_phases
+        self.by_stratum = sorted(compiled.rules, key=lambda rule: rule.stratum)
+        self.known: dict[frozenset[str], tuple[frozenset[str], list[_Outcome]]] = {}
+
+    def rows(self, entity_type: str, entity_id: str, year: int, evidence: dict[str, list[str]],
+             share: Share) -> list[DecisionRow]:
+        held = frozenset(node for node in evidence if node in self.leaves)
+        known = self.known.get(held) or self._work_out(held)
+        tags, rules = known
+        given = {key[3:] for key in evidence if key.startswith("$t:")}
+        if given != tags:
+            raise EngineError(f"tag dari durable_rules ({', '.join(sorted(given)) or '-'}) tidak sama dengan pohon "
+                              f"klausa ({', '.join(sorted(tags)) or '-'}) untuk {entity_id}")
+        rows = []
+        for rule_id, version, tag, ok, fixed, fill in rules:
+            if fill:  # the clause rows are the same for every entity but the evidence of held record leaves
+                clauses = list(fixed)
+                for position, node in fill:
+                    clauses[position] = share.clause(node, True, tuple(evidence[node]))
+                rows.append((entity_type, entity_id, year, rule_id, version, tag, ok, share.one(tuple(clauses))))
+            else:
+                rows.append((entity_type, entity_id, year, rule_id, version, tag, ok, fixed))
+        return rows
+
+    def _work_out(self, leaves: frozenset[str]) -> tuple[frozenset[str], list]:
+        """Every node's result as the clause-level ruleset records it: a leaf its matched facts, an
+        all/any node its children that held, a not node the phase fact it was decided at."""
+        tags: set[str] = set()
+        by_rule = {}
+        for compiled in self.by_stratum:
+            held: dict[str, bool] = {}
+            templates: list[_Template] = []
+            for node_id, node in compiled.nodes.items():  # children come before their parents
+                found: tuple[str, ...] | None = ()
+                if node.kind == "leaf":
+                    assert node.leaf is not None
+                    if node.leaf.tag is not None:
+                        ok = node.leaf.tag in tags
+                        found = (tag_fact_id(node.leaf.tag),) if ok else ()
+                    else:
+                        ok = node_id in leaves
+                        found = None if ok else ()
+                elif node.kind == "not":
+                    ok = not held[node.children[0]]
+                    found = (f"$p:{self.not_phases[node_id]}",) if ok else ()
+                else:
+                    ok = (all if node.kind == "all" else any)(held[child] for child in node.children)
+                    found = tuple(clause_fact_id(child) for child in node.children if held[child]) if ok else ()
+                held[node_id] = ok
+                templates.append((node_id, ok, found))
+            if held[compiled.root]:
+                tags.add(compiled.rule.tag)
+            fixed = tuple(None if found is None else Share.common.setdefault((node, ok, found), (node, ok, found))
+                          for node, ok, found in templates)
+            fill = tuple((position, node) for position, (node, _, found) in enumerate(templates) if found is None)
+            if not fill:  # equal clause lists of different sets of leaves are one object too
+                fixed = Share.common_lists.setdefault(fixed, fixed)
+            by_rule[compiled.rule.id] = (compiled.rule.id, compiled.version.version, compiled.rule.tag,
+                                         held[compiled.root], fixed, fill)
+        known = (frozenset(tags), [by_rule[compiled.rule.id] for compiled in self.compiled.rules])
+        self.known[leaves] = known
+        return known
