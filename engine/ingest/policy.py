@@ -30,13 +30,21 @@ class DataPolicy:
         kinds = None if legality_kinds is None else tuple(legality_kinds)
         return cls(frozenset(regions), kinds, _labels=frozenset(parse_label(kind) for kind in kinds or ()))
 
+    def allowed(self, table: str) -> dict[str, frozenset[str]]:
+        """The columns of ``table`` whose value must be one of a list, with the list (the columnar checks)."""
+        lists = {"kode_wilayah": self.known_regions} if self.known_regions else {}
+        if table == "legalitas" and self.legality_kinds is not None:
+            lists["jenis"] = self._labels
+        return lists
+
     def problem(self, record: Record) -> tuple[str, str] | None:
         """The column and reason a row is rejected for, or None."""
+        lists = self.allowed(record.table)
         code = getattr(record, "kode_wilayah", None)
-        if code is not None and self.known_regions and code not in self.known_regions:
+        if code is not None and "kode_wilayah" in lists and code not in lists["kode_wilayah"]:
             return "kode_wilayah", (f"kode_wilayah {code} bukan kode kabupaten/kota yang dikenal di provinsi mana pun "
                                     "(daftar di rules/regions.yaml)")
-        if record.table == "legalitas" and self.legality_kinds is not None and record.jenis not in self._labels:
+        if "jenis" in lists and record.jenis not in lists["jenis"]:
             accepted = ", ".join(self.legality_kinds)
             return "jenis", (f"jenis legalitas '{record.jenis}' tidak dihitung dokumen IKU; jenis yang diterima: "
                              f"{accepted} (parameter {self.legality_parameter})")
