@@ -151,19 +151,20 @@ def checked_rows(model: type[Record], cells: TableCells, checker: RowCheck) -> I
         return number, cells.by_row.get(number, row)
 
     pending = map(raw_of, flagged.iter_rows(named=True))
-    waiting = next(pending, None)
-    for values in zip(good[ROW].to_list(), *columns):
+    waiting = next(pending, (None, None))
+    numbers = good[ROW].to_list()
+    keys = zip(*(columns[at - 1] for at in key_at)) if seen is not None else repeat(None)
+    for values, key in zip(zip(numbers, *columns), keys):
         number = values[0]
-        while waiting is not None and waiting[0] < number:
+        while waiting[0] is not None and waiting[0] < number:
             yield checker.check(model, *waiting)
-            waiting = next(pending, None)
-        if seen is not None:
-            key = tuple(values[at] for at in key_at)
+            waiting = next(pending, (None, None))
+        if key is not None:
             if key in seen:  # the key of a flagged row accepted before: a duplicate, said row by row
                 yield checker.check(model, *raw_of(cells.frame.filter(pl.col(ROW) == number).row(0, named=True)))
                 continue
             seen[key] = number
         yield record_of(model, zip(fields, values), given)
-    while waiting is not None:
+    while waiting[0] is not None:
         yield checker.check(model, *waiting)
-        waiting = next(pending, None)
+        waiting = next(pending, (None, None))

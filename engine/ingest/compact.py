@@ -87,13 +87,15 @@ class Compactor:
         return shared
 
 
-def record_of(model: type[Record], values: Iterable[tuple[str, Any]], given: set[str]) -> Record:
+def record_of(model: type[Record], values: Iterable[tuple[str, Any]], given: set[str],
+              _new: Any = object.__new__, _set: Any = object.__setattr__) -> Record:
     """A record of ``model`` with these values and fields given, as validated before (no validation
-    here), its values set one by one for a key-sharing instance dict."""
-    record = object.__new__(model)
+    here), its values set one by one for a key-sharing instance dict. (The builtins are bound as
+    defaults: the columnar ingest makes a record per row with it.)"""
+    record = _new(model)
     for column, value in values:
-        object.__setattr__(record, column, value)
-    object.__setattr__(record, "__pydantic_fields_set__", given)
-    object.__setattr__(record, "__pydantic_extra__", None)
-    object.__setattr__(record, "__pydantic_private__", None)
+        _set(record, column, value)
+    _set(record, "__pydantic_fields_set__", given)
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
     return record

@@ -115,32 +115,30 @@ def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
 
 def date(cells: pl.Series) -> Parsed:
     frame = pl.DataFrame({"cell": cells}).with_columns(collapsed(pl.col("cell")).alias("text"))
-    value = pl.col("text")
+    # One pass of the three forms, in the order values.parse_date tries them (leftmost alternative first).
+    forms = "|".join(f"(?:{pattern[1:-1]})" for pattern in (_ISO_DATE, _DAY_FIRST, _NAMED_MONTH))
+    frame = frame.with_columns(pl.col("text").str.extract_groups(f"^(?:{forms})$").alias("parts"))
+    part = pl.col("parts").struct
     months = {name: f"{number:02d}" for name, number in values.month_numbers().items()}
-    frame = frame.with_columns(value.str.extract_groups(_ISO_DATE).alias("iso"),
-                               value.str.extract_groups(_DAY_FIRST).alias("day_first"),
-                               value.str.extract_groups(_NAMED_MONTH).alias("named"))
-    iso, day_first, named = pl.col("iso").struct, pl.col("day_first").struct, pl.col("named").struct
-    month = named.field("2").str.to_lowercase().replace_strict(months, default=None, return_dtype=pl.String)
+    month = part.field("8").str.to_lowercase().replace_strict(months, default=None, return_dtype=pl.String)
     parsed = (
-        pl.when(iso.field("1").is_not_null()).then(_ymd(iso.field("1"), iso.field("2"), iso.field("3")))
-        .when(day_first.field("1").is_not_null())
-        .then(_ymd(day_first.field("3"), day_first.field("2"), day_first.field("1")))
-        .when(month.is_not_null()).then(_ymd(named.field("3"), month, named.field("1")))
+        pl.when(part.field("1").is_not_null()).then(_ymd(part.field("1"), part.field("2"), part.field("3")))
+        .when(part.field("4").is_not_null()).then(_ymd(part.field("6"), part.field("5"), part.field("4")))
+        .when(month.is_not_null()).then(_ymd(part.field("9"), month, part.field("7")))
     )
     frame = frame.with_columns(parsed.alias("date"))
-    return _series(frame, pl.col("date"), _status(pl.col("date").is_not_null(), _non_ascii(value)))
+    return _series(frame, pl.col("date"), _status(pl.col("date").is_not_null(), _non_ascii(pl.col("text"))))
 
 
 def _normalised(integer_amount: bool) -> pl.Expr:
-    """``values._normalise_number`` of the column ``body`` (null where it raises), from the flags of
-    ``_number_flags`` (each computed once: a branch of ``when`` is computed for every row)."""
+    """``values._normalise_number`` of the column ``body`` where it is not plain digits (null where it
+    raises), from the flags of ``_number_flags`` (each computed once: a ``when`` branch is computed for
+    every row)."""
     lone = pl.col("single_group") if integer_amount else pl.lit(False)
     no_dots = pl.col("body").str.replace_all(".", "", literal=True)
     no_commas = pl.col("body").str.replace_all(",", "", literal=True)
     return (
-        pl.when(pl.col("plain")).then(pl.col("body"))
-        .when((pl.col("dots") > 0) & (pl.col("commas") > 0)).then(
+        pl.when((pl.col("dots") > 0) & (pl.col("commas") > 0)).then(
             pl.when(pl.col("dot_then_comma")).then(no_dots.str.replace(",", ".", literal=True))
             .when(pl.col("comma_then_dot")).then(no_commas))
         .when(pl.col("grouped_dot") & ((pl.col("dots") > 1) | lone)).then(no_dots)
@@ -155,7 +153,6 @@ def _number_flags() -> list[pl.Expr]:
         body.str.count_matches(".", literal=True).alias("dots"),
         body.str.count_matches(",", literal=True).alias("commas"),
         body.str.contains(r"^[^.,]*[.,][^.,]{3}$").alias("single_group"),
-        body.str.contains(r"^[0-9]+$").alias("plain"),
         body.str.contains(r"^[0-9]{1,3}(\.[0-9]{3})*,[0-9]+$").alias("dot_then_comma"),
         body.str.contains(r"^[0-9]{1,3}(,[0-9]{3})*\.[0-9]+$").alias("comma_then_dot"),
         body.str.contains(r"^[0-9]{1,3}(\.[0-9]{3})+$").alias("grouped_dot"),
@@ -166,7 +163,8 @@ def _number_flags() -> list[pl.Expr]:
 
 def number(cells: pl.Series, integer_amount: bool) -> pl.DataFrame:
     """``values.parse_number`` of text cells: columns ``value`` (null where it raises) and ``deferred``,
-    made in steps so that nothing is computed twice."""
+    made in steps so that nothing is computed twice; the separators are worked out only for the cells
+    that are not plain digits (years, most counts)."""
     frame = pl.DataFrame({"cell": cells}).with_columns(
         stripped(pl.col("cell")).str.replace_all("\u00a0", " ", literal=True).alias("spaced"))
     frame = frame.with_columns(
@@ -174,8 +172,11 @@ def number(cells: pl.Series, integer_amount: bool) -> pl.DataFrame:
         .str.replace_all(" ", "", literal=True).alias("unsigned"),
         _non_ascii(pl.col("spaced")).alias("deferred"))
     frame = frame.with_columns(pl.col("unsigned").str.strip_chars_start("+-").alias("body"))
-    frame = frame.with_columns(_number_flags())
-    frame = frame.with_columns(_normalised(integer_amount).cast(pl.Float64, strict=False).alias("magnitude"))
+    frame = frame.with_columns(pl.col("body").str.contains(r"^[0-9]+$").fill_null(False).alias("plain"))
+    others = frame.with_row_index("at").filter(~pl.col("plain")).with_columns(_number_flags())
+    normalised = frame["body"].set(~frame["plain"], None)
+    normalised.scatter(others["at"], others.select(_normalised(integer_amount))[:, 0])
+    frame = frame.with_columns(normalised.cast(pl.Float64, strict=False).alias("magnitude"))
     signed = pl.when(pl.col("unsigned").str.starts_with("-")).then(-pl.col("magnitude")).otherwise(pl.col("magnitude"))
     one_sign = ~pl.col("unsigned").str.contains(r"^[+-]{2,}")
     return frame.select(pl.when(one_sign & signed.is_finite()).then(signed).alias("value"), "deferred")
