@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-import polars as pl
 
+from engine.ingest.polars_setup import pl
 from engine.ingest.readers import FIELD_LIMIT, detect_delimiter, normalise_header
 
 _LONE_CR = re.compile(r"\r(?!\n)")

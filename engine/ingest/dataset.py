@@ -15,7 +15,7 @@ from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from engine.ingest.columnar import TableCells, cells_of_csv, cells_of_stream, checked_rows
+from engine.ingest.columnar import TableCells, cells_of_csv, cells_of_stream, checked_rows, collector_paused
 from engine.ingest.compact import Compactor
 from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.policy import DataPolicy
@@ -258,7 +258,8 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPol
             continue
         if columnar:
             cells = _table_cells(model, source)
-            _load_table(model, cells, checked_rows(model, cells, validator), dataset, sink)
+            with collector_paused():
+                _load_table(model, cells, checked_rows(model, cells, validator), dataset, sink)
         else:
             stream = source.open(model.table)
             _load_table(model, stream, validate_stream(model, stream, validator), dataset, sink)

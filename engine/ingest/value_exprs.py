@@ -18,9 +18,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-import polars as pl
 
 from engine.ingest import values
+from engine.ingest.polars_setup import pl
 
 ACCEPT, REJECT, DEFER = 0, 1, 2
 
