@@ -207,3 +207,11 @@ def test_polars_reads_only_files_it_reads_exactly(tmp_path, content, plain):
     path = tmp_path / "koperasi.csv"
     path.write_bytes(content)
     assert (read_plain_csv(path) is not None) is plain
+
+
+@pytest.mark.parametrize("odd", ["__extra__", "__row__", "__bad__"])
+def test_a_column_named_like_the_readers_own_keys_gives_the_rows_of_row_by_row(tmp_path, odd):
+    rows = [["3578000000000001", "Kop A", "35.78", "2010-01-01", "x"], ["3578000000000002", "Kop B", "35.78",
+                                                                         "2011-01-01", ""]]
+    (tmp_path / "koperasi.csv").write_text(_csv([*KOPERASI[:4], odd], rows, ","), encoding="utf-8")
+    _same_dataset(tmp_path)

@@ -30,6 +30,9 @@ from engine.ingest.tables import Record
 
 ROW = "__row__"  # the row number a spreadsheet shows (header = 1); a header may name a column "row"
 _BAD = "__bad__"
+# Header names the row-by-row reader gives a meaning of its own ("__extra__": cells beyond the header):
+# a file naming a column so is read by it.
+RESERVED = frozenset({ROW, _BAD, "__extra__"})
 
 
 @dataclass
@@ -57,8 +60,9 @@ class RowCheck(Protocol):
 
 
 def _named(header: list[str]) -> dict[str, int]:
-    """Column name -> position; as a row's dict is made, the last of equal names wins."""
-    return {name: index for index, name in enumerate(header) if name}
+    """Column name -> position; as a row's dict is made, the last of equal names wins. (A column
+    named like ROW is no column of any table: left out, its cells still count for blank rows.)"""
+    return {name: index for index, name in enumerate(header) if name and name not in (ROW, _BAD)}
 
 
 def cells_of_csv(source: str, plain: PlainCsv) -> TableCells:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from engine.ingest.columnar import TableCells, cells_of_csv, cells_of_stream, checked_rows, collector_paused
+from engine.ingest.columnar import RESERVED, TableCells, cells_of_csv, cells_of_stream, checked_rows, collector_paused
 from engine.ingest.compact import Compactor
 from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.policy import DataPolicy
@@ -197,7 +197,7 @@ def _table_cells(model: type[Record], source: CsvFolder | Workbook) -> TableCell
     if isinstance(source, CsvFolder):
         path = source.path(model.table)
         plain = read_plain_csv(path)
-        if plain is not None:
+        if plain is not None and not RESERVED & set(plain.header):
             _check_header(model, path.name, plain.header)
             return cells_of_csv(path.name, plain)
     stream = source.open(model.table)
