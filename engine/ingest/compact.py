@@ -36,35 +36,66 @@ class Compactor:
 
     def compact(self, record: Record) -> Record:
         """An equal record sharing what it can; ``record`` itself is not changed."""
-        values = {column: self._shared(record, column, value) for column, value in record.__dict__.items()}
-        given = record.__pydantic_fields_set__
-        twin = record_of(type(record), values.items(), self._field_sets.setdefault(frozenset(given), given))
-        if len(record.key) == 1 and record.key[0] not in record.references:
-            identifier = values[record.key[0]]
+        model = type(record)
+        values = {column: self._shared(model, column, value) for column, value in record.__dict__.items()}
+        twin = record_of(model, values.items(), self.given(record.__pydantic_fields_set__))
+        if len(model.key) == 1 and model.key[0] not in model.references:
+            identifier = values[model.key[0]]
             self._ids.setdefault(identifier, identifier)
         return twin
 
-    def _shared(self, record: Record, column: str, value: Any) -> Any:
+    def given(self, fields: set[str]) -> set[str]:
+        """The one set of given fields shared by every record with these fields."""
+        return self._field_sets.setdefault(frozenset(fields), fields)
+
+    def _shared(self, model: type[Record], column: str, value: Any) -> Any:
         if value is None or column == "row" or type(value) in (bool, float):
             return value
-        if column in record.references:
+        if column in model.references:
             return self._ids.get(value, value)
-        pool = self._pools.setdefault((record.table, column), {})
+        pool = self._pools.setdefault((model.table, column), {})
         if pool is None:
             return value
         shared = pool.setdefault(value, value)
         if len(pool) > self.LIMIT:
-            self._pools[(record.table, column)] = None
+            self._pools[(model.table, column)] = None
+        return shared
+
+    def column(self, model: type[Record], column: str, values: list[Any]) -> list[Any]:
+        """A column of values for the records of ``model``, shared as ``compact`` shares them one at a
+        time; the ids of a koperasi or UKM column are remembered for the rows that refer to them."""
+        if column in model.references:
+            ids = self._ids
+            return [ids.get(value, value) for value in values]
+        shared = self._pooled(model.table, column, values)
+        if len(model.key) == 1 and model.key[0] == column:
+            for identifier in shared:
+                self._ids.setdefault(identifier, identifier)
+        return shared
+
+    def _pooled(self, table: str, column: str, values: list[Any]) -> list[Any]:
+        if type(next((value for value in values if value is not None), None)) in (bool, float):
+            return values
+        shared: list[Any] = []
+        for start in range(0, len(values), self.LIMIT):  # a pool stops growing as in _shared, a block later
+            pool = self._pools.setdefault((table, column), {})
+            if pool is None:
+                return shared + values[start:]
+            shared += [pool.setdefault(value, value) for value in values[start:start + self.LIMIT]]
+            if len(pool) > self.LIMIT:
+                self._pools[(table, column)] = None
         return shared
 
 
-def record_of(model: type[Record], values: Iterable[tuple[str, Any]], given: set[str]) -> Record:
+def record_of(model: type[Record], values: Iterable[tuple[str, Any]], given: set[str],
+              _new: Any = object.__new__, _set: Any = object.__setattr__) -> Record:
     """A record of ``model`` with these values and fields given, as validated before (no validation
-    here), its values set one by one for a key-sharing instance dict."""
-    record = object.__new__(model)
+    here), its values set one by one for a key-sharing instance dict. (The builtins are bound as
+    defaults: the columnar ingest makes a record per row with it.)"""
+    record = _new(model)
     for column, value in values:
-        object.__setattr__(record, column, value)
-    object.__setattr__(record, "__pydantic_fields_set__", given)
-    object.__setattr__(record, "__pydantic_extra__", None)
-    object.__setattr__(record, "__pydantic_private__", None)
+        _set(record, column, value)
+    _set(record, "__pydantic_fields_set__", given)
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
     return record

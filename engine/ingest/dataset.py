@@ -15,7 +15,9 @@ from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from engine.ingest.columnar import RESERVED, TableCells, cells_of_csv, cells_of_stream, checked_rows, collector_paused
 from engine.ingest.compact import Compactor
+from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.policy import DataPolicy
 from engine.ingest.readers import BlankReasons, CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
@@ -170,22 +172,37 @@ class _Validator:
         return None
 
 
-def _check_header(model: type[Record], stream: TableStream) -> None:
-    if not any(stream.header):
-        raise DataError(f"{stream.source}: berkas atau sheet kosong, tanpa baris judul (tabel {model.table}); "
+def _check_header(model: type[Record], source: str, header: list[str]) -> None:
+    if not any(header):
+        raise DataError(f"{source}: berkas atau sheet kosong, tanpa baris judul (tabel {model.table}); "
                         "hapus berkasnya bila tabel ini memang tidak ada datanya")
-    missing = [column for column in model.required_columns() if column not in stream.header]
+    missing = [column for column in model.required_columns() if column not in header]
     if missing:
         names = ", ".join(missing)
-        raise DataError(f"{stream.source}: kolom wajib tidak ada: {names} (tabel {model.table})")
+        raise DataError(f"{source}: kolom wajib tidak ada: {names} (tabel {model.table})")
 
 
 def validate_stream(
     model: type[Record], stream: TableStream, validator: _Validator
 ) -> Iterator[Record | Reject]:
-    _check_header(model, stream)
+    """Row by row: the path before the columnar checks, kept for what compares the two (bench, tests)."""
+    _check_header(model, stream.source, stream.header)
     for number, raw in stream.rows:
         yield validator.check(model, number, raw)
+
+
+def _table_cells(model: type[Record], source: CsvFolder | Workbook) -> TableCells:
+    """The table's cells: read by polars where it reads them exactly (``csv_frame``), else by the precise
+    reader (stray quotes, line accounting, bytes that are not UTF-8, a sheet's typed cells)."""
+    if isinstance(source, CsvFolder):
+        path = source.path(model.table)
+        plain = read_plain_csv(path)
+        if plain is not None and not RESERVED & set(plain.header):
+            _check_header(model, path.name, plain.header)
+            return cells_of_csv(path.name, plain)
+    stream = source.open(model.table)
+    _check_header(model, stream.source, stream.header)
+    return cells_of_stream(stream)
 
 
 class RecordSink(Protocol):
@@ -200,13 +217,16 @@ class RecordSink(Protocol):
     def take(self, record: Record) -> None: ...
 
 
-def load_dataset(path: Path, sink: RecordSink | None = None, policy: DataPolicy | None = None) -> Dataset:
+def load_dataset(path: Path, sink: RecordSink | None = None, policy: DataPolicy | None = None, *,
+                 columnar: bool = True) -> Dataset:
     """Read and validate every table of the contract found at ``path``; the records of the tables
     ``sink`` takes go to it, and are kept in the data set only where it says so. ``policy``: the
-    rules folder's known regions and counted legality kinds, checked on every accepted row."""
+    rules folder's known regions and counted legality kinds, checked on every accepted row.
+    ``columnar=False``: every row read and validated one by one (the same data set, slower; the
+    bench compares the two)."""
     source = open_data(path)
     try:
-        return _load(source, sink, policy)
+        return _load(source, sink, policy, columnar)
     finally:
         if isinstance(source, Workbook):
             source.close()
@@ -224,7 +244,8 @@ def _refuse_tables_given_twice(source: CsvFolder | Workbook) -> None:
                         "lalu jalankan lagi")
 
 
-def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPolicy | None) -> Dataset:
+def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPolicy | None,
+          columnar: bool) -> Dataset:
     _refuse_tables_given_twice(source)
     missing = [table for table in REQUIRED_TABLES if not source.has(table)]
     if missing:
@@ -235,7 +256,13 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPol
         if not source.has(model.table):
             dataset.absent.append(model.table)
             continue
-        _load_table(model, source.open(model.table), validator, dataset, sink)
+        if columnar:
+            cells = _table_cells(model, source)
+            with collector_paused():
+                _load_table(model, cells, checked_rows(model, cells, validator), dataset, sink)
+        else:
+            stream = source.open(model.table)
+            _load_table(model, stream, validate_stream(model, stream, validator), dataset, sink)
         if model.table not in REFERENCED:
             validator.keys.pop(model.table, None)
     dataset.sources = [SourceFile(name=file.name, sha256=sha256_of(file)) for file in source.files()]
@@ -253,15 +280,15 @@ def _with_blank_reasons(rejects: list[Reject], reasons_of: BlankReasons) -> list
             if (reject.row, reject.column) in reasons and not reject.value else reject for reject in rejects]
 
 
-def _load_table(
-    model: type[Record], stream: TableStream, validator: _Validator, dataset: Dataset, sink: RecordSink | None
-) -> None:
+def _load_table(model: type[Record], stream: TableStream | TableCells, outcomes: Iterator[Record | Reject],
+                dataset: Dataset, sink: RecordSink | None) -> None:
+    """The outcomes of a table's rows into the data set; ``stream``'s counts are read once they are all out."""
     records: list[Record] = []
     taken = sink.take if sink is not None and sink.takes(model.table) else None
     keep = taken is None or sink.keeps(model.table)  # type: ignore[union-attr]
     used = rejected = 0
     first_reject = len(dataset.rejects)
-    for outcome in validate_stream(model, stream, validator):
+    for outcome in outcomes:
         if isinstance(outcome, Reject):
             dataset.rejects.append(outcome)
             rejected += 1

@@ -50,13 +50,21 @@ class DataPolicy:
         return province in self.unlisted_provinces and number.isascii() and number.isdigit() and (
             1 <= int(number) <= 69 or 71 <= int(number) <= 99)
 
+    def allowed(self, table: str) -> dict[str, frozenset[str]]:
+        """The columns of ``table`` whose value must be one of a list, with the list (the columnar checks)."""
+        lists = {"kode_wilayah": self.known_regions} if self.known_regions else {}
+        if table == "legalitas" and self.legality_kinds is not None:
+            lists["jenis"] = self._labels
+        return lists
+
     def problem(self, record: Record) -> tuple[str, str] | None:
         """The column and reason a row is rejected for, or None."""
+        lists = self.allowed(record.table)  # kode_wilayah: the listed codes flag a row; knows_region decides
         code = getattr(record, "kode_wilayah", None)
         if code is not None and not self.knows_region(code):
             return "kode_wilayah", (f"kode_wilayah {code} bukan kode kabupaten/kota yang dikenal di provinsi mana pun "
                                     "(daftar di rules/regions.yaml)")
-        if record.table == "legalitas" and self.legality_kinds is not None and record.jenis not in self._labels:
+        if "jenis" in lists and record.jenis not in lists["jenis"]:
             accepted = ", ".join(self.legality_kinds)
             return "jenis", (f"jenis legalitas '{record.jenis}' tidak dihitung dokumen IKU; jenis yang diterima: "
                              f"{accepted} (parameter {self.legality_parameter})")

@@ -97,7 +97,7 @@ def _detect_encoding(head: bytes) -> str:
     return "utf-8"
 
 
-def _detect_delimiter(first_line: str) -> str:
+def detect_delimiter(first_line: str) -> str:
     counts = {delimiter: first_line.count(delimiter) for delimiter in (";", ",", "\t")}
     best = max(counts, key=lambda delimiter: counts[delimiter])
     return best if counts[best] else ","
@@ -171,7 +171,7 @@ def read_csv_table(table: str, path: Path) -> TableStream:
     try:
         lines = _text_lines(path)
         first_line = next(lines, "")
-        delimiter = _detect_delimiter(first_line)
+        delimiter = detect_delimiter(first_line)
         reader = csv.reader(chain([first_line], lines), delimiter=delimiter)
         header = normalise_header(next(reader, []))
     except UnicodeDecodeError as error:
@@ -208,8 +208,11 @@ class CsvFolder:
     def has(self, table: str) -> bool:
         return table in self._files
 
+    def path(self, table: str) -> Path:
+        return self._files[table][0]
+
     def open(self, table: str) -> TableStream:
-        return read_csv_table(table, self._files[table][0])
+        return read_csv_table(table, self.path(table))
 
     def given_twice(self, tables: Iterable[str]) -> dict[str, list[str]]:
         """The tables more than one file stands for, with the files' names."""

@@ -8,6 +8,7 @@ and which column points to another table (``references``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
@@ -16,17 +17,28 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 from engine.ingest import values
 
 
-def _required(parse: Callable[[Any], Any]) -> BeforeValidator:
-    def check(raw: Any) -> Any:
-        if values.is_blank(raw):
-            raise ValueError(values.EMPTY)
-        return parse(raw)
+@dataclass(frozen=True)
+class CellParser:
+    """A column's parser (``values.parse_*``) and whether a blank cell is refused or read as None; the
+    columnar checks read both."""
 
-    return BeforeValidator(check)
+    parse: Callable[[Any], Any]
+    required: bool
+
+    def __call__(self, raw: Any) -> Any:
+        if values.is_blank(raw):
+            if self.required:
+                raise ValueError(values.EMPTY)
+            return None
+        return self.parse(raw)
+
+
+def _required(parse: Callable[[Any], Any]) -> BeforeValidator:
+    return BeforeValidator(CellParser(parse, required=True))
 
 
 def _optional(parse: Callable[[Any], Any]) -> BeforeValidator:
-    return BeforeValidator(lambda raw: None if values.is_blank(raw) else parse(raw))
+    return BeforeValidator(CellParser(parse, required=False))
 
 
 Nik = Annotated[str, _required(values.parse_nik)]
@@ -72,6 +84,11 @@ class Record(BaseModel):
     @classmethod
     def required_columns(cls) -> list[str]:
         return [name for name in cls.columns() if cls.model_fields[name].is_required()]
+
+    @classmethod
+    def cell_parser(cls, column: str) -> CellParser:
+        return next(item.func for item in cls.model_fields[column].metadata
+                    if isinstance(item, BeforeValidator) and isinstance(item.func, CellParser))
 
     def key_value(self) -> tuple[Any, ...]:
         return tuple(getattr(self, column) for column in self.key)

@@ -30,8 +30,8 @@ _KODE_WILAYAH = re.compile(r"^\d{2}\.\d{2}$")
 # such an id would be a second koperasi beside the same NIK typed in ASCII.
 _ASCII_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 _SIGNS = re.compile(r"^[+-]{2,}")
-_TRUE = {"ya", "y", "yes", "true", "1", "benar"}
-_FALSE = {"tidak", "t", "no", "false", "0", "salah"}
+TRUE_WORDS = {"ya", "y", "yes", "true", "1", "benar"}
+FALSE_WORDS = {"tidak", "t", "no", "false", "0", "salah"}
 
 EMPTY = "nilai wajib diisi tetapi kosong"  # the reason of a required cell left empty
 FIRST_YEAR = 1900  # years a cell or --year may name: beyond them a typed year is a slip
@@ -230,15 +230,15 @@ def parse_bool(raw: object) -> bool:
     text = str(raw).strip().casefold()
     if isinstance(raw, (int, float)) and raw in (0, 1):
         text = str(int(raw))
-    if text in _TRUE:
+    if text in TRUE_WORDS:
         return True
-    if text in _FALSE:
+    if text in FALSE_WORDS:
         return False
     raise ValueError("harus ya/tidak (juga y/t, yes/no, true/false, 1/0)")
 
 
 @cache
-def _month_numbers() -> dict[str, int]:
+def month_numbers() -> dict[str, int]:
     """Indonesian month names from CLDR, wide and abbreviated, plus the common `Agt`."""
     names: dict[str, int] = {"agt": 8, "sept": 9, "nop": 11, "pebruari": 2}
     for width in ("wide", "abbreviated"):
@@ -269,7 +269,7 @@ def parse_date(raw: object) -> date:
         day, month, year = (int(part) for part in match.groups())
         return _make_date(year, month, day)
     if match := _NAMED_MONTH.match(text):
-        month = _month_numbers().get(match.group(2).casefold())
+        month = month_numbers().get(match.group(2).casefold())
         if month is not None:
             return _make_date(int(match.group(3)), month, int(match.group(1)))
     raise ValueError(

@@ -1,0 +1,214 @@
+"""The cell parsers of ``values.py`` as polars expressions, for a whole column at once.
+
+Each parser reads a text column (null: no cell) and gives the parsed value and a status per cell:
+``ACCEPT`` (the value is what ``values.py`` returns for that text), ``REJECT`` (``values.py`` raises)
+or ``DEFER``: the cell holds a character outside ASCII where ``values.py`` reads Unicode (``\\d``
+takes Arabic-Indic digits, ``float`` takes full-width ones, ``casefold`` folds ``ſ`` into ``s``), so
+only the Python parser can say. Rejected and deferred cells go to the pydantic model, which gives
+the exact message; ``tests/test_value_exprs.py`` feeds random cells through both and requires
+the same value or the same refusal.
+
+Whitespace is Python's (``str.isspace``: tabs, no-break and ideographic spaces, …), named character
+by character, so stripping and collapsing behave exactly as ``str.strip``/``str.split``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+
+from engine.ingest import values
+from engine.ingest.polars_setup import pl
+
+ACCEPT, REJECT, DEFER = 0, 1, 2
+
+SPACES = "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+_SPACE_CLASS = "[" + "".join(f"\\x{{{ord(char):x}}}" for char in SPACES) + "]"
+_NON_ASCII = r"[^\x00-\x7f]"
+_TRUE = sorted(values.TRUE_WORDS)
+_FALSE = sorted(values.FALSE_WORDS)
+_INT_LIMIT = float(2**63)  # a Python int has no upper bound; a larger count or year is left to it
+_ISO_DATE = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]00:00(?::00)?)?$"
+_DAY_FIRST = r"^([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{4})$"
+_NAMED_MONTH = r"^([0-9]{1,2})[ -]+([A-Za-z]+)\.?[ -]+([0-9]{4})$"  # text collapsed: " " is the only space
+
+
+class Parsed(NamedTuple):
+    value: pl.Series
+    status: pl.Series  # ACCEPT, REJECT or DEFER (UInt8)
+
+
+def _series(frame: pl.DataFrame, value: pl.Expr, status: pl.Expr) -> Parsed:
+    out = frame.select(value.alias("value"), status.alias("status"))
+    return Parsed(out["value"], out["status"])
+
+
+def _of_cells(parse: Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]) -> Callable[[pl.Series], Parsed]:
+    """A parser of a text column, from its value and status expressions over the column ``cell``."""
+    return lambda cells: _series(pl.DataFrame({"cell": cells}), *parse(pl.col("cell")))
+
+
+def stripped(cell: pl.Expr) -> pl.Expr:
+    return cell.str.strip_chars(SPACES)
+
+
+def is_blank(cell: pl.Expr) -> pl.Expr:
+    """``values.is_blank`` of a text column."""
+    return cell.is_null() | (stripped(cell) == "")
+
+
+def collapsed(cell: pl.Expr) -> pl.Expr:
+    """``" ".join(text.split())``."""
+    return cell.str.replace_all(_SPACE_CLASS + "+", " ").str.strip_chars(" ")
+
+
+def _status(accepted: pl.Expr, deferred: pl.Expr | None = None) -> pl.Expr:
+    status = pl.when(accepted).then(pl.lit(ACCEPT, pl.UInt8)).otherwise(pl.lit(REJECT, pl.UInt8))
+    if deferred is None:
+        return status
+    return pl.when(deferred).then(pl.lit(DEFER, pl.UInt8)).otherwise(status)
+
+
+def _non_ascii(text: pl.Expr) -> pl.Expr:
+    return text.str.contains(_NON_ASCII)
+
+
+def text(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    value = collapsed(cell)
+    return value, _status(value != "")
+
+
+def label(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    value = collapsed(cell)
+    return value.str.to_lowercase().str.replace_all("_", " ", literal=True), _status(value != "", _non_ascii(value))
+
+
+def _digits_id(lengths: tuple[int, ...]) -> Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]:
+    pattern = "^(?:" + "|".join(f"[0-9]{{{length}}}" for length in lengths) + ")$"
+
+    def parse(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:  # only 0-9 make an id (values.is_ascii_digits)
+        value = stripped(cell)
+        return value, _status(value.str.contains(pattern))
+
+    return parse
+
+
+def kode_wilayah(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    value = collapsed(cell)
+    return value, _status(value.str.contains(r"^[0-9]{2}\.[0-9]{2}$"), _non_ascii(value))
+
+
+def boolean(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    value = stripped(cell)
+    low = value.str.to_lowercase()
+    parsed = pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
+    return parsed, _status(parsed.is_not_null(), _non_ascii(value))
+
+
+def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """The calendar date, or null where there is none (Python's ``date`` starts at year 1)."""
+    iso = pl.format("{}-{}-{}", year.str.zfill(4), month.str.zfill(2), day.str.zfill(2))
+    return pl.when(year.cast(pl.Int32) >= 1).then(iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+
+
+def date(cells: pl.Series) -> Parsed:
+    frame = pl.DataFrame({"cell": cells}).with_columns(collapsed(pl.col("cell")).alias("text"))
+    # One pass of the three forms, in the order values.parse_date tries them (leftmost alternative first).
+    forms = "|".join(f"(?:{pattern[1:-1]})" for pattern in (_ISO_DATE, _DAY_FIRST, _NAMED_MONTH))
+    frame = frame.with_columns(pl.col("text").str.extract_groups(f"^(?:{forms})$").alias("parts"))
+    part = pl.col("parts").struct
+    months = {name: f"{number:02d}" for name, number in values.month_numbers().items()}
+    month = part.field("8").str.to_lowercase().replace_strict(months, default=None, return_dtype=pl.String)
+    parsed = (
+        pl.when(part.field("1").is_not_null()).then(_ymd(part.field("1"), part.field("2"), part.field("3")))
+        .when(part.field("4").is_not_null()).then(_ymd(part.field("6"), part.field("5"), part.field("4")))
+        .when(month.is_not_null()).then(_ymd(part.field("9"), month, part.field("7")))
+    )
+    frame = frame.with_columns(parsed.alias("date"))
+    return _series(frame, pl.col("date"), _status(pl.col("date").is_not_null(), _non_ascii(pl.col("text"))))
+
+
+def _normalised(integer_amount: bool) -> pl.Expr:
+    """``values._normalise_number`` of the column ``body`` where it is not plain digits (null where it
+    raises), from the flags of ``_number_flags`` (each computed once: a ``when`` branch is computed for
+    every row)."""
+    lone = pl.col("single_group") if integer_amount else pl.lit(False)
+    no_dots = pl.col("body").str.replace_all(".", "", literal=True)
+    no_commas = pl.col("body").str.replace_all(",", "", literal=True)
+    return (
+        pl.when((pl.col("dots") > 0) & (pl.col("commas") > 0)).then(
+            pl.when(pl.col("dot_then_comma")).then(no_dots.str.replace(",", ".", literal=True))
+            .when(pl.col("comma_then_dot")).then(no_commas))
+        .when(pl.col("grouped_dot") & ((pl.col("dots") > 1) | lone)).then(no_dots)
+        .when(pl.col("grouped_comma") & ((pl.col("commas") > 1) | lone)).then(no_commas)
+        .when(pl.col("decimal")).then(pl.col("body").str.replace(",", ".", literal=True))
+    )
+
+
+def _number_flags() -> list[pl.Expr]:
+    body = pl.col("body")
+    return [
+        body.str.count_matches(".", literal=True).alias("dots"),
+        body.str.count_matches(",", literal=True).alias("commas"),
+        body.str.contains(r"^[^.,]*[.,][^.,]{3}$").alias("single_group"),
+        body.str.contains(r"^[0-9]{1,3}(\.[0-9]{3})*,[0-9]+$").alias("dot_then_comma"),
+        body.str.contains(r"^[0-9]{1,3}(,[0-9]{3})*\.[0-9]+$").alias("comma_then_dot"),
+        body.str.contains(r"^[0-9]{1,3}(\.[0-9]{3})+$").alias("grouped_dot"),
+        body.str.contains(r"^[0-9]{1,3}(,[0-9]{3})+$").alias("grouped_comma"),
+        body.str.contains(r"^[0-9]*[.,][0-9]+$").alias("decimal"),
+    ]
+
+
+def number(cells: pl.Series, integer_amount: bool) -> pl.DataFrame:
+    """``values.parse_number`` of text cells: columns ``value`` (null where it raises) and ``deferred``,
+    made in steps so that nothing is computed twice; the separators are worked out only for the cells
+    that are not plain digits (years, most counts)."""
+    frame = pl.DataFrame({"cell": cells}).with_columns(
+        stripped(pl.col("cell")).str.replace_all("\u00a0", " ", literal=True).alias("spaced"))
+    frame = frame.with_columns(
+        pl.col("spaced").str.replace(r"(?i)^(rp\.?|idr)" + _SPACE_CLASS + "*", "")
+        .str.replace_all(" ", "", literal=True).alias("unsigned"),
+        _non_ascii(pl.col("spaced")).alias("deferred"))
+    frame = frame.with_columns(pl.col("unsigned").str.strip_chars_start("+-").alias("body"))
+    frame = frame.with_columns(pl.col("body").str.contains(r"^[0-9]+$").fill_null(False).alias("plain"))
+    others = frame.with_row_index("at").filter(~pl.col("plain")).with_columns(_number_flags())
+    normalised = frame["body"].set(~frame["plain"], None)
+    normalised.scatter(others["at"], others.select(_normalised(integer_amount))[:, 0])
+    frame = frame.with_columns(normalised.cast(pl.Float64, strict=False).alias("magnitude"))
+    signed = pl.when(pl.col("unsigned").str.starts_with("-")).then(-pl.col("magnitude")).otherwise(pl.col("magnitude"))
+    one_sign = ~pl.col("unsigned").str.contains(r"^[+-]{2,}")
+    return frame.select(pl.when(one_sign & signed.is_finite()).then(signed).alias("value"), "deferred")
+
+
+def _number_kind(check: Callable[[pl.Expr], pl.Expr], integer_amount: bool,
+                 cast: pl.DataType = pl.Float64) -> Callable[[pl.Series], Parsed]:
+    def parse(cells: pl.Series) -> Parsed:
+        frame = number(cells, integer_amount)
+        value, deferred = pl.col("value"), pl.col("deferred")
+        if cast == pl.Int64:
+            deferred = deferred | (value.abs() >= _INT_LIMIT).fill_null(False)
+        accepted = value.is_not_null() & check(value)
+        return _series(frame, pl.when(accepted).then(value).cast(cast, strict=False), _status(accepted, deferred))
+
+    return parse
+
+
+PARSERS: dict[Callable[[Any], Any], Callable[[pl.Series], Parsed]] = {
+    values.parse_text: _of_cells(text),
+    values.parse_id_text: _of_cells(text),  # an id's surrounding spaces go first, then the text's: the same
+    values.parse_label: _of_cells(label),
+    values.parse_nik: _of_cells(_digits_id((values.NIK_DIGITS,))),
+    values.parse_nib: _of_cells(_digits_id((values.NIB_DIGITS,))),
+    values.parse_id_kukm: _of_cells(_digits_id((values.NIK_DIGITS, values.NIB_DIGITS))),
+    values.parse_kode_wilayah: _of_cells(kode_wilayah),
+    values.parse_date: date,
+    values.parse_bool: _of_cells(boolean),
+    values.parse_amount: _number_kind(lambda value: value >= 0, integer_amount=True),
+    values.parse_count: _number_kind(lambda value: (value >= 0) & (value == value.floor()), integer_amount=True,
+                                     cast=pl.Int64),
+    values.parse_year: _number_kind(lambda value: value.is_between(values.FIRST_YEAR, values.LAST_YEAR)
+                                    & (value == value.floor()), integer_amount=False, cast=pl.Int64),
+    values.parse_score: _number_kind(lambda value: value.is_between(0, 100), integer_amount=False),
+}
