@@ -112,3 +112,16 @@ def test_a_kode_wilayah_is_known_when_listed_or_of_the_form_in_a_province_withou
     book = load_rulebook(RULES)
     policy = DataPolicy.of(book.regions, None, book.provinces)
     assert policy.knows_region(code) is known
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+def test_a_code_of_a_province_without_a_list_is_read_both_ways_and_a_typo_is_rejected(tmp_path, columnar):
+    """The column-wise read flags a code outside the listed ones; the row check decides, as row by row."""
+    from tests.support import koperasi, nik, write_tables
+
+    data = write_tables(tmp_path / "data", {"koperasi": [
+        koperasi(nik(1)), koperasi(nik(2), kode_wilayah="32.73"), koperasi(nik(3), kode_wilayah="35.50")]})
+    book = load_rulebook(RULES)
+    dataset = load_dataset(data, policy=data_policy(book, 2024), columnar=columnar)
+    assert [(reject.row, reject.column) for reject in dataset.rejects] == [(4, "kode_wilayah")]
+    assert sorted(record.nik for record in dataset.table("koperasi")) == [nik(1), nik(2)]
