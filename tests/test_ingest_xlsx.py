@@ -7,11 +7,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from engine.ingest import xlsx_guard
 from engine.ingest.dataset import load_dataset
 from engine.ingest.readers import DataError
+from engine.ingest.xlsx_blanks import formula_reason, merged_reason
 from tests.support import koperasi, nik
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -117,3 +118,58 @@ def test_a_truly_empty_cell_in_a_workbook_is_still_kosong(tmp_path):
     path = workbook(tmp_path / "data.xlsx", [koperasi(nik(1)), koperasi(nik(2), nama=None)])
     (reject,) = load_dataset(path).rejects
     assert reject.reason == "nilai wajib diisi tetapi kosong"
+
+
+def merged_workbook(path: Path, rows: list[dict[str, object]], merges: list[str]) -> Path:
+    workbook(path, rows)
+    book = load_workbook(path)
+    for merge in merges:
+        book.active.merge_cells(merge)
+    book.save(path)
+    return path
+
+
+def rejects_both_ways(path: Path) -> list[tuple[str, int, str, str, str]]:
+    """The rejects of the columnar and of the row-by-row ingest, which must be the same."""
+    found = [[(r.table, r.row, r.column, r.value, r.reason) for r in load_dataset(path, columnar=columnar).rejects]
+             for columnar in (True, False)]
+    assert found[0] == found[1]
+    return found[0]
+
+
+def test_a_formula_without_a_saved_value_in_an_optional_column_rejects_its_row(tmp_path):
+    # read as empty, the cooperative would count as not dissolved
+    rows = [koperasi(nik(1)), koperasi(nik(2), tanggal_bubar="=DATE(2023,6,30)"), koperasi(nik(3))]
+    (reject,) = rejects_both_ways(workbook(tmp_path / "data.xlsx", rows))
+    table, row, column, value, reason = reject
+    assert (table, row, column, value) == ("koperasi", 3, "tanggal_bubar", "")
+    assert reason == formula_reason("DATE(2023,6,30)")
+
+
+def test_a_vertically_merged_optional_column_rejects_the_rows_below_its_top_left(tmp_path):
+    rows = [koperasi(nik(1)), koperasi(nik(2), kab_kota=None), koperasi(nik(3), kab_kota=None), koperasi(nik(4))]
+    path = merged_workbook(tmp_path / "data.xlsx", rows, ["D2:D4"])  # kab_kota of rows 2-4
+    rejects = rejects_both_ways(path)
+    assert [(row, column, reason) for _, row, column, _, reason in rejects] == [
+        (3, "kab_kota", merged_reason("D2:D4", "D2")), (4, "kab_kota", merged_reason("D2:D4", "D2"))]
+    (kept,) = [record for record in load_dataset(path).table("koperasi") if record.row == 2]
+    assert kept.kab_kota == "Kota Surabaya"
+
+
+def test_formulas_and_merges_outside_the_data_rows_or_columns_change_nothing(tmp_path):
+    rows = [koperasi(nik(1), catatan="a"), koperasi(nik(2), catatan=None), koperasi(nik(3), catatan="=1+1")]
+    merges = ["G1:H1",  # over the header row only: a title
+              "G2:G4",  # a column that is no column of the table
+              "I2:K3",  # beyond the header
+              "A6:B7"]  # below the last data row; made as large as a sheet: never enumerated
+    made = merged_workbook(tmp_path / "made.xlsx", rows, merges)
+    path = rewritten(made, tmp_path / "data.xlsx", SHEET, lambda data: data.replace(b'"A6:B7"', b'"A6:XFD1048576"'))
+    assert rejects_both_ways(path) == []
+    assert len(load_dataset(path).table("koperasi")) == 3
+
+
+def test_a_merge_and_a_formula_in_one_row_are_both_named(tmp_path):
+    rows = [koperasi(nik(1)), koperasi(nik(2), nama=None, tanggal_bubar="=TODAY()")]
+    (reject,) = rejects_both_ways(merged_workbook(tmp_path / "data.xlsx", rows, ["B2:B3"]))
+    assert reject[1:3] == (3, "nama")
+    assert reject[4] == merged_reason("B2:B3", "B2") + "; juga kolom tanggal_bubar: " + formula_reason("TODAY()")

@@ -5,8 +5,9 @@ whole columns: required cells, ranges, the rules folder's lists (``DataPolicy.al
 the tables read before, and keys given twice. A row that passes every check becomes a record straight
 from its parsed values. A flagged row — a cell refused or left to the Python parser, a key given twice,
 a reference not found, a cell that is not text (a sheet's numbers and dates), more cells than the
-header — goes to the row-by-row check (``RowCheck.check``: the pydantic model and the dataset's checks),
-which says exactly why, or accepts it. So a flag never decides a reject: the row-by-row check does,
+header, a sheet cell Excel shows filled that reads as empty (``readers.HIDDEN``) — goes to the
+row-by-row check (``RowCheck.check``: the pydantic model and the dataset's checks), which says
+exactly why, or accepts it. So a flag never decides a reject: the row-by-row check does,
 and the rejects are those of reading every row one by one.
 """
 
@@ -25,14 +26,14 @@ from engine.ingest.compact import Compactor, record_of
 from engine.ingest.csv_frame import PlainCsv
 from engine.ingest.policy import DataPolicy
 from engine.ingest.polars_setup import pl
-from engine.ingest.readers import BlankReasons, TableStream
+from engine.ingest.readers import HIDDEN, TableStream
 from engine.ingest.tables import Record
 
 ROW = "__row__"  # the row number a spreadsheet shows (header = 1); a header may name a column "row"
 _BAD = "__bad__"
 # Header names the row-by-row reader gives a meaning of its own ("__extra__": cells beyond the header):
 # a file naming a column so is read by it.
-RESERVED = frozenset({ROW, _BAD, "__extra__"})
+RESERVED = frozenset({ROW, _BAD, "__extra__", HIDDEN})
 
 
 @dataclass
@@ -46,7 +47,6 @@ class TableCells:
     blank_rows: list[int] = field(default_factory=list)
     lines: int | None = None
     continued: int = 0
-    blank_reasons: BlankReasons | None = None
 
 
 class RowCheck(Protocol):
@@ -84,14 +84,15 @@ def cells_of_stream(stream: TableStream) -> TableCells:
     by_row: dict[int, dict[str, Any]] = {}
     for number, raw in stream.rows:
         numbers.append(number)
-        if "__extra__" in raw or not all(raw.get(name) is None or type(raw.get(name)) is str for name in names):
+        plain = all(raw.get(name) is None or type(raw.get(name)) is str for name in names)
+        if "__extra__" in raw or HIDDEN in raw or not plain:
             by_row[number] = raw
         for name in names:
             cell = raw.get(name)
             columns[name].append(cell if type(cell) is str else None)
     frame = pl.DataFrame({ROW: numbers, **columns}, schema={ROW: pl.Int64, **{name: pl.String for name in names}})
     return TableCells(stream.source, stream.header, frame, by_row, stream.blank_rows, stream.lines,
-                      stream.continued, stream.blank_reasons)
+                      stream.continued)
 
 
 def _parsed(model: type[Record], frame: pl.DataFrame, present: list[str]) -> pl.DataFrame:

@@ -19,9 +19,8 @@ from engine.ingest.columnar import RESERVED, TableCells, cells_of_csv, cells_of_
 from engine.ingest.compact import Compactor
 from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.policy import DataPolicy
-from engine.ingest.readers import BlankReasons, CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
+from engine.ingest.readers import HIDDEN, CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
-from engine.ingest.values import EMPTY
 from engine.numbers import format_number
 
 VALUE_SHOWN = 200  # characters of a rejected value kept: a spreadsheet cell holds at most 32,767
@@ -117,6 +116,22 @@ def _reject_from(table: str, number: int, raw: dict[str, Any], error: Validation
     return Reject(table=table, row=number, column=column, value=shown(raw.get(column)), reason=reason)
 
 
+def _hidden_reject(model: type[Record], number: int, hidden: Any) -> Reject | None:
+    """A row with a contract column's cell Excel shows filled but read as empty (a formula never
+    calculated, a merged cell): rejected, whether the column is required or not — read as empty, an
+    optional cell would silently lose the value the person sees."""
+    if not isinstance(hidden, dict):  # none, or a CSV column named like HIDDEN: no mark
+        return None
+    columns = set(model.columns())
+    found = [(column, reason) for column, reason in hidden.items() if column in columns]
+    if not found:
+        return None
+    (column, reason), others = found[0], found[1:]
+    if others:
+        reason += "; juga " + "; ".join(f"kolom {other}: {text}" for other, text in others)
+    return Reject(table=model.table, row=number, column=column, value="", reason=reason)
+
+
 class _Validator:
     """Keeps the keys seen so far: duplicates within a table, references across tables."""
 
@@ -126,6 +141,8 @@ class _Validator:
         self.policy = policy
 
     def check(self, model: type[Record], number: int, raw: dict[str, Any]) -> Record | Reject:
+        if hidden := _hidden_reject(model, number, raw.get(HIDDEN)):
+            return hidden
         if "__extra__" in raw:
             return Reject(
                 table=model.table, row=number, column="", value=";".join(shown(v) for v in raw["__extra__"]),
@@ -269,17 +286,6 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPol
     return dataset
 
 
-def _with_blank_reasons(rejects: list[Reject], reasons_of: BlankReasons) -> list[Reject]:
-    """Rejects for an empty cell that Excel shows filled (a formula never calculated, a merged cell),
-    with that reason instead of "kosong"."""
-    empty = {(reject.row, reject.column) for reject in rejects if not reject.value and reject.reason.startswith(EMPTY)}
-    if not empty:
-        return rejects
-    reasons = reasons_of(empty)
-    return [reject.model_copy(update={"reason": reasons[reject.row, reject.column] + reject.reason[len(EMPTY):]})
-            if (reject.row, reject.column) in reasons and not reject.value else reject for reject in rejects]
-
-
 def _load_table(model: type[Record], stream: TableStream | TableCells, outcomes: Iterator[Record | Reject],
                 dataset: Dataset, sink: RecordSink | None) -> None:
     """The outcomes of a table's rows into the data set; ``stream``'s counts are read once they are all out."""
@@ -287,7 +293,6 @@ def _load_table(model: type[Record], stream: TableStream | TableCells, outcomes:
     taken = sink.take if sink is not None and sink.takes(model.table) else None
     keep = taken is None or sink.keeps(model.table)  # type: ignore[union-attr]
     used = rejected = 0
-    first_reject = len(dataset.rejects)
     for outcome in outcomes:
         if isinstance(outcome, Reject):
             dataset.rejects.append(outcome)
@@ -300,8 +305,6 @@ def _load_table(model: type[Record], stream: TableStream | TableCells, outcomes:
             records.append(outcome)
     if keep:
         dataset.records[model.table] = records
-    if stream.blank_reasons is not None:
-        dataset.rejects[first_reject:] = _with_blank_reasons(dataset.rejects[first_reject:], stream.blank_reasons)
     count = TableCount(
         table=model.table, source=stream.source, read=used + rejected, used=used, rejected=rejected,
         blank=len(stream.blank_rows), lines=stream.lines, continued=stream.continued,

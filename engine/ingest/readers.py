@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.cell import get_column_letter
 
 from engine.ingest.csv_lines import SwallowedRows, decoded_lines, swallowed_rows
 from engine.ingest.table_names import candidates, given_twice
-from engine.ingest.xlsx_blanks import blank_cell_reasons
+from engine.ingest.xlsx_blanks import HiddenCells, SheetUnreadable, hidden_cells
 from engine.ingest.xlsx_guard import workbook_problem
 from engine.numbers import format_number
 
@@ -36,8 +35,9 @@ class DataError(Exception):
 
 
 RawRow = tuple[int, dict[str, Any]]
-# Why cells (row, column) read as empty though Excel shows them filled: {(row, column): reason}.
-BlankReasons = Callable[[Collection[tuple[int, str]]], dict[tuple[int, str], str]]
+# The key of a sheet row's cells that read as empty though Excel shows them filled (a formula never
+# calculated, a merged cell): {column: reason}. The row is rejected for them, never read with them empty.
+HIDDEN = "__hidden__"
 
 
 @dataclass
@@ -53,7 +53,6 @@ class TableStream:
     # lines that continue a quoted value holding a line break.
     lines: int | None = None
     continued: int = 0
-    blank_reasons: BlankReasons | None = None  # a sheet's; a CSV cell is as empty as it looks
 
 
 def normalise_header(cells: list[Any]) -> list[str]:
@@ -197,6 +196,21 @@ def _sheet_rows(sheet: Any, source: str) -> Iterator[tuple[int, list[Any]]]:
         raise _damaged_sheet(source, index + 1, error) from None
 
 
+def _marked_hidden(rows: Iterator[RawRow], header: list[str], find: Callable[[set[int]], HiddenCells],
+                   source: str) -> Iterator[RawRow]:
+    """Each row with its cells that read as empty though Excel shows them filled (under HIDDEN), looked
+    for in the header's named columns once the first row is asked for."""
+    named = {index + 1: name for index, name in enumerate(header) if name}
+    try:
+        cells = find(set(named))
+    except SheetUnreadable as error:
+        raise _damaged_sheet(source, error.row + 1, error.error) from None
+    for number, record in rows:
+        if found := cells.of(number):
+            record[HIDDEN] = {named[column]: found[column] for column in sorted(found)}
+        yield number, record
+
+
 class CsvFolder:
     """A folder holding `<table>.csv` files (names compared without case, spaces or copy marks)."""
 
@@ -253,20 +267,9 @@ class Workbook:
             raise _damaged_sheet(source, 1, error) from None
         header = normalise_header(list(first))
         stream = TableStream(table, source, header, iter(()))
-        stream.rows = _rows_as_dicts(header, _sheet_rows(sheet, source), stream.blank_rows)
-        stream.blank_reasons = partial(self._blank_reasons, sheet._worksheet_path, header)
+        rows = _rows_as_dicts(header, _sheet_rows(sheet, source), stream.blank_rows)
+        stream.rows = _marked_hidden(rows, header, partial(hidden_cells, self.path, sheet._worksheet_path), source)
         return stream
-
-    def _blank_reasons(self, part: str, header: list[str], cells: Collection[tuple[int, str]]
-                       ) -> dict[tuple[int, str], str]:
-        """Formula or merge reasons for (row, column) cells of the sheet stored in ``part``."""
-        positions = {f"{get_column_letter(header.index(column) + 1)}{row}": (row, column)
-                     for row, column in cells if column in header}
-        try:
-            found = blank_cell_reasons(self.path, part, positions)
-        except Exception:  # noqa: BLE001 - the rows are already rejected as empty; a reason is a bonus
-            return {}
-        return {positions[reference]: reason for reference, reason in found.items()}
 
     def files(self) -> list[Path]:
         return [self.path]
