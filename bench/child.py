@@ -76,10 +76,11 @@ def _time_tags_alone(result, out: Path) -> float:
         return time.perf_counter() - start
 
 
-def _output_bytes(out: Path) -> dict[str, int]:
+def output_bytes(out: Path) -> dict[str, int]:
     """Bytes of each file of the output folder and, under "du", of the whole folder as `du` counts it."""
-    files = {path.name: path.stat().st_size for path in out.rglob("*") if path.is_file()}
-    files["du"] = sum(path.stat().st_blocks * 512 for path in out.rglob("*") if path.is_file())
+    real = [path for path in out.rglob("*") if path.is_file() and not path.is_symlink()]  # out/x -> current/x
+    files = {path.name: path.stat().st_size for path in real}
+    files["du"] = sum(path.stat().st_blocks * 512 for path in real)
     return files
 
 
@@ -120,7 +121,7 @@ def main() -> None:
         "stage_cpu_s": stage_cpu,
         "rules_path": parallel.RULES_PATH,
         "tags_csv_alone_s": tags_alone,
-        "output_bytes": _output_bytes(Path(out)),
+        "output_bytes": output_bytes(Path(out)),
     }), flush=True)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench import baselines
+from bench.child import output_bytes
 from bench.run import YEAR, generator_arguments, parse_mix
 from engine.ingest.values import parse_label
 from engine.outputs.run import execute_run
@@ -83,6 +84,14 @@ def test_amounts_read_alike(text: str, value: float) -> None:
 
     assert baselines.parse_amount(text) == value
     assert pl.DataFrame({"v": [text]}).select(baselines.amount_expr("v")).item() == value
+
+
+def testoutput_bytes_count_each_file_once(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "tags.csv").write_bytes(b"x" * 10_000)
+    (tmp_path / "tags.csv").symlink_to("runs/tags.csv")  # the output folder links to its current run
+    counted = output_bytes(tmp_path)
+    assert counted["tags.csv"] == 10_000 and 10_000 <= counted["du"] < 20_000
 
 
 def test_national_mix_is_the_registry() -> None:
