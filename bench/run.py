@@ -437,7 +437,7 @@ def output_table(results: list[SizeResult], style: box.Box) -> Table:
         alone = [r["tags_csv_alone_s"] for r in runs]
         floor = [b["polars_read_s"] for b in result.baselines]
         files = run["output_bytes"]
-        view.add_row(f"{count:,}", _span(outputs), _span(alone, 2), f"{median(outputs) / median(alone):.1f}×",
+        view.add_row(f"{count:,}", _span(outputs), _span(alone, 3), f"{median(outputs) / median(alone):.1f}×",
                      f"{files.get('run.sqlite', 0) / count:,.0f}", f"{files['du'] / count:,.0f}",
                      f"{files.get('report.html', 0) / 1e6:.2f}", f"{files.get('audit.jsonl', 0) / 1e3:.1f}",
                      _span([_total(r) for r in runs]), _span(floor, 2) if floor else "—",
