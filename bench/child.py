@@ -19,6 +19,7 @@ import json
 import re
 import resource
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +66,24 @@ def _cpu_stopwatch(stopwatch: type) -> type:
     return CpuStopwatch
 
 
+def _time_tags_alone(result, out: Path) -> float:
+    """Seconds of writing tags.csv alone with the run's own writer (issue 20: the output stage ÷ this)."""
+    from engine.outputs.files import write_tags
+
+    with tempfile.TemporaryDirectory(dir=out.parent) as folder:
+        start = time.perf_counter()
+        write_tags(result, Path(folder))
+        return time.perf_counter() - start
+
+
+def output_bytes(out: Path) -> dict[str, int]:
+    """Bytes of each file of the output folder and, under "du", of the whole folder as `du` counts it."""
+    real = [path for path in out.rglob("*") if path.is_file() and not path.is_symlink()]  # out/x -> current/x
+    files = {path.name: path.stat().st_size for path in real}
+    files["du"] = sum(path.stat().st_blocks * 512 for path in real)
+    return files
+
+
 def main() -> None:
     from engine import parallel, pipeline
     from engine.outputs.run import execute_run
@@ -85,6 +104,7 @@ def main() -> None:
     result = execute_run(Path(data), profile, int(year), Path(out), Path(rules), progress=progress,
                          workers=int(workers))
     wall = time.perf_counter() - start
+    tags_alone = _time_tags_alone(result, Path(out))
     # What follows the timed stages in execute_run is the outputs (audit log, every file).
     stage_cpu = {**STAGE_CPU, "outputs": _tree_cpu() - LAST_STAGE_END[0]}
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -100,6 +120,8 @@ def main() -> None:
         "worker_cpu_s": _cpu(workers_usage),
         "stage_cpu_s": stage_cpu,
         "rules_path": parallel.RULES_PATH,
+        "tags_csv_alone_s": tags_alone,
+        "output_bytes": output_bytes(Path(out)),
     }), flush=True)
 
 

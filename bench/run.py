@@ -74,8 +74,11 @@ def parse_size(text: str) -> int:
     return int(float(text.rstrip("km")) * factor)
 
 
+NATIONAL = "130,100,20"  # the national registry: 130,000 koperasi, 100,000 UKM, 20,000 peserta diklat (issue 19)
+
+
 def parse_mix(text: str) -> tuple[float, float, float]:
-    parts = [float(part) for part in text.split(",")]
+    parts = [float(part) for part in (NATIONAL if text.strip().lower() == "nasional" else text).split(",")]
     if len(parts) != 3 or min(parts) < 0 or not sum(parts):
         raise argparse.ArgumentTypeError("--mix: tiga bagian koperasi,ukm,peserta, misalnya 45,45,10")
     return parts[0] / sum(parts), parts[1] / sum(parts), parts[2] / sum(parts)
@@ -417,6 +420,31 @@ def baseline_table(results: list[SizeResult], style: box.Box) -> Table:
     return view
 
 
+def output_table(results: list[SizeResult], style: box.Box) -> Table:
+    """Issue 20's output figures and issue 19's floor: the whole run ÷ reading every input once with polars."""
+    view = Table(title="Keluaran (tahap outputs ÷ tags.csv saja; byte per entitas) dan lantai baca polars",
+                 title_justify="left", box=style)
+    for column in ("entitas", "outputs s", "tags.csv saja s", "outputs ÷ tags.csv", "run.sqlite B/entitas",
+                   "folder (du) B/entitas", "report.html MB", "audit.jsonl KB", "total s", "baca polars s",
+                   "total ÷ baca polars"):
+        view.add_column(column, justify="right")
+    for result in results:
+        runs = [run for run in _lean_runs(result) if "output_bytes" in run]
+        if not runs:
+            continue
+        count, run = _entities(runs[0]), runs[-1]
+        outputs = [r["timings"]["outputs"] for r in runs]
+        alone = [r["tags_csv_alone_s"] for r in runs]
+        floor = [b["polars_read_s"] for b in result.baselines]
+        files = run["output_bytes"]
+        view.add_row(f"{count:,}", _span(outputs), _span(alone, 3), f"{median(outputs) / median(alone):.1f}×",
+                     f"{files.get('run.sqlite', 0) / count:,.0f}", f"{files['du'] / count:,.0f}",
+                     f"{files.get('report.html', 0) / 1e6:.2f}", f"{files.get('audit.jsonl', 0) / 1e3:.1f}",
+                     _span([_total(r) for r in runs]), _span(floor, 2) if floor else "—",
+                     f"{median([_total(r) for r in runs]) / median(floor):.0f}×" if floor else "—")
+    return view
+
+
 def stopped_lines(results: list[SizeResult]) -> list[str]:
     lines = []
     for result in results:
@@ -439,7 +467,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=720.0, help="hentikan run iku setelah sekian detik")
     parser.add_argument("--keep", action="store_true", help="simpan data dan keluaran di bench/data (dipakai ulang)")
     parser.add_argument("--mix", type=parse_mix, default=SHARES,
-                        help="bagian koperasi,ukm,peserta (bawaan 45,45,10; 100,0,0 = koperasi saja)")
+                        help="bagian koperasi,ukm,peserta (bawaan 45,45,10; 100,0,0 = koperasi saja; "
+                             "nasional = 130,100,20, dengan --sizes 250k: registri nasional)")
     parser.add_argument("--data-dir", type=Path, default=HERE / "data", help="folder data dan keluaran")
     parser.add_argument("--path", choices=("both", "lean", "today"), default="both",
                         help="jalur tahap aturan: lean, hari ini (today), atau keduanya pada data yang sama")
@@ -456,6 +485,7 @@ def main() -> None:
     console.print(stage_table(results, style))
     console.print(cores_table(results, style))
     console.print(baseline_table(results, style))
+    console.print(output_table(results, style))
     for line in stopped_lines(results):
         console.print(f"[red]{line}[/]")
     for result in results:

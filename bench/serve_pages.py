@@ -58,8 +58,9 @@ def main() -> None:
     parser.add_argument("--size", type=parse_size, default=parse_size("100k"))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--data-dir", type=Path, default=HERE / "data")
+    parser.add_argument("--run", type=Path, help="folder keluaran run yang sudah ada (mis. bench/run.py --keep)")
     arguments = parser.parse_args()
-    out = _record(arguments.size, arguments.data_dir)
+    out = arguments.run or _record(arguments.size, arguments.data_dir)
     with TestClient(create_app([out]), base_url="http://127.0.0.1") as client:
         run = client.get("/api/runs").json()[0]["id"]
         members = client.get(f"/api/runs/{run}/indikator/jatim-1/anggota", params={"peran": "penyebut"}).json()
@@ -82,7 +83,8 @@ def main() -> None:
             "API anggota": (f"/api/runs/{run}/indikator/jatim-1/anggota?peran=penyebut", arguments.repeat),
             "id salah (404 + saran)": (base + f"/entitas/{entity['jenis']}/{entity['id'][:-1]}", arguments.repeat),
         }
-        print(f"iku serve pada {arguments.size:,} entitas ({out / 'run.sqlite'}), ms per permintaan:")
+        what = f"{arguments.size:,} entitas" if arguments.run is None else f"run {arguments.run}"
+        print(f"iku serve pada {what} ({out / 'run.sqlite'}), ms per permintaan:")
         print(f"{'halaman':32} {'median':>8} {'terlama':>8} status")
         for name, (url, repeat) in pages.items():
             median, worst, status = _timed(client, url, repeat)

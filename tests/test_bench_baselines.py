@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from bench import baselines
-from bench.run import YEAR, generator_arguments
+from bench.child import output_bytes
+from bench.run import YEAR, generator_arguments, parse_mix
 from engine.ingest.values import parse_label
 from engine.outputs.run import execute_run
 from engine.rules.load import load_rulebook
@@ -85,6 +86,20 @@ def test_amounts_read_alike(text: str, value: float) -> None:
     assert pl.DataFrame({"v": [text]}).select(baselines.amount_expr("v")).item() == value
 
 
+def testoutput_bytes_count_each_file_once(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "tags.csv").write_bytes(b"x" * 10_000)
+    (tmp_path / "tags.csv").symlink_to("runs/tags.csv")  # the output folder links to its current run
+    counted = output_bytes(tmp_path)
+    assert counted["tags.csv"] == 10_000 and 10_000 <= counted["du"] < 20_000
+
+
+def test_national_mix_is_the_registry() -> None:
+    arguments = generator_arguments(250_000, parse_mix("nasional"))
+    counts = dict(zip(arguments[::2], arguments[1::2]))
+    assert (counts["--koperasi"], counts["--ukm"], counts["--peserta"]) == ("130000", "100000", "6667")  # 3 years
+
+
 def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "run.py"), "--sizes", "500", "--data-dir", str(tmp_path),
@@ -94,12 +109,16 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     rows = [[cell.strip() for cell in line.strip(" |").split("|")]
             for line in done.stdout.splitlines() if line.startswith("|") and "501" in line]
-    # the stage table and the cores table: a row per rules path (lean, today's); the baseline table: one row
-    assert len(rows) == 5
-    stage_rows, core_rows, (baseline_row,) = rows[:2], rows[2:4], rows[4:]
+    # the stage table and the cores table: a row per rules path (lean, today's); baseline and output tables: one row
+    assert len(rows) == 6
+    stage_rows, core_rows, (baseline_row,), (output_row,) = rows[:2], rows[2:4], rows[4:5], rows[5:]
     assert [row[1] for row in stage_rows] == [row[1] for row in core_rows] == ["lean", "hari ini"]
     assert all("GB" in " ".join(row) for row in stage_rows)
     assert all(float(cell) >= 0 for row in core_rows for cell in row[2:])  # cores busy per stage
     assert all(float(row[4]) > 0 for row in core_rows)  # the rules stage
     assert baseline_row[-3:] == ["ya", "ya", "ya"]  # tag identik: python, polars, today's rules path
+    outputs_s, tags_alone_s, ratio = float(output_row[1]), float(output_row[2]), output_row[3]
+    assert 0 < tags_alone_s < outputs_s and ratio.endswith("×")  # the output stage ÷ tags.csv alone (issue 20)
+    assert int(output_row[4].replace(",", "")) > 0 < int(output_row[5].replace(",", ""))  # run.sqlite, folder B/entity
+    assert output_row[-1].endswith("×")  # the whole run ÷ reading every input once with polars (issue 19)
     assert not list(tmp_path.iterdir())  # data and outputs are removed without --keep
