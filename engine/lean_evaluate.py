@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Sequence
 from math import isfinite
 from typing import Any
 
+import re
+
 import durable_rules_engine
 import orjson
 
@@ -41,7 +43,7 @@ from engine.durable_host import (
     SESSION_INIT,
     EngineError,
     GuardedRuleset,
-    check_hashes,
+    IdHashes,
     check_message,
     checked,
     hash_ids,
@@ -65,6 +67,19 @@ _UNKNOWN = object()
 SID = "w"
 TAIL = '"w"}'  # closes a fact's JSON head: ,"sid": + this
 STATE = orjson.dumps({"sid": SID, "id": f"sid-{SID}", "$s": 1, "init": 1}).decode()
+
+
+# The ids of the facts an action's message names, read off its JSON text: a fact is a flat object
+# with its "id" key (no key is "id" in a fact's values), and inside a JSON string every quote is
+# escaped, so the text '"id":"' occurs only as that key. The same ids in the same order as parsing
+# the message and walking it; a message with an escape anywhere is parsed (``_matched_ids``).
+_IDS = re.compile(r'"id":"([^"]*)"')
+
+
+def _message_ids(message: str) -> list[str]:
+    if "\\" in message:
+        return list(_matched_ids(next(iter(orjson.loads(message).values()))))
+    return _IDS.findall(message)
 
 
 def _retraction(fact_id: str) -> str:
@@ -136,8 +151,8 @@ class LeanEvaluator:
             derived = [clause_fact_id(node) for node in self.compiled.actions] + [
                 tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
         self._phases = [_json_head(phase) for phase in phases]
-        self._derived = hash_ids([*derived, *(phase["id"] for phase in phases)])
-        self._tree = _Tree(self.compiled, terms) if terms is not None else None
+        self._hashes = IdHashes(hash_ids([*derived, *(phase["id"] for phase in phases)]))
+        self._tree = OutcomeTree(self.compiled, terms) if terms is not None else None
         self._tags = {node: spec.tag for node, spec in self.compiled.actions.items() if spec.tag is not None}
         # per rule: (rule id, version, tag, nodes as (node id, kind, children))
         self._rules = [
@@ -156,9 +171,10 @@ class LeanEvaluator:
     def rows(self, entity_id: str, fact_rows: Iterable[FactRow], share: Share | None = None) -> list[DecisionRow]:
         """The entity's decisions as rows, one per rule in force, in rule order."""
         share = share or Share()
-        evidence = self._run(self._facts(fact_rows))
         if self._tree is not None:
-            return self._tree.rows(self.entity_type, entity_id, self.year, evidence, share)
+            mask, found = self.outcome(entity_id, fact_rows)
+            return self._tree.rows(self.entity_type, entity_id, self.year, mask, found, share)
+        evidence = self._run(self._facts(fact_rows))
         held = set(evidence)
         tags = {self._tags[node] for node in held if node in self._tags}
         rows = []
@@ -175,6 +191,21 @@ class LeanEvaluator:
             rows.append((self.entity_type, entity_id, self.year, rule_id, version, tag, tag in tags,
                          share.one(tuple(clauses))))
         return rows
+
+    @property
+    def compact(self) -> bool:
+        """Whether durable_rules decides by terms here, so that an entity's outcome is ``outcome``'s pair."""
+        return self._tree is not None
+
+    def outcome(self, entity_id: str, fact_rows: Iterable[FactRow]) -> Outcome:
+        """The entity's outcome in its compact form (``OutcomeTree.compact``), its tags cross-checked; terms only."""
+        assert self._tree is not None
+        return self._tree.compact(entity_id, self._run(self._facts(fact_rows)))
+
+    @property
+    def leaf_order(self) -> tuple[str, ...]:
+        assert self._tree is not None
+        return self._tree.order
 
     def evaluate(self, entity: EntityFacts) -> list[Decision]:
         """The entity's decisions as objects (explanations and tests read them so)."""
@@ -197,7 +228,7 @@ class LeanEvaluator:
                 if value.__class__ is float and not isfinite(value):
                     check_message(fact_dict(row))  # refuses it, with the fact's id
             facts.append(fact_dict(row))
-        check_hashes([fact["id"] for fact in facts], self._derived)
+        self._hashes.check([fact["id"] for fact in facts])
         return facts
 
     def _table_filter(self, table: str) -> Callable[[FactRow], bool] | None:
@@ -248,7 +279,7 @@ class LeanEvaluator:
         name = "?"
         try:
             while message:
-                ((name, matched),) = orjson.loads(message).items()
+                name = message[2:message.index('"', 2)]  # {"<rule name>": {<alias>: <fact>, …}}
                 if name == SESSION_INIT:  # once: the session is never deleted (trap 6 cannot arise)
                     durable_rules_engine.update_state(handle, STATE)
                 elif name == SINK:
@@ -261,13 +292,14 @@ class LeanEvaluator:
                 else:
                     key = name
                     found = evidence.get(key)
-                    ids = list(_matched_ids(matched))
+                    ids = _message_ids(message)
                     if found is not None:
                         # The same clause matched other facts too (two RATs in one year): more evidence.
                         found.extend(fact for fact in ids if fact not in found)
                     else:
                         evidence[key] = ids
-                        self._emit(key)
+                        if self._emits[key]:
+                            self._emit(key)
                 message = durable_rules_engine.complete_and_start_action(handle, state)
         except BaseException as error:
             durable_rules_engine.abandon_action(handle, state)
@@ -309,6 +341,10 @@ def _unused(c: Any) -> None:  # durable's own dispatch is never used
     raise EngineError("aksi durable_rules dijalankan di luar LeanEvaluator")
 
 
+# An entity's outcome as a worker answers it: the mask of the record leaves that held (bit k: the
+# k-th of ``OutcomeTree.order``) and each one's matched facts, in that order. The parent makes the decision
+# rows from it with its own compiled tree (``OutcomeTree.rows``).
+Outcome = tuple[int, tuple[tuple[str, ...], ...]]
 # A clause row to fill in per entity: (node, held, evidence), evidence None for a record leaf that
 # held (its matched facts are the entity's own).
 _Template = tuple[str, bool, "tuple[str, ...] | None"]
@@ -317,7 +353,7 @@ _Template = tuple[str, bool, "tuple[str, ...] | None"]
 _Outcome = tuple[str, int, str, bool, "tuple[ClauseRow | None, ...]", tuple[tuple[int, str], ...]]
 
 
-class _Tree:
+class OutcomeTree:
     """The clause results of every rule from the record leaves durable_rules matched, by the compiled
     tree, worked out once per set of leaves that held; the tags they give must be those durable_rules
     gave (it decides them; this is the cross-check)."""
@@ -327,29 +363,56 @@ class _Tree:
         self.leaves = terms.leaves
         self.not_phases = terms.not_phases
         self.by_stratum = sorted(compiled.rules, key=lambda rule: rule.stratum)
-        self.known: dict[frozenset[str], tuple[frozenset[str], list[_Outcome]]] = {}
+        self.order = tuple(sorted(terms.leaves))  # the same in the workers and the parent: the rules' node ids
+        self.bit = {leaf: 1 << index for index, leaf in enumerate(self.order)}
+        self.at = {1 << index: leaf for index, leaf in enumerate(self.order)}
+        # leaf mask → (tags, each rule's outcome, the leaves of the mask in bit order)
+        self.known: dict[int, tuple[frozenset[str], list[_Outcome], tuple[str, ...]]] = {}
 
-    def rows(self, entity_type: str, entity_id: str, year: int, evidence: dict[str, list[str]],
-             share: Share) -> list[DecisionRow]:
-        held = frozenset(node for node in evidence if node in self.leaves)
-        known = self.known.get(held) or self._work_out(held)
-        tags, rules = known
+    def _known(self, mask: int) -> tuple[frozenset[str], list[_Outcome], tuple[str, ...]]:
+        known = self.known.get(mask)
+        if known is None:
+            leaves = tuple(leaf for leaf, bit in self.bit.items() if mask & bit)
+            known = self.known[mask] = (*self._work_out(frozenset(leaves)), leaves)
+        return known
+
+    def compact(self, entity_id: str, evidence: dict[str, list[str]]) -> Outcome:
+        """The record leaves that held as a mask (bit k: ``order[k]``) and their evidence in that order;
+        checked: the tags durable_rules gave are the tree's for those leaves."""
+        bit = self.bit
+        held = sorted(bit[node] for node in evidence if node in bit)
+        mask = sum(held)
+        tags = self._known(mask)[0]
         given = {key[3:] for key in evidence if key.startswith("$t:")}
         if given != tags:
             raise EngineError(f"tag dari durable_rules ({', '.join(sorted(given)) or '-'}) tidak sama dengan pohon "
                               f"klausa ({', '.join(sorted(tags)) or '-'}) untuk {entity_id}")
+        order = self.at
+        return mask, tuple(tuple(evidence[order[one]]) for one in held)
+
+    def rows(self, entity_type: str, entity_id: str, year: int, mask: int, found: tuple[tuple[str, ...], ...],
+             share: Share | None = None) -> list[DecisionRow]:
+        """The entity's decision rows from its compact outcome (``compact``); equal parts one object
+        with ``share`` (rows to pickle), else only the parts equal for every entity."""
+        if mask >> len(self.order):
+            raise EngineError(f"daun yang tidak dikenal dalam jawaban untuk {entity_id}")
+        _, rules, leaves = self._known(mask)
+        evidence = dict(zip(leaves, found, strict=True))
         rows = []
         for rule_id, version, tag, ok, fixed, fill in rules:
             if fill:  # the clause rows are the same for every entity but the evidence of held record leaves
                 clauses = list(fixed)
                 for position, node in fill:
-                    clauses[position] = share.clause(node, True, tuple(evidence[node]))
-                rows.append((entity_type, entity_id, year, rule_id, version, tag, ok, share.one(tuple(clauses))))
+                    clauses[position] = (node, True, evidence[node]) if share is None else \
+                        share.clause(node, True, evidence[node])
+                clauses = tuple(clauses)  # type: ignore[assignment]
+                rows.append((entity_type, entity_id, year, rule_id, version, tag, ok,
+                             clauses if share is None else share.one(clauses)))
             else:
                 rows.append((entity_type, entity_id, year, rule_id, version, tag, ok, fixed))
         return rows
 
-    def _work_out(self, leaves: frozenset[str]) -> tuple[frozenset[str], list]:
+    def _work_out(self, leaves: frozenset[str]) -> tuple[frozenset[str], list[_Outcome]]:
         """Every node's result as the clause-level ruleset records it: a leaf its matched facts, an
         all/any node its children that held, a not node the phase fact it was decided at."""
         tags: set[str] = set()
@@ -384,6 +447,4 @@ class _Tree:
                 fixed = Share.common_lists.setdefault(fixed, fixed)
             by_rule[compiled.rule.id] = (compiled.rule.id, compiled.version.version, compiled.rule.tag,
                                          held[compiled.root], fixed, fill)
-        known = (frozenset(tags), [by_rule[compiled.rule.id] for compiled in self.compiled.rules])
-        self.known[leaves] = known
-        return known
+        return frozenset(tags), [by_rule[compiled.rule.id] for compiled in self.compiled.rules]
