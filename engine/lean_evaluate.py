@@ -66,6 +66,7 @@ _UNKNOWN = object()
 # deleting a session per entity cost a session-init action and a delete each. Its id is constant.
 SID = "w"
 TAIL = '"w"}'  # closes a fact's JSON head: ,"sid": + this
+RETRACT = '{"id":"%s","sid":"' + SID + '"}'  # an entity's fact, by its id
 STATE = orjson.dumps({"sid": SID, "id": f"sid-{SID}", "$s": 1, "init": 1}).decode()
 
 
@@ -213,10 +214,12 @@ class LeanEvaluator:
             raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
         return [decision_of(row) for row in self.rows(entity.entity_id, entity.fact_rows)]
 
-    def _facts(self, fact_rows: Iterable[FactRow]) -> list[dict[str, Any]]:
-        """The facts a leaf can match, as dicts; checked as ``durable_host.check_message`` would (trap 3),
+    def _facts(self, fact_rows: Iterable[FactRow]) -> tuple[str, list[str]]:
+        """The facts a leaf can match, as one compact JSON array (no spaces: the C engine's parser
+        spends less per fact), and their ids; checked as ``durable_host.check_message`` would (trap 3),
         the number of properties once per table (a fact has at most its table's columns)."""
         facts = []
+        kept = []
         for row in fact_rows:
             table = row[0]
             relevant = self._relevant.get(table, _UNKNOWN)
@@ -224,19 +227,27 @@ class LeanEvaluator:
                 relevant = self._relevant[table] = self._table_filter(table)
             if relevant is not None and not relevant(row):
                 continue
-            for value in row:
-                if value.__class__ is float and not isfinite(value):
-                    check_message(fact_dict(row))  # refuses it, with the fact's id
-            facts.append(fact_dict(row))
-        self._hashes.check([fact["id"] for fact in facts])
-        return facts
+            fact = fact_dict(row)
+            fact["sid"] = SID
+            facts.append(fact)
+            kept.append(row)
+        ids = [fact["id"] for fact in facts]
+        self._hashes.check(ids)
+        text = orjson.dumps(facts)
+        # orjson writes NaN and ±inf as null, and a fact has no other null (empty values are left
+        # out): only then is each value looked at, to refuse the fact with its id.
+        if b"null" in text:
+            for row in kept:
+                if any(value.__class__ is float and not isfinite(value) for value in row):
+                    check_message(fact_dict(row))
+        return text.decode(), ids
 
     def _table_filter(self, table: str) -> Callable[[FactRow], bool] | None:
         widest = {"t": table, "id": "", "row": 0, **dict.fromkeys(fact_layout(table), 0)}
         check_message(widest)  # a table whose facts could exceed durable_rules' properties is refused
         return self.compiled.relevant_rows(table)
 
-    def _run(self, facts: list[dict[str, Any]]) -> dict[str, list[str]]:
+    def _run(self, facts: tuple[str, list[str]]) -> dict[str, list[str]]:
         """Assert the facts, then each phase fact once the session is drained; the evidence of
         every node whose action ran (the clauses that held). Then every fact of the entity is
         retracted, phase facts first, and the session waits for the next entity."""
@@ -244,14 +255,12 @@ class LeanEvaluator:
             raise EngineError("sesi durable_rules tidak dapat dipakai lagi setelah galat sebelumnya")
         handle = self._handle
         evidence: dict[str, list[str]] = {}
-        for fact in facts:
-            fact["sid"] = SID
+        text, ids = facts
         try:
-            # Compact JSON (no spaces): the C engine's parser spends less per fact.
-            self._assert(orjson.dumps(facts).decode(), evidence, facts=True)
+            self._assert(text, evidence, facts=True)
             for phase in self._phases:
                 self._assert(phase + TAIL, evidence)
-            retract = [*self._retract_phases, *('{"id":"%s","sid":"%s"}' % (fact["id"], SID) for fact in facts)]
+            retract = [*self._retract_phases, *(RETRACT % fact_id for fact_id in ids)]
             for node in evidence:
                 retract.extend(self._retract_node[node])
             checked(durable_rules_engine.retract_facts(handle, "[" + ",".join(retract) + "]"), "penarikan fakta")
@@ -351,6 +360,9 @@ _Template = tuple[str, bool, "tuple[str, ...] | None"]
 # A rule's decision for one set of leaves that held: rule id, version, tag, given, its clause rows
 # (None where a held record leaf's evidence goes) and those places with their leaf.
 _Outcome = tuple[str, int, str, bool, "tuple[ClauseRow | None, ...]", tuple[tuple[int, str], ...]]
+# The same, as a row's tail after (entity type, entity id, year) — with its clause rows if none is
+# filled in — the clause rows and the places to fill in.
+_Part = tuple[tuple[Any, ...], "tuple[ClauseRow | None, ...]", tuple[tuple[int, str], ...]]
 
 
 class OutcomeTree:
@@ -366,14 +378,17 @@ class OutcomeTree:
         self.order = tuple(sorted(terms.leaves))  # the same in the workers and the parent: the rules' node ids
         self.bit = {leaf: 1 << index for index, leaf in enumerate(self.order)}
         self.at = {1 << index: leaf for index, leaf in enumerate(self.order)}
-        # leaf mask → (tags, each rule's outcome, the leaves of the mask in bit order)
-        self.known: dict[int, tuple[frozenset[str], list[_Outcome], tuple[str, ...]]] = {}
+        # leaf mask → (tags, each rule's outcome as ``_Part``, the leaves of the mask in bit order)
+        self.known: dict[int, tuple[frozenset[str], list[_Part], tuple[str, ...]]] = {}
 
-    def _known(self, mask: int) -> tuple[frozenset[str], list[_Outcome], tuple[str, ...]]:
+    def _known(self, mask: int) -> tuple[frozenset[str], list[_Part], tuple[str, ...]]:
         known = self.known.get(mask)
         if known is None:
             leaves = tuple(leaf for leaf, bit in self.bit.items() if mask & bit)
-            known = self.known[mask] = (*self._work_out(frozenset(leaves)), leaves)
+            tags, rules = self._work_out(frozenset(leaves))
+            parts = [((rule_id, version, tag, ok) if fill else (rule_id, version, tag, ok, fixed), fixed, fill)
+                     for rule_id, version, tag, ok, fixed, fill in rules]
+            known = self.known[mask] = (tags, parts, leaves)
         return known
 
     def compact(self, entity_id: str, evidence: dict[str, list[str]]) -> Outcome:
@@ -396,20 +411,20 @@ class OutcomeTree:
         with ``share`` (rows to pickle), else only the parts equal for every entity."""
         if mask >> len(self.order):
             raise EngineError(f"daun yang tidak dikenal dalam jawaban untuk {entity_id}")
-        _, rules, leaves = self._known(mask)
+        _, parts, leaves = self._known(mask)
         evidence = dict(zip(leaves, found, strict=True))
+        head = (entity_type, entity_id, year)
         rows = []
-        for rule_id, version, tag, ok, fixed, fill in rules:
+        for tail, fixed, fill in parts:
             if fill:  # the clause rows are the same for every entity but the evidence of held record leaves
                 clauses = list(fixed)
                 for position, node in fill:
                     clauses[position] = (node, True, evidence[node]) if share is None else \
                         share.clause(node, True, evidence[node])
                 clauses = tuple(clauses)  # type: ignore[assignment]
-                rows.append((entity_type, entity_id, year, rule_id, version, tag, ok,
-                             clauses if share is None else share.one(clauses)))
+                rows.append(head + tail + (clauses if share is None else share.one(clauses),))
             else:
-                rows.append((entity_type, entity_id, year, rule_id, version, tag, ok, fixed))
+                rows.append(head + tail)
         return rows
 
     def _work_out(self, leaves: frozenset[str]) -> tuple[frozenset[str], list[_Outcome]]:

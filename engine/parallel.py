@@ -168,10 +168,10 @@ class _Receiver:
         tree = self.tree
         if tree is None or answered.leaves != tree.order or len(answered.outcomes) != len(chunk):
             raise EngineError(f"pekerja mengembalikan hasil yang tidak dikenal untuk {self.entity_type}")
-        append = self.table.append_row
+        append = self.table.append_entity
+        rows = tree.rows
         for entity, (mask, found) in zip(chunk, answered.outcomes):
-            for row in tree.rows(self.entity_type, entity.entity_id, self.year, mask, found):
-                append(row)
+            append(rows(self.entity_type, entity.entity_id, self.year, mask, found))
         self.entities += len(chunk)
 
 
