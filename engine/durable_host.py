@@ -141,10 +141,16 @@ class IdHashes:
         return fnv1a_32(fact_id[-2:], state)
 
     def check(self, ids: Iterable[str]) -> None:
-        derived = self.derived
+        derived, states = self.derived, self._states
         mine: dict[int, str] = {}
         for fact_id in ids:
-            value = self.of(fact_id)
+            tail = fact_id[-2:]
+            value = states.get(fact_id[:-2])
+            if value is not None and len(tail) == 2 and tail.isascii():  # ``of``, unrolled: the common case
+                value = ((value ^ ord(tail[0])) * 16777619) & 0xFFFFFFFF
+                value = ((value ^ ord(tail[1])) * 16777619) & 0xFFFFFFFF
+            else:
+                value = self.of(fact_id)
             other = derived.get(value) or mine.setdefault(value, fact_id)
             if other != fact_id:
                 raise EngineError(f"id fakta '{fact_id}' dan '{other}' bertabrakan pada hash 32-bit durable_rules")

@@ -285,31 +285,34 @@ class LeanEvaluator:
 
     def _actions(self, message: str, state: Any, evidence: dict[str, list[str]]) -> None:
         handle = self._handle
+        key_of, emits, complete = self._key, self._emits, durable_rules_engine.complete_and_start_action
         name = "?"
         try:
             while message:
                 name = message[2:message.index('"', 2)]  # {"<rule name>": {<alias>: <fact>, …}}
-                if name == SESSION_INIT:  # once: the session is never deleted (trap 6 cannot arise)
-                    durable_rules_engine.update_state(handle, STATE)
-                elif name == SINK:
-                    raise EngineError("aturan penampung tidak seharusnya berjalan")
-                elif name in self._key:  # a term: its tag is given (its facts are the leaves' evidence)
-                    key = self._key[name]
+                key = key_of.get(name)
+                if key is not None:  # a term: its tag is given (its facts are the leaves' evidence)
                     if key not in evidence:
                         evidence[key] = []
-                        self._emit(key)
-                else:
-                    key = name
-                    found = evidence.get(key)
+                        if emits[key]:
+                            self._emit(key)
+                elif name in emits:  # a node: a record leaf (with terms), or any node (clause-level)
+                    found = evidence.get(name)
                     ids = _message_ids(message)
                     if found is not None:
                         # The same clause matched other facts too (two RATs in one year): more evidence.
                         found.extend(fact for fact in ids if fact not in found)
                     else:
-                        evidence[key] = ids
-                        if self._emits[key]:
-                            self._emit(key)
-                message = durable_rules_engine.complete_and_start_action(handle, state)
+                        evidence[name] = ids
+                        if emits[name]:
+                            self._emit(name)
+                elif name == SESSION_INIT:  # once: the session is never deleted (trap 6 cannot arise)
+                    durable_rules_engine.update_state(handle, STATE)
+                elif name == SINK:
+                    raise EngineError("aturan penampung tidak seharusnya berjalan")
+                else:
+                    raise EngineError(f"aksi aturan {name} tidak dikenal")
+                message = complete(handle, state)
         except BaseException as error:
             durable_rules_engine.abandon_action(handle, state)
             if isinstance(error, EngineError):
@@ -378,6 +381,7 @@ class OutcomeTree:
         self.order = tuple(sorted(terms.leaves))  # the same in the workers and the parent: the rules' node ids
         self.bit = {leaf: 1 << index for index, leaf in enumerate(self.order)}
         self.at = {1 << index: leaf for index, leaf in enumerate(self.order)}
+        self.tag_keys: dict[frozenset[str], frozenset[str]] = {}  # tags → their facts' ids
         # leaf mask → (tags, each rule's outcome as ``_Part``, the leaves of the mask in bit order)
         self.known: dict[int, tuple[frozenset[str], list[_Part], tuple[str, ...]]] = {}
 
@@ -389,17 +393,19 @@ class OutcomeTree:
             parts = [((rule_id, version, tag, ok) if fill else (rule_id, version, tag, ok, fixed), fixed, fill)
                      for rule_id, version, tag, ok, fixed, fill in rules]
             known = self.known[mask] = (tags, parts, leaves)
+            self.tag_keys.setdefault(tags, frozenset(map(tag_fact_id, tags)))
         return known
 
     def compact(self, entity_id: str, evidence: dict[str, list[str]]) -> Outcome:
         """The record leaves that held as a mask (bit k: ``order[k]``) and their evidence in that order;
         checked: the tags durable_rules gave are the tree's for those leaves."""
         bit = self.bit
-        held = sorted(bit[node] for node in evidence if node in bit)
+        held = sorted(map(bit.__getitem__, evidence.keys() & bit.keys()))
         mask = sum(held)
         tags = self._known(mask)[0]
-        given = {key[3:] for key in evidence if key.startswith("$t:")}
-        if given != tags:
+        expected = self.tag_keys.get(tags) or frozenset(map(tag_fact_id, tags))
+        if evidence.keys() - bit.keys() != expected:  # the rest are the "$t:<tag>" keys of terms
+            given = {key[3:] for key in evidence if key.startswith("$t:")}
             raise EngineError(f"tag dari durable_rules ({', '.join(sorted(given)) or '-'}) tidak sama dengan pohon "
                               f"klausa ({', '.join(sorted(tags)) or '-'}) untuk {entity_id}")
         order = self.at
