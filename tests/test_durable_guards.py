@@ -196,6 +196,13 @@ def test_id_hashes_by_prefix_are_durables_hashes_and_refuse_the_same_collisions(
         IdHashes(hash_ids([colliding_ids()[0]])).check([colliding_ids()[1]])
 
 
+def test_fact_ids_are_checked_against_the_derived_ids_given():
+    first, second = colliding_ids()
+    assert hash_ids([first]) == {fnv1a_32(first): first}  # was {}: nothing was checked against derived ids
+    with pytest.raises(EngineError, match="hash"):
+        check_hashes([second], hash_ids([first]))
+
+
 # Trap 8: an exception in an action is swallowed into the state.
 def test_durable_swallows_an_action_exception_into_the_state():
     def broken(c):
