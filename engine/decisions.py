@@ -114,6 +114,17 @@ class DecisionTable(Sequence[Decision]):
         self._list.append(row)
         self._by_entity = None
 
+    def append_entity(self, rows: list[DecisionRow]) -> None:
+        """One entity's rows (all of the same entity), at once: what ``append_row`` does per row, once."""
+        if not rows:
+            return
+        held = self._list.held
+        if self._list.spool is not None and len(held) >= self.BLOCK and held[-1][:2] != rows[0][:2]:
+            self._write_block()
+            held = self._list.held
+        held.extend(rows)
+        self._by_entity = None
+
     def extend(self, other: DecisionTable) -> None:
         for row in other.rows():
             self.append_row(row)

@@ -101,9 +101,7 @@ def fact_dict(row: FactRow) -> dict[str, Any]:
     """The flat dict durable_rules matches: ``t``, ``id``, ``row`` and the values that are not empty."""
     table, number = row[0], row[1]
     fact: dict[str, Any] = {"t": table, "id": fact_id(table, number), "row": number}
-    for name, value in zip(fact_layout(table), row[2:]):
-        if value is not None:
-            fact[name] = value
+    fact.update({name: value for name, value in zip(fact_layout(table), row[2:]) if value is not None})
     return fact
 
 

@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Sequence
 from math import isfinite
 from typing import Any
 
+import re
+
 import durable_rules_engine
 import orjson
 
@@ -41,7 +43,7 @@ from engine.durable_host import (
     SESSION_INIT,
     EngineError,
     GuardedRuleset,
-    check_hashes,
+    IdHashes,
     check_message,
     checked,
     hash_ids,
@@ -64,7 +66,21 @@ _UNKNOWN = object()
 # deleting a session per entity cost a session-init action and a delete each. Its id is constant.
 SID = "w"
 TAIL = '"w"}'  # closes a fact's JSON head: ,"sid": + this
+RETRACT = '{"id":"%s","sid":"' + SID + '"}'  # an entity's fact, by its id
 STATE = orjson.dumps({"sid": SID, "id": f"sid-{SID}", "$s": 1, "init": 1}).decode()
+
+
+# The ids of the facts an action's message names, read off its JSON text: a fact is a flat object
+# with its "id" key (no key is "id" in a fact's values), and inside a JSON string every quote is
+# escaped, so the text '"id":"' occurs only as that key. The same ids in the same order as parsing
+# the message and walking it; a message with an escape anywhere is parsed (``_matched_ids``).
+_IDS = re.compile(r'"id":"([^"]*)"')
+
+
+def _message_ids(message: str) -> list[str]:
+    if "\\" in message:
+        return list(_matched_ids(next(iter(orjson.loads(message).values()))))
+    return _IDS.findall(message)
 
 
 def _retraction(fact_id: str) -> str:
@@ -136,8 +152,8 @@ class LeanEvaluator:
             derived = [clause_fact_id(node) for node in self.compiled.actions] + [
                 tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
         self._phases = [_json_head(phase) for phase in phases]
-        self._derived = hash_ids([*derived, *(phase["id"] for phase in phases)])
-        self._tree = _Tree(self.compiled, terms) if terms is not None else None
+        self._hashes = IdHashes(hash_ids([*derived, *(phase["id"] for phase in phases)]))
+        self._tree = OutcomeTree(self.compiled, terms) if terms is not None else None
         self._tags = {node: spec.tag for node, spec in self.compiled.actions.items() if spec.tag is not None}
         # per rule: (rule id, version, tag, nodes as (node id, kind, children))
         self._rules = [
@@ -156,9 +172,10 @@ class LeanEvaluator:
     def rows(self, entity_id: str, fact_rows: Iterable[FactRow], share: Share | None = None) -> list[DecisionRow]:
         """The entity's decisions as rows, one per rule in force, in rule order."""
         share = share or Share()
-        evidence = self._run(self._facts(fact_rows))
         if self._tree is not None:
-            return self._tree.rows(self.entity_type, entity_id, self.year, evidence, share)
+            mask, found = self.outcome(entity_id, fact_rows)
+            return self._tree.rows(self.entity_type, entity_id, self.year, mask, found, share)
+        evidence = self._run(self._facts(fact_rows))
         held = set(evidence)
         tags = {self._tags[node] for node in held if node in self._tags}
         rows = []
@@ -176,16 +193,33 @@ class LeanEvaluator:
                          share.one(tuple(clauses))))
         return rows
 
+    @property
+    def compact(self) -> bool:
+        """Whether durable_rules decides by terms here, so that an entity's outcome is ``outcome``'s pair."""
+        return self._tree is not None
+
+    def outcome(self, entity_id: str, fact_rows: Iterable[FactRow]) -> Outcome:
+        """The entity's outcome in its compact form (``OutcomeTree.compact``), its tags cross-checked; terms only."""
+        assert self._tree is not None
+        return self._tree.compact(entity_id, self._run(self._facts(fact_rows)))
+
+    @property
+    def leaf_order(self) -> tuple[str, ...]:
+        assert self._tree is not None
+        return self._tree.order
+
     def evaluate(self, entity: EntityFacts) -> list[Decision]:
         """The entity's decisions as objects (explanations and tests read them so)."""
         if entity.entity_type != self.entity_type:
             raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
         return [decision_of(row) for row in self.rows(entity.entity_id, entity.fact_rows)]
 
-    def _facts(self, fact_rows: Iterable[FactRow]) -> list[dict[str, Any]]:
-        """The facts a leaf can match, as dicts; checked as ``durable_host.check_message`` would (trap 3),
+    def _facts(self, fact_rows: Iterable[FactRow]) -> tuple[str, list[str]]:
+        """The facts a leaf can match, as one compact JSON array (no spaces: the C engine's parser
+        spends less per fact), and their ids; checked as ``durable_host.check_message`` would (trap 3),
         the number of properties once per table (a fact has at most its table's columns)."""
         facts = []
+        kept = []
         for row in fact_rows:
             table = row[0]
             relevant = self._relevant.get(table, _UNKNOWN)
@@ -193,19 +227,27 @@ class LeanEvaluator:
                 relevant = self._relevant[table] = self._table_filter(table)
             if relevant is not None and not relevant(row):
                 continue
-            for value in row:
-                if value.__class__ is float and not isfinite(value):
-                    check_message(fact_dict(row))  # refuses it, with the fact's id
-            facts.append(fact_dict(row))
-        check_hashes([fact["id"] for fact in facts], self._derived)
-        return facts
+            fact = fact_dict(row)
+            fact["sid"] = SID
+            facts.append(fact)
+            kept.append(row)
+        ids = [fact["id"] for fact in facts]
+        self._hashes.check(ids)
+        text = orjson.dumps(facts)
+        # orjson writes NaN and ±inf as null, and a fact has no other null (empty values are left
+        # out): only then is each value looked at, to refuse the fact with its id.
+        if b"null" in text:
+            for row in kept:
+                if any(value.__class__ is float and not isfinite(value) for value in row):
+                    check_message(fact_dict(row))
+        return text.decode(), ids
 
     def _table_filter(self, table: str) -> Callable[[FactRow], bool] | None:
         widest = {"t": table, "id": "", "row": 0, **dict.fromkeys(fact_layout(table), 0)}
         check_message(widest)  # a table whose facts could exceed durable_rules' properties is refused
         return self.compiled.relevant_rows(table)
 
-    def _run(self, facts: list[dict[str, Any]]) -> dict[str, list[str]]:
+    def _run(self, facts: tuple[str, list[str]]) -> dict[str, list[str]]:
         """Assert the facts, then each phase fact once the session is drained; the evidence of
         every node whose action ran (the clauses that held). Then every fact of the entity is
         retracted, phase facts first, and the session waits for the next entity."""
@@ -213,14 +255,12 @@ class LeanEvaluator:
             raise EngineError("sesi durable_rules tidak dapat dipakai lagi setelah galat sebelumnya")
         handle = self._handle
         evidence: dict[str, list[str]] = {}
-        for fact in facts:
-            fact["sid"] = SID
+        text, ids = facts
         try:
-            # Compact JSON (no spaces): the C engine's parser spends less per fact.
-            self._assert(orjson.dumps(facts).decode(), evidence, facts=True)
+            self._assert(text, evidence, facts=True)
             for phase in self._phases:
                 self._assert(phase + TAIL, evidence)
-            retract = [*self._retract_phases, *('{"id":"%s","sid":"%s"}' % (fact["id"], SID) for fact in facts)]
+            retract = [*self._retract_phases, *(RETRACT % fact_id for fact_id in ids)]
             for node in evidence:
                 retract.extend(self._retract_node[node])
             checked(durable_rules_engine.retract_facts(handle, "[" + ",".join(retract) + "]"), "penarikan fakta")
@@ -245,30 +285,34 @@ class LeanEvaluator:
 
     def _actions(self, message: str, state: Any, evidence: dict[str, list[str]]) -> None:
         handle = self._handle
+        key_of, emits, complete = self._key, self._emits, durable_rules_engine.complete_and_start_action
         name = "?"
         try:
             while message:
-                ((name, matched),) = orjson.loads(message).items()
-                if name == SESSION_INIT:  # once: the session is never deleted (trap 6 cannot arise)
-                    durable_rules_engine.update_state(handle, STATE)
-                elif name == SINK:
-                    raise EngineError("aturan penampung tidak seharusnya berjalan")
-                elif name in self._key:  # a term: its tag is given (its facts are the leaves' evidence)
-                    key = self._key[name]
+                name = message[2:message.index('"', 2)]  # {"<rule name>": {<alias>: <fact>, …}}
+                key = key_of.get(name)
+                if key is not None:  # a term: its tag is given (its facts are the leaves' evidence)
                     if key not in evidence:
                         evidence[key] = []
-                        self._emit(key)
-                else:
-                    key = name
-                    found = evidence.get(key)
-                    ids = list(_matched_ids(matched))
+                        if emits[key]:
+                            self._emit(key)
+                elif name in emits:  # a node: a record leaf (with terms), or any node (clause-level)
+                    found = evidence.get(name)
+                    ids = _message_ids(message)
                     if found is not None:
                         # The same clause matched other facts too (two RATs in one year): more evidence.
                         found.extend(fact for fact in ids if fact not in found)
                     else:
-                        evidence[key] = ids
-                        self._emit(key)
-                message = durable_rules_engine.complete_and_start_action(handle, state)
+                        evidence[name] = ids
+                        if emits[name]:
+                            self._emit(name)
+                elif name == SESSION_INIT:  # once: the session is never deleted (trap 6 cannot arise)
+                    durable_rules_engine.update_state(handle, STATE)
+                elif name == SINK:
+                    raise EngineError("aturan penampung tidak seharusnya berjalan")
+                else:
+                    raise EngineError(f"aksi aturan {name} tidak dikenal")
+                message = complete(handle, state)
         except BaseException as error:
             durable_rules_engine.abandon_action(handle, state)
             if isinstance(error, EngineError):
@@ -309,15 +353,22 @@ def _unused(c: Any) -> None:  # durable's own dispatch is never used
     raise EngineError("aksi durable_rules dijalankan di luar LeanEvaluator")
 
 
+# An entity's outcome as a worker answers it: the mask of the record leaves that held (bit k: the
+# k-th of ``OutcomeTree.order``) and each one's matched facts, in that order. The parent makes the decision
+# rows from it with its own compiled tree (``OutcomeTree.rows``).
+Outcome = tuple[int, tuple[tuple[str, ...], ...]]
 # A clause row to fill in per entity: (node, held, evidence), evidence None for a record leaf that
 # held (its matched facts are the entity's own).
 _Template = tuple[str, bool, "tuple[str, ...] | None"]
 # A rule's decision for one set of leaves that held: rule id, version, tag, given, its clause rows
 # (None where a held record leaf's evidence goes) and those places with their leaf.
 _Outcome = tuple[str, int, str, bool, "tuple[ClauseRow | None, ...]", tuple[tuple[int, str], ...]]
+# The same, as a row's tail after (entity type, entity id, year) — with its clause rows if none is
+# filled in — the clause rows and the places to fill in.
+_Part = tuple[tuple[Any, ...], "tuple[ClauseRow | None, ...]", tuple[tuple[int, str], ...]]
 
 
-class _Tree:
+class OutcomeTree:
     """The clause results of every rule from the record leaves durable_rules matched, by the compiled
     tree, worked out once per set of leaves that held; the tags they give must be those durable_rules
     gave (it decides them; this is the cross-check)."""
@@ -327,29 +378,62 @@ class _Tree:
         self.leaves = terms.leaves
         self.not_phases = terms.not_phases
         self.by_stratum = sorted(compiled.rules, key=lambda rule: rule.stratum)
-        self.known: dict[frozenset[str], tuple[frozenset[str], list[_Outcome]]] = {}
+        self.order = tuple(sorted(terms.leaves))  # the same in the workers and the parent: the rules' node ids
+        self.bit = {leaf: 1 << index for index, leaf in enumerate(self.order)}
+        self.at = {1 << index: leaf for index, leaf in enumerate(self.order)}
+        self.tag_keys: dict[frozenset[str], frozenset[str]] = {}  # tags → their facts' ids
+        # leaf mask → (tags, each rule's outcome as ``_Part``, the leaves of the mask in bit order)
+        self.known: dict[int, tuple[frozenset[str], list[_Part], tuple[str, ...]]] = {}
 
-    def rows(self, entity_type: str, entity_id: str, year: int, evidence: dict[str, list[str]],
-             share: Share) -> list[DecisionRow]:
-        held = frozenset(node for node in evidence if node in self.leaves)
-        known = self.known.get(held) or self._work_out(held)
-        tags, rules = known
-        given = {key[3:] for key in evidence if key.startswith("$t:")}
-        if given != tags:
+    def _known(self, mask: int) -> tuple[frozenset[str], list[_Part], tuple[str, ...]]:
+        known = self.known.get(mask)
+        if known is None:
+            leaves = tuple(leaf for leaf, bit in self.bit.items() if mask & bit)
+            tags, rules = self._work_out(frozenset(leaves))
+            parts = [((rule_id, version, tag, ok) if fill else (rule_id, version, tag, ok, fixed), fixed, fill)
+                     for rule_id, version, tag, ok, fixed, fill in rules]
+            known = self.known[mask] = (tags, parts, leaves)
+            self.tag_keys.setdefault(tags, frozenset(map(tag_fact_id, tags)))
+        return known
+
+    def compact(self, entity_id: str, evidence: dict[str, list[str]]) -> Outcome:
+        """The record leaves that held as a mask (bit k: ``order[k]``) and their evidence in that order;
+        checked: the tags durable_rules gave are the tree's for those leaves."""
+        bit = self.bit
+        held = sorted(map(bit.__getitem__, evidence.keys() & bit.keys()))
+        mask = sum(held)
+        tags = self._known(mask)[0]
+        expected = self.tag_keys.get(tags) or frozenset(map(tag_fact_id, tags))
+        if evidence.keys() - bit.keys() != expected:  # the rest are the "$t:<tag>" keys of terms
+            given = {key[3:] for key in evidence if key.startswith("$t:")}
             raise EngineError(f"tag dari durable_rules ({', '.join(sorted(given)) or '-'}) tidak sama dengan pohon "
                               f"klausa ({', '.join(sorted(tags)) or '-'}) untuk {entity_id}")
+        order = self.at
+        return mask, tuple(tuple(evidence[order[one]]) for one in held)
+
+    def rows(self, entity_type: str, entity_id: str, year: int, mask: int, found: tuple[tuple[str, ...], ...],
+             share: Share | None = None) -> list[DecisionRow]:
+        """The entity's decision rows from its compact outcome (``compact``); equal parts one object
+        with ``share`` (rows to pickle), else only the parts equal for every entity."""
+        if mask >> len(self.order):
+            raise EngineError(f"daun yang tidak dikenal dalam jawaban untuk {entity_id}")
+        _, parts, leaves = self._known(mask)
+        evidence = dict(zip(leaves, found, strict=True))
+        head = (entity_type, entity_id, year)
         rows = []
-        for rule_id, version, tag, ok, fixed, fill in rules:
+        for tail, fixed, fill in parts:
             if fill:  # the clause rows are the same for every entity but the evidence of held record leaves
                 clauses = list(fixed)
                 for position, node in fill:
-                    clauses[position] = share.clause(node, True, tuple(evidence[node]))
-                rows.append((entity_type, entity_id, year, rule_id, version, tag, ok, share.one(tuple(clauses))))
+                    clauses[position] = (node, True, evidence[node]) if share is None else \
+                        share.clause(node, True, evidence[node])
+                clauses = tuple(clauses)  # type: ignore[assignment]
+                rows.append(head + tail + (clauses if share is None else share.one(clauses),))
             else:
-                rows.append((entity_type, entity_id, year, rule_id, version, tag, ok, fixed))
+                rows.append(head + tail)
         return rows
 
-    def _work_out(self, leaves: frozenset[str]) -> tuple[frozenset[str], list]:
+    def _work_out(self, leaves: frozenset[str]) -> tuple[frozenset[str], list[_Outcome]]:
         """Every node's result as the clause-level ruleset records it: a leaf its matched facts, an
         all/any node its children that held, a not node the phase fact it was decided at."""
         tags: set[str] = set()
@@ -384,6 +468,4 @@ class _Tree:
                 fixed = Share.common_lists.setdefault(fixed, fixed)
             by_rule[compiled.rule.id] = (compiled.rule.id, compiled.version.version, compiled.rule.tag,
                                          held[compiled.root], fixed, fill)
-        known = (frozenset(tags), [by_rule[compiled.rule.id] for compiled in self.compiled.rules])
-        self.known[leaves] = known
-        return known
+        return frozenset(tags), [by_rule[compiled.rule.id] for compiled in self.compiled.rules]

@@ -121,3 +121,19 @@ def test_a_spooled_table_refuses_an_entitys_decisions_out_of_order(spooled, tmp_
     with pytest.raises(ValueError, match="tidak berurutan"):
         for row in rows * 2:
             table.append_row(row)
+
+
+def test_rows_taken_an_entity_at_a_time_are_the_rows_taken_one_by_one(spooled, tmp_path):
+    table, in_memory, _ = spooled
+    by_entity: dict = {}
+    for row in in_memory.rows():
+        by_entity.setdefault(row[:2], []).append(row)
+    spool = BlockSpool(tmp_path)
+    at_once = DecisionTable(spool=spool)
+    for rows in by_entity.values():
+        at_once.append_entity(rows)
+    assert at_once.spooled and list(at_once.rows()) == list(table.rows()) and len(at_once) == len(table)
+    assert [[row[:2] for row in spool.read(number)] for number in at_once._blocks] == \
+        [[row[:2] for row in table._list.spool.read(number)] for number in table._blocks]
+    for entity_type, entity_id in list(by_entity)[:5]:
+        assert at_once.of_entity(entity_type, entity_id) == in_memory.of_entity(entity_type, entity_id)

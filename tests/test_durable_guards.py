@@ -11,7 +11,8 @@ import durable_rules_engine
 import pytest
 from durable import engine as durable
 
-from engine.durable_host import EngineError, GuardedRuleset, QuietHost, check_hashes, check_message, fnv1a_32
+from engine.durable_host import (EngineError, GuardedRuleset, IdHashes, QuietHost, check_hashes, check_message,
+                                 fnv1a_32, hash_ids)
 from engine.evaluate import Evaluator
 from engine.facts import EntityFacts, to_fact_row
 from engine.ingest.tables import Diklat, Koperasi, Rat
@@ -182,6 +183,24 @@ def test_durable_takes_two_ids_with_equal_hashes_as_one():
 def test_colliding_ids_are_refused_before_asserting():
     with pytest.raises(EngineError, match="hash"):
         check_hashes(colliding_ids())
+
+
+def test_id_hashes_by_prefix_are_durables_hashes_and_refuse_the_same_collisions():
+    hashes = IdHashes(hash_ids(["$t:aktif", "$p:0"]))
+    for text in ["rat:1", "rat:12", "rat:123456", "koperasi:7", "x", "", "ék:9", "pembiayaan:99999"]:
+        assert hashes.of(text) == fnv1a_32(text)
+    hashes.check(["rat:1", "rat:2"])
+    with pytest.raises(EngineError, match="hash"):
+        hashes.check(colliding_ids())
+    with pytest.raises(EngineError, match="hash"):  # against a derived id as well
+        IdHashes(hash_ids([colliding_ids()[0]])).check([colliding_ids()[1]])
+
+
+def test_fact_ids_are_checked_against_the_derived_ids_given():
+    first, second = colliding_ids()
+    assert hash_ids([first]) == {fnv1a_32(first): first}  # was {}: nothing was checked against derived ids
+    with pytest.raises(EngineError, match="hash"):
+        check_hashes([second], hash_ids([first]))
 
 
 # Trap 8: an exception in an action is swallowed into the state.

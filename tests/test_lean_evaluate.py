@@ -10,7 +10,8 @@ from engine.durable_host import EngineError
 from engine.evaluate import Evaluator
 from engine.facts import ENTITY_ORDER, fact_dict, fact_layout
 from engine.ingest.dataset import load_dataset
-from engine.lean_evaluate import LeanEvaluator, evaluate_rows
+from engine.lean_evaluate import LeanEvaluator, _message_ids, evaluate_rows
+from engine.evaluate import _matched_ids
 from engine.pipeline import entities_of
 from engine.rules.compiler import compile_ruleset
 from engine.rules.load import load_rulebook
@@ -186,8 +187,8 @@ def test_tags_durable_gives_are_checked_against_the_tree(book):
     entity = koperasi_entity("2024-03-01")
     lean.evaluate(entity)
     assert lean._tree is not None
-    ((leaves, (tags, rules)),) = lean._tree.known.items()
-    lean._tree.known[leaves] = (tags - {"aktif_22_2007"}, rules)  # a tree that disagrees with durable_rules
+    ((mask, (tags, rules, leaves)),) = lean._tree.known.items()
+    lean._tree.known[mask] = (tags - {"aktif_22_2007"}, rules, leaves)  # a tree that disagrees with durable_rules
     with pytest.raises(EngineError, match="tidak sama dengan pohon klausa"):
         lean.evaluate(entity)
 
@@ -210,3 +211,14 @@ def test_year_relevance_on_rows_agrees_with_relevance_on_facts(book):
     assert relevant is not None and compiled.relevant_rows("koperasi") is None
     assert [relevant(row) for row in rat_rows] == [compiled.relevant(fact_dict(row)) for row in rat_rows]
     assert [relevant(row) for row in rat_rows] == [False, False, True, True, True, False] * 2
+
+
+@pytest.mark.parametrize("message", [
+    '{"leaf":{"m":{"t":"rat","id":"rat:5","row":5,"sid":"w"}}}',
+    '{"leaf":{"a":{"t":"rat","id":"rat:5","nama":"\\"id\\":\\"x\\"","sid":"w"},"b":{"t":"rat","id":"rat:6"}}}',
+    '{"leaf":{"m":{"t":"koperasi","id":"koperasi:2","nama":"C:\\\\","kab":"\\",\\"id\\":\\"y"}}}',
+    '{"leaf":{"m":[{"t":"rat","id":"rat:1"},{"t":"rat","id":"rat:2"}]}}',
+])
+def test_the_ids_read_off_an_action_message_are_those_of_parsing_it(message):
+    import orjson
+    assert _message_ids(message) == list(_matched_ids(next(iter(orjson.loads(message).values()))))

@@ -65,3 +65,24 @@ def test_only_a_few_chunks_per_worker_are_in_flight(tmp_path, monkeypatch):
     assert len(sent) == len(outstanding) == 2 * 1200 // 50  # the koperasi and the peserta diklat in chunks of 50
     assert max(outstanding) <= parallel.IN_FLIGHT_PER_WORKER * 2 + 1
     assert decisions == evaluate_entities(book, entities, 2024, workers=1)
+
+
+def test_the_parent_refuses_outcomes_it_does_not_know(tmp_path):
+    import pytest
+    from engine.durable_host import EngineError
+    from engine.parallel import Outcomes, _Receiver
+    from engine.rules.compiler import compile_ruleset
+    book = load_rulebook(RULES)
+    entities = entities_of(load_dataset(write_tables(tmp_path, synthetic_tables(3))))["koperasi"]
+    receiver = _Receiver(compile_ruleset(book, "koperasi", 2024), DecisionTable())
+    assert receiver.tree is not None
+    order = receiver.tree.order
+    receiver.take(entities, Outcomes(order, [(0, ())] * 3))  # no leaf held: a row per rule in force
+    assert len(receiver.table) == 3 * len(receiver.rules)
+    for wrong in (Outcomes(order[:-1], [(0, ())] * 3), Outcomes(order, [(0, ())] * 2)):
+        with pytest.raises(EngineError, match="tidak dikenal"):
+            receiver.take(entities, wrong)
+    with pytest.raises(EngineError, match="tidak dikenal"):
+        receiver.take(entities, Outcomes(order, [(1 << len(order), ())] * 3))
+    with pytest.raises(ValueError):  # a leaf held without its evidence
+        receiver.take(entities, Outcomes(order, [(1, ())] * 3))
