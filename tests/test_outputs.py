@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from engine.explain import explain, render
 from engine.outputs.files import write_atomic
 from engine.outputs import run as run_outputs
+from engine.outputs.entities import entity_directory
 from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys
 from engine.outputs.run import execute_run
 from engine.runstore.reader import StoreSource
@@ -183,3 +184,15 @@ def test_the_page_of_a_large_run_explains_only_the_first_members_of_each_list(ja
     explained = html.count("<summary>mengapa?</summary>")
     assert 0 < explained <= len(listed_keys(result, EXPLAINED_PER_LIST)) < len(listed_keys(result))
     assert "iku explain ID --run FOLDER" in html
+
+
+def test_the_entity_directory_shares_one_region_and_label_per_kabupaten_kota(jatim):
+    # a national run holds a million entries: a Region and a label each would be ≈ 140 MB
+    result, _ = jatim
+    by_code: dict[str | None, list] = {}
+    for info in entity_directory(result).values():
+        by_code.setdefault(info.region.code, []).append(info)
+    shared = [infos for infos in by_code.values() if len(infos) > 1]
+    assert shared
+    for infos in shared:
+        assert all(info.region is infos[0].region and info.wilayah is infos[0].wilayah for info in infos)

@@ -122,6 +122,18 @@ def test_hostile_names_are_plain_text(hostile):
         assert sheets and not any(b"<f>" in archive.read(name) or b"<f " in archive.read(name) for name in sheets)
 
 
+def test_names_that_look_like_links_or_numbers_stay_text(tmp_path):
+    # xlsxwriter's write() would turn such strings into hyperlinks or numbers; they are written as text
+    names = ["https://contoh.id/koperasi", "00123", "1e5", "mailto:kop@contoh.id"]
+    result = run(data=write_tables(tmp_path / "data", named_koperasi(names)), profile_id="jatim", year=2024,
+                 rules=RULES)
+    write_report_xlsx(result, tmp_path / "out")
+    sheet = load_workbook(tmp_path / "out" / "report.xlsx")["jatim-1"]
+    cells = [row[2] for row in sheet.iter_rows(min_row=3)]
+    assert sorted(cell.value for cell in cells) == sorted(names)
+    assert all(cell.data_type == "s" and cell.hyperlink is None for cell in cells)
+
+
 def test_the_workbook_is_replaced_whole(tmp_path, hostile):
     result = run(data=write_tables(tmp_path / "data", {"koperasi": [koperasi(nik(1))]}), profile_id="jatim",
                  year=2024, rules=RULES)

@@ -3,7 +3,6 @@ cells of the year × kabupaten/kota table (``engine.outputs.series``)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -22,12 +21,21 @@ class Bar:
     label: str
 
 
+NOWHERE = Region(None, NO_REGION)
+
+
 def _by_region(members: Iterable[Member], directory: Mapping[EntityKey, EntityInfo]) -> dict[Region, list[Member]]:
-    groups: dict[Region, list[Member]] = defaultdict(list)
+    # grouped by code, not by Region: a dataclass hashes in Python, a code (one Region per code in a
+    # directory) in C, and a national run's indicators list millions of members
+    groups: dict[str | None, tuple[Region, list[Member]]] = {}
     for member in members:
         info = directory.get((member.entity_type, member.entity_id))
-        groups[info.region if info else Region(None, NO_REGION)].append(member)
-    return groups
+        region = info.region if info else NOWHERE
+        group = groups.get(region.code)
+        if group is None:
+            group = groups[region.code] = (region, [])
+        group[1].append(member)
+    return dict(groups.values())
 
 
 def count_bar(wilayah: str, count: int) -> Bar:

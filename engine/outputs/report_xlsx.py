@@ -6,9 +6,10 @@ entities counted (of the last year).
 Numbers are numeric cells with number formats (Excel and LibreOffice show them with the reader's
 own separators, so an Indonesian installation shows 1.234,56); percentages with two decimals.
 Every text cell that a spreadsheet would run as a formula (= + - @) is neutralised, as in the CSV
-outputs. The workbook is streamed (openpyxl's write-only mode, so a sheet of a million members
-stays small in memory) into a buffer and moved into place in one step. A member list longer than
-a sheet can hold is cut at Excel's row limit, and the sheet says so (the full list is in run.sqlite).
+outputs. The workbook is streamed (xlsxwriter's constant-memory mode: a row is on disk once the
+next begins, so a sheet of a million members stays small in memory; about twice as fast per cell as
+openpyxl's write-only mode) into a file beside report.xlsx and moved into place in one step. A member
+list longer than a sheet can hold is cut at Excel's row limit, and the sheet says so (the full list is in run.sqlite).
 
 Sheets are laid out as plain values first (``Sheet``); a large run hands them, through a temporary
 file, to a process of its own that writes the workbook while the run writes its other outputs.
@@ -24,13 +25,10 @@ from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.chart import LineChart, Reference
-from openpyxl.cell import WriteOnlyCell
+import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from engine.indicators.compute import IndicatorResult, Member, growth_percent
 from engine.indicators.describe import machine_definition
@@ -46,9 +44,13 @@ DECIMAL = "#,##0.00"
 PERCENT = "#,##0.00"  # the value is already × 100; Excel's "0.00%" would multiply it again
 HEADER_ROW = 2  # row 1 says what the sheet is; it is frozen together with the header
 SHEET_ROWS = 1_048_576  # Excel opens no sheet longer than this (LibreOffice: the same since 7.4)
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_FILL = "#DDEBF7"
+DIGIT_PIXELS = 7  # a digit of the default font (Calibri 11) is 7 pixels wide: the unit of a column's width
+CHART_WIDTH_PIXELS, CHART_HEIGHT_PIXELS = 529, 227  # 14 × 6 cm at 96 dpi
+# Text is text: never a formula, a link or a number, whatever it starts with (the values are neutralised
+# as well); a row is written out as soon as the next begins, so a sheet of a million rows stays small.
+WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False, "nan_inf_to_errors": True}
 MAX_WIDTH = 60
 WIDTH_SAMPLE = 2_000  # rows looked at to fit column widths; enough for a readable sheet
 
@@ -78,27 +80,6 @@ def _text(value: object) -> object:
     return neutralise(value)
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: object, column: Column | None = None,
-          font: Font | None = None) -> WriteOnlyCell | object:
-    """A styled cell where a style is needed; otherwise the bare value (much cheaper for large sheets)."""
-    number_format = column.number_format if column else None
-    if isinstance(value, Formatted):
-        value, number_format = value.value, value.number_format
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        number_format = None
-    wrap = bool(column and column.wrap)
-    if not (number_format or wrap or font):
-        return _text(value)
-    cell = WriteOnlyCell(sheet, value=_text(value))
-    if number_format:
-        cell.number_format = number_format
-    if wrap:
-        cell.alignment = WRAP
-    if font:
-        cell.font = font
-    return cell
-
-
 def _widths(columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> list[float]:
     widths = [len(column.header) for column in columns]
     for row in islice(rows, WIDTH_SAMPLE):
@@ -118,39 +99,92 @@ class Sheet:
     charts: tuple[tuple[str, int, int, int], ...] = ()  # line charts: title, data row, first and last value column
 
 
-def _table(book: Workbook, layout: Sheet) -> WriteOnlyWorksheet:
+class _Formats:
+    """xlsxwriter's cell formats, one per combination used (a workbook holds each style once)."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book = book
+        self.made: dict[tuple[str | None, bool, bool, bool], Format | None] = {}
+
+    def get(self, number_format: str | None = None, wrap: bool = False, bold: bool = False,
+            header: bool = False) -> Format | None:
+        key = (number_format, wrap, bold, header)
+        if key not in self.made:
+            properties: dict[str, object] = {}
+            if number_format:
+                properties["num_format"] = number_format
+            if wrap:
+                properties.update(text_wrap=True, valign="top")
+            if bold:
+                properties["bold"] = True
+            if header:
+                properties.update(pattern=1, fg_color=HEADER_FILL)
+            self.made[key] = self.book.add_format(properties) if properties else None
+        return self.made[key]
+
+
+def _write(sheet: Worksheet, row: int, column: int, value: object, formats: _Formats, number_format: str | None = None,
+           wrap: bool = False, bold: bool = False) -> None:
+    """One cell: text as text (never a formula or a link), numbers with their format, nothing for None."""
+    if isinstance(value, Formatted):
+        value, number_format = value.value, value.number_format
+    if isinstance(value, bool):
+        sheet.write_boolean(row, column, value, formats.get(None, wrap, bold))
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, column, value, formats.get(number_format, wrap, bold))
+    elif value is None or value == "":  # an empty text is an empty cell, as openpyxl wrote it
+        if wrap or bold:
+            sheet.write_blank(row, column, None, formats.get(None, wrap, bold))
+    else:
+        sheet.write_string(row, column, str(_text(value)), formats.get(None, wrap, bold))
+
+
+def _plain(row: Sequence[object]) -> bool:
+    return all(isinstance(value, str) or value is None for value in row)
+
+
+def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet) -> Worksheet:
     """A sheet: a caption row, a frozen header with an autofilter, then the rows."""
     columns, rows = layout.columns, layout.rows
-    sheet = book.create_sheet(layout.title[:31])
-    for index, width in enumerate(_widths(columns, rows), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + max(len(rows), 1)}"
-    sheet.append([_cell(sheet, value, font=BOLD if index == 0 else None) for index, value in enumerate(layout.caption)])
-    sheet.append([_header_cell(sheet, column) for column in columns])
-    for row in rows:
-        sheet.append([_cell(sheet, value, column) for value, column in zip(row, columns)])
-    _add_charts(sheet, layout, HEADER_ROW + len(rows) + 2)
+    sheet = book.add_worksheet(layout.title[:31])
+    for index, width in enumerate(_widths(columns, rows)):
+        # in pixels of the default font's digit: the file then holds exactly ``width`` characters
+        sheet.set_column_pixels(index, index, width * DIGIT_PIXELS)
+    sheet.freeze_panes(HEADER_ROW, 0)
+    sheet.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + max(len(rows), 1), len(columns) - 1)
+    for index, value in enumerate(layout.caption):
+        _write(sheet, 0, index, value, formats, bold=index == 0)
+    header = formats.get(None, wrap=True, bold=True, header=True)
+    for index, column in enumerate(columns):
+        sheet.write_string(HEADER_ROW - 1, index, str(_text(column.header)), header)
+    styled = [(column.number_format, column.wrap) for column in columns]
+    plain_columns = not any(number_format or wrap for number_format, wrap in styled)
+    for number, row in enumerate(rows, start=HEADER_ROW):
+        if plain_columns and _plain(row):  # most rows of a member sheet: text only, no style
+            for index, value in enumerate(row):
+                if value:
+                    sheet.write_string(number, index, str(_text(value)))
+            continue
+        for index, (value, (number_format, wrap)) in enumerate(zip(row, styled)):
+            _write(sheet, number, index, value, formats, number_format, wrap)
+    _add_charts(book, sheet, layout, HEADER_ROW + len(rows) + 2)
     return sheet
 
 
-def _add_charts(sheet: WriteOnlyWorksheet, layout: Sheet, below: int) -> None:
+def _add_charts(book: xlsxwriter.Workbook, sheet: Worksheet, layout: Sheet, below: int) -> None:
     """One native line chart per charted row (a year with no value is a gap, not 0), under the table."""
+    name = sheet.get_name()
     for index, (title, row, first, last) in enumerate(layout.charts):
-        chart = LineChart()
-        chart.title, chart.height, chart.width, chart.legend = title[:80], 6, 14, None
-        chart.y_axis.title, chart.x_axis.title = "nilai", "tahun"
-        chart.display_blanks = "gap"
-        chart.add_data(Reference(sheet, min_col=first, max_col=last, min_row=row, max_row=row), from_rows=True)
-        chart.set_categories(Reference(sheet, min_col=first, max_col=last, min_row=HEADER_ROW, max_row=HEADER_ROW))
-        sheet.add_chart(chart, f"{get_column_letter(1 + (index % 2) * 9)}{below + (index // 2) * 13}")
-
-
-def _header_cell(sheet: WriteOnlyWorksheet, column: Column) -> WriteOnlyCell:
-    cell = _cell(sheet, column.header, font=BOLD)
-    cell.fill = HEADER_FILL
-    cell.alignment = WRAP
-    return cell
+        chart = book.add_chart({"type": "line"})
+        chart.add_series({"values": [name, row - 1, first - 1, row - 1, last - 1],
+                          "categories": [name, HEADER_ROW - 1, first - 1, HEADER_ROW - 1, last - 1]})
+        chart.set_title({"name": title[:80]})
+        chart.set_y_axis({"name": "nilai"})
+        chart.set_x_axis({"name": "tahun"})
+        chart.set_legend({"none": True})
+        chart.show_blanks_as("gap")
+        chart.set_size({"width": CHART_WIDTH_PIXELS, "height": CHART_HEIGHT_PIXELS})
+        sheet.insert_chart(below - 1 + (index // 2) * 13, (index % 2) * 9, chart)
 
 
 # -- Ringkasan ----------------------------------------------------------------------------------
@@ -328,11 +362,14 @@ def sheets(result: RunResult, directory: Mapping[EntityKey, EntityInfo],
 
 
 def write_workbook(layouts: Iterable[Sheet], out: Path) -> None:
-    book = Workbook(write_only=True)
-    for layout in layouts:
-        _table(book, layout)
-    with atomic_path(out / "report.xlsx") as temporary:  # saved straight to disk, not held as bytes first
-        book.save(temporary)
+    with atomic_path(out / "report.xlsx") as temporary:  # streamed to disk, a row at a time
+        book = xlsxwriter.Workbook(temporary, WORKBOOK_OPTIONS | {"tmpdir": str(out)})
+        formats = _Formats(book)
+        try:
+            for layout in layouts:
+                _table(book, formats, layout)
+        finally:
+            book.close()
 
 
 def write_report_xlsx(result: RunResult, out: Path, directory: Mapping[EntityKey, EntityInfo] | None = None,
@@ -358,6 +395,11 @@ def lay_out(result: RunResult, directory: Mapping[EntityKey, EntityInfo], out: P
         path.unlink(missing_ok=True)
         raise
     return path
+
+
+def ready() -> None:
+    """Given to the workbook's process first: unpickling it imports this module and xlsxwriter there
+    while the run lays out the sheets."""
 
 
 def _laid_out(path: Path) -> Iterator[Sheet]:

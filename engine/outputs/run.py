@@ -16,7 +16,7 @@ from engine.outputs.files import write_indicators, write_rejects, write_tags
 from engine.outputs.folder import staged_run
 from engine.outputs.lock import output_lock
 from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys, write_report_html
-from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workbook_from
+from engine.outputs.report_xlsx import lay_out, ready, write_report_xlsx, write_workbook_from
 from engine.runstore.writer import write_run_record
 from engine.parallel import PARALLEL_FROM
 from engine.pipeline import Progress, RunResult, SeriesResult, run_series
@@ -33,20 +33,25 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
     table and capaian; the record, tags.csv and indicators.json hold every year.
 
     For a large run report.xlsx, the largest single writer, is written by a process of its own (on
-    the other core) from sheets laid out here, while this process writes the page and the record.
+    the other core) from sheets laid out here, while this process writes tags.csv, the page and the record.
     """
     series = SeriesResult.of(run)
     result = series.last
     write_rejects(result.dataset.rejects, out)
-    write_tags(series, out)
-    directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
     entities = sum(len(group) for group in result.entities.values())
     if entities < WORKBOOK_ALONGSIDE_FROM:
+        directory = entity_directory(result)
+        write_tags(series, out)
         write_report_xlsx(result, out, directory, series)
         _write_page_and_record(series, out, data, directory, entities)
     else:
+        # the workbook is the longest single writer: its process starts first, and tags.csv, the page
+        # and the record are written here meanwhile
         with process_pool(1) as writer:
+            writer.submit(ready)  # the process starts, and imports the workbook's writer, while the sheets are laid out
+            directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
             workbook = writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
+            write_tags(series, out)
             _write_page_and_record(series, out, data, directory, entities)
             answer_of(workbook)
     write_indicators(series, out)
