@@ -207,7 +207,9 @@ class AcceptedRows:
                first: Any = _NOTHING) -> list[tuple[Any, ...]]:
         """A tuple per row: ``first`` (if given), then the values of ``columns`` (expressions over the
         clean rows' parsed columns, at least one); ``of_record`` gives a checked record's tuple."""
-        made = [series.to_list() for series in self.clean.select(columns).iter_columns()]
+        references = self.model.references  # one object per id, shared with the koperasi's or UKM's own row
+        made = [self.compactor.column(self.model, series.name, series.to_list()) if series.name in references
+                else series.to_list() for series in self.clean.select(columns).iter_columns()]
         lead = [] if first is _NOTHING else [repeat(first)]
         return self._merged(list(zip(*lead, *made)), of_record)
 
