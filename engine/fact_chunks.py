@@ -3,7 +3,9 @@
 The records of the tables that only give facts (the RAT history, facilitation, financing,
 legality, certificates) are not kept: while the data is read, ``FactChunks`` (the data set's record
 sink) turns each into its fact row and puts it with the chunk of the entity it belongs to,
-writing what it holds to the spool every ``FLUSH`` rows. The facts stage then makes each chunk's
+writing what it holds to the spool every ``FLUSH`` rows. Read column-wise, a table's rows come as
+parsed columns (``take_rows``): their fact rows are made from the columns, ``FLUSH`` rows at a time,
+with no record made for a clean row. The facts stage then makes each chunk's
 entities from those rows with ``facts.build_entities`` (``chunked_entities``: own row, then the
 related rows table by table in input order) and writes their rows to the spool as one block; an
 entity keeps only where its rows are (``SpooledRows``). The workers get that block as

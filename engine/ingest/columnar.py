@@ -2,8 +2,9 @@
 
 Every cell is parsed by ``value_exprs`` (the parsers of ``values.py`` as polars expressions); then, on
 whole columns: required cells, ranges, the rules folder's lists (``DataPolicy.allowed``), references to
-the tables read before, and keys given twice. A row that passes every check becomes a record straight
-from its parsed values. A flagged row — a cell refused or left to the Python parser, a key given twice,
+the tables read before, and keys given twice. A row that passes every check stays in the parsed
+columns (``AcceptedRows``): what takes the table reads them as columns, and a record is made from
+them only for a table whose records are kept (a run's fact tables get fact rows, no record). A flagged row — a cell refused or left to the Python parser, a key given twice,
 a reference not found, a cell that is not text (a sheet's numbers and dates), more cells than the
 header, a sheet cell Excel shows filled that reads as empty (``readers.HIDDEN``) — goes to the
 row-by-row check (``RowCheck.check``: the pydantic model and the dataset's checks), which says
