@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.ingest.columnar import AcceptedRows
 from engine.ingest.dataset import Dataset, load_dataset
 from engine.ingest.policy import DataPolicy
 from engine.ingest.tables import Record
@@ -25,6 +26,9 @@ class _Discard:
         return False
 
     def take(self, record: Record) -> None:
+        pass
+
+    def take_rows(self, rows: AcceptedRows) -> None:
         pass
 
 

@@ -3,7 +3,9 @@
 The records of the tables that only give facts (the RAT history, facilitation, financing,
 legality, certificates) are not kept: while the data is read, ``FactChunks`` (the data set's record
 sink) turns each into its fact row and puts it with the chunk of the entity it belongs to,
-writing what it holds to the spool every ``FLUSH`` rows. The facts stage then makes each chunk's
+writing what it holds to the spool every ``FLUSH`` rows. Read column-wise, a table's rows come as
+parsed columns (``take_rows``): their fact rows are made from the columns, ``FLUSH`` rows at a time,
+with no record made for a clean row. The facts stage then makes each chunk's
 entities from those rows with ``facts.build_entities`` (``chunked_entities``: own row, then the
 related rows table by table in input order) and writes their rows to the spool as one block; an
 entity keeps only where its rows are (``SpooledRows``). The workers get that block as
@@ -17,8 +19,10 @@ import pickle
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from functools import partial
+from itertools import count
 
-from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, to_fact_row
+from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, fact_rows_of, to_fact_row
+from engine.ingest.columnar import AcceptedRows
 from engine.ingest.dataset import Dataset
 from engine.ingest.spooled import SpooledRecords
 from engine.ingest.tables import TABLE_BY_NAME, Record
@@ -75,6 +79,37 @@ class FactChunks:
                 self._count += 1
         if self._count >= self.FLUSH:
             self._write()
+
+    def take_rows(self, rows: AcceptedRows) -> None:
+        """A table's accepted rows at once, as ``take`` takes them one by one, from their parsed columns."""
+        table = rows.model.table
+        own = self._own.get(table)
+        if own is not None:
+            positions = self._positions[own[0]]
+            positions.update(zip(rows.column(own[1]), count(len(positions))))
+            return
+        aside = self.set_aside.get(table)
+        for part in rows.parts(self.FLUSH):  # a part's rows in memory at a time, as ``take`` holds them
+            if aside is not None:
+                aside.extend(part)
+            facts = fact_rows_of(part)
+            for entity_type, column in self._owners[table]:
+                self._gather(entity_type, table, facts, part.column(column))
+            if self._count >= self.FLUSH:
+                self._write()
+
+    def _gather(self, entity_type: str, table: str, facts: list[FactRow], owners: list[str]) -> None:
+        """Each fact row with the chunk of the entity its owner id names (none: not an entity of this type)."""
+        positions, chunk = self._positions[entity_type], self.chunk
+        parts: dict[int, list[FactRow]] = defaultdict(list)
+        for row, position in zip(facts, map(positions.get, owners)):
+            if position is not None:
+                parts[position // chunk].append(row)
+        for number, part in parts.items():
+            key = (entity_type, table, number)
+            gathered = self._gathered.get(key) or self._gathered.setdefault(key, SpooledList(self.spool))
+            gathered.held.extend(part)
+            self._count += len(part)
 
     def _write(self) -> None:
         for gathered in self._gathered.values():

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from engine.fact_chunks import FactChunks, SpooledRows, chunked_entities, pickled_fact_rows
 from engine.facts import EntityFacts, build_entities, fact_dict, fact_layout, to_fact_row
+from engine.ingest.columnar import AcceptedRows
 from engine.ingest.dataset import Dataset, load_dataset
 from engine.ingest.tables import TABLES, Koperasi, Rat
 from engine.spool import BlockSpool
@@ -101,3 +102,47 @@ def test_a_worker_gets_a_spooled_block_as_written_and_other_chunks_pickled_whole
     kept = build_entities(load_dataset(write_tables(tmp_path / "full", _tables(7))), "koperasi")
     for chunk in (spooled[1:4], spooled[0:2], kept[0:3]):
         assert pickle.loads(pickled_fact_rows(chunk)) == [list(entity.fact_rows) for entity in chunk]
+
+
+def _hostile(count: int) -> dict:
+    """Rows the column checks flag and the row-by-row check accepts (full-width digits, a no-break
+    space), mixed with clean ones, and clean rows repeating the key of such a row."""
+    tables = _tables(count)
+    tables["rat"][1:1] = [{"nik": nik(1), "tanggal_rat": "１２/03/2024", "tahun_buku": "２０２３"},
+                          {"nik": nik(2), "tanggal_rat": "2024-03-12", "tahun_buku": "2023"}]
+    tables["kinerja_koperasi"][2:2] = [{"nik": nik(2), "tahun": "２０３０", "volume_usaha": "Rp\u00a01.000"},
+                                       {"nik": nik(2), "tahun": "2030", "volume_usaha": "2.000"},
+                                       {"nik": nik(3), "tahun": "2031", "volume_usaha": "1"},
+                                       {"nik": nik(3), "tahun": "２０３１", "volume_usaha": "2"}]
+    tables["fasilitasi"][3:3] = [{"id_kukm": nik(4), "tahun": "2024", "bidang": "usaha\u00a0mikro"}]
+    return tables
+
+
+def _read(tmp_path, tables: dict, columnar: bool) -> tuple[Dataset, dict]:
+    data = write_tables(tmp_path / "data", tables)
+    chunks = FactChunks(BlockSpool(tmp_path), 3, kept={"kinerja_koperasi"})
+    dataset = load_dataset(data, chunks, columnar=columnar).with_records(chunks.set_aside)
+    facts = {entity_type: [(entity.entity_id, [[(type(value), value) for value in row] for row in entity.fact_rows])
+                           for entity in chunked_entities(dataset, entity_type, chunks)]
+             for entity_type in ("koperasi", "ukm", "peserta_diklat")}
+    return dataset, facts
+
+
+def test_the_sink_takes_parsed_columns_and_gives_the_row_by_row_facts_and_rejects(tmp_path, monkeypatch):
+    monkeypatch.setattr(FactChunks, "FLUSH", 5)  # a table's rows taken a part at a time
+    columnar, facts = _read(tmp_path / "columnar", _hostile(7), columnar=True)
+    row_by_row, expected = _read(tmp_path / "rows", _hostile(7), columnar=False)
+    assert facts == expected
+    assert columnar.rejects == row_by_row.rejects and len(columnar.rejects) == 2  # the two repeated keys
+    assert columnar.counts == row_by_row.counts
+    assert list(columnar.table("kinerja_koperasi")) == list(row_by_row.table("kinerja_koperasi"))
+    assert [record.model_fields_set for record in columnar.table("kinerja_koperasi")] == \
+        [record.model_fields_set for record in row_by_row.table("kinerja_koperasi")]
+
+
+def test_no_record_is_made_for_a_clean_row_of_a_table_that_only_gives_facts(tmp_path, monkeypatch):
+    made = []
+    original = AcceptedRows.records
+    monkeypatch.setattr(AcceptedRows, "records", lambda self: made.append(self.model.table) or original(self))
+    _read(tmp_path, _hostile(7), columnar=True)
+    assert set(made) == {"koperasi", "ukm"}

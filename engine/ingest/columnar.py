@@ -2,8 +2,9 @@
 
 Every cell is parsed by ``value_exprs`` (the parsers of ``values.py`` as polars expressions); then, on
 whole columns: required cells, ranges, the rules folder's lists (``DataPolicy.allowed``), references to
-the tables read before, and keys given twice. A row that passes every check becomes a record straight
-from its parsed values. A flagged row — a cell refused or left to the Python parser, a key given twice,
+the tables read before, and keys given twice. A row that passes every check stays in the parsed
+columns (``AcceptedRows``): what takes the table reads them as columns, and a record is made from
+them only for a table whose records are kept (a run's fact tables get fact rows, no record). A flagged row — a cell refused or left to the Python parser, a key given twice,
 a reference not found, a cell that is not text (a sheet's numbers and dates), more cells than the
 header, a sheet cell Excel shows filled that reads as empty (``readers.HIDDEN``) — goes to the
 row-by-row check (``RowCheck.check``: the pydantic model and the dataset's checks), which says
@@ -14,11 +15,13 @@ and the rejects are those of reading every row one by one.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any, Protocol
+from operator import attrgetter
+from typing import Any, Protocol, TypeVar
 
 
 from engine.ingest import value_exprs
@@ -34,6 +37,8 @@ _BAD = "__bad__"
 # Header names the row-by-row reader gives a meaning of its own ("__extra__": cells beyond the header):
 # a file naming a column so is read by it.
 RESERVED = frozenset({ROW, _BAD, "__extra__", HIDDEN})
+_NOTHING = object()
+T = TypeVar("T")
 
 
 @dataclass
@@ -153,38 +158,119 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def checked_rows(model: type[Record], cells: TableCells, checker: RowCheck) -> Iterator[Any]:
-    """Each row's record or reject, in row order, as ``checker.check`` row by row would give them."""
+@dataclass
+class AcceptedRows:
+    """A table's accepted rows in row order: the clean ones as parsed columns, the few the row-by-row
+    check accepted as its records. What takes them reads whole columns (``column``, ``tuples``); a
+    record per clean row is made only for a table whose records are kept (``records``)."""
+
+    model: type[Record]
+    clean: pl.DataFrame  # ROW and the parsed columns present
+    given: set[str]  # the fields given of a clean row's record (shared)
+    checked: list[Record]  # accepted by the row-by-row check, row order
+    compactor: Compactor
+
+    def __len__(self) -> int:
+        return self.clean.height + len(self.checked)
+
+    def parts(self, size: int) -> Iterator[AcceptedRows]:
+        """The rows in parts of about ``size`` (a large table's rows made into objects a part at a time)."""
+        numbers = self.clean[ROW]
+        checked = self.checked
+        for start in range(0, max(self.clean.height, 1), size):
+            stop = start + size
+            last = stop >= self.clean.height
+            part = [record for record in checked if last or record.row < numbers[stop]]
+            checked = checked[len(part):]
+            yield AcceptedRows(self.model, self.clean.slice(start, size), self.given, part, self.compactor)
+
+    def _merged(self, clean: list[T], of_record: Callable[[Record], T]) -> list[T]:
+        """``clean`` (an item per clean row) with each checked record's item put in at its row."""
+        if not self.checked:
+            return clean
+        numbers = self.clean[ROW].to_list()
+        merged: list[T] = []
+        start = 0
+        for record in self.checked:
+            at = bisect_left(numbers, record.row, start)
+            merged += clean[start:at]
+            merged.append(of_record(record))
+            start = at
+        return merged + clean[start:]
+
+    def column(self, name: str) -> list[Any]:
+        """A column's values (None where the header lacks it)."""
+        present = name in self.clean.columns
+        values = self.clean[name].to_list() if present else [None] * self.clean.height
+        return self._merged(values, attrgetter(name))
+
+    def tuples(self, columns: Sequence[pl.Expr], of_record: Callable[[Record], tuple[Any, ...]],
+               first: Any = _NOTHING) -> list[tuple[Any, ...]]:
+        """A tuple per row: ``first`` (if given), then the values of ``columns`` (expressions over the
+        clean rows' parsed columns, at least one); ``of_record`` gives a checked record's tuple."""
+        references = self.model.references  # one object per id, shared with the koperasi's or UKM's own row
+        made = [self.compactor.column(self.model, series.name, series.to_list()) if series.name in references
+                else series.to_list() for series in self.clean.select(columns).iter_columns()]
+        lead = [] if first is _NOTHING else [repeat(first)]
+        return self._merged(list(zip(*lead, *made)), of_record)
+
+    def records(self) -> list[Record]:
+        """Every accepted row's record; a clean row's values shared as ``Compactor.column`` shares them."""
+        model, clean = self.model, self.clean
+        fields = list(model.model_fields)  # "row" first, then the columns: the order validation sets them in
+        columns = [self.compactor.column(model, name, clean[name].to_list()) if name in clean.columns
+                   else repeat(None) for name in fields[1:]]
+        given = self.given
+        made = [record_of(model, zip(fields, values), given) for values in zip(clean[ROW].to_list(), *columns)]
+        return self._merged(made, lambda record: record)
+
+
+def present_or_null(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """A parsed column of ``frame``, or nulls where its header lacks the column."""
+    return pl.col(name) if name in frame.columns else pl.lit(None).alias(name)
+
+
+def check_table(model: type[Record], cells: TableCells, checker: RowCheck) -> tuple[list[Any], AcceptedRows]:
+    """The rejects of a table's rows in row order, and its accepted rows, as ``checker.check`` row by
+    row would give them: the flagged rows are checked one by one, in row order, between the clean
+    rows before and after them (whose keys the checker sees as it would row by row)."""
     typed = _flagged(model, cells, checker)
-    good = typed.filter(~pl.col(_BAD))
+    good = typed.filter(~pl.col(_BAD)).drop(_BAD)
     flagged = cells.frame.join(typed.filter(pl.col(_BAD)).select(ROW), on=ROW, how="semi").sort(ROW)
-    fields = list(model.model_fields)  # "row" first, then the columns: the order validation sets them in
-    present = set(good.columns)
-    columns = [checker.compactor.column(model, name, good[name].to_list()) if name in present else repeat(None)
-               for name in fields[1:]]
-    given = checker.compactor.given({"row", *(name for name in fields if name in present)})
-    seen = checker.keys.setdefault(model.table, {}) if model.key else None
-    key_at = [fields.index(column) for column in model.key]
 
     def raw_of(row: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         number = row.pop(ROW)
         return number, cells.by_row.get(number, row)
 
-    pending = map(raw_of, flagged.iter_rows(named=True))
-    waiting = next(pending, (None, None))
     numbers = good[ROW].to_list()
-    keys = zip(*(columns[at - 1] for at in key_at)) if seen is not None else repeat(None)
-    for values, key in zip(zip(numbers, *columns), keys):
-        number = values[0]
-        while waiting[0] is not None and waiting[0] < number:
-            yield checker.check(model, *waiting)
-            waiting = next(pending, (None, None))
-        if key is not None:
-            if key in seen:  # the key of a flagged row accepted before: a duplicate, said row by row
-                yield checker.check(model, *raw_of(cells.frame.filter(pl.col(ROW) == number).row(0, named=True)))
-                continue
-            seen[key] = number
-        yield record_of(model, zip(fields, values), given)
-    while waiting[0] is not None:
-        yield checker.check(model, *waiting)
-        waiting = next(pending, (None, None))
+    seen = checker.keys.setdefault(model.table, {}) if model.key else None
+    keys = list(zip(*(good[column].to_list() for column in model.key))) if seen is not None else []
+    outcomes: list[Any] = []
+    repeated: list[int] = []  # clean rows whose key a checked row accepted before them: said row by row
+
+    def keys_seen(start: int, stop: int) -> None:
+        if seen is None:
+            return
+        if seen.keys().isdisjoint(keys[start:stop]):
+            seen.update(zip(keys[start:stop], numbers[start:stop]))
+            return
+        for at in range(start, stop):
+            if keys[at] in seen:
+                repeated.append(numbers[at])
+                outcomes.append(checker.check(model, *raw_of(cells.frame.filter(pl.col(ROW) == numbers[at]).row(0, named=True))))
+            else:
+                seen[keys[at]] = numbers[at]
+
+    start = 0
+    for number, raw in map(raw_of, flagged.iter_rows(named=True)):
+        stop = bisect_left(numbers, number, start)
+        keys_seen(start, stop)
+        start = stop
+        outcomes.append(checker.check(model, number, raw))
+    keys_seen(start, len(numbers))
+    if repeated:
+        good = good.filter(~pl.col(ROW).is_in(repeated))
+    checked = [outcome for outcome in outcomes if isinstance(outcome, Record)]
+    given = checker.compactor.given({"row", *(name for name in model.model_fields if name in good.columns)})
+    rejects = [outcome for outcome in outcomes if not isinstance(outcome, Record)]
+    return rejects, AcceptedRows(model, good, given, checked, checker.compactor)

@@ -15,7 +15,8 @@ from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from engine.ingest.columnar import RESERVED, TableCells, cells_of_csv, cells_of_stream, checked_rows, collector_paused
+from engine.ingest.columnar import (RESERVED, AcceptedRows, TableCells, cells_of_csv, cells_of_stream, check_table,
+                                    collector_paused)
 from engine.ingest.compact import Compactor
 from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.policy import DataPolicy
@@ -231,7 +232,11 @@ class RecordSink(Protocol):
     def keeps(self, table: str) -> bool:
         """Whether the data set keeps the records of a table the sink takes, as well."""
 
-    def take(self, record: Record) -> None: ...
+    def take(self, record: Record) -> None:
+        """One accepted record (the row-by-row path)."""
+
+    def take_rows(self, rows: AcceptedRows) -> None:
+        """A table's accepted rows at once (the columnar path): no record made for a clean row."""
 
 
 def load_dataset(path: Path, sink: RecordSink | None = None, policy: DataPolicy | None = None, *,
@@ -276,7 +281,7 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPol
         if columnar:
             cells = _table_cells(model, source)
             with collector_paused():
-                _load_table(model, cells, checked_rows(model, cells, validator), dataset, sink)
+                _load_checked(model, cells, *check_table(model, cells, validator), dataset, sink)
         else:
             stream = source.open(model.table)
             _load_table(model, stream, validate_stream(model, stream, validator), dataset, sink)
@@ -305,6 +310,23 @@ def _load_table(model: type[Record], stream: TableStream | TableCells, outcomes:
             records.append(outcome)
     if keep:
         dataset.records[model.table] = records
+    _count(model, stream, used, rejected, dataset)
+
+
+def _load_checked(model: type[Record], cells: TableCells, rejects: list[Reject], accepted: AcceptedRows,
+                  dataset: Dataset, sink: RecordSink | None) -> None:
+    """A table checked column-wise into the data set: the sink takes its rows as columns."""
+    dataset.rejects.extend(rejects)
+    taken = sink is not None and sink.takes(model.table)
+    if taken:
+        sink.take_rows(accepted)  # type: ignore[union-attr]
+    if not taken or sink.keeps(model.table):  # type: ignore[union-attr]
+        dataset.records[model.table] = accepted.records()
+    _count(model, cells, len(accepted), len(rejects), dataset)
+
+
+def _count(model: type[Record], stream: TableStream | TableCells, used: int, rejected: int, dataset: Dataset) -> None:
+    """The table's count; ``stream``'s counts are read once its rows are all out."""
     count = TableCount(
         table=model.table, source=stream.source, read=used + rejected, used=used, rejected=rejected,
         blank=len(stream.blank_rows), lines=stream.lines, continued=stream.continued,

@@ -11,7 +11,9 @@ from collections.abc import Iterator, Sequence
 from operator import attrgetter
 from typing import overload
 
+from engine.ingest.columnar import ROW, AcceptedRows, present_or_null
 from engine.ingest.compact import record_of
+from engine.ingest.polars_setup import pl
 from engine.ingest.tables import Record
 from engine.spool import BlockSpool, SpooledList
 
@@ -26,9 +28,21 @@ class SpooledRecords(Sequence[Record]):
         self._rows: SpooledList[tuple[object, ...]] = SpooledList(spool)  # (fields given, *values)
 
     def append(self, record: Record) -> None:
-        self._rows.append((record.__pydantic_fields_set__, *self._values(record)))
+        self._rows.append(self._item(record))
         if len(self._rows.held) >= self.BLOCK:
             self._rows.write()
+
+    def extend(self, rows: AcceptedRows) -> None:
+        """A table's accepted rows, from their parsed columns (no record made for a clean row)."""
+        columns = [pl.col(ROW), *(present_or_null(rows.clean, name) for name in self._names[1:])]  # "row" first
+        items = rows.tuples(columns, self._item, first=rows.given)
+        for start in range(0, len(items), self.BLOCK):
+            self._rows.held.extend(items[start:start + self.BLOCK])
+            if len(self._rows.held) >= self.BLOCK:
+                self._rows.write()
+
+    def _item(self, record: Record) -> tuple[object, ...]:
+        return (record.__pydantic_fields_set__, *self._values(record))
 
     def __iter__(self) -> Iterator[Record]:
         names, model = self._names, self._model

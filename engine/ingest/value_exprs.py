@@ -27,6 +27,7 @@ ACCEPT, REJECT, DEFER = 0, 1, 2
 SPACES = "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
 _SPACE_CLASS = "[" + "".join(f"\\x{{{ord(char):x}}}" for char in SPACES) + "]"
 _NON_ASCII = r"[^\x00-\x7f]"
+_UNTIDY = r"[^!-~ ]| {2}|^ | $"  # a cell that stripping or collapsing changes, or one beyond printable ASCII
 _TRUE = sorted(values.TRUE_WORDS)
 _FALSE = sorted(values.FALSE_WORDS)
 _INT_LIMIT = float(2**63)  # a Python int has no upper bound; a larger count or year is left to it
@@ -45,9 +46,20 @@ def _series(frame: pl.DataFrame, value: pl.Expr, status: pl.Expr) -> Parsed:
     return Parsed(out["value"], out["status"])
 
 
-def _of_cells(parse: Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]) -> Callable[[pl.Series], Parsed]:
-    """A parser of a text column, from its value and status expressions over the column ``cell``."""
-    return lambda cells: _series(pl.DataFrame({"cell": cells}), *parse(pl.col("cell")))
+def _cells(cells: pl.Series) -> pl.DataFrame:
+    """The column ``cell`` and what ``str.strip`` (``stripped``) and ``" ".join(text.split())``
+    (``collapsed``) make of it: the column itself where no cell holds other than printable ASCII and
+    single inner spaces (most columns: the two regular expressions are then not run at all)."""
+    frame = pl.DataFrame({"cell": cells})
+    if not cells.str.contains(_UNTIDY).any():
+        return frame.with_columns(pl.col("cell").alias("stripped"), pl.col("cell").alias("collapsed"))
+    return frame.with_columns(stripped(pl.col("cell")).alias("stripped"), collapsed(pl.col("cell")).alias("collapsed"))
+
+
+def _of_cells(parse: Callable[[pl.Expr, pl.Expr], tuple[pl.Expr, pl.Expr]]) -> Callable[[pl.Series], Parsed]:
+    """A parser of a text column, from its value and status expressions over the stripped and the
+    collapsed cell."""
+    return lambda cells: _series(_cells(cells), *parse(pl.col("stripped"), pl.col("collapsed")))
 
 
 def stripped(cell: pl.Expr) -> pl.Expr:
@@ -75,58 +87,58 @@ def _non_ascii(text: pl.Expr) -> pl.Expr:
     return text.str.contains(_NON_ASCII)
 
 
-def text(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    value = collapsed(cell)
+def text(_: pl.Expr, value: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return value, _status(value != "")
 
 
-def label(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    value = collapsed(cell)
+def label(_: pl.Expr, value: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return value.str.to_lowercase().str.replace_all("_", " ", literal=True), _status(value != "", _non_ascii(value))
 
 
 def _digits_id(lengths: tuple[int, ...]) -> Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]]:
     pattern = "^(?:" + "|".join(f"[0-9]{{{length}}}" for length in lengths) + ")$"
 
-    def parse(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:  # only 0-9 make an id (values.is_ascii_digits)
-        value = stripped(cell)
+    def parse(value: pl.Expr, _: pl.Expr) -> tuple[pl.Expr, pl.Expr]:  # only 0-9 make an id (values.is_ascii_digits)
         return value, _status(value.str.contains(pattern))
 
     return parse
 
 
-def kode_wilayah(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    value = collapsed(cell)
+def kode_wilayah(_: pl.Expr, value: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return value, _status(value.str.contains(r"^[0-9]{2}\.[0-9]{2}$"), _non_ascii(value))
 
 
-def boolean(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    value = stripped(cell)
+def boolean(value: pl.Expr, _: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     low = value.str.to_lowercase()
     parsed = pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
     return parsed, _status(parsed.is_not_null(), _non_ascii(value))
 
 
-def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
-    """The calendar date, or null where there is none (Python's ``date`` starts at year 1)."""
-    iso = pl.format("{}-{}-{}", year.str.zfill(4), month.str.zfill(2), day.str.zfill(2))
-    return pl.when(year.cast(pl.Int32) >= 1).then(iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> list[pl.Expr]:
+    """The calendar date of the digit columns ``year``, ``month`` and ``day``, or null where there is
+    none (Python's ``date`` starts at year 1), in two steps: ``date`` is made only of valid parts."""
+    y, m, d = year.cast(pl.Int32), month.cast(pl.Int32), day.cast(pl.Int32)
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    days = pl.when(m == 2).then(pl.when(leap).then(29).otherwise(28)).when(m.is_in([4, 6, 9, 11])).then(30).otherwise(31)
+    valid = ((y >= 1) & m.is_between(1, 12) & (d >= 1) & (d <= days)).fill_null(False)
+    one = pl.lit(1, pl.Int32)
+    parts = [pl.when(pl.col("valid")).then(part).otherwise(one) for part in (y, m, d)]
+    return [valid.alias("valid"), pl.when(pl.col("valid")).then(pl.date(*parts))]
 
 
 def date(cells: pl.Series) -> Parsed:
-    frame = pl.DataFrame({"cell": cells}).with_columns(collapsed(pl.col("cell")).alias("text"))
+    frame = _cells(cells).select(pl.col("cell"), pl.col("collapsed").alias("text"))
     # One pass of the three forms, in the order values.parse_date tries them (leftmost alternative first).
     forms = "|".join(f"(?:{pattern[1:-1]})" for pattern in (_ISO_DATE, _DAY_FIRST, _NAMED_MONTH))
     frame = frame.with_columns(pl.col("text").str.extract_groups(f"^(?:{forms})$").alias("parts"))
     part = pl.col("parts").struct
     months = {name: f"{number:02d}" for name, number in values.month_numbers().items()}
     month = part.field("8").str.to_lowercase().replace_strict(months, default=None, return_dtype=pl.String)
-    parsed = (
-        pl.when(part.field("1").is_not_null()).then(_ymd(part.field("1"), part.field("2"), part.field("3")))
-        .when(part.field("4").is_not_null()).then(_ymd(part.field("6"), part.field("5"), part.field("4")))
-        .when(month.is_not_null()).then(_ymd(part.field("9"), month, part.field("7")))
-    )
-    frame = frame.with_columns(parsed.alias("date"))
+    # one alternative matches: its parts are the only ones not null
+    valid, parsed = _ymd(pl.coalesce(part.field("1"), part.field("6"), part.field("9")),
+                         pl.coalesce(part.field("2"), part.field("5"), month),
+                         pl.coalesce(part.field("3"), part.field("4"), part.field("7")))
+    frame = frame.with_columns(valid).with_columns(parsed.alias("date"))
     return _series(frame, pl.col("date"), _status(pl.col("date").is_not_null(), _non_ascii(pl.col("text"))))
 
 
@@ -165,8 +177,10 @@ def number(cells: pl.Series, integer_amount: bool) -> pl.DataFrame:
     """``values.parse_number`` of text cells: columns ``value`` (null where it raises) and ``deferred``,
     made in steps so that nothing is computed twice; the separators are worked out only for the cells
     that are not plain digits (years, most counts)."""
-    frame = pl.DataFrame({"cell": cells}).with_columns(
-        stripped(pl.col("cell")).str.replace_all("\u00a0", " ", literal=True).alias("spaced"))
+    if cells.str.contains(r"^[0-9]*$").fill_null(True).all():  # plain digits or blank (years, most counts)
+        frame = pl.DataFrame({"unsigned": cells, "deferred": pl.repeat(False, len(cells), eager=True)})
+        return _signed(frame.with_columns(pl.col("unsigned").cast(pl.Float64, strict=False).alias("magnitude")))
+    frame = _cells(cells).with_columns(pl.col("stripped").str.replace_all("\u00a0", " ", literal=True).alias("spaced"))
     frame = frame.with_columns(
         pl.col("spaced").str.replace(r"(?i)^(rp\.?|idr)" + _SPACE_CLASS + "*", "")
         .str.replace_all(" ", "", literal=True).alias("unsigned"),
@@ -176,7 +190,11 @@ def number(cells: pl.Series, integer_amount: bool) -> pl.DataFrame:
     others = frame.with_row_index("at").filter(~pl.col("plain")).with_columns(_number_flags())
     normalised = frame["body"].set(~frame["plain"], None)
     normalised.scatter(others["at"], others.select(_normalised(integer_amount))[:, 0])
-    frame = frame.with_columns(normalised.cast(pl.Float64, strict=False).alias("magnitude"))
+    return _signed(frame.with_columns(normalised.cast(pl.Float64, strict=False).alias("magnitude")))
+
+
+def _signed(frame: pl.DataFrame) -> pl.DataFrame:
+    """``value``: the signed ``magnitude`` (null where the sign is doubled or the number not finite), and ``deferred``."""
     signed = pl.when(pl.col("unsigned").str.starts_with("-")).then(-pl.col("magnitude")).otherwise(pl.col("magnitude"))
     one_sign = ~pl.col("unsigned").str.contains(r"^[+-]{2,}")
     return frame.select(pl.when(one_sign & signed.is_finite()).then(signed).alias("value"), "deferred")
