@@ -30,7 +30,7 @@ _NON_ASCII = r"[^\x00-\x7f]"
 _UNTIDY = r"[^!-~ ]| {2}|^ | $"  # a cell that stripping or collapsing changes, or one beyond printable ASCII
 _TRUE = sorted(values.TRUE_WORDS)
 _FALSE = sorted(values.FALSE_WORDS)
-_INT_LIMIT = float(2**63)  # a Python int has no upper bound; a larger count or year is left to it
+_INT_LIMIT = float(values.COUNT_LIMIT)  # values.py refuses a count this large (not exact as a float)
 _ISO_DATE = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]00:00(?::00)?)?$"
 _DAY_FIRST = r"^([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{4})$"
 _NAMED_MONTH = r"^([0-9]{1,2})[ -]+([A-Za-z]+)\.?[ -]+([0-9]{4})$"  # text collapsed: " " is the only space
@@ -205,9 +205,9 @@ def _number_kind(check: Callable[[pl.Expr], pl.Expr], integer_amount: bool,
     def parse(cells: pl.Series) -> Parsed:
         frame = number(cells, integer_amount)
         value, deferred = pl.col("value"), pl.col("deferred")
-        if cast == pl.Int64:
-            deferred = deferred | (value.abs() >= _INT_LIMIT).fill_null(False)
         accepted = value.is_not_null() & check(value)
+        if cast == pl.Int64:
+            accepted = accepted & (value.abs() < _INT_LIMIT)
         return _series(frame, pl.when(accepted).then(value).cast(cast, strict=False), _status(accepted, deferred))
 
     return parse

@@ -39,6 +39,9 @@ LAST_YEAR = 2100
 NIK_DIGITS = 16
 NIB_DIGITS = 13
 EXCEL_DIGITS = 15
+# Counts are compared as JSON numbers inside durable_rules (64-bit) and as floats in the baselines:
+# beyond 2**53 a count is no longer exact in either, and past 2**63 it cannot be sent at all.
+COUNT_LIMIT = 2**53
 
 
 def is_blank(raw: object) -> bool:
@@ -207,6 +210,8 @@ def parse_count(raw: object) -> int:
     value = parse_number(raw, integer_amount=True)
     if value < 0 or not value.is_integer():
         raise ValueError("harus bilangan bulat tidak negatif")
+    if value >= COUNT_LIMIT:
+        raise ValueError(f"angka terlalu besar untuk dihitung tepat (batas {COUNT_LIMIT - 1:,})".replace(",", "."))
     return int(value)
 
 
