@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.ingest.dataset import Dataset
 from engine.ingest.tables import TABLE_BY_NAME, Record
+
+if TYPE_CHECKING:  # a reader of a run's record needs the facts' layout, not the readers (polars, openpyxl)
+    from engine.ingest.dataset import Dataset
 
 # table -> {derived year column: the date column it is the year of}
 DERIVED_YEARS: dict[str, dict[str, str]] = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,11 +19,13 @@ from engine.decisions import DecisionTable
 from engine.facts import ENTITY_TABLES
 from engine.indicators.in_force import rules_not_in_force
 from engine.indicators.model import Count, Denominator, EntitySet, Growth, Indicator, Percentage, Profile
-from engine.ingest.dataset import Dataset
 from engine.ingest.tables import Record
 from engine.ingest.values import parse_label
 from engine.numbers import format_number
 from engine.rules.rulebook import RuleBook
+
+if TYPE_CHECKING:  # the run store's readers use the results without the readers (polars, openpyxl)
+    from engine.ingest.dataset import Dataset
 
 EntityKey = tuple[str, str]
 
