@@ -27,6 +27,7 @@ from engine.cli_wording import IkuCommand, IkuGroup
 from engine.ingest.values import FIRST_YEAR, LAST_YEAR
 from engine.numbers import format_number
 from engine.rules import DEFAULT_RULES
+from engine.stop import exit_code, how_stopped, stop_on_sigterm
 from engine.terminal import SafeConsole, visible, visible_json
 from engine.years import YearsError, parse_years
 
@@ -49,7 +50,6 @@ app.add_typer(rules_app, name="rules")
 # Everything printed goes through these two consoles or ``say``: no control character reaches the terminal.
 console = SafeConsole()
 errors = SafeConsole(stderr=True)
-INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT
 
 DataOption = Annotated[Path, typer.Option("--data", help="Folder CSV atau workbook .xlsx")]
 ProfileOption = Annotated[str, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")]
@@ -91,13 +91,15 @@ def say(text: str, as_json: bool = False) -> None:
 
 
 @contextmanager
-def friendly_errors(interrupted: str = "dihentikan (Ctrl-C)") -> Iterator[None]:
-    """Known failures become a message and an exit code, never a traceback; Ctrl-C exits with 130."""
+def friendly_errors(outcome: str = "") -> Iterator[None]:
+    """Known failures become a message and an exit code, never a traceback; Ctrl-C exits with 130 and
+    SIGTERM with 143 (``engine.stop``), the message followed by ``outcome`` (what became of the work)."""
     try:
         yield
-    except KeyboardInterrupt:
-        errors.print(f"[bold]Berhenti:[/] {escape(interrupted)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(INTERRUPTED) from None
+    except KeyboardInterrupt as stop:
+        errors.print(f"[bold]Berhenti:[/] dihentikan ({how_stopped(stop)}){escape(outcome)}",
+                     highlight=False, soft_wrap=True)
+        raise typer.Exit(exit_code(stop)) from None
     except Exception as error:
         known = known_failure(error)
         if known is None:
@@ -231,8 +233,8 @@ def run_command(
     log.configure(json_lines=log_json)
     if problem := out_folder_problem(out, data):
         raise fail(problem, 2)
-    stopped = f"dihentikan (Ctrl-C); run ini tidak ditulis, {out} tetap berisi run sebelumnya yang utuh"
-    with friendly_errors(interrupted=stopped), progress_bar() as progress:
+    stopped = f"; run ini tidak ditulis, {out} tetap berisi run sebelumnya yang utuh"
+    with friendly_errors(outcome=stopped), progress_bar() as progress:
         series = execute_series(data=data, profile=profile, years=years, out=out, rules=rules, progress=progress,
                                 workers=workers)
     print_accounting(series.last)
@@ -556,8 +558,9 @@ def serve_command(
 
 
 def main() -> None:
+    stop_on_sigterm()
     try:
         app()
-    except KeyboardInterrupt:  # outside a command's work (its own handler says more)
-        errors.print("Berhenti: dihentikan (Ctrl-C)", highlight=False)
-        sys.exit(INTERRUPTED)
+    except KeyboardInterrupt as stop:  # outside a command's work (its own handler says more)
+        errors.print(f"Berhenti: dihentikan ({how_stopped(stop)})", highlight=False)
+        sys.exit(exit_code(stop))
