@@ -116,7 +116,8 @@ def raised_from(error: Exception, module: str, name: str) -> bool:
 
 def known_failure(error: Exception) -> typer.Exit | None:
     """The message and exit code of a known failure; None for any other error."""
-    if raised_from(error, "engine.ingest.readers", "DataError") or raised_from(error, "engine.pipeline", "UnknownProfile"):
+    if raised_from(error, "engine.ingest.readers", "DataError") or \
+            raised_from(error, "engine.pipeline", "UnknownProfile"):
         return fail(str(error), 2)
     if raised_from(error, "engine.rules.rulebook", "RulesInvalid"):
         errors.print(f"[bold red]Aturan tidak sah[/] ({len(error.problems)} masalah):", highlight=False)

@@ -46,7 +46,8 @@ def test_the_union_of_sets_lists_each_entity_once_by_type_and_id():
     decisions = rows(("ukm", "u1", "binaan"), ("koperasi", "k2", "aktif"), ("ukm", "u1", "naik_kelas"),
                      ("ukm", "u0", "naik_kelas"), ("koperasi", "k1", "aktif"))
     index = TagIndex(decisions, {"koperasi": ["k2", "k1", "k3"], "ukm": ["u1", "u0"]})
-    union = index.members_of_any([EntitySet(entity="ukm", tags=["binaan"]), EntitySet(entity="ukm", tags=["naik_kelas"]),
+    union = index.members_of_any([EntitySet(entity="ukm", tags=["binaan"]),
+                                  EntitySet(entity="ukm", tags=["naik_kelas"]),
                                   EntitySet(entity="koperasi", tags=["aktif"])])
     assert ids(union) == [("koperasi", "k1"), ("koperasi", "k2"), ("ukm", "u0"), ("ukm", "u1")]
     listed = index.members(EntitySet(entity="ukm", tags=["binaan"]))

@@ -270,7 +270,8 @@ class Calculator:
         return figures[column]
 
     def _read_figures(self, table: str, id_column: str, columns: list[str]) -> dict[str, dict[int, dict[str, float]]]:
-        figures: dict[str, dict[int, dict[str, float]]] = {column: {self.year - 1: {}, self.year: {}} for column in columns}
+        figures: dict[str, dict[int, dict[str, float]]] = {
+            column: {self.year - 1: {}, self.year: {}} for column in columns}
         wanted = [(index, figures[column]) for index, column in enumerate(columns, start=2)]
         for row in map(attrgetter("tahun", id_column, *columns), self.dataset.table(table)):
             year, entity_id = row[0], row[1]
