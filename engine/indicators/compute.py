@@ -29,8 +29,6 @@ from engine.rules.rulebook import RuleBook
 if TYPE_CHECKING:  # the run store's readers use the results without the readers (polars, openpyxl)
     from engine.ingest.dataset import Dataset
 
-EntityKey = tuple[str, str]
-
 
 @dataclass(frozen=True, slots=True)
 class Member:
