@@ -12,7 +12,7 @@ from datetime import date
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -22,18 +22,21 @@ from rich.table import Table
 from rich.text import Text
 
 from engine import log
-from engine.check_data import DataCheck
 from engine.cli_paths import os_error_text, out_folder_problem
 from engine.cli_wording import IkuCommand, IkuGroup
-from engine.durable_host import EngineError
-from engine.ingest.readers import DataError
 from engine.ingest.values import FIRST_YEAR, LAST_YEAR
 from engine.numbers import format_number
-from engine.pipeline import DEFAULT_RULES, RunResult, SeriesResult, UnknownProfile
-from engine.rules.compiler import CompileError
-from engine.rules.rulebook import RulesInvalid
+from engine.rules import DEFAULT_RULES
+from engine.stop import exit_code, how_stopped, stop_on_sigterm
 from engine.terminal import SafeConsole, visible, visible_json
 from engine.years import YearsError, parse_years
+
+# Each command imports the modules it works with inside its function: `iku --help` and a reader such
+# as `iku explain --run` then start without polars, openpyxl and the pipeline, which only a run of the
+# data needs (at a million entities start-up was most of `iku explain`). tests/test_cli_imports.py keeps it so.
+if TYPE_CHECKING:
+    from engine.check_data import DataCheck
+    from engine.pipeline import RunResult, SeriesResult
 
 app = typer.Typer(
     cls=IkuGroup,
@@ -47,7 +50,6 @@ app.add_typer(rules_app, name="rules")
 # Everything printed goes through these two consoles or ``say``: no control character reaches the terminal.
 console = SafeConsole()
 errors = SafeConsole(stderr=True)
-INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT
 
 DataOption = Annotated[Path, typer.Option("--data", help="Folder CSV atau workbook .xlsx")]
 ProfileOption = Annotated[str, typer.Option("--profile", help="Profil provinsi, misalnya jatim atau jambi")]
@@ -89,28 +91,46 @@ def say(text: str, as_json: bool = False) -> None:
 
 
 @contextmanager
-def friendly_errors(interrupted: str = "dihentikan (Ctrl-C)") -> Iterator[None]:
-    """Known failures become a message and an exit code, never a traceback; Ctrl-C exits with 130."""
+def friendly_errors(outcome: str = "") -> Iterator[None]:
+    """Known failures become a message and an exit code, never a traceback; Ctrl-C exits with 130 and
+    SIGTERM with 143 (``engine.stop``), the message followed by ``outcome`` (what became of the work)."""
     try:
         yield
-    except KeyboardInterrupt:
-        errors.print(f"[bold]Berhenti:[/] {escape(interrupted)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(INTERRUPTED) from None
-    except DataError as error:
-        raise fail(str(error), 2) from None
-    except UnknownProfile as error:
-        raise fail(str(error), 2) from None
-    except RulesInvalid as error:
+    except KeyboardInterrupt as stop:
+        errors.print(f"[bold]Berhenti:[/] dihentikan ({how_stopped(stop)}){escape(outcome)}",
+                     highlight=False, soft_wrap=True)
+        raise typer.Exit(exit_code(stop)) from None
+    except Exception as error:
+        known = known_failure(error)
+        if known is None:
+            raise
+        raise known from None
+
+
+def raised_from(error: Exception, module: str, name: str) -> bool:
+    """Whether ``error`` is a ``module.name``: a class whose module was never imported cannot have been
+    raised, so the check imports nothing (a reader command never loads the run's modules for it)."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(error, getattr(loaded, name))
+
+
+def known_failure(error: Exception) -> typer.Exit | None:
+    """The message and exit code of a known failure; None for any other error."""
+    if raised_from(error, "engine.ingest.readers", "DataError") or \
+            raised_from(error, "engine.pipeline", "UnknownProfile"):
+        return fail(str(error), 2)
+    if raised_from(error, "engine.rules.rulebook", "RulesInvalid"):
         errors.print(f"[bold red]Aturan tidak sah[/] ({len(error.problems)} masalah):", highlight=False)
         for problem in error.problems:
             errors.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-    except CompileError as error:
-        raise fail(f"aturan tidak dapat dikompilasi: {error}", 1) from None
-    except EngineError as error:
-        raise fail(f"pemeriksaan mesin aturan gagal: {error}", 1) from None
-    except OSError as error:  # a full disk, a folder turned read-only: the run cannot finish where asked
-        raise fail(os_error_text(error), 2) from None
+        return typer.Exit(1)
+    if raised_from(error, "engine.rules.compiler", "CompileError"):
+        return fail(f"aturan tidak dapat dikompilasi: {error}", 1)
+    if raised_from(error, "engine.durable_host", "EngineError"):
+        return fail(f"pemeriksaan mesin aturan gagal: {error}", 1)
+    if isinstance(error, OSError):  # a full disk, a folder turned read-only: the run cannot finish where asked
+        return fail(os_error_text(error), 2)
+    return None
 
 
 @contextmanager
@@ -214,8 +234,8 @@ def run_command(
     log.configure(json_lines=log_json)
     if problem := out_folder_problem(out, data):
         raise fail(problem, 2)
-    stopped = f"dihentikan (Ctrl-C); run ini tidak ditulis, {out} tetap berisi run sebelumnya yang utuh"
-    with friendly_errors(interrupted=stopped), progress_bar() as progress:
+    stopped = f"; run ini tidak ditulis, {out} tetap berisi run sebelumnya yang utuh"
+    with friendly_errors(outcome=stopped), progress_bar() as progress:
         series = execute_series(data=data, profile=profile, years=years, out=out, rules=rules, progress=progress,
                                 workers=workers)
     print_accounting(series.last)
@@ -275,7 +295,6 @@ def explain_command(
     from engine.explain import UnknownId, UnknownTag, explain, render
 
     check_format(output)
-    log.configure(quiet=True)
     with friendly_errors(), explain_source(run_dir, data, profile, year, rules) as (source, heading):
         try:
             explanations = explain(source, wanted, tag)
@@ -296,11 +315,10 @@ def explain_command(
 def explain_source(run_dir: Path | None, data: Path | None, profile: str | None, year: int | None,
                    rules: Path) -> Iterator[tuple[Any, str | None]]:
     """The record of a run (and the line saying which run), or a run of the data made now."""
-    from engine.pipeline import run
-    from engine.runstore.reader import StoreSource, UnknownYear
-    from engine.runstore.schema import StoreError
-
     if run_dir is not None:
+        from engine.runstore.reader import StoreSource, UnknownYear
+        from engine.runstore.schema import StoreError
+
         try:
             store = StoreSource(run_dir, year)  # --year: which year of a run of several (default: the last)
         except (StoreError, UnknownYear) as error:
@@ -312,6 +330,9 @@ def explain_source(run_dir: Path | None, data: Path | None, profile: str | None,
         return
     if data is None or profile is None or year is None:
         raise fail("sebutkan --run FOLDER (catatan sebuah run), atau --data, --profile dan --year", 2)
+    from engine.pipeline import run
+
+    log.configure(quiet=True)  # a run's record is read without logging; a run of the data logs
     yield run(data=data, profile_id=profile, year=year, rules=rules), None
 
 
@@ -538,8 +559,9 @@ def serve_command(
 
 
 def main() -> None:
+    stop_on_sigterm()
     try:
         app()
-    except KeyboardInterrupt:  # outside a command's work (its own handler says more)
-        errors.print("Berhenti: dihentikan (Ctrl-C)", highlight=False)
-        sys.exit(INTERRUPTED)
+    except KeyboardInterrupt as stop:  # outside a command's work (its own handler says more)
+        errors.print(f"Berhenti: dihentikan ({how_stopped(stop)})", highlight=False)
+        sys.exit(exit_code(stop))

@@ -21,7 +21,8 @@ from collections.abc import Collection, Iterator, Sequence
 from functools import partial
 from itertools import count
 
-from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, fact_rows_of, to_fact_row
+from engine.fact_columns import fact_rows_of
+from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, to_fact_row
 from engine.ingest.columnar import AcceptedRows
 from engine.ingest.dataset import Dataset
 from engine.ingest.spooled import SpooledRecords

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.ingest.columnar import ROW, AcceptedRows, present_or_null
-from engine.ingest.dataset import Dataset
-from engine.ingest.polars_setup import pl
 from engine.ingest.tables import TABLE_BY_NAME, Record
+
+if TYPE_CHECKING:  # a reader of a run's record needs the facts' layout, not the readers (polars, openpyxl)
+    from engine.ingest.dataset import Dataset
 
 # table -> {derived year column: the date column it is the year of}
 DERIVED_YEARS: dict[str, dict[str, str]] = {
@@ -97,28 +97,6 @@ def to_fact_row(record: Record) -> FactRow:
     row.extend(as_day_number(value) if isinstance(value, date) else value for value in columns)
     row.extend(None if columns[index] is None else columns[index].year for index in dated)
     return tuple(row)
-
-
-def fact_columns(table: str, rows: AcceptedRows) -> list[pl.Expr]:
-    """The values of a fact row after its table (``to_fact_row``) as expressions over a table's parsed
-    columns: the source row, the columns (dates as day numbers), the derived years."""
-    def value(column: str) -> pl.Expr:
-        parsed = present_or_null(rows.clean, column)
-        if rows.clean.schema.get(column) == pl.Date:
-            return (parsed.dt.year().cast(pl.Int64) * 10000 + parsed.dt.month().cast(pl.Int64) * 100
-                    + parsed.dt.day().cast(pl.Int64)).alias(column)
-        return parsed
-
-    years = [present_or_null(rows.clean, column).dt.year().cast(pl.Int64).alias(name)
-             if rows.clean.schema.get(column) == pl.Date else pl.lit(None).alias(name)
-             for name, column in DERIVED_YEARS.get(table, {}).items()]
-    return [pl.col(ROW), *(value(column) for column in TABLE_BY_NAME[table].columns()), *years]
-
-
-def fact_rows_of(rows: AcceptedRows) -> list[FactRow]:
-    """The fact rows of a table's accepted rows, in row order, made column-wise (``to_fact_row``'s rows)."""
-    table = rows.model.table
-    return rows.tuples(fact_columns(table, rows), to_fact_row, first=table)
 
 
 def fact_dict(row: FactRow) -> dict[str, Any]:

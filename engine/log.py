@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
-import structlog
 
 from engine.terminal import visible
 
@@ -24,6 +23,8 @@ class _StderrLogger:
 
 
 def configure(json_lines: bool = False, verbose: bool = False, quiet: bool = False) -> None:
+    import structlog  # here: a command that logs nothing (`iku explain --run`) starts without it
+
     renderer = structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer(colors=False)
     structlog.configure(
         processors=[structlog.processors.add_log_level, structlog.processors.TimeStamper(fmt="iso", utc=True), renderer],

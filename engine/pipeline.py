@@ -31,13 +31,13 @@ from engine.ingest.policy import DataPolicy
 from engine import parallel
 from engine.lean_evaluate import LeanEvaluator
 from engine.parallel import CHUNK, default_workers, evaluate_in_workers
+from engine.rules import DEFAULT_RULES
 from engine.rules.load import load_rulebook
 from engine.rules.rulebook import RuleBook
 from engine.spool import BlockSpool
 
 log = structlog.get_logger("iku.pipeline")
 Progress = Callable[[str, int, int], None]
-DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
 
 
 class UnknownProfile(Exception):

@@ -3,8 +3,9 @@
 Processes are spawned, not forked: a forked one would share the output folder's lock and could
 outlive a killed run. Each one dies with its parent: on Linux the kernel kills it when the parent
 ends (``PR_SET_PDEATHSIG``), and everywhere a thread watches the parent, so a killed run leaves no
-worker evaluating or writing. Ctrl-C is the parent's to handle (workers ignore SIGINT, which the
-terminal sends to all of them); when the parent's work stops with an exception the workers are
+worker evaluating or writing. Ctrl-C and SIGTERM are the parent's to handle (workers ignore SIGINT,
+which the terminal sends to all of them, and SIGTERM, which a service manager may send to all of
+them: ``engine.stop``); when the parent's work stops with an exception the workers are
 killed at once rather than left to finish what they were given.
 """
 
@@ -69,13 +70,23 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
 def _kill(pool: ProcessPoolExecutor) -> None:
     # Python 3.11 has no public way to stop a pool's running tasks (terminate_workers() is 3.14's):
     # shutdown() would wait for every task given, a whole workbook or several chunks.
-    for process in list((pool._processes or {}).values()):  # type: ignore[attr-defined]
+    processes = list((pool._processes or {}).values())  # type: ignore[attr-defined]
+    for process in processes:
         process.kill()
+    for process in processes:
+        process.join()
+    # A worker killed while sending its answer leaves half a message in the results pipe, and the
+    # pool's thread waits for the rest forever (shutdown() with it): this process holds the pipe's
+    # last writing end. Closed, the pipe ends and the thread finds the pool broken, as it is.
+    result_queue = pool._result_queue  # type: ignore[attr-defined]
+    if result_queue is not None:
+        result_queue._writer.close()
     pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent(parent)
     _watch_parent(parent)
     if initializer is not None:

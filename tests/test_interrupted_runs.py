@@ -181,17 +181,30 @@ def test_the_next_run_after_a_kill_takes_over_the_lock_and_clears_the_killed_run
     assert (out / LOCK_NAME).read_text() == ""  # a run that ends normally leaves nothing to take over
 
 
-def test_ctrl_c_stops_the_run_and_its_workers_with_exit_130_and_keeps_the_previous_run(data, out, tmp_path):
+STOPS = {  # how a run is stopped from outside: signal, sent to the whole process group or the run alone, exit code
+    "Ctrl-C": (signal.SIGINT, True, 130),  # as the terminal sends it: to every process of the run
+    "SIGTERM to the run": (signal.SIGTERM, False, 143),  # kill -TERM PID
+    "SIGTERM to the run and its workers": (signal.SIGTERM, True, 143),  # a service manager stopping it
+}
+
+
+@pytest.mark.parametrize("stop", list(STOPS))
+def test_a_stopped_run_ends_its_workers_removes_its_folder_and_keeps_the_previous_run(data, out, tmp_path, stop):
+    signal_sent, to_group, code = STOPS[stop]
     before = outputs(out)
     runs_before = sorted(path.name for path in (out / RUNS).iterdir())
     mark = tmp_path / "held"
     run = iku_run(data, out, "--workers", "2", env=held_at("engine.parallel:_evaluate_chunk", mark))
     wait_for(mark, run)
     processes = descendants(run.pid)
-    os.killpg(run.pid, signal.SIGINT)  # as the terminal sends it: to every process of the run
-    assert run.wait(timeout=WAIT) == 130
+    assert len(list((out / RUNS).iterdir())) == len(runs_before) + 1  # the run's own staged folder
+    if to_group:
+        os.killpg(run.pid, signal_sent)
+    else:
+        run.send_signal(signal_sent)
+    assert run.wait(timeout=WAIT) == code
     stderr = run.stderr.read()
-    assert "dihentikan (Ctrl-C)" in stderr and "tetap berisi run sebelumnya" in stderr
+    assert f"dihentikan ({stop.split()[0]})" in stderr and "tetap berisi run sebelumnya" in stderr
     assert "Traceback" not in stderr
     assert outputs(out) == before
     assert sorted(path.name for path in (out / RUNS).iterdir()) == runs_before  # its folder removed

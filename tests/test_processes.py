@@ -1,10 +1,14 @@
 """Work handed to other processes: the same result as in this one, and a clear stop when one dies."""
 
 import ctypes
+import gc
 import os
 import signal
+import struct
+import subprocess
 import sys
 import time
+from multiprocessing.queues import SimpleQueue
 
 import pytest
 from openpyxl import load_workbook
@@ -58,9 +62,10 @@ def test_a_worker_is_killed_by_the_kernel_when_its_parent_ends():
         assert answer_of(pool.submit(_parent_death_signal)) == signal.SIGKILL
 
 
-def test_workers_leave_ctrl_c_to_the_run():
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_workers_leave_ctrl_c_and_sigterm_to_the_run(stop):
     with process_pool(1) as pool:
-        assert answer_of(pool.submit(signal.getsignal, signal.SIGINT)) == signal.SIG_IGN
+        assert answer_of(pool.submit(signal.getsignal, stop)) == signal.SIG_IGN
 
 
 def test_a_run_that_stops_does_not_wait_for_its_workers_to_finish():
@@ -71,3 +76,37 @@ def test_a_run_that_stops_does_not_wait_for_its_workers_to_finish():
             pool.submit(time.sleep, 60)
             raise KeyboardInterrupt
     assert time.monotonic() - start < 30
+
+
+def half_an_answer(mark: str) -> None:
+    """What a worker killed while sending its answer leaves: the length of a message, and a bit of it."""
+    results = next(item for item in gc.get_objects() if isinstance(item, SimpleQueue))  # the pool's, in a worker
+    os.write(results._writer.fileno(), struct.pack("!i", 1_000_000) + b"half")
+    with open(mark, "w") as stream:
+        stream.write("sent")
+    time.sleep(60)
+
+
+STOPPED_HALFWAY = """
+import sys, time
+from pathlib import Path
+from engine.processes import process_pool
+from tests.test_processes import half_an_answer
+mark = Path(sys.argv[1])
+try:
+    with process_pool(1) as pool:
+        pool.submit(half_an_answer, str(mark))
+        while not mark.exists():
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    print("stopped")
+"""
+
+
+def test_a_run_stopped_while_a_worker_sends_its_answer_does_not_wait_for_the_rest(tmp_path):
+    """Killed halfway through its answer, a worker never sends the rest: the run must not wait for it
+    (it did, for ever, whenever Ctrl-C or SIGTERM came while a chunk's decisions were on their way)."""
+    done = subprocess.run([sys.executable, "-c", STOPPED_HALFWAY, str(tmp_path / "sent")], cwd=RULES.parent,
+                          capture_output=True, text=True, timeout=90)
+    assert done.stdout.strip() == "stopped", done.stderr

@@ -8,12 +8,16 @@ from a run's record (``engine.runstore.reader.StoreSource``) — one explainer, 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engine.explain.build import Explainer
 from engine.explain.model import EntityExplanation, IndicatorExplanation
 from engine.explain.render import render_entity, render_indicator
 from engine.explain.source import ResultSource, RunSource, seen
 from engine.explain.suggest import UnknownId, UnknownTag
-from engine.pipeline import RunResult
+
+if TYPE_CHECKING:  # a run's record is explained without the pipeline's modules
+    from engine.pipeline import RunResult
 
 Explanation = EntityExplanation | IndicatorExplanation
 

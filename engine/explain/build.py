@@ -8,6 +8,7 @@ legal basis); nothing is decided again here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from engine.decisions import Decision
 from engine.explain.model import (
@@ -24,8 +25,10 @@ from engine.explain.suggest import UnknownTag
 from engine.explain.tree import Shown, deciding_nodes, group_text, top_level
 from engine.explain.values import describe_test, shown_value
 from engine.names import closest_names
-from engine.pipeline import RunResult
 from engine.rules.compiler import Leaf
+
+if TYPE_CHECKING:  # a run's record is explained without the pipeline's modules
+    from engine.pipeline import RunResult
 
 POPULATION_TAG = "populasi"  # the data contract's name for "counted in year n at all"
 
@@ -34,7 +37,7 @@ class Explainer:
     """Explanations over one run, from a run in memory or from its record (``RunSource``)."""
 
     def __init__(self, source: RunSource | RunResult):
-        self.source: RunSource = ResultSource(source) if isinstance(source, RunResult) else source
+        self.source: RunSource = source if isinstance(source, RunSource) else ResultSource(source)
         self._rules: dict[str, dict[str, RuleView]] = {}
 
     def rule(self, entity_type: str, rule_id: str) -> RuleView:

@@ -7,12 +7,15 @@ counted again here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from engine.explain.model import IndicatorExplanation, IndicatorHeader, MemberLine
-from engine.indicators.compute import IndicatorResult, Member
 from engine.indicators.describe import formula_text, part_text
 from engine.indicators.model import Denominator, Indicator, Percentage
-from engine.pipeline import RunResult
+
+if TYPE_CHECKING:  # a run's record is explained without the pipeline's modules
+    from engine.indicators.compute import IndicatorResult, Member
+    from engine.pipeline import RunResult
 
 NameOf = Callable[[str, str], str]
 

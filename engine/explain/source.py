@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from engine.decisions import Decision
 from engine.explain.indicator import explain_indicator
 from engine.explain.model import IndicatorExplanation
 from engine.explain.ruleview import RuleView, known_tags, rule_view
-from engine.facts import EntityFacts
 from engine.names import closest_names
-from engine.pipeline import RunResult
 from engine.rules.compiler import compile_ruleset
+
+if TYPE_CHECKING:  # a run's record is explained without the pipeline's modules
+    from engine.facts import EntityFacts
+    from engine.pipeline import RunResult
 
 EntityKey = tuple[str, str]
 
@@ -35,6 +37,7 @@ class EntitySeen:
     facts: list[dict[str, Any]]
 
 
+@runtime_checkable  # the explainer tells a source from a RunResult (which it wraps in a ResultSource)
 class RunSource(Protocol):
     year: int
     profile: str

@@ -9,8 +9,11 @@ the reason in ``catatan``, never 0.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, groupby, repeat
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,13 +21,13 @@ from engine.decisions import DecisionTable
 from engine.facts import ENTITY_TABLES
 from engine.indicators.in_force import rules_not_in_force
 from engine.indicators.model import Count, Denominator, EntitySet, Growth, Indicator, Percentage, Profile
-from engine.ingest.dataset import Dataset
 from engine.ingest.tables import Record
 from engine.ingest.values import parse_label
 from engine.numbers import format_number
 from engine.rules.rulebook import RuleBook
 
-EntityKey = tuple[str, str]
+if TYPE_CHECKING:  # the run store's readers use the results without the readers (polars, openpyxl)
+    from engine.ingest.dataset import Dataset
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,44 +65,80 @@ class IndicatorResult(BaseModel):
         return self.model_dump(include={"id", "nama", "nilai", "satuan", "pembilang", "penyebut", "catatan"})
 
 
-class TagIndex:
-    """Which entities hold which tags in year n, and which entities exist at all.
+NO_TAGS: frozenset[str] = frozenset()
+_GIVEN, _ENTITY, _TAG = itemgetter(6), itemgetter(0, 1), itemgetter(5)  # of a decision row
 
-    An entity's tags are one of a few combinations: each combination is one frozenset, shared.
+
+def tag_combinations(decisions: DecisionTable) -> dict[str, dict[str, frozenset[str]]]:
+    """The tags given to each entity, by entity type and id. An entity's tags are one of a few
+    combinations: each is one frozenset, shared. Only the given rows reach Python code, an entity's
+    run of rows at a time (a run's decisions come entity by entity; one that did not still adds up)."""
+    held: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    for (entity_type, entity_id), rows in groupby(filter(_GIVEN, decisions.rows()), key=_ENTITY):
+        tags = frozenset(map(_TAG, rows))
+        of_type = held[entity_type]
+        earlier = of_type.get(entity_id)
+        if earlier is not None:
+            tags |= earlier
+        of_type[entity_id] = shared.setdefault(tags, tags)
+    return held
+
+
+class TagIndex:
+    """Which registered entities hold which tags in year n.
+
+    Per entity type the registered ids are kept sorted, each beside its tag combination, and an entity
+    set's members are picked from them with C-level iteration (``itertools.compress``): a national run
+    asks a dozen sets of hundreds of thousands of entities each. Every entity is one ``Member``, shared
+    by all the lists it is in.
     """
 
     def __init__(self, decisions: DecisionTable, registered: dict[str, list[str]]):
         self.registered = registered
-        self._sorted: dict[str, list[str]] = {}  # registered ids in order, sorted once per type
-        self._tags: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)  # entity type → id → tags
-        combinations: dict[frozenset[str], frozenset[str]] = {}
-        for entity_type, entity_id, _, _, _, tag, given, _ in decisions.rows():
-            if given:
-                held = self._tags[entity_type]
-                tags = held.get(entity_id, frozenset()) | {tag}
-                held[entity_id] = combinations.setdefault(tags, tags)
+        self._held = tag_combinations(decisions)
+        self._ordered: dict[str, tuple[list[Member], list[frozenset[str]]]] = {}  # made per type when asked
 
-    def members(self, entity_set: EntitySet) -> list[EntityKey]:
-        wanted = set(entity_set.tags)
-        none: frozenset[str] = frozenset()
-        return [
-            (entity_type, entity_id)
-            for entity_type in entity_set.entity_types()
-            for entity_id in self._in_order(entity_type)
-            if wanted <= self._tags[entity_type].get(entity_id, none)
-        ]
+    def members(self, entity_set: EntitySet) -> list[Member]:
+        """The registered entities holding all the set's tags, by entity type (the set's order) and id."""
+        return [member for entity_type in entity_set.entity_types()
+                for member in self._holding(entity_type, [frozenset(entity_set.tags)])]
 
-    def _in_order(self, entity_type: str) -> list[str]:
-        if entity_type not in self._sorted:
-            self._sorted[entity_type] = sorted(self.registered.get(entity_type, []))
-        return self._sorted[entity_type]
+    def members_of_any(self, entity_sets: Sequence[EntitySet]) -> list[Member]:
+        """The registered entities in any of the sets, each once, by entity type and id."""
+        types = sorted({entity_type for entity_set in entity_sets for entity_type in entity_set.entity_types()})
+        return [member for entity_type in types for member in self._holding(
+            entity_type, [frozenset(entity_set.tags) for entity_set in entity_sets
+                          if entity_type in entity_set.entity_types()])]
+
+    def _holding(self, entity_type: str, wanted: list[frozenset[str]]) -> list[Member]:
+        """The entities of a type whose tags include any of ``wanted``, in id order."""
+        members, combinations = self._of_type(entity_type)
+        matching = {held for held in set(combinations) if any(tags <= held for tags in wanted)}
+        return list(compress(members, map(matching.__contains__, combinations)))
+
+    def _of_type(self, entity_type: str) -> tuple[list[Member], list[frozenset[str]]]:
+        if entity_type not in self._ordered:
+            ids = sorted(self.registered.get(entity_type, []))
+            held = self._held.get(entity_type, {})
+            self._ordered[entity_type] = ([Member(entity_type, entity_id) for entity_id in ids],
+                                          list(map(held.get, ids, repeat(NO_TAGS))))
+        return self._ordered[entity_type]
+
+
+def growth_columns(profile: Profile) -> dict[str, list[str]]:
+    """The yearly figures the profile's growth indicators sum: per table, its columns (each once)."""
+    columns: dict[str, dict[str, None]] = defaultdict(dict)
+    for indicator in profile.indicators:
+        if isinstance(indicator.formula, Growth):
+            for measure in indicator.formula.measure.values():
+                columns[measure.table][measure.field] = None
+    return {table: list(named) for table, named in columns.items()}
 
 
 def tables_read(profile: Profile) -> set[str]:
     """The input tables the indicators read themselves; everything else they read through tags."""
-    measured = {measure.table for indicator in profile.indicators if isinstance(indicator.formula, Growth)
-                for measure in indicator.formula.measure.values()}
-    return measured | {"statistik"}
+    return set(growth_columns(profile)) | {"statistik"}
 
 
 def statistic_row(dataset: Dataset, name: str, year: int) -> Record | None:
@@ -150,17 +189,14 @@ def _not_computable(indicator: Indicator, reason: str, **parts: object) -> Indic
 
 
 class Calculator:
-    def __init__(self, book: RuleBook, dataset: Dataset, index: TagIndex, year: int):
+    def __init__(self, book: RuleBook, dataset: Dataset, index: TagIndex, year: int,
+                 columns: dict[str, list[str]] | None = None):
         self.book = book
         self.dataset = dataset
         self.index = index
         self.year = year
-        # An entity is a member of several lists of several indicators: one frozen object serves them all.
-        self._known: dict[str, dict[str, Member]] = defaultdict(dict)  # entity type → id → its member
-
-    def _members(self, keys: Iterable[EntityKey]) -> tuple[Member, ...]:
-        return tuple(self._known[kind].get(entity_id) or self._known[kind].setdefault(entity_id, Member(kind, entity_id))
-                     for kind, entity_id in keys)
+        self.columns = columns or {}  # per table, the columns read together (growth_columns)
+        self._figures: dict[tuple[str, str], dict[str, dict[int, dict[str, float]]]] = {}  # see _values
 
     def compute(self, indicator: Indicator) -> IndicatorResult:
         not_in_force = rules_not_in_force(self.book, indicator, self.year)
@@ -183,10 +219,10 @@ class Calculator:
             id=indicator.id, nama=indicator.name, nilai=len(members), satuan=indicator.unit,
             pembilang=len(members), penyebut=None,
             catatan=f"{len(members)} {_describe(formula.count)} pada tahun {self.year}",
-            numerator=self._members(members),
+            numerator=tuple(members),
         )
 
-    def _denominator(self, denominator: EntitySet | Denominator) -> tuple[float, list[EntityKey], str, str | None]:
+    def _denominator(self, denominator: EntitySet | Denominator) -> tuple[float, list[Member], str, str | None]:
         """The denominator's value, its members, how it was formed, and where a declared figure came from.
 
         A declared statistic has no members: the fallback entities are not what it counted, so they
@@ -200,18 +236,17 @@ class Calculator:
             if row is not None:
                 source = statistic_source(self.dataset, row, denominator.statistic)
                 return row.nilai, [], source, source
-        keys = sorted({key for entity_set in denominator.otherwise for key in self.index.members(entity_set)})
+        members = self.index.members_of_any(denominator.otherwise)
         parts = " + ".join(_describe(entity_set) for entity_set in denominator.otherwise)
-        note = f"{len(keys)} ({parts})"
+        note = f"{len(members)} ({parts})"
         if denominator.statistic:
             note += f"; statistik {denominator.statistic} tahun {self.year} tidak ada"
-        return len(keys), keys, note, None
+        return len(members), members, note, None
 
     def _percentage(self, indicator: Indicator, formula: Percentage) -> IndicatorResult:
         numerator = self.index.members(formula.numerator)
         penyebut, denominator, note, source = self._denominator(formula.denominator)
-        parts = {"numerator": self._members(numerator), "denominator": self._members(denominator),
-                 "denominator_source": source}
+        parts = {"numerator": tuple(numerator), "denominator": tuple(denominator), "denominator_source": source}
         if not penyebut:
             return _not_computable(indicator, f"penyebut nol ({note})", **parts)
         return IndicatorResult(
@@ -222,14 +257,27 @@ class Calculator:
         )
 
     def _values(self, table: str, column: str, id_column: str) -> dict[int, dict[str, float]]:
-        """The values of ``column`` in years n-1 and n, by year and entity id (the last row wins)."""
-        by_year: dict[int, dict[str, float]] = {self.year - 1: {}, self.year: {}}
-        for record in self.dataset.table(table):
-            in_year = by_year.get(record.tahun)
-            value = getattr(record, column)
-            if in_year is not None and value is not None:
-                in_year[getattr(record, id_column)] = value
-        return by_year
+        """The values of ``column`` in years n-1 and n, by year and entity id (the last row wins).
+
+        A table is read once for every column the profile's growth indicators sum from it (jambi sums
+        three of kinerja_ukm): a national run's yearly figures are millions of rows."""
+        figures = self._figures.get((table, id_column))
+        if figures is None or column not in figures:
+            columns = list(dict.fromkeys([*self.columns.get(table, []), column]))
+            figures = self._figures[(table, id_column)] = self._read_figures(table, id_column, columns)
+        return figures[column]
+
+    def _read_figures(self, table: str, id_column: str, columns: list[str]) -> dict[str, dict[int, dict[str, float]]]:
+        figures: dict[str, dict[int, dict[str, float]]] = {
+            column: {self.year - 1: {}, self.year: {}} for column in columns}
+        wanted = [(index, figures[column]) for index, column in enumerate(columns, start=2)]
+        for row in map(attrgetter("tahun", id_column, *columns), self.dataset.table(table)):
+            year, entity_id = row[0], row[1]
+            if year == self.year or year == self.year - 1:
+                for index, by_year in wanted:
+                    if row[index] is not None:
+                        by_year[year][entity_id] = row[index]
+        return figures
 
     def _growth(self, indicator: Indicator, formula: Growth) -> IndicatorResult:
         cohort = self.index.members(formula.cohort)
@@ -239,7 +287,8 @@ class Calculator:
         }
         included: list[Member] = []
         excluded: list[Member] = []
-        for kind, entity_id in cohort:
+        for cohort_member in cohort:
+            kind, entity_id = cohort_member.entity_type, cohort_member.entity_id
             before = values[kind][self.year - 1].get(entity_id)
             now = values[kind][self.year].get(entity_id)
             member = Member(entity_type=kind, entity_id=entity_id, nilai_sebelum=before, nilai=now)
@@ -268,5 +317,5 @@ class Calculator:
 def compute_indicators(
     book: RuleBook, profile: Profile, dataset: Dataset, index: TagIndex, year: int,
 ) -> list[IndicatorResult]:
-    calculator = Calculator(book, dataset, index, year)
+    calculator = Calculator(book, dataset, index, year, growth_columns(profile))
     return [calculator.compute(indicator) for indicator in profile.indicators]

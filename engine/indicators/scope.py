@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from engine.facts import ENTITY_TABLES
-from engine.ingest.dataset import Dataset
 from engine.ingest.policy import province_of
+
+if TYPE_CHECKING:  # a reader of a run's record uses the scope without the readers (polars, openpyxl)
+    from engine.ingest.dataset import Dataset
 
 REGIONAL_TYPES = ("koperasi", "ukm")  # the entity types whose table has kode_wilayah
 
