@@ -20,7 +20,7 @@ from engine.runstore.schema import StoreError, open_store
 from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
 
 TABLES = {"schema_version", "run", "run_year", "capaian", "input_file", "table_count", "outside_province", "reject", "region", "entity",
-          "rule", "clause", "known_tag", "outcome", "indicator", "member_role", "indicator_member", "src_koperasi", "src_rat",
+          "rule", "clause", "known_tag", "verdict", "verdict_rule", "citation", "outcome", "indicator", "member_role", "indicator_member", "src_koperasi", "src_rat",
           "src_kinerja_koperasi", "src_fasilitasi", "src_pembiayaan", "src_legalitas", "src_standardisasi",
           "src_diklat", "entity_name", "entity_name_data", "entity_name_idx", "entity_name_config"}
 VIEWS = {"entity_named", "decision", "tag", "clause_outcome", "evidence", "indicator_member_named"}
@@ -52,7 +52,7 @@ def test_a_record_of_another_schema_version_is_refused_with_a_clear_message(tmp_
     db.execute("INSERT INTO schema_version VALUES (2)")
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match="skema catatan run versi 2; versi ini membaca versi 4"):
+    with pytest.raises(StoreError, match="skema catatan run versi 2; versi ini membaca versi 5"):
         open_store(old)
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "run.sqlite").write_bytes(b"bukan sqlite" * 100)
@@ -185,10 +185,10 @@ def test_everything_is_written_in_one_transaction(tmp_path, monkeypatch):
     # "-- …" are the statements the name index (FTS5) runs inside another, e.g. writing at COMMIT.
     verbs = [statement.split()[0].upper() for statement in statements
              if not statement.startswith(("PRAGMA", "-- "))]
-    assert verbs[0] == "BEGIN" and verbs[-1] == "COMMIT"
+    assert verbs[0] == "BEGIN" and verbs[-2:] == ["COMMIT", "VACUUM"]  # then copied packed
     assert verbs.count("BEGIN") == 1 and verbs.count("COMMIT") == 1 and "ROLLBACK" not in verbs
     assert verbs.index("CREATE") > 0 and "INSERT" in verbs
-    assert verbs[-3:-1] == ["CREATE", "INSERT"]  # the indexes, built once the rows are in; the names' filled
+    assert verbs[-4:-2] == ["CREATE", "INSERT"]  # the indexes, built once the rows are in; the names' filled
 
 
 def test_a_failure_midway_leaves_the_previous_record_and_no_temporary_file(tmp_path, monkeypatch):
@@ -241,3 +241,18 @@ def test_every_compiled_rule_comes_back_from_the_record_unchanged(jatim):
     for kind in ("koperasi", "ukm", "peserta_diklat"):
         assert store.rules(kind) == rule_views(result, kind) and store.rules(kind)
     store.close()
+
+
+def test_entities_share_verdicts_and_citations_and_years_come_from_dates(jatim):
+    result, _, db = jatim
+    entities = sum(len(group) for group in result.entities.values())
+    verdicts, citations, outcomes = db.execute(
+        "SELECT (SELECT count(*) FROM verdict), (SELECT count(DISTINCT citation) FROM outcome), "
+        "(SELECT count(*) FROM outcome)").fetchone()
+    assert outcomes == entities and verdicts * 5 < entities and citations * 2 < entities
+    assert [name for _, name, *_ in db.execute("PRAGMA table_info(outcome)")] == ["year", "entity", "verdict", "citation"]
+    stored = [name for _, name, *_ in db.execute("PRAGMA table_info(src_rat)")]
+    assert "tanggal_rat" in stored and "tahun_rat" not in stored
+    entity_id = db.execute("SELECT e.entity_id FROM entity AS e JOIN src_rat AS s ON s.entity = e.key").fetchone()[0]
+    rat = [fact for fact in StoreSource(jatim[1]).entity("koperasi", entity_id).facts if fact["t"] == "rat"]
+    assert rat and all(fact["tahun_rat"] == fact["tanggal_rat"] // 10_000 for fact in rat)

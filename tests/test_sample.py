@@ -42,7 +42,7 @@ def test_the_same_seed_draws_the_same_sample_and_another_seed_another(recorded):
 def test_every_tag_outcome_is_represented_and_each_stratum_in_proportion(recorded):
     _, db = recorded
     outcomes = db.execute("SELECT count(DISTINCT entity_type || ':' || given) FROM outcome "
-                          "JOIN entity ON entity.key = outcome.entity").fetchone()[0]
+                          "JOIN verdict ON verdict.key = outcome.verdict").fetchone()[0]
     sample = draw(db, 200, 3)
     assert sample.size == 200 and outcomes <= 200
     drawn = Counter((s.entity_type, s.tags) for s in sample.strata for _ in range(s.drawn))

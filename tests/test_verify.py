@@ -77,7 +77,14 @@ def test_a_changed_rule_is_named_with_its_consequences(recorded):
 def test_a_record_whose_tags_were_altered_names_the_entity(recorded):
     _, _, out = recorded
     db = sqlite3.connect(out / "run.sqlite")
-    db.execute("UPDATE outcome SET given = 0 WHERE entity = (SELECT key FROM entity WHERE entity_id = ?)", (nik(1),))
+    # the koperasi alone gets a verdict of its own, with no rule given
+    entity = "(SELECT key FROM entity WHERE entity_id = ?)"
+    verdict = f"(SELECT verdict FROM outcome WHERE entity = {entity})"
+    db.execute(f"INSERT INTO verdict SELECT (SELECT max(key) + 1 FROM verdict), year, entity_type, 0 FROM verdict "
+               f"WHERE key = {verdict}", (nik(1),))
+    db.execute(f"INSERT INTO verdict_rule SELECT (SELECT max(key) FROM verdict), rule, held FROM verdict_rule "
+               f"WHERE verdict = {verdict}", (nik(1),))
+    db.execute(f"UPDATE outcome SET verdict = (SELECT max(key) FROM verdict) WHERE entity = {entity}", (nik(1),))
     db.commit()
     db.close()
     answer = verify(out)

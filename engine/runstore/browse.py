@@ -179,8 +179,9 @@ def given_tags(db: sqlite3.Connection) -> Iterator[tuple[str, str, frozenset[str
     tags: dict[str, dict[int, str]] = {}
     for entity_type, position, tag in db.execute("SELECT entity_type, position, tag FROM rule WHERE year = (SELECT year FROM run)"):
         tags.setdefault(entity_type, {})[position] = tag
-    rows = db.execute("SELECT e.entity_type, e.entity_id, o.given FROM entity AS e JOIN outcome AS o ON o.entity = e.key "
-                      "WHERE o.year = (SELECT year FROM run) ORDER BY e.entity_type, e.entity_id")
+    rows = db.execute("SELECT e.entity_type, e.entity_id, v.given FROM entity AS e JOIN outcome AS o ON o.entity = e.key "
+                      "JOIN verdict AS v ON v.key = o.verdict WHERE o.year = (SELECT year FROM run) "
+                      "ORDER BY e.entity_type, e.entity_id")
     for entity_type, entity_id, given in rows:
         by_position = tags.get(entity_type, {})
         yield entity_type, entity_id, frozenset(tag for position, tag in by_position.items() if given >> position & 1)

@@ -3,7 +3,8 @@
 An explanation cites, for a clause on table T, the rows of T behind it with their dates and the
 columns the clause compares. So the record keeps, for every table some clause of the run reads,
 each entity's rows of that table with those columns only (``src_<table>``); a fact rebuilt from
-such a row shows exactly what the fact of the run showed.
+such a row shows exactly what the fact of the run showed. A year derived from a date
+(``tahun_rat`` from ``tanggal_rat``) is not stored: the date is, and the year is its first digits.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -32,6 +34,31 @@ def shown_columns(views: Iterable[RuleView]) -> dict[str, tuple[str, ...]]:
             for table, fields in sorted(wanted.items())}
 
 
+@dataclass(frozen=True)
+class SourceLayout:
+    """A kept table's columns: those a fact shows (``shown``, in the fact's order), those stored
+    (``stored``: every shown column but the derived years) with their kinds, and each derived
+    year shown with the date column it comes from."""
+
+    table: str
+    shown: tuple[str, ...]
+    stored: tuple[str, ...]
+    kinds: tuple[str, ...]
+    derived: tuple[tuple[str, str], ...]
+
+
+def source_layout(table: str, shown: tuple[str, ...]) -> SourceLayout:
+    """``shown`` holds every date column (``shown_columns``), so a derived year's date is stored."""
+    years = DERIVED_YEARS.get(table, {})
+    derived = tuple((name, years[name]) for name in shown if name in years)
+    stored = tuple(name for name in shown if name not in years)
+    return SourceLayout(table, shown, stored, tuple(value_kind(table, name) for name in stored), derived)
+
+
+def source_layouts(views: Iterable[RuleView]) -> dict[str, SourceLayout]:
+    return {table: source_layout(table, shown) for table, shown in shown_columns(views).items()}
+
+
 def _base_type(annotation: Any) -> type:
     arguments = [argument for argument in typing.get_args(annotation) if argument is not type(None)]
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
@@ -50,11 +77,14 @@ def value_kind(table: str, column: str) -> str:
     return "text"
 
 
-def fact_from_row(table: str, columns: tuple[str, ...], kinds: tuple[str, ...], row: tuple[Any, ...]) -> dict[str, Any]:
+def fact_from_row(layout: SourceLayout, row: tuple[Any, ...]) -> dict[str, Any]:
     """A stored ``(row, *values)`` as the fact dict durable_rules had (only the kept columns)."""
     number, *values = row
-    fact: dict[str, Any] = {"t": table, "id": fact_id(table, number), "row": number}
-    for column, kind, value in zip(columns, kinds, values):
+    fact: dict[str, Any] = {"t": layout.table, "id": fact_id(layout.table, number), "row": number}
+    for column, kind, value in zip(layout.stored, layout.kinds, values):
         if value is not None:
             fact[column] = bool(value) if kind == "bool" else value
+    for year, source in layout.derived:  # after the stored columns, as in the fact's order
+        if source in fact:
+            fact[year] = fact[source] // 10_000  # the date as the fact keeps it, yyyymmdd
     return fact

@@ -17,8 +17,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from engine.decisions import ClauseResult, Decision
 from engine.explain.model import IndicatorExplanation, IndicatorHeader, MemberLine
 from engine.explain.ruleview import RuleView
@@ -26,7 +24,7 @@ from engine.explain.source import EntityKey, EntitySeen
 from engine.facts import ENTITY_TABLES, fact_id
 from engine.indicators.scope import ProvinceScope
 from engine.names import closest_names
-from engine.runstore.layout import fact_from_row, shown_columns, value_kind
+from engine.runstore.layout import SourceLayout, fact_from_row, source_layouts
 from engine.runstore.rulecodec import decode_rule
 from engine.runstore.schema import HEADER_COLUMNS, ROLES, open_store, source_table_name
 
@@ -100,11 +98,10 @@ class StoreSource:
                 self.db.execute("SELECT key, definition_json FROM rule WHERE year = ? ORDER BY key", (self.year,))}
 
     @cached_property
-    def _columns(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-        """Per kept source table: its columns and their kinds, as the writer chose them (from every year's rules)."""
+    def _layouts(self) -> dict[str, SourceLayout]:
+        """Per kept source table: its columns, as the writer chose them (from every year's rules)."""
         every_year = [decode_rule(text) for (text,) in self.db.execute("SELECT definition_json FROM rule ORDER BY key")]
-        return {table: (names, tuple(value_kind(table, name) for name in names))
-                for table, names in shown_columns(every_year).items()}
+        return source_layouts(every_year)
 
     def source_name(self, table: str) -> str:
         return self._sources.get(table) or table
@@ -132,17 +129,32 @@ class StoreSource:
     def decisions(self, entity_type: str, entity_id: str) -> list[Decision]:
         wanted = (entity_type, entity_id)
         if self._decisions is None or self._decisions[0] != wanted:
-            given, held, evidence = self.db.execute(
-                "SELECT given, held, evidence FROM outcome WHERE year = ? AND entity = ?",
-                (self.year, self._key(entity_type, entity_id))).fetchone()
+            key = self._key(entity_type, entity_id)
+            verdict, citation, given = self.db.execute(
+                "SELECT o.verdict, o.citation, v.given FROM outcome AS o JOIN verdict AS v ON v.key = o.verdict "
+                "WHERE o.year = ? AND o.entity = ?", (self.year, key)).fetchone()
             rules = self.rules(entity_type)
-            cited: dict[int, dict[int, list[int]]] = {}
-            for position, bit, *numbers in orjson.loads(evidence) if evidence else ():
-                cited.setdefault(position, {})[bit] = numbers
+            held = self.db.execute("SELECT h.held FROM verdict_rule AS h JOIN rule AS r ON r.key = h.rule "
+                                   "WHERE h.verdict = ? ORDER BY r.position", (verdict,)).fetchall()
+            cited = self._cited(key, citation) if citation is not None else {}
             self._decisions = (wanted, [
                 self._decision(entity_id, rules[position], bool(given >> position & 1), mask, cited.get(position, {}))
-                for position, mask in enumerate(orjson.loads(held))])
+                for position, (mask,) in enumerate(held)])
         return self._decisions[1]
+
+    def _cited(self, key: int, citation: int) -> dict[int, dict[int, list[int]]]:
+        """Per rule position and clause bit, the source rows cited, in the order the decision gave them."""
+        cited: dict[int, dict[int, list[int]]] = {}
+        numbers: dict[str, list[int]] = {}  # the entity's rows of a table, in row order
+        for position, bit, table, nth in self.db.execute(
+                "SELECT r.position, x.bit, c.source_table, x.nth FROM citation AS x JOIN rule AS r ON r.key = x.rule "
+                "JOIN clause AS c ON c.rule = x.rule AND c.bit = x.bit WHERE x.citation = ? "
+                "ORDER BY r.position, x.bit, x.seq", (citation,)):
+            if table not in numbers:
+                numbers[table] = [row for (row,) in self.db.execute(
+                    f"SELECT row FROM {source_table_name(table)} WHERE entity = ? ORDER BY row", (key,))]
+            cited.setdefault(position, {}).setdefault(bit, []).append(numbers[table][nth])
+        return cited
 
     def _decision(self, entity_id: str, view: RuleView, given: bool, held: int, rows: dict[int, list[int]]) -> Decision:
         nodes = list(view.nodes.values())
@@ -170,17 +182,17 @@ class StoreSource:
         """The entity's kept source rows as facts, its own table first, then the others in the run's order."""
         facts = []
         for table in self._fact_order():
-            columns, kinds = self._columns[table]
-            quoted = "".join(f', "{name}"' for name in columns)
+            layout = self._layouts[table]
+            quoted = "".join(f', "{name}"' for name in layout.stored)
             for row in self.db.execute(f"SELECT row{quoted} FROM {source_table_name(table)} WHERE entity = ? "
                                        "ORDER BY row", (key,)):
-                facts.append(fact_from_row(table, columns, kinds, row))
+                facts.append(fact_from_row(layout, row))
         return facts
 
     def _fact_order(self) -> list[str]:
         order = [table for table, _, _ in ENTITY_TABLES.values()]
         order += [table for _, _, related in ENTITY_TABLES.values() for table in related]
-        return [table for table in dict.fromkeys(order) if table in self._columns]
+        return [table for table in dict.fromkeys(order) if table in self._layouts]
 
     def tags(self) -> list[str]:
         return [tag for (tag,) in self.db.execute("SELECT tag FROM known_tag ORDER BY tag")]

@@ -71,9 +71,9 @@ def _tag_names(db: sqlite3.Connection) -> dict[str, list[str]]:
 
 def draw(db: sqlite3.Connection, size: int, seed: int) -> Sample:
     cells: dict[Outcome, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    rows = db.execute("SELECT e.key, e.entity_type, coalesce(r.kab_kota, e.kode_wilayah, '(tanpa wilayah)'), o.given "
+    rows = db.execute("SELECT e.key, e.entity_type, coalesce(r.kab_kota, e.kode_wilayah, '(tanpa wilayah)'), v.given "
                       "FROM entity AS e JOIN outcome AS o ON o.entity = e.key AND o.year = (SELECT year FROM run) "
-                      "LEFT JOIN region AS r USING (kode_wilayah) ORDER BY e.key")
+                      "JOIN verdict AS v ON v.key = o.verdict LEFT JOIN region AS r USING (kode_wilayah) ORDER BY e.key")
     population = 0
     for key, entity_type, region, given in rows:
         cells[(entity_type, given)][region].append(key)

@@ -1,30 +1,36 @@
-"""The tables of ``run.sqlite`` (schema version 4) and the check that a store is of this version.
+"""The tables of ``run.sqlite`` (schema version 5) and the check that a store is of this version.
 
-Version 4 adds the year: a run covers one year or a series (``run_year``); the rules in force, the
-decisions and the indicators are per year (``rule.year``, ``outcome.year``, ``indicator.year``),
-while the data, its entities and source rows are recorded once. ``run.year`` is the last year.
+A run covers one year or a series (``run_year``); the rules in force, the decisions and the
+indicators are per year (``rule.year``, ``outcome.year``, ``indicator.year``), while the data, its
+entities and source rows are recorded once. ``run.year`` is the last year.
 
 What is decided is stored once: the compiled rules of the run (``rule``, with each clause's bit in
-``clause``); per entity one ``outcome`` row — the rules given as a mask, each rule's held clauses
-as a mask, and the evidence of held clauses as source row numbers; each source row an explanation
-may cite once (``src_<table>``: only the dates and the columns a rule compares); indicator members
-as entity keys; which entities lie outside the profile's province (``entity.outside``, counted per
-table in ``outside_province``); what the IKU documents say of each indicator. Explanations are
-rendered from these on demand (``iku explain --run``), never stored as text. Views give an auditor the readable form: ``decision``, ``tag``, ``clause_outcome``,
+``clause``); each distinct way an entity type's rules came out in a year once (``verdict``: the
+rules given as a mask, and per rule the held clauses as a mask in ``verdict_rule``); each distinct
+set of cited source rows once (``citation``: per held clause on a table, the n-th of the entity's
+rows of that table in row order); per entity and year one ``outcome`` row naming its verdict and
+citation. Most entities share both with many others, so an entity costs a few bytes. Each source
+row an explanation may cite is stored once (``src_<table>``: only the dates and the columns a rule
+compares); indicator members as entity keys; which entities lie outside the profile's province
+(``entity.outside``, counted per table in ``outside_province``); what the IKU documents say of each
+indicator. Explanations are rendered from these on demand (``iku explain --run``), never stored as
+text. Views give an auditor the readable form: ``decision``, ``tag``, ``clause_outcome``,
 ``evidence``, ``entity_named``, ``indicator_member_named``.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 ROLES = ("numerator", "denominator", "excluded")
 # The indicator table's columns for ``IndicatorHeader``'s fields, in its order (the last one as JSON).
 HEADER_COLUMNS = ("rumus", "definisi_pembilang", "definisi_penyebut", "statistik", "sasaran", "formulasi_dokumen",
                   "rumus_disimpulkan", "sumber_data", "penanggung_jawab", "dokumen", "catatan_interpretasi_json")
 SOURCE_PREFIX = "src_"
+MAX_BITS = 63  # rules per entity type, clauses per rule: a mask is one SQLite INTEGER
 
 SCHEMA = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -47,8 +53,14 @@ CREATE TABLE clause (rule INTEGER NOT NULL REFERENCES rule (key), bit INTEGER NO
                      kind TEXT NOT NULL, source_table TEXT, text TEXT, failed_text TEXT,
                      PRIMARY KEY (rule, bit)) WITHOUT ROWID;
 CREATE TABLE known_tag (tag TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE verdict (key INTEGER PRIMARY KEY, year INTEGER NOT NULL, entity_type TEXT NOT NULL,
+                      given INTEGER NOT NULL);
+CREATE TABLE verdict_rule (verdict INTEGER NOT NULL REFERENCES verdict (key), rule INTEGER NOT NULL REFERENCES rule (key),
+                           held INTEGER NOT NULL, PRIMARY KEY (verdict, rule)) WITHOUT ROWID;
+CREATE TABLE citation (citation INTEGER NOT NULL, rule INTEGER NOT NULL REFERENCES rule (key), bit INTEGER NOT NULL,
+                       seq INTEGER NOT NULL, nth INTEGER NOT NULL, PRIMARY KEY (citation, rule, bit, seq)) WITHOUT ROWID;
 CREATE TABLE outcome (year INTEGER NOT NULL, entity INTEGER NOT NULL REFERENCES entity (key),
-                      given INTEGER NOT NULL, held TEXT NOT NULL, evidence TEXT,
+                      verdict INTEGER NOT NULL REFERENCES verdict (key), citation INTEGER,
                       PRIMARY KEY (year, entity)) WITHOUT ROWID;
 CREATE TABLE indicator (key INTEGER PRIMARY KEY, year INTEGER NOT NULL, id TEXT NOT NULL, nama TEXT NOT NULL, nilai,
                         satuan TEXT NOT NULL, pembilang, penyebut, catatan TEXT NOT NULL, rumus TEXT NOT NULL,
@@ -68,21 +80,15 @@ CREATE VIEW entity_named AS
     FROM entity AS e LEFT JOIN region AS r USING (kode_wilayah);
 CREATE VIEW decision AS
   SELECT o.year, e.key AS entity, e.entity_type, e.entity_id, r.key AS rule, r.rule_id, r.version AS rule_version,
-         r.tag, (o.given >> r.position) & 1 AS given, CAST(h.value AS INTEGER) AS held
-    FROM outcome AS o JOIN entity AS e ON e.key = o.entity, json_each(o.held) AS h
-    JOIN rule AS r ON r.year = o.year AND r.entity_type = e.entity_type AND r.position = h.key;
+         r.tag, (v.given >> r.position) & 1 AS given, h.held
+    FROM outcome AS o JOIN entity AS e ON e.key = o.entity JOIN verdict AS v ON v.key = o.verdict
+    JOIN verdict_rule AS h ON h.verdict = o.verdict JOIN rule AS r ON r.key = h.rule;
 CREATE VIEW tag AS
   SELECT entity_type, entity_id, tag, rule_id, rule_version, year
     FROM decision WHERE given = 1;
 CREATE VIEW clause_outcome AS
   SELECT d.year, d.entity_type, d.entity_id, d.rule_id, d.given, c.node, c.text, (d.held >> c.bit) & 1 AS held
     FROM decision AS d JOIN clause AS c ON c.rule = d.rule;
-CREATE VIEW evidence AS
-  SELECT o.year, e.entity_type, e.entity_id, r.rule_id, c.node, c.source_table, CAST(x.value AS INTEGER) AS row
-    FROM outcome AS o JOIN entity AS e ON e.key = o.entity, json_each(o.evidence) AS item, json_each(item.value) AS x
-    JOIN rule AS r ON r.year = o.year AND r.entity_type = e.entity_type AND r.position = json_extract(item.value, '$[0]')
-    JOIN clause AS c ON c.rule = r.key AND c.bit = json_extract(item.value, '$[1]')
-   WHERE x.key >= 2;
 CREATE VIEW indicator_member_named AS
   SELECT i.year, i.id AS indicator_id, r.role, e.entity_type, e.entity_id, e.nama, e.kode_wilayah, e.kab_kota,
          m.nilai_sebelum, m.nilai
@@ -100,6 +106,23 @@ CREATE VIRTUAL TABLE entity_name USING fts5(nama, content='entity', content_rowi
                                            detail='none', columnsize=0);
 INSERT INTO entity_name (entity_name) VALUES ('rebuild');
 """
+
+
+# A cited row is stored as its place among the entity's rows of the table (``citation.nth``): the
+# view finds the row by numbering them, one index range read per cited row.
+_CITED_ROW = ("WHEN '{table}' THEN (SELECT row FROM (SELECT row, row_number() OVER (ORDER BY row) - 1 AS nth "
+              "FROM {source} WHERE entity = o.entity) WHERE nth = x.nth)")
+
+
+def evidence_view(tables: Iterable[str]) -> str:
+    """The ``evidence`` view over the run's ``src_<table>`` tables: one row per cited source row."""
+    cases = "\n           ".join(_CITED_ROW.format(table=table, source=source_table_name(table)) for table in tables)
+    row = f"CASE c.source_table\n           {cases}\n         END" if cases else "NULL"
+    return f"""CREATE VIEW evidence AS
+  SELECT o.year, e.entity_type, e.entity_id, r.rule_id, c.node, c.source_table,
+         {row} AS row
+    FROM outcome AS o JOIN entity AS e ON e.key = o.entity JOIN citation AS x ON x.citation = o.citation
+    JOIN rule AS r ON r.key = x.rule JOIN clause AS c ON c.rule = x.rule AND c.bit = x.bit"""
 
 
 class StoreError(Exception):

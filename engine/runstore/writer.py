@@ -1,42 +1,71 @@
 """Writes a run's record, ``run.sqlite``, into the folder it is given (the run's own folder, switched
 in whole by ``engine.outputs.folder``; readers open ``DIR/run.sqlite`` through its link).
 
-Built in a temporary file beside it, in ONE transaction (schema and rows), and moved into place in
-one step, so the file is complete or absent, never half of one.
+Built in a scratch file beside it, in ONE transaction (schema and rows), copied packed into a
+temporary file (``VACUUM INTO``: rows inserted in key order leave a tenth of each page empty, the
+copy fills them) and moved into place in one step, so the file is complete or absent, never half of one.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import groupby
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path
 
-import orjson
-
-from engine.explain.indicator import indicator_header
-from engine.indicators.compute import IndicatorResult
-from engine.explain.ruleview import RuleView, known_tags
 from engine.decisions import DecisionRow
+from engine.explain.indicator import indicator_header
+from engine.explain.ruleview import RuleView, known_tags
 from engine.explain.source import rule_views
-from engine.facts import ENTITY_ORDER, fact_layout
+from engine.facts import ENTITY_ORDER, FactRow, fact_id, fact_layout
+from engine.indicators.compute import IndicatorResult
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path
 from engine.pipeline import RunResult, SeriesResult
-from engine.runstore.layout import SQL_TYPES, shown_columns, value_kind
+from engine.runstore.layout import SQL_TYPES, SourceLayout, source_layouts
 from engine.runstore.rulecodec import encode_rule
-from engine.runstore.schema import INDEXES, ROLES, SCHEMA, SCHEMA_VERSION, source_table_name
+from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VERSION, evidence_view,
+                                    source_table_name)
 
 Row = tuple[object, ...]
-BATCH = 20_000  # source rows gathered per table before one executemany
+BATCH = 20_000  # entities whose rows are gathered before one executemany per table
+NODE, HELD = itemgetter(0), itemgetter(1)  # of a clause row
+ENTITY, RULE_ID, GIVEN, CLAUSES = itemgetter(0, 1), itemgetter(3), itemgetter(6), itemgetter(7)  # of a decision row
+
+
+@dataclass(frozen=True)
+class _TypeRules:
+    """The rules of one entity type in force in one year, in position order: their keys in the
+    record and ids, every clause node of them in order (rule by rule, each rule's in bit order),
+    where each rule's nodes start in that order, and the clauses whose leaf reads a table
+    (position, bit, table, rule key)."""
+
+    keys: tuple[int, ...]
+    rule_ids: tuple[str, ...]
+    nodes: tuple[str, ...]
+    starts: tuple[int, ...]  # one more than the rules: the last is the number of nodes
+    on_tables: tuple[tuple[int, int, str, int], ...]
+
+    @classmethod
+    def of(cls, keys: list[int], views: list[RuleView]) -> _TypeRules:
+        starts = [0]
+        for view in views:
+            starts.append(starts[-1] + len(view.nodes))
+        return cls(tuple(keys), tuple(view.rule_id for view in views),
+                   tuple(node for view in views for node in view.nodes), tuple(starts),
+                   tuple((position, bit, node.leaf.table, key)
+                         for position, (key, view) in enumerate(zip(keys, views))
+                         for bit, node in enumerate(view.nodes.values())
+                         if node.leaf is not None and node.leaf.table is not None))
 
 
 class _Rules:
     """The rules in force in each year of the run with their keys in the record (numbered across
-    the years), each rule's position among its entity type's rules of that year (its bit in an
-    entity's ``given`` mask, its place in the ``held`` list) and each clause's bit in a decision's mask."""
+    the years), each rule's position among its entity type's rules of that year (its bit in a
+    verdict's ``given`` mask) and each clause's bit in a rule's ``held`` mask."""
 
     def __init__(self, series: SeriesResult):
         self.years: list[int] = []
@@ -46,15 +75,18 @@ class _Rules:
                 for view in rule_views(result, kind):
                     self.years.append(result.year)
                     self.views.append(view)
-        self.key = {(year, view.entity_type, view.rule_id): key
-                    for key, (year, view) in enumerate(zip(self.years, self.views))}
-        counted: dict[tuple[int, str], int] = {}
-        self.position = []
-        for year, view in zip(self.years, self.views):
-            self.position.append(counted.get((year, view.entity_type), 0))
-            counted[(year, view.entity_type)] = self.position[-1] + 1
-        self.bits = [{node: bit for bit, node in enumerate(view.nodes)} for view in self.views]
-        self.columns = shown_columns(self.views)  # source columns any year's clauses compare
+        grouped: dict[tuple[int, str], list[int]] = {}
+        for key, (year, view) in enumerate(zip(self.years, self.views)):
+            grouped.setdefault((year, view.entity_type), []).append(key)
+        self.position = [0] * len(self.views)
+        self.of: dict[tuple[int, str], _TypeRules] = {}
+        for (year, kind), keys in grouped.items():
+            _check_width(f"{kind} tahun {year}", "aturan", len(keys))
+            for position, key in enumerate(keys):
+                self.position[key] = position
+                _check_width(self.views[key].rule_id, "klausa", len(self.views[key].nodes))
+            self.of[(year, kind)] = _TypeRules.of(keys, [self.views[key] for key in keys])
+        self.layouts = source_layouts(self.views)  # source columns any year's clauses compare
 
     def rows(self) -> Iterator[Row]:
         for key, view in enumerate(self.views):
@@ -68,35 +100,109 @@ class _Rules:
                 yield (key, bit, node.node, node.kind, leaf.table if leaf else None,
                        leaf.text if leaf else node.text, leaf.failed_text if leaf else None)
 
-    def outcome_row(self, year: int, entity: int, decisions: Iterable[DecisionRow]) -> Row:
-        """One entity's decisions: the rules given as a mask, each rule's held clauses as a mask (in
-        rule order), and the source rows of each held clause on a table as [rule, clause bit, row, …]."""
-        given, held, evidence = 0, [], []
-        for entity_type, _, _, rule_id, _, _, is_given, clauses in decisions:
-            rule = self.key[(year, entity_type, rule_id)]
-            position, view, bits = self.position[rule], self.views[rule], self.bits[rule]
-            if position != len(held):
-                raise ValueError(f"keputusan {entity_type} tidak dalam urutan aturan: {rule_id}")
-            given |= int(is_given) << position
-            mask = 0
-            for node, is_held, facts in clauses:
-                if not is_held:
-                    continue
-                mask |= 1 << bits[node]
-                leaf = view.nodes[node].leaf
-                if leaf is not None and leaf.table is not None and facts:
-                    evidence.append([position, bits[node], *(_source_row(leaf.table, fact) for fact in facts)])
-            held.append(mask)
-        return (year, entity, given, orjson.dumps(held).decode(),
-                orjson.dumps(evidence).decode() if evidence else None)
+
+def _check_width(what: str, items: str, count: int) -> None:
+    if count > MAX_BITS:
+        raise ValueError(f"{what}: {count} {items}, catatan run menyimpan paling banyak {MAX_BITS} {items} "
+                         "sebagai bit satu bilangan")
 
 
-def _source_row(table: str, fact: str) -> int:
-    """``rat:12`` → 12; a clause on a table matches only that table's rows."""
-    prefix, _, number = fact.partition(":")
-    if prefix != table:
-        raise ValueError(f"bukti {fact} bukan baris tabel {table}")
-    return int(number)
+class _Outcomes:
+    """Each entity's outcome in a year as the keys of its verdict (how its rules came out) and its
+    citation (which of its source rows the held clauses cite), each distinct one numbered once.
+
+    An entity's decisions are read a whole entity at a time (its clauses as one flat sequence),
+    not clause by clause: a run makes millions of clause results."""
+
+    def __init__(self, rules: _Rules):
+        self.rules = rules
+        # (year, type, given flags, held flags of every clause in order) → key
+        self.verdicts: dict[tuple[int, str, bytes, bytes], int] = {}
+        self.citations: dict[tuple[object, ...], int] = {}  # ((rule key, bit, places), …) → key
+
+    def row(self, year: int, entity: int, decisions: list[DecisionRow], facts: Sequence[FactRow]) -> Row:
+        """An entity's decisions (in rule order) and its fact rows, the rows its evidence names."""
+        kind = decisions[0][0]
+        plan = self.rules.of[(year, kind)]
+        count = len(decisions)
+        clauses = tuple(chain.from_iterable(map(CLAUSES, decisions)))
+        if (tuple(map(RULE_ID, decisions)) != plan.rule_ids[:count]
+                or tuple(map(NODE, clauses)) != plan.nodes[:plan.starts[count]]):
+            raise ValueError(f"keputusan {kind} {decisions[0][1]} tidak dalam urutan aturan dan klausanya")
+        verdict = self.verdicts.setdefault((year, kind, bytes(map(GIVEN, decisions)), bytes(map(HELD, clauses))),
+                                           len(self.verdicts))
+        cited = []
+        places: dict[str, dict[str, int]] = {}  # per table: the entity's fact ids → their place in row order
+        for position, bit, table, rule in plan.on_tables:
+            if position >= count:
+                break
+            _, held, evidence = decisions[position][7][bit]
+            if held and evidence:
+                found = places.get(table)
+                if found is None:
+                    found = places[table] = _places(table, facts)
+                cited.append((rule, bit, _nths(found, table, evidence)))
+        citation = self.citations.setdefault(tuple(cited), len(self.citations)) if cited else None
+        return (year, entity, verdict, citation)
+
+    def verdict_parts(self) -> tuple[list[Row], list[Row]]:
+        """The verdicts (key, year, type, given mask) and their rules' held masks (verdict, rule, mask)."""
+        verdicts, held = [], []
+        for (year, kind, given, flags), key in self.verdicts.items():
+            plan = self.rules.of[(year, kind)]
+            verdicts.append((key, year, kind, _mask(given)))
+            held += [(key, rule, _mask(flags[plan.starts[position]:plan.starts[position + 1]]))
+                     for position, rule in enumerate(plan.keys[:len(given)])]
+        return verdicts, held
+
+    def citation_rows(self) -> Iterator[Row]:
+        for items, key in self.citations.items():
+            for rule, bit, nths in items:
+                for seq, nth in enumerate(nths):
+                    yield (key, rule, bit, seq, nth)
+
+
+def _mask(flags: bytes) -> int:
+    """Flags (one byte each, 0 or 1) as bits, the first the lowest."""
+    return sum(1 << bit for bit, flag in enumerate(flags) if flag)
+
+
+def _places(table: str, facts: Sequence[FactRow]) -> dict[str, int]:
+    """The entity's rows of ``table`` by fact id (``rat:12``), each with its place in row order:
+    a citation names rows by place (the same few places recur across entities; row numbers do not)."""
+    numbers = sorted(fact[1] for fact in facts if fact[0] == table)
+    return {fact_id(table, number): nth for nth, number in enumerate(numbers)}
+
+
+def _nths(places: Mapping[str, int], table: str, evidence: Sequence[str]) -> tuple[int, ...]:
+    """A clause on a table matches only that table's rows, of the entity itself."""
+    try:
+        return tuple(map(places.__getitem__, evidence))
+    except KeyError as missing:
+        raise ValueError(f"bukti {missing.args[0]} bukan baris tabel {table} milik entitas ini") from None
+
+
+class _Decided:
+    """A year's decisions taken entity by entity, in the order of the run's entities (the order
+    they were evaluated in)."""
+
+    def __init__(self, result: RunResult):
+        self.year = result.year
+        self._groups = groupby(result.decisions.rows(), key=ENTITY)
+        self._next = next(self._groups, None)
+
+    def take(self, kind: str, entity_id: str) -> list[DecisionRow]:
+        """The entity's decisions, or none if it has none this year."""
+        if self._next is None or self._next[0] != (kind, entity_id):
+            return []
+        decisions = list(self._next[1])
+        self._next = next(self._groups, None)
+        return decisions
+
+    def finish(self) -> None:
+        if self._next is not None:
+            kind, entity_id = self._next[0]
+            raise ValueError(f"keputusan {kind} {entity_id} tahun {self.year} tidak dalam urutan entitas run")
 
 
 def _insert(db: sqlite3.Connection, table: str, rows: Iterable[Row]) -> None:
@@ -118,38 +224,72 @@ def _run_row(result: RunResult, data: Path, run: str, series: SeriesResult) -> R
             result.scope.province, result.scope.province_name)
 
 
-def _source_tables(db: sqlite3.Connection, columns: Mapping[str, tuple[str, ...]]) -> None:
-    for table, names in columns.items():
-        typed = "".join(f', "{name}" {SQL_TYPES[value_kind(table, name)]}' for name in names)
+def _source_tables(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout]) -> None:
+    for table, layout in layouts.items():
+        typed = "".join(f', "{name}" {SQL_TYPES[kind]}' for name, kind in zip(layout.stored, layout.kinds))
         db.execute(f"CREATE TABLE {source_table_name(table)} (entity INTEGER NOT NULL, row INTEGER NOT NULL{typed}, "
                    "PRIMARY KEY (entity, row)) WITHOUT ROWID")
+    db.execute(evidence_view(layouts))
 
 
-def _fill_entities(db: sqlite3.Connection, result: RunResult, directory: Mapping[EntityKey, EntityInfo],
-                   columns: Mapping[str, tuple[str, ...]]) -> dict[EntityKey, int]:
-    """Entities and their source rows (the kept columns of the tables a clause reads); their keys."""
+def _row_getter(table: str, layout: SourceLayout) -> Callable[[FactRow], tuple[object, ...]]:
+    """A fact row's number and stored values, as a tuple."""
+    positions = [2 + fact_layout(table).index(name) for name in layout.stored]
+    if not positions:
+        return lambda fact: (fact[1],)
+    return itemgetter(1, *positions)
+
+
+def _flush(db: sqlite3.Connection, pending: Mapping[str, list[Row]]) -> None:
+    for table, rows in pending.items():
+        _insert(db, table, rows)
+        rows.clear()
+
+
+def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
+                   directory: Mapping[EntityKey, EntityInfo]) -> dict[EntityKey, int]:
+    """Entities, their source rows (the kept columns of the tables a clause reads) and their
+    outcomes in each year (the outcome names source rows by their place among the entity's);
+    their keys."""
+    result = series.last  # the entities every year shares
     keys: dict[EntityKey, int] = {}
-    positions = {table: [2 + fact_layout(table).index(name) for name in names] for table, names in columns.items()}
-    pending: dict[str, list[Row]] = {table: [] for table in columns}  # inserted a batch at a time
+    getters = {table: _row_getter(table, layout) for table, layout in rules.layouts.items()}
+    sources = {table: source_table_name(table) for table in rules.layouts}
+    pending: dict[str, list[Row]] = {source: [] for source in sources.values()}
+    outcomes = _Outcomes(rules)
+    decided = [_Decided(year) for year in series.results]
     entity_rows: list[Row] = []
+    outcome_rows: list[Row] = []
     for kind, group in result.entities.items():
         for entity in group:
             key = len(keys)
-            keys[(kind, entity.entity_id)] = key
-            info = directory[(kind, entity.entity_id)]
-            entity_rows.append((key, kind, entity.entity_id, info.nama, info.region.code, info.row,
-                                int(not result.in_scope(kind, entity.entity_id))))
-            for fact in entity.fact_rows:
-                where = positions.get(fact[0])
-                if where is not None:
-                    rows = pending[fact[0]]
-                    rows.append((key, fact[1], *(fact[position] for position in where)))
-                    if len(rows) >= BATCH:
-                        _insert(db, source_table_name(fact[0]), rows)
-                        rows.clear()
-    for table, rows in pending.items():
-        _insert(db, source_table_name(table), rows)
+            entity_id = entity.entity_id
+            keys[(kind, entity_id)] = key
+            info = directory[(kind, entity_id)]
+            entity_rows.append((key, kind, entity_id, info.nama, info.region.code, info.row,
+                                int(not result.in_scope(kind, entity_id))))
+            facts = list(entity.fact_rows)  # read once (a large run's are in the spool)
+            for fact in facts:
+                get = getters.get(fact[0])
+                if get is not None:
+                    pending[sources[fact[0]]].append((key, *get(fact)))
+            for year in decided:
+                decisions = year.take(kind, entity_id)
+                if decisions:
+                    outcome_rows.append(outcomes.row(year.year, key, decisions, facts))
+            if key % BATCH == BATCH - 1:
+                _flush(db, pending)
+                _insert(db, "outcome", outcome_rows)
+                outcome_rows.clear()
+    for year in decided:
+        year.finish()
+    _flush(db, pending)
+    _insert(db, "outcome", outcome_rows)
     _insert(db, "entity", entity_rows)
+    verdicts, held = outcomes.verdict_parts()
+    _insert(db, "verdict", verdicts)
+    _insert(db, "verdict_rule", held)
+    _insert(db, "citation", outcomes.citation_rows())
     regions = {info.region.code: info.region.name for info in directory.values() if info.region.code}
     _insert(db, "region", sorted(regions.items()))
     return keys
@@ -176,18 +316,11 @@ def _indicator_rows(series: SeriesResult) -> Iterator[Row]:
                json.dumps(notes, ensure_ascii=False))
 
 
-def _outcome_rows(series: SeriesResult, rules: _Rules, keys: Mapping[EntityKey, int]) -> Iterator[Row]:
-    """An entity's decisions are consecutive rows of a year's decision table, in rule order."""
-    for result in series.results:
-        for entity, decisions in groupby(result.decisions.rows(), key=itemgetter(0, 1)):
-            yield rules.outcome_row(result.year, keys[entity], decisions)
-
-
 def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: Mapping[EntityKey, EntityInfo],
           run: str) -> None:
     result = series.last  # the data, entities and scope every year shares
     rules = _Rules(series)
-    _source_tables(db, rules.columns)
+    _source_tables(db, rules.layouts)
     _insert(db, "schema_version", [(SCHEMA_VERSION,)])
     _insert(db, "run", [_run_row(result, data, run, series)])
     _insert(db, "run_year", ((year,) for year in series.years))
@@ -199,8 +332,7 @@ def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: M
     _insert(db, "rule", rules.rows())
     _insert(db, "clause", rules.clause_rows())
     _insert(db, "known_tag", ((tag,) for tag in known_tags(result.book)))
-    keys = _fill_entities(db, result, directory, rules.columns)
-    _insert(db, "outcome", _outcome_rows(series, rules, keys))
+    keys = _fill_entities(db, series, rules, directory)
     _insert(db, "indicator", _indicator_rows(series))
     _insert(db, "capaian", ((row.year, row.indicator_id, row.target, row.realisasi, row.capaian, row.catatan,
                              row.sumber) for row in series.capaian()))
@@ -217,7 +349,8 @@ def _script(db: sqlite3.Connection, statements: str) -> None:
 def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[EntityKey, EntityInfo], run: str) -> None:
     # isolation_level=None: the module opens no transaction of its own; the one BEGIN … COMMIT here
     # holds the schema and every row, so the file is complete or empty.
-    db = sqlite3.connect(path, isolation_level=None)
+    building = path + ".build"
+    db = sqlite3.connect(building, isolation_level=None)
     try:
         # A temporary file, moved into place only when complete: a crash leaves it behind unused,
         # so it needs no rollback journal and no fsync per page (atomic_path syncs it once).
@@ -228,8 +361,10 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
         _fill(db, series, data, directory, run)
         _script(db, INDEXES)
         db.execute("COMMIT")
+        db.execute("VACUUM INTO ?", (path,))
     finally:
         db.close()
+        Path(building).unlink(missing_ok=True)
 
 
 def write_run_record(run: RunResult | SeriesResult, out: Path, data: Path,

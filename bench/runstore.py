@@ -1,0 +1,80 @@
+"""Where run.sqlite's bytes go, and what writing it costs:
+
+    .venv/bin/python bench/runstore.py DATA [--years 2024] [--repeat 3] [--keep DIR]
+
+Runs the pipeline once on DATA (a bench/data folder, e.g. one made by bench/run.py --keep), then
+writes the record ``--repeat`` times with ``write_run_record`` alone and prints the CPU seconds of
+each write (this process: the writer runs in it), the file's size, bytes per entity and, from
+SQLite's ``dbstat`` table, the bytes of each table and index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from engine.outputs.entities import entity_directory  # noqa: E402
+from engine.pipeline import SeriesResult, run_series  # noqa: E402
+from engine.runstore.writer import write_run_record  # noqa: E402
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def breakdown(path: Path) -> list[tuple[str, int]]:
+    """Bytes per table or index (its pages), largest first."""
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+    finally:
+        db.close()
+
+
+def timed_write(series: SeriesResult, out: Path, data: Path) -> tuple[float, float]:
+    directory = entity_directory(series.last)
+    start_cpu, start = _cpu(), time.perf_counter()
+    write_run_record(series, out, data, directory)
+    return _cpu() - start_cpu, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--profile", default="jatim")
+    parser.add_argument("--years", default="2024", help="tahun, dipisah koma")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="simpan run.sqlite terakhir di folder ini")
+    arguments = parser.parse_args()
+    years = [int(year) for year in arguments.years.split(",")]
+    with tempfile.TemporaryDirectory() as scratch:
+        series = run_series(data=arguments.data, profile_id=arguments.profile, years=years, spool_dir=Path(scratch))
+        entities = sum(len(group) for group in series.last.entities.values())
+        out = Path(scratch) / "out"
+        out.mkdir()
+        for attempt in range(arguments.repeat):
+            cpu, wall = timed_write(series, out, arguments.data)
+            print(f"write_run_record #{attempt + 1}: {cpu:.2f} CPU-s, {wall:.2f} s")
+        size = (out / "run.sqlite").stat().st_size
+        print(f"run.sqlite {size:,} B, {entities:,} entitas: {size / entities:.1f} B/entitas")
+        for name, pages in breakdown(out / "run.sqlite"):
+            print(f"  {name:32} {pages:>12,} B {pages / entities:8.1f} B/entitas")
+        if arguments.keep:
+            arguments.keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy(out / "run.sqlite", arguments.keep / "run.sqlite")
+
+
+if __name__ == "__main__":
+    main()
