@@ -62,6 +62,14 @@ def test_explain_from_a_record_imports_no_reader_of_data_nor_the_pipeline(record
     assert f"koperasi {entity_id}" in shown
 
 
+def test_an_auditors_sample_imports_no_reader_of_data_nor_the_pipeline(recorded, tmp_path):
+    out, _ = recorded
+    workpaper = tmp_path / "kertas_kerja.xlsx"
+    loaded, _ = loaded_after(cli("sample", "--run", str(out), "--n", "5", "--out", str(workpaper)))
+    assert [name for name in loaded if name in RECORD_HEAVY and name != "openpyxl"] == []  # openpyxl writes it
+    assert workpaper.is_file()
+
+
 def test_the_package_api_is_there_on_first_use():
     for name in engine.__all__:
         assert getattr(engine, name) is not None, name

@@ -4,6 +4,7 @@ same refusal, cell by cell and as whole files read both ways."""
 import csv
 import io
 import math
+import sys
 from datetime import date
 from typing import Annotated, Any
 
@@ -233,3 +234,8 @@ def test_a_column_named_like_the_readers_own_keys_gives_the_rows_of_row_by_row(t
                                                                          "2011-01-01", ""]]
     (tmp_path / "koperasi.csv").write_text(_csv([*KOPERASI[:4], odd], rows, ","), encoding="utf-8")
     _same_dataset(tmp_path)
+
+
+def test_the_written_out_spaces_are_every_character_python_strips():
+    every = "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+    assert value_exprs.SPACES == every

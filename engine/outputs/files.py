@@ -14,10 +14,11 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.ingest.dataset import Reject
-from engine.pipeline import RunResult, SeriesResult
+if TYPE_CHECKING:  # the auditor's workpaper writes with atomic_path and neutralise, without the pipeline
+    from engine.ingest.dataset import Reject
+    from engine.pipeline import RunResult, SeriesResult
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,6 +84,8 @@ def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> N
 
 def write_tags(run: RunResult | SeriesResult, out: Path) -> None:
     """One row per (entity, tag, year): the years in order, each year's rows as a single run writes them."""
+    from engine.pipeline import SeriesResult  # here, not at the top: see TYPE_CHECKING above
+
     rows = ((row.entity_type, row.entity_id, row.tag, row.rule_id, row.year)
             for result in SeriesResult.of(run).results for row in result.tag_rows())
     write_csv(out / "tags.csv", ["entity_type", "entity_id", "tag", "rule_id", "year"], rows)
@@ -97,6 +100,8 @@ def indicators_document(run: RunResult | SeriesResult) -> dict[str, Any]:
     """The contract's single-year shape for the last year; with several years, also ``years``,
     ``series`` (each year's indicators) and ``capaian``, the LKjIP table (target, realisasi, capaian
     per indicator and year; target null with "target belum diisi" when none is set)."""
+    from engine.pipeline import SeriesResult
+
     series = SeriesResult.of(run)
     last = series.last
     document: dict[str, Any] = {
