@@ -98,6 +98,10 @@ def check_message(fact: dict[str, Any]) -> None:
         raise EngineError(f"fakta {fact.get('id')} memuat angka tak hingga atau NaN")
 
 
+def _collision(fact_id: str, other: str) -> EngineError:
+    return EngineError(f"id fakta '{fact_id}' dan '{other}' bertabrakan pada hash 32-bit durable_rules")
+
+
 def hash_ids(ids: Iterable[str]) -> dict[int, str]:
     """The 32-bit hashes of ids that must not collide with each other (trap 7)."""
     # Filled here: ``check_hashes`` works on a copy of what it is given (an empty dict came back, so
@@ -106,7 +110,7 @@ def hash_ids(ids: Iterable[str]) -> dict[int, str]:
     for fact_id in ids:
         other = seen.setdefault(fnv1a_32(fact_id), fact_id)
         if other != fact_id:
-            raise EngineError(f"id fakta '{fact_id}' dan '{other}' bertabrakan pada hash 32-bit durable_rules")
+            raise _collision(fact_id, other)
     return seen
 
 
@@ -153,7 +157,7 @@ class IdHashes:
                 value = self.of(fact_id)
             other = derived.get(value) or mine.setdefault(value, fact_id)
             if other != fact_id:
-                raise EngineError(f"id fakta '{fact_id}' dan '{other}' bertabrakan pada hash 32-bit durable_rules")
+                raise _collision(fact_id, other)
 
 
 Emit = Callable[[dict[str, Any]], None]

@@ -29,11 +29,10 @@ Kept for the benchmark's comparison until this path has landed: ``evaluate.Evalu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from math import isfinite
 from typing import Any
-
-import re
 
 import durable_rules_engine
 import orjson
