@@ -122,7 +122,7 @@ class DecisionTable(Sequence[Decision]):
         self._blocks = self._list.blocks  # the spool's numbers of this table's blocks
         self._block_of: dict[str, dict[str, int]] = {}  # entity type → entity id → its block in the spool
         self._by_entity: dict[tuple[str, str], list[int]] | None = None  # entity → positions in the held rows
-        self._given: GivenTags | None = GivenTags()  # None once handed over (``take_given_tags``)
+        self._given: GivenTags | None = GivenTags()  # None once forgotten (``forget_given_tags``)
         for row in rows:
             self.append_row(row)
 
@@ -161,17 +161,19 @@ class DecisionTable(Sequence[Decision]):
         for row in other.rows():
             self.append_row(row)
 
-    def take_given_tags(self) -> dict[str, dict[str, frozenset[str]]]:
-        """The tags given to each entity, by entity type and id (entities given none are absent).
-
-        Handed over, not kept: at a million entities the index is ≈ 100 MB, and the outputs that
-        follow the indicators do not need it. Asked again, it is gathered anew from the rows."""
-        given, self._given = self._given, None
-        if given is None:
-            given = GivenTags()
+    def given_tags(self) -> dict[str, dict[str, frozenset[str]]]:
+        """The tags given to each entity, by entity type and id (entities given none are absent);
+        gathered anew from the rows once ``forget_given_tags`` has let them go."""
+        if self._given is None:
+            self._given = GivenTags()
             for row in self.rows():
-                given.add_row(row)
-        return given.by_type
+                self._given.add_row(row)
+        return self._given.by_type
+
+    def forget_given_tags(self) -> None:
+        """Lets the tags gathered for the indicators go: at a million entities they hold ≈ 100 MB,
+        and the outputs that follow do not read them."""
+        self._given = None
 
     def rows(self) -> Iterator[DecisionRow]:
         return iter(self._list)

@@ -54,7 +54,7 @@ def test_the_union_of_sets_lists_each_entity_once_by_type_and_id():
     assert listed[0] is union[-1]  # one member object per entity, shared by every list
 
 
-def test_the_tags_gathered_while_appending_are_those_of_the_rows_also_when_asked_again(tmp_path, monkeypatch):
+def test_the_tags_gathered_while_appending_are_those_of_the_rows_also_once_forgotten(tmp_path, monkeypatch):
     """A large run's decisions are in the spool: the indicators' tags are gathered as they are appended."""
     from engine.spool import BlockSpool
 
@@ -67,10 +67,12 @@ def test_the_tags_gathered_while_appending_are_those_of_the_rows_also_when_asked
                                (entity_type, entity_id, 2024, "rule_never", 1, "never", False, ())])
     assert spooled.spooled
     expected = {"koperasi": {"k1": {"aktif", "sehat"}, "k2": {"sehat"}, "k3": {"sehat"}}, "ukm": {"u1": {"binaan"}}}
-    first, again = spooled.take_given_tags(), spooled.take_given_tags()  # the second gathered from the rows
+    first = spooled.given_tags()
+    spooled.forget_given_tags()
+    again = spooled.given_tags()  # gathered from the rows in the spool
     assert first == again == expected
     assert first["koperasi"]["k3"] is first["koperasi"]["k2"], "one frozenset per combination of tags"
-    assert rows(*given).take_given_tags() == expected  # appended row by row, k1's decisions apart
+    assert rows(*given).given_tags() == expected  # appended row by row, k1's decisions apart
 
 
 class CountedReads(Sequence):

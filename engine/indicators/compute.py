@@ -78,7 +78,7 @@ class TagIndex:
 
     def __init__(self, decisions: DecisionTable, registered: dict[str, list[str]]):
         self.registered = registered
-        self._held = decisions.take_given_tags()
+        self._held = decisions.given_tags()
         self._ordered: dict[str, tuple[list[Member], list[frozenset[str]]]] = {}  # made per type when asked
 
     def members(self, entity_set: EntitySet) -> list[Member]:
