@@ -78,6 +78,33 @@ def decision_of(row: DecisionRow) -> Decision:
     )
 
 
+class GivenTags:
+    """The tags given to each entity, by entity type and id, gathered as the decisions are appended.
+
+    The indicators ask which entities hold which tags; gathered here, a large run's decisions need
+    not be read back from the spool for it (≈ 3 million rows for the national registry). An entity's
+    tags are one of a few combinations: each is one frozenset, shared.
+    """
+
+    def __init__(self) -> None:
+        self.by_type: dict[str, dict[str, frozenset[str]]] = {}
+        self._shared: dict[frozenset[str], frozenset[str]] = {}
+
+    def add(self, entity_type: str, entity_id: str, tags: Iterable[str]) -> None:
+        held = frozenset(tags)
+        if not held:
+            return
+        of_type = self.by_type.setdefault(entity_type, {})
+        earlier = of_type.get(entity_id)
+        if earlier is not None:  # an entity whose decisions did not come in one run still adds up
+            held |= earlier
+        of_type[entity_id] = self._shared.setdefault(held, held)
+
+    def add_row(self, row: DecisionRow) -> None:
+        if row[6]:
+            self.add(row[0], row[1], (row[5],))
+
+
 class DecisionTable(Sequence[Decision]):
     """Every decision of a run, in evaluation order; reads as a sequence of ``Decision``.
 
@@ -95,6 +122,7 @@ class DecisionTable(Sequence[Decision]):
         self._blocks = self._list.blocks  # the spool's numbers of this table's blocks
         self._block_of: dict[str, dict[str, int]] = {}  # entity type → entity id → its block in the spool
         self._by_entity: dict[tuple[str, str], list[int]] | None = None  # entity → positions in the held rows
+        self._given: GivenTags | None = GivenTags()  # None once forgotten (``forget_given_tags``)
         for row in rows:
             self.append_row(row)
 
@@ -113,6 +141,8 @@ class DecisionTable(Sequence[Decision]):
             self._write_block()
         self._list.append(row)
         self._by_entity = None
+        if self._given is not None:
+            self._given.add_row(row)
 
     def append_entity(self, rows: list[DecisionRow]) -> None:
         """One entity's rows (all of the same entity), at once: what ``append_row`` does per row, once."""
@@ -124,10 +154,26 @@ class DecisionTable(Sequence[Decision]):
             held = self._list.held
         held.extend(rows)
         self._by_entity = None
+        if self._given is not None:
+            self._given.add(rows[0][0], rows[0][1], [row[5] for row in rows if row[6]])
 
     def extend(self, other: DecisionTable) -> None:
         for row in other.rows():
             self.append_row(row)
+
+    def given_tags(self) -> dict[str, dict[str, frozenset[str]]]:
+        """The tags given to each entity, by entity type and id (entities given none are absent);
+        gathered anew from the rows once ``forget_given_tags`` has let them go."""
+        if self._given is None:
+            self._given = GivenTags()
+            for row in self.rows():
+                self._given.add_row(row)
+        return self._given.by_type
+
+    def forget_given_tags(self) -> None:
+        """Lets the tags gathered for the indicators go: at a million entities they hold ≈ 100 MB,
+        and the outputs that follow do not read them."""
+        self._given = None
 
     def rows(self) -> Iterator[DecisionRow]:
         return iter(self._list)
@@ -200,5 +246,6 @@ def decision_keys(decisions: Iterable[Decision] | DecisionTable) -> list[Decisio
     return [(decision.entity_type, decision.entity_id, decision.rule_id) for decision in decisions]
 
 
-__all__ = ["ClauseResult", "ClauseRow", "Decision", "DecisionKey", "DecisionRow", "DecisionTable", "decision_keys",
+__all__ = ["ClauseResult", "ClauseRow", "Decision", "DecisionKey", "DecisionRow", "DecisionTable", "GivenTags",
+           "decision_keys",
            "decision_of", "decision_row"]

@@ -256,6 +256,7 @@ def run_series(
             decisions = evaluate_entities(book, entities, year, progress, workers, spool if workers > 1 else None)
         with clock("indicators"), year_clock("indicators"):
             indicators = indicators_of(book, profile, dataset, entities, decisions, year, scope)
+        decisions.forget_given_tags()
         for indicator in indicators:
             if indicator.not_in_force:
                 log.warning("aturan belum berlaku", tahun=year, indikator=indicator.id, alasan=indicator.catatan)

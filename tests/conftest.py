@@ -21,10 +21,32 @@ def pytest_collection_modifyitems(session, config, items):
     items.sort(key=lambda item: item.path.name == "test_rule_coverage.py")
 
 
-def pytest_sessionfinish(session, exitstatus):
-    """A complete run of the features that leaves a rule, clause or indicator uncovered fails."""
+COVERAGE_SHARE = "rule_coverage"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist controller: each worker's share of the feature coverage joins this session's."""
     from tests import coverage_rules
 
+    share = getattr(node, "workeroutput", {}).get(COVERAGE_SHARE)
+    if share is not None:
+        coverage_rules.SEEN.merge(share)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session, exitstatus):
+    """A complete run of the features that leaves a rule, clause or indicator uncovered fails.
+
+    Under pytest-xdist a worker saw only its share of the scenarios: it hands that share to the
+    controller (``pytest_testnodedown``), and the controller judges the whole.
+    """
+    from tests import coverage_rules
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[COVERAGE_SHARE] = coverage_rules.SEEN.export()
+        return
     if not coverage_rules.SEEN.runs:
         return
     coverage = coverage_rules.report()

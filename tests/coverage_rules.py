@@ -39,6 +39,19 @@ class Seen:
     runs: int = 0
     partial: bool = False  # only some feature scenarios were selected (-k, -m, node ids)
 
+    def export(self) -> dict[str, Any]:
+        """This process's share as plain lists, which pytest-xdist can send from a worker to the controller."""
+        return {"clauses": list(self.clauses), "rules": list(self.rules),
+                "indicators": list(self.indicators), "runs": self.runs, "partial": self.partial}
+
+    def merge(self, share: dict[str, Any]) -> None:
+        """Adds a worker's ``export`` to this session's record."""
+        self.clauses.update(tuple(item) for item in share["clauses"])
+        self.rules.update(tuple(item) for item in share["rules"])
+        self.indicators.update(tuple(item) for item in share["indicators"])
+        self.runs += share["runs"]
+        self.partial = self.partial or share["partial"]
+
 
 SEEN = Seen()
 

@@ -54,6 +54,27 @@ def test_the_union_of_sets_lists_each_entity_once_by_type_and_id():
     assert listed[0] is union[-1]  # one member object per entity, shared by every list
 
 
+def test_the_tags_gathered_while_appending_are_those_of_the_rows_also_once_forgotten(tmp_path, monkeypatch):
+    """A large run's decisions are in the spool: the indicators' tags are gathered as they are appended."""
+    from engine.spool import BlockSpool
+
+    monkeypatch.setattr(DecisionTable, "BLOCK", 2)
+    spooled = DecisionTable(spool=BlockSpool(tmp_path))
+    given = [("koperasi", "k1", "aktif"), ("koperasi", "k2", "sehat"), ("ukm", "u1", "binaan"), ("koperasi", "k1", "sehat"),
+             ("koperasi", "k3", "sehat")]
+    for entity_type, entity_id, tag in sorted(given):  # a spooled table takes an entity's decisions together
+        spooled.append_entity([(entity_type, entity_id, 2024, f"rule_{tag}", 1, tag, True, ()),
+                               (entity_type, entity_id, 2024, "rule_never", 1, "never", False, ())])
+    assert spooled.spooled
+    expected = {"koperasi": {"k1": {"aktif", "sehat"}, "k2": {"sehat"}, "k3": {"sehat"}}, "ukm": {"u1": {"binaan"}}}
+    first = spooled.given_tags()
+    spooled.forget_given_tags()
+    again = spooled.given_tags()  # gathered from the rows in the spool
+    assert first == again == expected
+    assert first["koperasi"]["k3"] is first["koperasi"]["k2"], "one frozenset per combination of tags"
+    assert rows(*given).given_tags() == expected  # appended row by row, k1's decisions apart
+
+
 class CountedReads(Sequence):
     """A table's records that count how often they are read through."""
 

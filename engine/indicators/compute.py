@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, groupby, repeat
-from operator import attrgetter, itemgetter
+from itertools import compress, repeat
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
@@ -66,23 +65,6 @@ class IndicatorResult(BaseModel):
 
 
 NO_TAGS: frozenset[str] = frozenset()
-_GIVEN, _ENTITY, _TAG = itemgetter(6), itemgetter(0, 1), itemgetter(5)  # of a decision row
-
-
-def tag_combinations(decisions: DecisionTable) -> dict[str, dict[str, frozenset[str]]]:
-    """The tags given to each entity, by entity type and id. An entity's tags are one of a few
-    combinations: each is one frozenset, shared. Only the given rows reach Python code, an entity's
-    run of rows at a time (a run's decisions come entity by entity; one that did not still adds up)."""
-    held: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
-    shared: dict[frozenset[str], frozenset[str]] = {}
-    for (entity_type, entity_id), rows in groupby(filter(_GIVEN, decisions.rows()), key=_ENTITY):
-        tags = frozenset(map(_TAG, rows))
-        of_type = held[entity_type]
-        earlier = of_type.get(entity_id)
-        if earlier is not None:
-            tags |= earlier
-        of_type[entity_id] = shared.setdefault(tags, tags)
-    return held
 
 
 class TagIndex:
@@ -96,7 +78,7 @@ class TagIndex:
 
     def __init__(self, decisions: DecisionTable, registered: dict[str, list[str]]):
         self.registered = registered
-        self._held = tag_combinations(decisions)
+        self._held = decisions.given_tags()
         self._ordered: dict[str, tuple[list[Member], list[frozenset[str]]]] = {}  # made per type when asked
 
     def members(self, entity_set: EntitySet) -> list[Member]:
@@ -271,7 +253,7 @@ class Calculator:
         figures: dict[str, dict[int, dict[str, float]]] = {
             column: {self.year - 1: {}, self.year: {}} for column in columns}
         wanted = [(index, figures[column]) for index, column in enumerate(columns, start=2)]
-        for row in map(attrgetter("tahun", id_column, *columns), self.dataset.table(table)):
+        for row in self.dataset.values(table, ["tahun", id_column, *columns]):
             year, entity_id = row[0], row[1]
             if year == self.year or year == self.year - 1:
                 for index, by_year in wanted:

@@ -20,6 +20,7 @@ from engine.ingest.columnar import (RESERVED, AcceptedRows, TableCells, cells_of
 from engine.ingest.compact import Compactor
 from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.policy import DataPolicy
+from engine.ingest.spooled import SpooledRecords
 from engine.ingest.readers import HIDDEN, CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
 from engine.numbers import format_number
@@ -81,6 +82,13 @@ class Dataset:
 
     def table(self, name: str) -> Sequence[Record]:
         return self.records.get(name, ())
+
+    def values(self, name: str, fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+        """These fields of every record of a table, in order; a spooled table's without making records."""
+        records = self.table(name)
+        if isinstance(records, SpooledRecords):
+            return records.values(fields)
+        return (tuple(getattr(record, name) for name in fields) for record in records)
 
     def has(self, name: str) -> bool:
         return name not in self.absent
