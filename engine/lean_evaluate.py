@@ -48,7 +48,7 @@ from engine.durable_host import (
     hash_ids,
 )
 from engine.evaluate import _matched_ids, check_complete, check_structure, clause_fact_id, tag_fact_id
-from engine.facts import EntityFacts, FactRow, fact_dict, fact_layout
+from engine.facts import EntityFacts, FactRow, fact_dict, fact_id, fact_layout
 from engine.rules.compiler import (
     CLAUSE,
     PHASE,
@@ -114,6 +114,34 @@ class Share:
         return one((node, held, one(evidence, evidence)), (node, held, evidence))  # type: ignore[return-value]
 
 
+class _Projection:
+    """A table's facts as durable_rules is given them: ``t``, ``id`` and only the values some leaf
+    reads (``row`` among them when a leaf counts records). durable_rules parses, stores and sends
+    back in each action's message every property of a fact; the ones no leaf reads change no match,
+    no decision and no evidence (the evidence is the facts' ids)."""
+
+    __slots__ = ("table", "relevant", "_places", "_row")
+
+    def __init__(self, table: str, read: set[str], relevant: Callable[[FactRow], bool] | None):
+        self.table = table
+        self.relevant = relevant
+        self._row = "row" in read
+        # (name, place in a fact row) of the values read, in the layout's order: (table, row, *values)
+        self._places = tuple((name, 2 + index) for index, name in enumerate(fact_layout(table)) if name in read)
+
+    def fact(self, row: FactRow) -> dict[str, Any]:
+        number = row[1]
+        fact: dict[str, Any] = {"t": self.table, "id": fact_id(self.table, number)}
+        if self._row:
+            fact["row"] = number
+        for name, place in self._places:
+            value = row[place]
+            if value is not None:
+                fact[name] = value
+        fact["sid"] = SID
+        return fact
+
+
 class LeanEvaluator:
     """Evaluates entities of one type for one year, one entity at a time in one reused session."""
 
@@ -164,7 +192,7 @@ class LeanEvaluator:
         self._retract_node = {node: tuple(_retraction(orjson.loads(head + TAIL)["id"]) for head in heads)
                               for node, heads in self._emits.items()}
         self._broken = False
-        self._relevant: dict[str, Callable[[FactRow], bool] | None] = {}
+        self._projections: dict[str, _Projection | None] = {}
 
     # -- one entity
 
@@ -215,20 +243,20 @@ class LeanEvaluator:
 
     def _facts(self, fact_rows: Iterable[FactRow]) -> tuple[str, list[str]]:
         """The facts a leaf can match, as one compact JSON array (no spaces: the C engine's parser
-        spends less per fact), and their ids; checked as ``durable_host.check_message`` would (trap 3),
-        the number of properties once per table (a fact has at most its table's columns)."""
+        spends less per fact), and their ids; each fact with only the values some leaf reads
+        (``_Projection``); checked as ``durable_host.check_message`` would (trap 3), the number of
+        properties once per table (a fact has at most its table's columns)."""
         facts = []
         kept = []
+        projections = self._projections
         for row in fact_rows:
             table = row[0]
-            relevant = self._relevant.get(table, _UNKNOWN)
-            if relevant is _UNKNOWN:
-                relevant = self._relevant[table] = self._table_filter(table)
-            if relevant is not None and not relevant(row):
+            projection = projections.get(table, _UNKNOWN)
+            if projection is _UNKNOWN:
+                projection = projections[table] = self._projection(table)
+            if projection is None or (projection.relevant is not None and not projection.relevant(row)):
                 continue
-            fact = fact_dict(row)
-            fact["sid"] = SID
-            facts.append(fact)
+            facts.append(projection.fact(row))
             kept.append(row)
         ids = [fact["id"] for fact in facts]
         self._hashes.check(ids)
@@ -236,15 +264,22 @@ class LeanEvaluator:
         # orjson writes NaN and ±inf as null, and a fact has no other null (empty values are left
         # out): only then is each value looked at, to refuse the fact with its id.
         if b"null" in text:
-            for row in kept:
-                if any(value.__class__ is float and not isfinite(value) for value in row):
+            for row, fact in zip(kept, facts):
+                if any(value.__class__ is float and not isfinite(value) for value in fact.values()):
                     check_message(fact_dict(row))
         return text.decode(), ids
 
-    def _table_filter(self, table: str) -> Callable[[FactRow], bool] | None:
+    def _projection(self, table: str) -> _Projection | None:
+        """How a fact of ``table`` is handed to durable_rules; None: no leaf reads the table."""
         widest = {"t": table, "id": "", "row": 0, **dict.fromkeys(fact_layout(table), 0)}
         check_message(widest)  # a table whose facts could exceed durable_rules' properties is refused
-        return self.compiled.relevant_rows(table)
+        leaves = [leaf for compiled in self.compiled.rules for leaf in compiled.leaves if leaf.table == table]
+        if not leaves:
+            return None
+        read = {test.field for leaf in leaves for test in leaf.tests}
+        if any(leaf.min_count > 1 for leaf in leaves):
+            read.add("row")  # k distinct records are told apart by their rows (compiler._leaf_pattern)
+        return _Projection(table, read, self.compiled.relevant_rows(table))
 
     def _run(self, facts: tuple[str, list[str]]) -> dict[str, list[str]]:
         """Assert the facts, then each phase fact once the session is drained; the evidence of

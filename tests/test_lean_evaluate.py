@@ -3,6 +3,7 @@
 import shutil
 from pathlib import Path
 
+import orjson
 import pytest
 
 from engine.decisions import DecisionTable, decision_row
@@ -222,3 +223,16 @@ def test_year_relevance_on_rows_agrees_with_relevance_on_facts(book):
 def test_the_ids_read_off_an_action_message_are_those_of_parsing_it(message):
     import orjson
     assert _message_ids(message) == list(_matched_ids(next(iter(orjson.loads(message).values()))))
+
+
+def test_durable_rules_is_given_only_the_values_a_leaf_reads(book):
+    entities = entities_of(load_dataset(SAMPLES / "jatim"))
+    koperasi = LeanEvaluator(book, "koperasi", 2024)
+    text, ids = koperasi._facts(entities["koperasi"][0].fact_rows)
+    facts = orjson.loads(text)
+    own = next(fact for fact in facts if fact["t"] == "koperasi")
+    assert set(own) <= {"t", "id", "sid", "tanggal_badan_hukum", "tanggal_bubar"}  # no name, region, …
+    assert [fact["id"] for fact in facts] == ids
+    # no UKM leaf reads the UKM's own row: it is not asserted at all
+    ukm = LeanEvaluator(book, "ukm", 2024)
+    assert all(fact["t"] != "ukm" for fact in orjson.loads(ukm._facts(entities["ukm"][0].fact_rows)[0]))
