@@ -65,7 +65,8 @@ _UNKNOWN = object()
 # deleting a session per entity cost a session-init action and a delete each. Its id is constant.
 SID = "w"
 TAIL = '"w"}'  # closes a fact's JSON head: ,"sid": + this
-RETRACT = '{"id":"%s","sid":"' + SID + '"}'  # an entity's fact, by its id
+# an entity's facts retracted by their ids: START + the ids joined by BETWEEN + END
+RETRACT_START, RETRACT_BETWEEN, RETRACT_END = '{"id":"', '","sid":"' + SID + '"},{"id":"', '","sid":"' + SID + '"},'
 STATE = orjson.dumps({"sid": SID, "id": f"sid-{SID}", "$s": 1, "init": 1}).decode()
 
 
@@ -188,8 +189,9 @@ class LeanEvaluator:
              tuple((node_id, node.kind, node.children) for node_id, node in compiled.nodes.items()))
             for compiled in self.compiled.rules
         ]
-        self._retract_phases = [_retraction(phase["id"]) for phase in phases]
-        self._retract_node = {node: tuple(_retraction(orjson.loads(head + TAIL)["id"]) for head in heads)
+        # retractions as JSON text, each followed by a comma, joined per entity (``_run``)
+        self._retract_phases = "".join(_retraction(phase["id"]) + "," for phase in phases)
+        self._retract_node = {node: "".join(_retraction(orjson.loads(head + TAIL)["id"]) + "," for head in heads)
                               for node, heads in self._emits.items()}
         self._broken = False
         self._projections: dict[str, _Projection | None] = {}
@@ -291,13 +293,14 @@ class LeanEvaluator:
         evidence: dict[str, list[str]] = {}
         text, ids = facts
         try:
-            self._assert(text, evidence, facts=True)
+            if ids:
+                self._assert(text, evidence, facts=True)
             for phase in self._phases:
                 self._assert(phase + TAIL, evidence)
-            retract = [*self._retract_phases, *(RETRACT % fact_id for fact_id in ids)]
-            for node in evidence:
-                retract.extend(self._retract_node[node])
-            checked(durable_rules_engine.retract_facts(handle, "[" + ",".join(retract) + "]"), "penarikan fakta")
+            retract_node = self._retract_node
+            retract = "".join([self._retract_phases, RETRACT_START, RETRACT_BETWEEN.join(ids), RETRACT_END] if ids else
+                              [self._retract_phases]) + "".join([retract_node[node] for node in evidence])
+            checked(durable_rules_engine.retract_facts(handle, "[" + retract[:-1] + "]"), "penarikan fakta")
             if durable_rules_engine.start_action(handle):
                 raise EngineError("aturan durable_rules berjalan lagi setelah fakta entitas ditarik")
         except BaseException:
@@ -307,10 +310,10 @@ class LeanEvaluator:
 
     def _assert(self, text: str, evidence: dict[str, list[str]], facts: bool = False) -> None:
         handle = self._handle
-        if facts:
-            state = checked(durable_rules_engine.assert_facts(handle, text), "fakta entitas")
-        else:
-            state = checked(durable_rules_engine.assert_fact(handle, text), "fakta fase")
+        result = (durable_rules_engine.assert_facts if facts else durable_rules_engine.assert_fact)(handle, text)
+        # ``checked`` only for what it refuses (or a shape it reads otherwise): once per assert, in every entity
+        state = result[1] if result.__class__ is tuple and result[0] == 0 else \
+            checked(result, "fakta entitas" if facts else "fakta fase")
         started = durable_rules_engine.start_action_for_state(handle, state)
         if started:
             self._actions(started[1], state, evidence)
@@ -332,7 +335,7 @@ class LeanEvaluator:
                             self._emit(key)
                 elif name in emits:  # a node: a record leaf (with terms), or any node (clause-level)
                     found = evidence.get(name)
-                    ids = _message_ids(message)
+                    ids = _IDS.findall(message) if "\\" not in message else _message_ids(message)
                     if found is not None:
                         # The same clause matched other facts too (two RATs in one year): more evidence.
                         found.extend(fact for fact in ids if fact not in found)
@@ -418,6 +421,8 @@ class OutcomeTree:
         self.tag_keys: dict[frozenset[str], frozenset[str]] = {}  # tags → their facts' ids
         # leaf mask → (tags, each rule's outcome as ``_Part``, the leaves of the mask in bit order)
         self.known: dict[int, tuple[frozenset[str], list[_Part], tuple[str, ...]]] = {}
+        # the keys an entity's actions gave (leaves and terms' tags) → its mask and held leaves (``compact``)
+        self.shapes: dict[frozenset[str], tuple[int, tuple[str, ...]]] = {}
 
     def _known(self, mask: int) -> tuple[frozenset[str], list[_Part], tuple[str, ...]]:
         known = self.known.get(mask)
@@ -433,17 +438,27 @@ class OutcomeTree:
     def compact(self, entity_id: str, evidence: dict[str, list[str]]) -> Outcome:
         """The record leaves that held as a mask (bit k: ``order[k]``) and their evidence in that order;
         checked: the tags durable_rules gave are the tree's for those leaves."""
+        keys = frozenset(evidence)
+        shape = self.shapes.get(keys)
+        if shape is None:
+            shape = self._shape(entity_id, keys)
+        mask, leaves = shape
+        return mask, tuple([tuple(evidence[leaf]) for leaf in leaves])
+
+    def _shape(self, entity_id: str, keys: frozenset[str]) -> tuple[int, tuple[str, ...]]:
+        """The mask and the held leaves in bit order of an entity whose actions ran for ``keys`` (its
+        leaves and the ``"$t:<tag>"`` keys of its terms), once the tags are checked; remembered, so
+        that the check is made once per such set (the sets are as few as the masks)."""
         bit = self.bit
-        held = sorted(map(bit.__getitem__, evidence.keys() & bit.keys()))
+        held = sorted(bit[key] for key in keys if key in bit)
         mask = sum(held)
         tags = self._known(mask)[0]
-        expected = self.tag_keys.get(tags) or frozenset(map(tag_fact_id, tags))
-        if evidence.keys() - bit.keys() != expected:  # the rest are the "$t:<tag>" keys of terms
-            given = {key[3:] for key in evidence if key.startswith("$t:")}
+        if keys - bit.keys() != (self.tag_keys.get(tags) or frozenset(map(tag_fact_id, tags))):
+            given = {key[3:] for key in keys if key.startswith("$t:")}
             raise EngineError(f"tag dari durable_rules ({', '.join(sorted(given)) or '-'}) tidak sama dengan pohon "
                               f"klausa ({', '.join(sorted(tags)) or '-'}) untuk {entity_id}")
-        order = self.at
-        return mask, tuple(tuple(evidence[order[one]]) for one in held)
+        shape = self.shapes[keys] = (mask, tuple(self.at[one] for one in held))
+        return shape
 
     def rows(self, entity_type: str, entity_id: str, year: int, mask: int, found: tuple[tuple[str, ...], ...],
              share: Share | None = None) -> list[DecisionRow]:

@@ -360,7 +360,7 @@ def test_the_reused_session_retracts_phases_first_and_forgets_each_entity(book, 
         assert reused.evaluate(entity) == LeanEvaluator(book, "koperasi", 2024).evaluate(entity)
     tidak_aktif = next(d for d in reused.evaluate(without_rat) if d.tag == "tidak_aktif_25_2015")
     assert tidak_aktif.given
-    phases = len(reused._retract_phases)
+    phases = len(reused._phases)
     assert phases and retracted
     for batch in retracted:
         assert [fact["id"][:3] for fact in batch[:phases]] == ["$p:"] * phases
