@@ -1,7 +1,7 @@
 """Entities' facts → decision rows, by durable_rules, with as little Python around the engine as possible.
 
-durable_rules decides every leaf and every tag: each record leaf is a durable_rules rule (its matches
-are the clause's evidence), and each conjunction of a rule's condition in disjunctive normal form is
+durable_rules decides every leaf and every tag: each record leaf is a durable_rules rule, one for the
+leaves of one pattern (its matches are the clause's evidence), and each conjunction of a rule's condition in disjunctive normal form is
 one durable_rules rule that gives the tag (``compiler.TermRuleset``; all/any/not and tags built on
 tags are matched in the Rete network, negations behind phase facts, ``"dist": 0`` so that one fact
 may bind two aliases and a negation sees the facts the other aliases matched). The clause results
@@ -166,8 +166,8 @@ class LeanEvaluator:
                 self._key[name] = tag_fact_id(term.tag)
                 head = _json_head({"t": TAG, "tag": term.tag, "rule": term.rule_id, "id": tag_fact_id(term.tag)})
                 self._emits[tag_fact_id(term.tag)] = (head,) if term.tag in terms.reads else ()
-            for leaf in terms.leaves:
-                self._emits[leaf] = ()
+            for name in terms.shared:  # the rules deciding record leaves
+                self._emits[name] = ()
             derived = [tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
         else:
             phases = self.compiled.phase_facts()
@@ -403,6 +403,9 @@ _Outcome = tuple[str, int, str, bool, "tuple[ClauseRow | None, ...]", tuple[tupl
 # The same, as a row's tail after (entity type, entity id, year) — with its clause rows if none is
 # filled in — the clause rows and the places to fill in.
 _Part = tuple[tuple[Any, ...], "tuple[ClauseRow | None, ...]", tuple[tuple[int, str], ...]]
+# What an entity's action keys tell (``OutcomeTree.compact``): the mask, the durable_rules rule of each held
+# record leaf in bit order, and those rules once each.
+_Shape = tuple[int, tuple[str, ...], frozenset[str]]
 
 
 class OutcomeTree:
@@ -416,13 +419,14 @@ class OutcomeTree:
         self.not_phases = terms.not_phases
         self.by_stratum = sorted(compiled.rules, key=lambda rule: rule.stratum)
         self.order = tuple(sorted(terms.leaves))  # the same in the workers and the parent: the rules' node ids
+        self.shared = terms.shared  # the rule deciding record leaves → those leaves
         self.bit = {leaf: 1 << index for index, leaf in enumerate(self.order)}
         self.at = {1 << index: leaf for index, leaf in enumerate(self.order)}
         self.tag_keys: dict[frozenset[str], frozenset[str]] = {}  # tags → their facts' ids
         # leaf mask → (tags, each rule's outcome as ``_Part``, the leaves of the mask in bit order)
         self.known: dict[int, tuple[frozenset[str], list[_Part], tuple[str, ...]]] = {}
         # the keys an entity's actions gave (leaves and terms' tags) → its mask and held leaves (``compact``)
-        self.shapes: dict[frozenset[str], tuple[int, tuple[str, ...]]] = {}
+        self.shapes: dict[frozenset[str], _Shape] = {}
 
     def _known(self, mask: int) -> tuple[frozenset[str], list[_Part], tuple[str, ...]]:
         known = self.known.get(mask)
@@ -442,22 +446,25 @@ class OutcomeTree:
         shape = self.shapes.get(keys)
         if shape is None:
             shape = self._shape(entity_id, keys)
-        mask, leaves = shape
-        return mask, tuple([tuple(evidence[leaf]) for leaf in leaves])
+        mask, rules, distinct = shape
+        found = {rule: tuple(evidence[rule]) for rule in distinct}  # leaves of one pattern: one tuple
+        return mask, tuple([found[rule] for rule in rules])
 
-    def _shape(self, entity_id: str, keys: frozenset[str]) -> tuple[int, tuple[str, ...]]:
-        """The mask and the held leaves in bit order of an entity whose actions ran for ``keys`` (its
-        leaves and the ``"$t:<tag>"`` keys of its terms), once the tags are checked; remembered, so
-        that the check is made once per such set (the sets are as few as the masks)."""
-        bit = self.bit
-        held = sorted(bit[key] for key in keys if key in bit)
+    def _shape(self, entity_id: str, keys: frozenset[str]) -> _Shape:
+        """The mask, and the rule deciding each held leaf in bit order, of an entity whose actions ran
+        for ``keys`` (the rules of its record leaves and the ``"$t:<tag>"`` keys of its terms), once the
+        tags are checked; remembered, so that the check is made once per such set (as few as the masks)."""
+        bit, shared = self.bit, self.shared
+        rule_of = {leaf: rule for rule in keys if rule in shared for leaf in shared[rule]}
+        held = sorted(map(bit.__getitem__, rule_of))
         mask = sum(held)
         tags = self._known(mask)[0]
-        if keys - bit.keys() != (self.tag_keys.get(tags) or frozenset(map(tag_fact_id, tags))):
+        if keys - shared.keys() != (self.tag_keys.get(tags) or frozenset(map(tag_fact_id, tags))):
             given = {key[3:] for key in keys if key.startswith("$t:")}
             raise EngineError(f"tag dari durable_rules ({', '.join(sorted(given)) or '-'}) tidak sama dengan pohon "
                               f"klausa ({', '.join(sorted(tags)) or '-'}) untuk {entity_id}")
-        shape = self.shapes[keys] = (mask, tuple(self.at[one] for one in held))
+        rules = tuple(rule_of[self.at[one]] for one in held)
+        shape = self.shapes[keys] = (mask, rules, frozenset(rules))
         return shape
 
     def rows(self, entity_type: str, entity_id: str, year: int, mask: int, found: tuple[tuple[str, ...], ...],

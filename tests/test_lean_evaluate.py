@@ -237,3 +237,20 @@ def test_durable_rules_is_given_only_the_values_a_leaf_reads(book):
     # no UKM leaf reads the UKM's own row: it is not asserted at all
     ukm = LeanEvaluator(book, "ukm", 2024)
     assert all(fact["t"] != "ukm" for fact in orjson.loads(ukm._facts(entities["ukm"][0].fact_rows)[0]))
+
+
+def test_leaves_of_one_pattern_are_decided_by_one_durable_rule(book):
+    terms = compile_ruleset(book, "koperasi", 2024).terms
+    assert terms is not None
+    groups = [group for group in terms.shared.values() if len(group) > 1]
+    rat_2024 = {"koperasi_aktif_25_2015.rat_2024", "koperasi_aktif_peraturan_berlaku.rat_2024"}
+    assert any(rat_2024 <= set(group) for group in groups)
+    assert sorted(leaf for group in terms.shared.values() for leaf in group) == sorted(terms.leaves)
+    assert all(group[0] == name and name in terms.definition and not set(group[1:]) & terms.definition.keys()
+               for name, group in terms.shared.items())
+    # one action for a RAT of 2024 however many rules ask for it, and each of them has it as evidence
+    lean = LeanEvaluator(book, "koperasi", 2024)
+    mask, found = lean.outcome("k", koperasi_entity("2024-03-01").fact_rows)
+    held = [leaf for leaf, bit in lean._tree.bit.items() if mask & bit]
+    assert rat_2024 <= set(held)
+    assert {found[held.index(leaf)] for leaf in rat_2024} == {("rat:10",)}
