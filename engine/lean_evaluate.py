@@ -180,6 +180,11 @@ class LeanEvaluator:
             derived = [clause_fact_id(node) for node in self.compiled.actions] + [
                 tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
         self._phases = [_json_head(phase) for phase in phases]
+        # the phase fact asserted as the last of the entity's facts, and those asserted after them
+        batched = [head for phase, head in zip(phases, self._phases)
+                   if terms is not None and phase["level"] == terms.batched_phase]
+        self._batched_phase = "," + batched[0] + TAIL + "]" if batched else "]"
+        self._phases_after = [head for head in self._phases if head not in batched]
         self._hashes = IdHashes(hash_ids([*derived, *(phase["id"] for phase in phases)]))
         self._tree = OutcomeTree(self.compiled, terms) if terms is not None else None
         self._tags = {node: spec.tag for node, spec in self.compiled.actions.items() if spec.tag is not None}
@@ -294,8 +299,8 @@ class LeanEvaluator:
         text, ids = facts
         try:
             if ids:
-                self._assert(text, evidence, facts=True)
-            for phase in self._phases:
+                self._assert(text[:-1] + self._batched_phase, evidence, facts=True)
+            for phase in self._phases_after if ids else self._phases:
                 self._assert(phase + TAIL, evidence)
             retract_node = self._retract_node
             retract = "".join([self._retract_phases, RETRACT_START, RETRACT_BETWEEN.join(ids), RETRACT_END] if ids else

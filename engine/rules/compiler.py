@@ -171,6 +171,10 @@ class TermRuleset:
     not_phases: dict[str, int]  # not node → the phase it is decided at in the clause-level ruleset
     # the durable_rules rule of each record leaf → the leaves with that same pattern (itself among them)
     shared: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the phase whose fact may close the batch of an entity's facts (None: none may): stratum 0's, whose
+    # negations read no tag, so that all they can negate is in that batch. Last in the batch, never
+    # before a fact: a negation matched in a batch is not withdrawn by a later fact of it (trap 16).
+    batched_phase: int | None = None
 
 
 @dataclass
@@ -772,7 +776,8 @@ def _term_ruleset(rules: list[CompiledRule], not_phases: dict[str, int]) -> Term
             terms[name] = TagTerm(name, compiled.rule.id, compiled.rule.tag, aliases)
     reads = frozenset(leaf.tag for compiled in rules for leaf in compiled.leaves if leaf.tag is not None)
     return TermRuleset(definition, terms, frozenset(leaves), sorted(phases), reads, dict(not_phases),
-                       {name: tuple(group) for name, group in shared.items()})
+                       {name: tuple(group) for name, group in shared.items()},
+                       _term_phase(0) if _term_phase(0) in phases else None)
 
 
 YEAR_FIELDS = ("tahun", "tahun_rat", "tahun_buku")
