@@ -15,6 +15,10 @@ each call. So here:
 
 - actions are not Python closures behind durable's dispatch: the drain loop reads the action's
   message with orjson and records the facts it matched itself;
+- a fact is given with only the values some leaf reads, and a table no leaf reads not at all: the C
+  engine parses, stores and sends back in each action every property it is given;
+- leaves of one pattern are one durable_rules rule (``TermRuleset.shared``): one action per match;
+- stratum 0's phase fact closes the batch of the entity's facts (always last: durable_rules trap 16);
 - a clause or tag fact is asserted as JSON text made once per node (only the session id is added);
 - which clauses held is known from the actions that ran, so the session's facts are never read
   back (``get_facts``);
