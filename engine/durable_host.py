@@ -19,6 +19,9 @@ durable_rules 2.0.28 has known traps (../shared/notes/durable_rules.md); each ha
    session of ``lean_evaluate`` retracts the phase facts first.
 (15.) a match takes distinct facts by default: one fact cannot bind two aliases, and a negation
    ignores the fact another alias matched — every DNF term rule carries ``"dist": 0`` (compiler).
+(16.) in one ``assert_facts`` batch, a negation matched when its phase fact came is not withdrawn by a
+   negated fact later in the batch — only stratum 0's phase fact is batched, and always last (compiler,
+   ``TermRuleset.batched_phase``).
 """
 
 from __future__ import annotations

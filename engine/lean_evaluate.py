@@ -1,7 +1,7 @@
 """Entities' facts → decision rows, by durable_rules, with as little Python around the engine as possible.
 
-durable_rules decides every leaf and every tag: each record leaf is a durable_rules rule (its matches
-are the clause's evidence), and each conjunction of a rule's condition in disjunctive normal form is
+durable_rules decides every leaf and every tag: each record leaf is a durable_rules rule, one for the
+leaves of one pattern (its matches are the clause's evidence), and each conjunction of a rule's condition in disjunctive normal form is
 one durable_rules rule that gives the tag (``compiler.TermRuleset``; all/any/not and tags built on
 tags are matched in the Rete network, negations behind phase facts, ``"dist": 0`` so that one fact
 may bind two aliases and a negation sees the facts the other aliases matched). The clause results
@@ -15,6 +15,10 @@ each call. So here:
 
 - actions are not Python closures behind durable's dispatch: the drain loop reads the action's
   message with orjson and records the facts it matched itself;
+- a fact is given with only the values some leaf reads, and a table no leaf reads not at all: the C
+  engine parses, stores and sends back in each action every property it is given;
+- leaves of one pattern are one durable_rules rule (``TermRuleset.shared``): one action per match;
+- stratum 0's phase fact closes the batch of the entity's facts (always last: durable_rules trap 16);
 - a clause or tag fact is asserted as JSON text made once per node (only the session id is added);
 - which clauses held is known from the actions that ran, so the session's facts are never read
   back (``get_facts``);
@@ -48,7 +52,7 @@ from engine.durable_host import (
     hash_ids,
 )
 from engine.evaluate import _matched_ids, check_complete, check_structure, clause_fact_id, tag_fact_id
-from engine.facts import EntityFacts, FactRow, fact_dict, fact_layout
+from engine.facts import EntityFacts, FactRow, fact_dict, fact_id, fact_layout
 from engine.rules.compiler import (
     CLAUSE,
     PHASE,
@@ -65,7 +69,8 @@ _UNKNOWN = object()
 # deleting a session per entity cost a session-init action and a delete each. Its id is constant.
 SID = "w"
 TAIL = '"w"}'  # closes a fact's JSON head: ,"sid": + this
-RETRACT = '{"id":"%s","sid":"' + SID + '"}'  # an entity's fact, by its id
+# an entity's facts retracted by their ids: START + the ids joined by BETWEEN + END
+RETRACT_START, RETRACT_BETWEEN, RETRACT_END = '{"id":"', '","sid":"' + SID + '"},{"id":"', '","sid":"' + SID + '"},'
 STATE = orjson.dumps({"sid": SID, "id": f"sid-{SID}", "$s": 1, "init": 1}).decode()
 
 
@@ -114,6 +119,34 @@ class Share:
         return one((node, held, one(evidence, evidence)), (node, held, evidence))  # type: ignore[return-value]
 
 
+class _Projection:
+    """A table's facts as durable_rules is given them: ``t``, ``id`` and only the values some leaf
+    reads (``row`` among them when a leaf counts records). durable_rules parses, stores and sends
+    back in each action's message every property of a fact; the ones no leaf reads change no match,
+    no decision and no evidence (the evidence is the facts' ids)."""
+
+    __slots__ = ("table", "relevant", "_places", "_row")
+
+    def __init__(self, table: str, read: set[str], relevant: Callable[[FactRow], bool] | None):
+        self.table = table
+        self.relevant = relevant
+        self._row = "row" in read
+        # (name, place in a fact row) of the values read, in the layout's order: (table, row, *values)
+        self._places = tuple((name, 2 + index) for index, name in enumerate(fact_layout(table)) if name in read)
+
+    def fact(self, row: FactRow) -> dict[str, Any]:
+        number = row[1]
+        fact: dict[str, Any] = {"t": self.table, "id": fact_id(self.table, number)}
+        if self._row:
+            fact["row"] = number
+        for name, place in self._places:
+            value = row[place]
+            if value is not None:
+                fact[name] = value
+        fact["sid"] = SID
+        return fact
+
+
 class LeanEvaluator:
     """Evaluates entities of one type for one year, one entity at a time in one reused session."""
 
@@ -137,8 +170,8 @@ class LeanEvaluator:
                 self._key[name] = tag_fact_id(term.tag)
                 head = _json_head({"t": TAG, "tag": term.tag, "rule": term.rule_id, "id": tag_fact_id(term.tag)})
                 self._emits[tag_fact_id(term.tag)] = (head,) if term.tag in terms.reads else ()
-            for leaf in terms.leaves:
-                self._emits[leaf] = ()
+            for name in terms.shared:  # the rules deciding record leaves
+                self._emits[name] = ()
             derived = [tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
         else:
             phases = self.compiled.phase_facts()
@@ -151,6 +184,11 @@ class LeanEvaluator:
             derived = [clause_fact_id(node) for node in self.compiled.actions] + [
                 tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
         self._phases = [_json_head(phase) for phase in phases]
+        # the phase fact asserted as the last of the entity's facts, and those asserted after them
+        batched = [head for phase, head in zip(phases, self._phases)
+                   if terms is not None and phase["level"] == terms.batched_phase]
+        self._batched_phase = "," + batched[0] + TAIL + "]" if batched else "]"
+        self._phases_after = [head for head in self._phases if head not in batched]
         self._hashes = IdHashes(hash_ids([*derived, *(phase["id"] for phase in phases)]))
         self._tree = OutcomeTree(self.compiled, terms) if terms is not None else None
         self._tags = {node: spec.tag for node, spec in self.compiled.actions.items() if spec.tag is not None}
@@ -160,11 +198,12 @@ class LeanEvaluator:
              tuple((node_id, node.kind, node.children) for node_id, node in compiled.nodes.items()))
             for compiled in self.compiled.rules
         ]
-        self._retract_phases = [_retraction(phase["id"]) for phase in phases]
-        self._retract_node = {node: tuple(_retraction(orjson.loads(head + TAIL)["id"]) for head in heads)
+        # retractions as JSON text, each followed by a comma, joined per entity (``_run``)
+        self._retract_phases = "".join(_retraction(phase["id"]) + "," for phase in phases)
+        self._retract_node = {node: "".join(_retraction(orjson.loads(head + TAIL)["id"]) + "," for head in heads)
                               for node, heads in self._emits.items()}
         self._broken = False
-        self._relevant: dict[str, Callable[[FactRow], bool] | None] = {}
+        self._projections: dict[str, _Projection | None] = {}
 
     # -- one entity
 
@@ -215,20 +254,20 @@ class LeanEvaluator:
 
     def _facts(self, fact_rows: Iterable[FactRow]) -> tuple[str, list[str]]:
         """The facts a leaf can match, as one compact JSON array (no spaces: the C engine's parser
-        spends less per fact), and their ids; checked as ``durable_host.check_message`` would (trap 3),
-        the number of properties once per table (a fact has at most its table's columns)."""
+        spends less per fact), and their ids; each fact with only the values some leaf reads
+        (``_Projection``); checked as ``durable_host.check_message`` would (trap 3), the number of
+        properties once per table (a fact has at most its table's columns)."""
         facts = []
         kept = []
+        projections = self._projections
         for row in fact_rows:
             table = row[0]
-            relevant = self._relevant.get(table, _UNKNOWN)
-            if relevant is _UNKNOWN:
-                relevant = self._relevant[table] = self._table_filter(table)
-            if relevant is not None and not relevant(row):
+            projection = projections.get(table, _UNKNOWN)
+            if projection is _UNKNOWN:
+                projection = projections[table] = self._projection(table)
+            if projection is None or (projection.relevant is not None and not projection.relevant(row)):
                 continue
-            fact = fact_dict(row)
-            fact["sid"] = SID
-            facts.append(fact)
+            facts.append(projection.fact(row))
             kept.append(row)
         ids = [fact["id"] for fact in facts]
         self._hashes.check(ids)
@@ -236,15 +275,22 @@ class LeanEvaluator:
         # orjson writes NaN and ±inf as null, and a fact has no other null (empty values are left
         # out): only then is each value looked at, to refuse the fact with its id.
         if b"null" in text:
-            for row in kept:
-                if any(value.__class__ is float and not isfinite(value) for value in row):
+            for row, fact in zip(kept, facts):
+                if any(value.__class__ is float and not isfinite(value) for value in fact.values()):
                     check_message(fact_dict(row))
         return text.decode(), ids
 
-    def _table_filter(self, table: str) -> Callable[[FactRow], bool] | None:
+    def _projection(self, table: str) -> _Projection | None:
+        """How a fact of ``table`` is handed to durable_rules; None: no leaf reads the table."""
         widest = {"t": table, "id": "", "row": 0, **dict.fromkeys(fact_layout(table), 0)}
         check_message(widest)  # a table whose facts could exceed durable_rules' properties is refused
-        return self.compiled.relevant_rows(table)
+        leaves = [leaf for compiled in self.compiled.rules for leaf in compiled.leaves if leaf.table == table]
+        if not leaves:
+            return None
+        read = {test.field for leaf in leaves for test in leaf.tests}
+        if any(leaf.min_count > 1 for leaf in leaves):
+            read.add("row")  # k distinct records are told apart by their rows (compiler._leaf_pattern)
+        return _Projection(table, read, self.compiled.relevant_rows(table))
 
     def _run(self, facts: tuple[str, list[str]]) -> dict[str, list[str]]:
         """Assert the facts, then each phase fact once the session is drained; the evidence of
@@ -256,13 +302,14 @@ class LeanEvaluator:
         evidence: dict[str, list[str]] = {}
         text, ids = facts
         try:
-            self._assert(text, evidence, facts=True)
-            for phase in self._phases:
+            if ids:
+                self._assert(text[:-1] + self._batched_phase, evidence, facts=True)
+            for phase in self._phases_after if ids else self._phases:
                 self._assert(phase + TAIL, evidence)
-            retract = [*self._retract_phases, *(RETRACT % fact_id for fact_id in ids)]
-            for node in evidence:
-                retract.extend(self._retract_node[node])
-            checked(durable_rules_engine.retract_facts(handle, "[" + ",".join(retract) + "]"), "penarikan fakta")
+            retract_node = self._retract_node
+            retract = "".join([self._retract_phases, RETRACT_START, RETRACT_BETWEEN.join(ids), RETRACT_END] if ids else
+                              [self._retract_phases]) + "".join([retract_node[node] for node in evidence])
+            checked(durable_rules_engine.retract_facts(handle, "[" + retract[:-1] + "]"), "penarikan fakta")
             if durable_rules_engine.start_action(handle):
                 raise EngineError("aturan durable_rules berjalan lagi setelah fakta entitas ditarik")
         except BaseException:
@@ -272,10 +319,10 @@ class LeanEvaluator:
 
     def _assert(self, text: str, evidence: dict[str, list[str]], facts: bool = False) -> None:
         handle = self._handle
-        if facts:
-            state = checked(durable_rules_engine.assert_facts(handle, text), "fakta entitas")
-        else:
-            state = checked(durable_rules_engine.assert_fact(handle, text), "fakta fase")
+        result = (durable_rules_engine.assert_facts if facts else durable_rules_engine.assert_fact)(handle, text)
+        # ``checked`` only for what it refuses (or a shape it reads otherwise): once per assert, in every entity
+        state = result[1] if result.__class__ is tuple and result[0] == 0 else \
+            checked(result, "fakta entitas" if facts else "fakta fase")
         started = durable_rules_engine.start_action_for_state(handle, state)
         if started:
             self._actions(started[1], state, evidence)
@@ -297,7 +344,7 @@ class LeanEvaluator:
                             self._emit(key)
                 elif name in emits:  # a node: a record leaf (with terms), or any node (clause-level)
                     found = evidence.get(name)
-                    ids = _message_ids(message)
+                    ids = _IDS.findall(message) if "\\" not in message else _message_ids(message)
                     if found is not None:
                         # The same clause matched other facts too (two RATs in one year): more evidence.
                         found.extend(fact for fact in ids if fact not in found)
@@ -365,6 +412,9 @@ _Outcome = tuple[str, int, str, bool, "tuple[ClauseRow | None, ...]", tuple[tupl
 # The same, as a row's tail after (entity type, entity id, year) — with its clause rows if none is
 # filled in — the clause rows and the places to fill in.
 _Part = tuple[tuple[Any, ...], "tuple[ClauseRow | None, ...]", tuple[tuple[int, str], ...]]
+# What an entity's action keys tell (``OutcomeTree.compact``): the mask, the durable_rules rule of each held
+# record leaf in bit order, and those rules once each.
+_Shape = tuple[int, tuple[str, ...], frozenset[str]]
 
 
 class OutcomeTree:
@@ -378,11 +428,14 @@ class OutcomeTree:
         self.not_phases = terms.not_phases
         self.by_stratum = sorted(compiled.rules, key=lambda rule: rule.stratum)
         self.order = tuple(sorted(terms.leaves))  # the same in the workers and the parent: the rules' node ids
+        self.shared = terms.shared  # the rule deciding record leaves → those leaves
         self.bit = {leaf: 1 << index for index, leaf in enumerate(self.order)}
         self.at = {1 << index: leaf for index, leaf in enumerate(self.order)}
         self.tag_keys: dict[frozenset[str], frozenset[str]] = {}  # tags → their facts' ids
         # leaf mask → (tags, each rule's outcome as ``_Part``, the leaves of the mask in bit order)
         self.known: dict[int, tuple[frozenset[str], list[_Part], tuple[str, ...]]] = {}
+        # the keys an entity's actions gave (leaves and terms' tags) → its mask and held leaves (``compact``)
+        self.shapes: dict[frozenset[str], _Shape] = {}
 
     def _known(self, mask: int) -> tuple[frozenset[str], list[_Part], tuple[str, ...]]:
         known = self.known.get(mask)
@@ -398,17 +451,30 @@ class OutcomeTree:
     def compact(self, entity_id: str, evidence: dict[str, list[str]]) -> Outcome:
         """The record leaves that held as a mask (bit k: ``order[k]``) and their evidence in that order;
         checked: the tags durable_rules gave are the tree's for those leaves."""
-        bit = self.bit
-        held = sorted(map(bit.__getitem__, evidence.keys() & bit.keys()))
+        keys = frozenset(evidence)
+        shape = self.shapes.get(keys)
+        if shape is None:
+            shape = self._shape(entity_id, keys)
+        mask, rules, distinct = shape
+        found = {rule: tuple(evidence[rule]) for rule in distinct}  # leaves of one pattern: one tuple
+        return mask, tuple([found[rule] for rule in rules])
+
+    def _shape(self, entity_id: str, keys: frozenset[str]) -> _Shape:
+        """The mask, and the rule deciding each held leaf in bit order, of an entity whose actions ran
+        for ``keys`` (the rules of its record leaves and the ``"$t:<tag>"`` keys of its terms), once the
+        tags are checked; remembered, so that the check is made once per such set (as few as the masks)."""
+        bit, shared = self.bit, self.shared
+        rule_of = {leaf: rule for rule in keys if rule in shared for leaf in shared[rule]}
+        held = sorted(map(bit.__getitem__, rule_of))
         mask = sum(held)
         tags = self._known(mask)[0]
-        expected = self.tag_keys.get(tags) or frozenset(map(tag_fact_id, tags))
-        if evidence.keys() - bit.keys() != expected:  # the rest are the "$t:<tag>" keys of terms
-            given = {key[3:] for key in evidence if key.startswith("$t:")}
+        if keys - shared.keys() != (self.tag_keys.get(tags) or frozenset(map(tag_fact_id, tags))):
+            given = {key[3:] for key in keys if key.startswith("$t:")}
             raise EngineError(f"tag dari durable_rules ({', '.join(sorted(given)) or '-'}) tidak sama dengan pohon "
                               f"klausa ({', '.join(sorted(tags)) or '-'}) untuk {entity_id}")
-        order = self.at
-        return mask, tuple(tuple(evidence[order[one]]) for one in held)
+        rules = tuple(rule_of[self.at[one]] for one in held)
+        shape = self.shapes[keys] = (mask, rules, frozenset(rules))
+        return shape
 
     def rows(self, entity_type: str, entity_id: str, year: int, mask: int, found: tuple[tuple[str, ...], ...],
              share: Share | None = None) -> list[DecisionRow]:

@@ -3,6 +3,7 @@
 import shutil
 from pathlib import Path
 
+import orjson
 import pytest
 
 from engine.decisions import DecisionTable, decision_row
@@ -189,6 +190,7 @@ def test_tags_durable_gives_are_checked_against_the_tree(book):
     assert lean._tree is not None
     ((mask, (tags, rules, leaves)),) = lean._tree.known.items()
     lean._tree.known[mask] = (tags - {"aktif_22_2007"}, rules, leaves)  # a tree that disagrees with durable_rules
+    lean._tree.shapes.clear()  # checked once per set of keys the actions gave: forget the one checked above
     with pytest.raises(EngineError, match="tidak sama dengan pohon klausa"):
         lean.evaluate(entity)
 
@@ -222,3 +224,33 @@ def test_year_relevance_on_rows_agrees_with_relevance_on_facts(book):
 def test_the_ids_read_off_an_action_message_are_those_of_parsing_it(message):
     import orjson
     assert _message_ids(message) == list(_matched_ids(next(iter(orjson.loads(message).values()))))
+
+
+def test_durable_rules_is_given_only_the_values_a_leaf_reads(book):
+    entities = entities_of(load_dataset(SAMPLES / "jatim"))
+    koperasi = LeanEvaluator(book, "koperasi", 2024)
+    text, ids = koperasi._facts(entities["koperasi"][0].fact_rows)
+    facts = orjson.loads(text)
+    own = next(fact for fact in facts if fact["t"] == "koperasi")
+    assert set(own) <= {"t", "id", "sid", "tanggal_badan_hukum", "tanggal_bubar"}  # no name, region, …
+    assert [fact["id"] for fact in facts] == ids
+    # no UKM leaf reads the UKM's own row: it is not asserted at all
+    ukm = LeanEvaluator(book, "ukm", 2024)
+    assert all(fact["t"] != "ukm" for fact in orjson.loads(ukm._facts(entities["ukm"][0].fact_rows)[0]))
+
+
+def test_leaves_of_one_pattern_are_decided_by_one_durable_rule(book):
+    terms = compile_ruleset(book, "koperasi", 2024).terms
+    assert terms is not None
+    groups = [group for group in terms.shared.values() if len(group) > 1]
+    rat_2024 = {"koperasi_aktif_25_2015.rat_2024", "koperasi_aktif_peraturan_berlaku.rat_2024"}
+    assert any(rat_2024 <= set(group) for group in groups)
+    assert sorted(leaf for group in terms.shared.values() for leaf in group) == sorted(terms.leaves)
+    assert all(group[0] == name and name in terms.definition and not set(group[1:]) & terms.definition.keys()
+               for name, group in terms.shared.items())
+    # one action for a RAT of 2024 however many rules ask for it, and each of them has it as evidence
+    lean = LeanEvaluator(book, "koperasi", 2024)
+    mask, found = lean.outcome("k", koperasi_entity("2024-03-01").fact_rows)
+    held = [leaf for leaf, bit in lean._tree.bit.items() if mask & bit]
+    assert rat_2024 <= set(held)
+    assert {found[held.index(leaf)] for leaf in rat_2024} == {("rat:10",)}

@@ -14,6 +14,7 @@ The year n and the parameters in force are constants of the conditions, never se
 from __future__ import annotations
 
 import itertools
+import json
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -164,10 +165,16 @@ class TermRuleset:
 
     definition: dict[str, Any]
     terms: dict[str, TagTerm]
-    leaves: frozenset[str]  # the record leaves, each a durable_rules rule of its own
+    leaves: frozenset[str]  # the record leaves; each is decided by the durable_rules rule ``shared`` names
     phases: list[int]  # the phase levels whose facts negations wait for, in the order to assert them
     reads: frozenset[str]  # the tags some has_tag clause reads: their tag facts are asserted
     not_phases: dict[str, int]  # not node → the phase it is decided at in the clause-level ruleset
+    # the durable_rules rule of each record leaf → the leaves with that same pattern (itself among them)
+    shared: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the phase whose fact may close the batch of an entity's facts (None: none may): stratum 0's, whose
+    # negations read no tag, so that all they can negate is in that batch. Last in the batch, never
+    # before a fact: a negation matched in a batch is not withdrawn by a later fact of it (trap 16).
+    batched_phase: int | None = None
 
 
 @dataclass
@@ -732,19 +739,30 @@ def _term_phase(stratum: int) -> int:
 
 
 def _term_ruleset(rules: list[CompiledRule], not_phases: dict[str, int]) -> TermRuleset:
-    """Record leaves as durable_rules rules of their own (their matches are the clause evidence), and
-    one rule per DNF term of each rule's condition, giving its tag. durable_rules thus decides every
-    leaf and every tag, tags on tags by forward chaining; all/any/not results follow from the leaves
-    by the compiled tree, which must give the same tags (``LeanEvaluator`` checks it)."""
+    """Record leaves as durable_rules rules (their matches are the clause evidence), and one rule per
+    DNF term of each rule's condition, giving its tag. durable_rules thus decides every leaf and every
+    tag, tags on tags by forward chaining; all/any/not results follow from the leaves by the compiled
+    tree, which must give the same tags (``LeanEvaluator`` checks it).
+
+    Leaves of the same pattern (a RAT in 2024, asked by four rules) are one durable_rules rule, named
+    after the first of them: its matches decide each of them, one action per match instead of four."""
     definition = _housekeeping_rules()
     terms: dict[str, TagTerm] = {}
     leaves: set[str] = set()
     phases: set[int] = set()
+    shared: dict[str, list[str]] = {}
+    rule_of: dict[str, str] = {}  # a leaf pattern, as canonical JSON → the rule deciding it
     for compiled in rules:
         base = 1 + compiled.stratum * STRATUM_WIDTH
         for leaf in compiled.leaves:
             if leaf.tag is None:
-                definition[leaf.node] = {"all": _leaf_pattern(leaf), "pri": base, "run": leaf.node}
+                pattern = _leaf_pattern(leaf)
+                name = rule_of.setdefault(json.dumps(pattern, sort_keys=True), leaf.node)
+                if name == leaf.node:
+                    definition[name] = {"all": pattern, "pri": base, "run": name}
+                else:  # asked first in the lowest stratum it is asked in
+                    definition[name]["pri"] = min(definition[name]["pri"], base)
+                shared.setdefault(name, []).append(leaf.node)
                 leaves.add(leaf.node)
         for index, term in enumerate(_dnf(compiled, compiled.root)):
             made = _term_rule(compiled, term, base + STRATUM_WIDTH - 1)
@@ -757,7 +775,9 @@ def _term_ruleset(rules: list[CompiledRule], not_phases: dict[str, int]) -> Term
             definition[name] = {**rule, "run": name}
             terms[name] = TagTerm(name, compiled.rule.id, compiled.rule.tag, aliases)
     reads = frozenset(leaf.tag for compiled in rules for leaf in compiled.leaves if leaf.tag is not None)
-    return TermRuleset(definition, terms, frozenset(leaves), sorted(phases), reads, dict(not_phases))
+    return TermRuleset(definition, terms, frozenset(leaves), sorted(phases), reads, dict(not_phases),
+                       {name: tuple(group) for name, group in shared.items()},
+                       _term_phase(0) if _term_phase(0) in phases else None)
 
 
 YEAR_FIELDS = ("tahun", "tahun_rat", "tahun_buku")
