@@ -79,6 +79,21 @@ def test_a_seed_draws_the_same_entities_and_strata_as_before(recorded):
         assert _digest([(s.entity_type, s.tags, s.kab_kota, s.population, s.drawn) for s in sample.strata]) == strata
 
 
+def test_the_record_places_every_entity_of_the_year_in_one_stratum(recorded):
+    _, db = recorded
+    expected: dict[tuple[str, int, str], list[int]] = {}
+    for key, entity_type, given, kode, kab_kota in db.execute(
+            "SELECT o.entity, v.entity_type, v.given, e.kode_wilayah, r.kab_kota FROM outcome AS o "
+            "JOIN verdict AS v ON v.key = o.verdict JOIN entity AS e ON e.key = o.entity "
+            "LEFT JOIN region AS r USING (kode_wilayah) WHERE o.year = (SELECT year FROM run) ORDER BY o.entity"):
+        region = "(tanpa wilayah)" if kode is None else kab_kota or kode
+        expected.setdefault((entity_type, given, region), []).append(key)
+    stored = {(entity_type, given, region): (population, [entity for (entity,) in db.execute(
+        "SELECT entity FROM stratum_member WHERE stratum = ? ORDER BY entity", (key,))])
+        for key, entity_type, given, region, population in db.execute("SELECT * FROM stratum")}
+    assert stored == {stratum: (len(keys), keys) for stratum, keys in expected.items()}
+
+
 def test_every_tag_outcome_is_represented_and_each_stratum_in_proportion(recorded):
     _, db = recorded
     outcomes = db.execute("SELECT count(DISTINCT entity_type || ':' || given) FROM outcome "
