@@ -2,9 +2,9 @@
 
 typer 0.29 carries its own copy of click whose messages are English f-strings with no message
 catalogue, so there is nothing to translate through gettext. Its extension points are used
-instead: the panel titles are ``typer.rich_utils`` settings, and ``IkuGroup``/``IkuCommand`` (the
-``cls`` of every group and command) write the usage line, word the help option and print usage
-errors themselves. A usage error still exits with 2 (data contract); a message this module does
+instead: the panel titles are ``typer.rich_utils`` settings (set when help or an error is shown),
+and ``IkuGroup``/``IkuCommand`` (the ``cls`` of every group and command) write the usage line,
+word the help option and print usage errors themselves. A usage error still exits with 2 (data contract); a message this module does
 not know is shown as typer wrote it rather than hidden.
 """
 
@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 import sys
+from types import ModuleType
 from typing import Any, NoReturn
 
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
-from typer import Abort, rich_utils
+from typer import Abort
 from typer._click.exceptions import BadParameter, MissingParameter, NoArgsIsHelpError, NoSuchOption, UsageError
 from typer.core import TyperCommand, TyperGroup
 from engine.terminal import SafeConsole
@@ -25,15 +26,24 @@ from engine.terminal import SafeConsole
 USAGE_PREFIX = "Pemakaian: "
 HELP_TEXT = "Tampilkan bantuan ini lalu keluar."
 
-rich_utils.ARGUMENTS_PANEL_TITLE = "Argumen"
-rich_utils.OPTIONS_PANEL_TITLE = "Opsi"
-rich_utils.COMMANDS_PANEL_TITLE = "Perintah"
-rich_utils.ERRORS_PANEL_TITLE = "Galat"
-rich_utils.REQUIRED_LONG_STRING = "[wajib]"
-rich_utils.DEFAULT_STRING = "[bawaan: {}]"
-rich_utils.ENVVAR_STRING = "[variabel lingkungan: {}]"
-rich_utils.DEPRECATED_STRING = "(usang) "
-rich_utils.ABORTED_TEXT = "Dibatalkan."
+
+def _rich_utils() -> ModuleType:
+    """typer's help and error layout, with its titles and labels in Indonesian. Loaded only when help
+    or an error is shown: it brings rich's Markdown and its parser (≈ 0.1 s), which a command that
+    just runs, such as ``iku explain --run``, never needs."""
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "Argumen"
+    rich_utils.OPTIONS_PANEL_TITLE = "Opsi"
+    rich_utils.COMMANDS_PANEL_TITLE = "Perintah"
+    rich_utils.ERRORS_PANEL_TITLE = "Galat"
+    rich_utils.REQUIRED_LONG_STRING = "[wajib]"
+    rich_utils.DEFAULT_STRING = "[bawaan: {}]"
+    rich_utils.ENVVAR_STRING = "[variabel lingkungan: {}]"
+    rich_utils.DEPRECATED_STRING = "(usang) "
+    rich_utils.ABORTED_TEXT = "Dibatalkan."
+    return rich_utils
+
 
 # Messages click and pydantic write as text only: English pattern → Indonesian wording.
 _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), wording) for pattern, wording in (
@@ -86,6 +96,7 @@ def _hint(error: BadParameter) -> str:
 
 def print_usage_error(error: Any, console: Console) -> None:
     """Usage line, where to find help, and the message in a panel, as typer lays them out."""
+    rich_utils = _rich_utils()
     ctx = getattr(error, "ctx", None)
     if ctx is not None:
         console.print(escape(ctx.get_usage()), style=rich_utils.STYLE_USAGE_COMMAND, highlight=False)
@@ -106,6 +117,10 @@ class _Worded:
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE_PREFIX)  # type: ignore[attr-defined]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _rich_utils()  # typer lays the help out with it: its titles in Indonesian first
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -133,6 +148,7 @@ class IkuGroup(_Worded, TyperGroup):
             print_usage_error(error, SafeConsole(stderr=True))  # the arguments shown as text
             self._exit(error.exit_code)
         except Abort:
+            rich_utils = _rich_utils()
             Console(stderr=True).print(rich_utils.ABORTED_TEXT, style=rich_utils.STYLE_ABORTED)
             self._exit(1)
         self._exit(code if isinstance(code, int) else 0)

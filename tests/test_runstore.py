@@ -20,7 +20,7 @@ from engine.runstore.schema import StoreError, open_store
 from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
 
 TABLES = {"schema_version", "run", "run_year", "capaian", "input_file", "table_count", "outside_province", "reject", "region", "entity",
-          "rule", "clause", "known_tag", "verdict", "verdict_rule", "citation", "outcome", "indicator", "member_role", "indicator_member", "src_koperasi", "src_rat",
+          "rule", "clause", "known_tag", "verdict", "verdict_rule", "citation", "outcome", "indicator", "member_role", "indicator_member", "stratum", "stratum_member", "src_koperasi", "src_rat",
           "src_kinerja_koperasi", "src_fasilitasi", "src_pembiayaan", "src_legalitas", "src_standardisasi",
           "src_diklat", "entity_name", "entity_name_data", "entity_name_idx", "entity_name_config"}
 VIEWS = {"entity_named", "decision", "tag", "clause_outcome", "evidence", "indicator_member_named"}
@@ -49,10 +49,10 @@ def test_a_record_of_another_schema_version_is_refused_with_a_clear_message(tmp_
     old.mkdir()
     db = sqlite3.connect(old / "run.sqlite")
     db.execute("CREATE TABLE schema_version (version INTEGER)")
-    db.execute("INSERT INTO schema_version VALUES (2)")
+    db.execute("INSERT INTO schema_version VALUES (5)")  # the version before the sample frame
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match="skema catatan run versi 2; versi ini membaca versi 5"):
+    with pytest.raises(StoreError, match="skema catatan run versi 5; versi ini membaca versi 6"):
         open_store(old)
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "run.sqlite").write_bytes(b"bukan sqlite" * 100)

@@ -4,6 +4,7 @@ written as the auditor's working paper with the seed and the run id on the sheet
 from __future__ import annotations
 
 import csv
+import hashlib
 import sqlite3
 from collections import Counter
 
@@ -37,6 +38,60 @@ def test_the_same_seed_draws_the_same_sample_and_another_seed_another(recorded):
     first, again, other = draw(db, 30, 11), draw(db, 30, 11), draw(db, 30, 12)
     assert first.keys == again.keys and len(first.keys) == 30 == len(set(first.keys))
     assert other.keys != first.keys
+
+
+# The sample drawn for a seed on samples/jatim as it was drawn before `draw` let SQLite count the
+# strata: a change of how the sample is found must not change which entities it is.
+PINNED_30_SEED_11 = [
+    ("koperasi", "5116449015143598"), ("koperasi", "4073707139249207"), ("koperasi", "8219151652080135"),
+    ("koperasi", "3653836899094254"), ("koperasi", "2852713347451833"), ("koperasi", "1148656063271220"),
+    ("koperasi", "8589610862484136"), ("koperasi", "4049976065706005"), ("koperasi", "6629882831348529"),
+    ("koperasi", "6398591500573094"), ("koperasi", "9131378629602325"), ("koperasi", "6212078275950043"),
+    ("koperasi", "0793067680762288"), ("koperasi", "1182188436836332"), ("koperasi", "9403268665622438"),
+    ("koperasi", "6314895798662937"), ("koperasi", "1284704145380329"), ("koperasi", "6282004902760717"),
+    ("koperasi", "1279344847645393"), ("koperasi", "5585687477817546"), ("koperasi", "1191083816208679"),
+    ("koperasi", "1694090445441972"), ("peserta_diklat", "P-2022-00124"), ("peserta_diklat", "P-2024-00012"),
+    ("peserta_diklat", "P-2024-00181"), ("ukm", "9706847199471"), ("ukm", "6519830040232"),
+    ("ukm", "8521340635218"), ("ukm", "5175225609720"), ("ukm", "4474785457541")]
+# size, seed → sha256 of the drawn (type, id) list and of the strata (type, tags, region, population, drawn)
+PINNED_DIGESTS = {
+    (200, 3): ("0da9168bbc7a31977959e3d99abedb491220395e5a50aa376bd034b2b223e300",
+               "ec7a3f3ddcb10208821741ef34549ca58c45e173c2a526486660668447225b9a"),
+    (1000, 9): ("bdc4c3b14cd28fc6644df1ab710d7f245b38eeefdfb545de17d2488236190701",
+                "8a90d96c1c6bd5fe517241833be2e9d9cecaf3cc4d2c6e79644d3f8eaec1f91d"),
+}
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+def test_a_seed_draws_the_same_entities_and_strata_as_before(recorded):
+    _, db = recorded
+    ids = {key: (entity_type, entity_id) for key, entity_type, entity_id in
+           db.execute("SELECT key, entity_type, entity_id FROM entity")}
+    sample = draw(db, 30, 11)
+    assert [ids[key] for key in sample.keys] == PINNED_30_SEED_11
+    assert len(sample.strata) == 363 and sample.population == 1150
+    for (size, seed), (drawn, strata) in PINNED_DIGESTS.items():
+        sample = draw(db, size, seed)
+        assert _digest([ids[key] for key in sample.keys]) == drawn
+        assert _digest([(s.entity_type, s.tags, s.kab_kota, s.population, s.drawn) for s in sample.strata]) == strata
+
+
+def test_the_record_places_every_entity_of_the_year_in_one_stratum(recorded):
+    _, db = recorded
+    expected: dict[tuple[str, int, str], list[int]] = {}
+    for key, entity_type, given, kode, kab_kota in db.execute(
+            "SELECT o.entity, v.entity_type, v.given, e.kode_wilayah, r.kab_kota FROM outcome AS o "
+            "JOIN verdict AS v ON v.key = o.verdict JOIN entity AS e ON e.key = o.entity "
+            "LEFT JOIN region AS r USING (kode_wilayah) WHERE o.year = (SELECT year FROM run) ORDER BY o.entity"):
+        region = "(tanpa wilayah)" if kode is None else kab_kota or kode
+        expected.setdefault((entity_type, given, region), []).append(key)
+    stored = {(entity_type, given, region): (population, [entity for (entity,) in db.execute(
+        "SELECT entity FROM stratum_member WHERE stratum = ? ORDER BY entity", (key,))])
+        for key, entity_type, given, region, population in db.execute("SELECT * FROM stratum")}
+    assert stored == {stratum: (len(keys), keys) for stratum, keys in expected.items()}
 
 
 def test_every_tag_outcome_is_represented_and_each_stratum_in_proportion(recorded):

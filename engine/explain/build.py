@@ -25,7 +25,7 @@ from engine.explain.suggest import UnknownTag
 from engine.explain.tree import Shown, deciding_nodes, group_text, top_level
 from engine.explain.values import describe_test, shown_value
 from engine.names import closest_names
-from engine.rules.compiler import Leaf
+from engine.rules.nodes import Leaf
 
 if TYPE_CHECKING:  # a run's record is explained without the pipeline's modules
     from engine.pipeline import RunResult

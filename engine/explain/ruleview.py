@@ -3,16 +3,20 @@
 Explanations are made from a run in memory and from a run's record (``run.sqlite``); both give
 the explainer this one shape, so that one explainer and one renderer serve both. The record
 stores it as it is here (``engine.runstore.rulecodec``); the clause tree's nodes are the
-compiler's own ``Node``/``Leaf``/``Test``.
+compiler's own ``Node``/``Leaf``/``Test`` (``engine.rules.nodes``: a record is read without the compiler).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from engine.rules.compiler import CompiledRule, Leaf, Node, UsedParameter
-from engine.rules.rulebook import RuleBook
+from engine.rules.nodes import Leaf, Node, UsedParameter
+
+if TYPE_CHECKING:  # made from them in a run; a record's reader has neither
+    from engine.rules.compiler import CompiledRule
+    from engine.rules.rulebook import RuleBook
 
 
 @dataclass(frozen=True)

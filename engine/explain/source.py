@@ -12,11 +12,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from engine.decisions import Decision
-from engine.explain.indicator import explain_indicator
 from engine.explain.model import IndicatorExplanation
 from engine.explain.ruleview import RuleView, known_tags, rule_view
 from engine.names import closest_names
-from engine.rules.compiler import compile_ruleset
 
 if TYPE_CHECKING:  # a run's record is explained without the pipeline's modules
     from engine.facts import EntityFacts
@@ -57,6 +55,8 @@ class RunSource(Protocol):
 
 def rule_views(result: RunResult, entity_type: str) -> list[RuleView]:
     """The rules in force for ``entity_type`` in the run's year, in the order they are evaluated."""
+    from engine.rules.compiler import compile_ruleset  # here: a record's reader imports this module, not the compiler
+
     return [rule_view(entity_type, compiled) for compiled in compile_ruleset(result.book, entity_type, result.year).rules]
 
 
@@ -117,6 +117,8 @@ class ResultSource:
         return [indicator.id for indicator in self.result.indicators]
 
     def indicator(self, indicator_id: str) -> IndicatorExplanation:
+        from engine.explain.indicator import explain_indicator  # a record's reader explains indicators itself
+
         return explain_indicator(self.result, indicator_id, self._name_of)
 
     def _name_of(self, entity_type: str, entity_id: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from engine.decisions import Decision
 from engine.explain.ruleview import RuleView
-from engine.rules.compiler import Node
+from engine.rules.nodes import Node
 
 
 def _why(compiled: RuleView, decision: Decision, node_id: str, held: bool) -> list[str]:

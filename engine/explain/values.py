@@ -6,7 +6,7 @@ from datetime import date
 
 from engine.facts import day_from_number
 from engine.numbers import format_number
-from engine.rules.compiler import Test
+from engine.rules.nodes import Test
 
 _SYMBOLS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", "in": "salah satu dari",
             "not in": "bukan salah satu dari", "exists": "terisi", "missing": "kosong"}

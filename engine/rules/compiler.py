@@ -43,6 +43,7 @@ from engine.rules.model import (
     TagClause,
     YearRef,
 )
+from engine.rules.nodes import Leaf, Node, Test, UsedParameter
 from engine.rules.rulebook import RuleBook
 
 CLAUSE = "$clause"
@@ -83,46 +84,6 @@ class CompileError(Exception):
 def reference_day(year: int) -> date:
     """The versions of rules and parameters used for year n are those in force on 31 December n."""
     return date(year, 12, 31)
-
-
-@dataclass(frozen=True)
-class Test:
-    """A resolved comparison: field, operator and the constant it is compared with."""
-
-    field: str
-    op: str
-    value: Any = None
-
-
-@dataclass(frozen=True)
-class Leaf:
-    node: str
-    rule_id: str
-    clause_id: str
-    text: str
-    failed_text: str
-    table: str | None = None
-    tests: tuple[Test, ...] = ()
-    min_count: int = 1
-    tag: str | None = None
-    year: int | None = None
-
-
-@dataclass(frozen=True)
-class Node:
-    node: str
-    kind: str  # leaf, all, any, not
-    children: tuple[str, ...] = ()
-    leaf: Leaf | None = None
-    text: str | None = None
-
-
-@dataclass(frozen=True)
-class UsedParameter:
-    id: str
-    value: Any
-    version_from: date
-    version_to: date | None
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from engine.explain.ruleview import Neither, RuleView
-from engine.rules.compiler import Leaf, Node, Test, UsedParameter
+from engine.rules.nodes import Leaf, Node, Test, UsedParameter
 
 
 def encode_rule(view: RuleView) -> bytes:

@@ -1,6 +1,7 @@
 """An auditor's sample of a run: reproducible, stratified by tag outcome and by kabupaten/kota.
 
-Every entity belongs to an outcome (its type and the set of tags it got) and to a kabupaten/kota.
+Every entity belongs to an outcome (its type and the set of tags it got) and to a kabupaten/kota: the
+record keeps these strata, with each one's entities in key order (``stratum``, ``stratum_member``).
 The sample size is shared out over the outcomes — one entity for each outcome first (the largest
 outcomes first, as far as the size allows), the rest in proportion to their size — and each
 outcome's share over its kabupaten/kota in proportion (largest remainder). Within each cell the
@@ -69,36 +70,38 @@ def _tag_names(db: sqlite3.Connection) -> dict[str, list[str]]:
     return names
 
 
+def _strata(db: sqlite3.Connection) -> dict[Outcome, dict[str, tuple[int, int]]]:
+    """The run's sample frame: per outcome and kabupaten/kota, the stratum's key and its population."""
+    strata: dict[Outcome, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for key, entity_type, given, region, population in db.execute(
+            "SELECT key, entity_type, given, kab_kota, population FROM stratum"):
+        strata[(entity_type, given)][region] = (key, population)
+    return strata
+
+
 def draw(db: sqlite3.Connection, size: int, seed: int) -> Sample:
-    cells: dict[Outcome, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    # The few verdicts and regions are looked up here rather than joined: at 1M entities the joins and
-    # the sort they forced cost more than the scan itself (outcome is already in entity order).
-    given_of = dict(db.execute("SELECT key, given FROM verdict"))
-    kab_kota = dict(db.execute("SELECT kode_wilayah, kab_kota FROM region"))
-    rows = db.execute("SELECT o.entity, e.entity_type, e.kode_wilayah, o.verdict FROM outcome AS o "
-                      "JOIN entity AS e ON e.key = o.entity WHERE o.year = (SELECT year FROM run) ORDER BY o.entity")
-    population = 0
-    for key, entity_type, kode_wilayah, verdict in rows:
-        region = kab_kota.get(kode_wilayah, kode_wilayah) if kode_wilayah is not None else "(tanpa wilayah)"
-        cells[(entity_type, given_of[verdict])][region].append(key)
-        population += 1
+    # The record keeps each stratum's entities in key order (``stratum_member``), so an index drawn
+    # from range(n) names the entity that the same draw from the list of n members would pick.
+    strata = _strata(db)
+    per_outcome = _shares({outcome: sum(population for _, population in regions.values())
+                           for outcome, regions in strata.items()}, size, minimum_one=True)
     rng = random.Random(seed)
-    per_outcome = _shares({outcome: sum(map(len, regions.values())) for outcome, regions in cells.items()}, size,
-                          minimum_one=True)
     tags = _tag_names(db)
     keys: list[int] = []
-    strata: list[Stratum] = []
-    for outcome in sorted(cells):
-        regions = cells[outcome]
-        per_region = _shares({region: len(members) for region, members in regions.items()}, per_outcome[outcome],
-                             minimum_one=False)
+    rows: list[Stratum] = []
+    member = "SELECT entity FROM stratum_member WHERE stratum = ? ORDER BY entity LIMIT 1 OFFSET ?"
+    for outcome in sorted(strata):
+        regions = strata[outcome]
+        per_region = _shares({region: population for region, (_, population) in regions.items()},
+                             per_outcome[outcome], minimum_one=False)
         entity_type, given = outcome
         for region in sorted(regions):
-            picked = rng.sample(regions[region], per_region[region])
+            stratum, population = regions[region]
+            picked = [db.execute(member, (stratum, index)).fetchone()[0]
+                      for index in rng.sample(range(population), per_region[region])]
             keys.extend(picked)
-            strata.append(Stratum(entity_type, _given_tags(tags[entity_type], given), region, len(regions[region]),
-                                  len(picked)))
-    return Sample(seed, len(keys), population, tuple(keys), tuple(strata))
+            rows.append(Stratum(entity_type, _given_tags(tags[entity_type], given), region, population, len(picked)))
+    return Sample(seed, len(keys), sum(row.population for row in rows), tuple(keys), tuple(rows))
 
 
 def _given_tags(tags: Sequence[str], given: int) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ from engine.outputs.files import atomic_path
 from engine.pipeline import RunResult, SeriesResult
 from engine.runstore.layout import SQL_TYPES, SourceLayout, source_layouts
 from engine.runstore.rulecodec import encode_rule
-from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VERSION, evidence_view,
+from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VERSION, STRATA, evidence_view,
                                     source_table_name)
 
 Row = tuple[object, ...]
@@ -359,6 +359,7 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
         db.execute("BEGIN")
         _script(db, SCHEMA)
         _fill(db, series, data, directory, run)
+        _script(db, STRATA)
         _script(db, INDEXES)
         db.execute("COMMIT")
         db.execute("VACUUM INTO ?", (path,))
