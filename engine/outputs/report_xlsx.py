@@ -10,6 +10,8 @@ outputs. The workbook is streamed (xlsxwriter's constant-memory mode: a row is o
 next begins, so a sheet of a million members stays small in memory; about twice as fast per cell as
 openpyxl's write-only mode) into a file beside report.xlsx and moved into place in one step. A member
 list longer than a sheet can hold is cut at Excel's row limit, and the sheet says so (the full list is in run.sqlite).
+The rows of a table are written whole (``xlsx_rows.RowSheet``: xlsxwriter's XML for the same cells, a
+row at a time), a row it cannot write cell by cell with xlsxwriter's own methods.
 
 Sheets are laid out as plain values first (``Sheet``); a large run hands them, through a temporary
 file, to a process of its own that writes the workbook while the run writes its other outputs.
@@ -37,6 +39,7 @@ from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path, neutralise
 from engine.outputs.series import indicator_series
+from engine.outputs.xlsx_rows import RowSheet
 from engine.pipeline import RunResult, SeriesResult
 
 INTEGER = "#,##0"
@@ -75,7 +78,7 @@ class Formatted:
 
 def _text(value: object) -> object:
     """Text as text: no formula, and no control character (which .xlsx cannot hold)."""
-    if isinstance(value, str):
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return neutralise(value)
 
@@ -139,14 +142,10 @@ def _write(sheet: Worksheet, row: int, column: int, value: object, formats: _For
         sheet.write_string(row, column, str(_text(value)), formats.get(None, wrap, bold))
 
 
-def _plain(row: Sequence[object]) -> bool:
-    return all(isinstance(value, str) or value is None for value in row)
-
-
-def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet) -> Worksheet:
+def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet) -> RowSheet:
     """A sheet: a caption row, a frozen header with an autofilter, then the rows."""
     columns, rows = layout.columns, layout.rows
-    sheet = book.add_worksheet(layout.title[:31])
+    sheet = book.add_worksheet(layout.title[:31], worksheet_class=RowSheet)
     for index, width in enumerate(_widths(columns, rows)):
         # in pixels of the default font's digit: the file then holds exactly ``width`` characters
         sheet.set_column_pixels(index, index, width * DIGIT_PIXELS)
@@ -158,15 +157,11 @@ def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet) -> Works
     for index, column in enumerate(columns):
         sheet.write_string(HEADER_ROW - 1, index, str(_text(column.header)), header)
     styled = [(column.number_format, column.wrap) for column in columns]
-    plain_columns = not any(number_format or wrap for number_format, wrap in styled)
+    cell_formats = [(formats.get(None, wrap), formats.get(number_format, wrap)) for number_format, wrap in styled]
     for number, row in enumerate(rows, start=HEADER_ROW):
-        if plain_columns and _plain(row):  # most rows of a member sheet: text only, no style
-            for index, value in enumerate(row):
-                if value:
-                    sheet.write_string(number, index, str(_text(value)))
-            continue
-        for index, (value, (number_format, wrap)) in enumerate(zip(row, styled)):
-            _write(sheet, number, index, value, formats, number_format, wrap)
+        if not sheet.write_cells(number, [_text(value) for value in row], cell_formats):
+            for index, (value, (number_format, wrap)) in enumerate(zip(row, styled)):
+                _write(sheet, number, index, value, formats, number_format, wrap)
     _add_charts(book, sheet, layout, HEADER_ROW + len(rows) + 2)
     return sheet
 
