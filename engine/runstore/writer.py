@@ -210,12 +210,9 @@ def _insert(db: sqlite3.Connection, table: str, rows: Iterable[Row]) -> None:
     first = next(iterator, None)
     if first is not None:
         marks = ", ".join("?" for _ in first)
-        db.executemany(f'INSERT INTO "{table}" VALUES ({marks})', _chain(first, iterator))
-
-
-def _chain(first: Row, rest: Iterable[Row]) -> Iterable[Row]:
-    yield first
-    yield from rest
+        # a list is handed over as it is; chain, not a generator of our own: a million rows pass here
+        every = rows if isinstance(rows, list) else chain((first,), iterator)
+        db.executemany(f'INSERT INTO "{table}" VALUES ({marks})', every)
 
 
 def _run_row(result: RunResult, data: Path, run: str, series: SeriesResult) -> Row:
@@ -247,12 +244,13 @@ def _flush(db: sqlite3.Connection, pending: Mapping[str, list[Row]]) -> None:
 
 
 def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
-                   directory: Mapping[EntityKey, EntityInfo]) -> dict[EntityKey, int]:
+                   directory: Mapping[EntityKey, EntityInfo]) -> dict[str, dict[str, int]]:
     """Entities, their source rows (the kept columns of the tables a clause reads) and their
     outcomes in each year (the outcome names source rows by their place among the entity's);
-    their keys."""
+    their keys, by entity type and id. Rows go in a batch of entities at a time: the writer's
+    memory does not grow with the run."""
     result = series.last  # the entities every year shares
-    keys: dict[EntityKey, int] = {}
+    keys: dict[str, dict[str, int]] = {}
     getters = {table: _row_getter(table, layout) for table, layout in rules.layouts.items()}
     sources = {table: source_table_name(table) for table in rules.layouts}
     pending: dict[str, list[Row]] = {source: [] for source in sources.values()}
@@ -260,15 +258,17 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
     decided = [_Decided(year) for year in series.results]
     entity_rows: list[Row] = []
     outcome_rows: list[Row] = []
+    key = -1
     for kind, group in result.entities.items():
+        numbered = keys.setdefault(kind, {})
         for entity in group:
-            key = len(keys)
+            key += 1
             entity_id = entity.entity_id
-            keys[(kind, entity_id)] = key
+            numbered[entity_id] = key
             info = directory[(kind, entity_id)]
             entity_rows.append((key, kind, entity_id, info.nama, info.region.code, info.row,
                                 int(not result.in_scope(kind, entity_id))))
-            facts = list(entity.fact_rows)  # read once (a large run's are in the spool)
+            facts = list(iter(entity.fact_rows))  # read once (a large run's are in the spool)
             for fact in facts:
                 get = getters.get(fact[0])
                 if get is not None:
@@ -278,14 +278,10 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
                 if decisions:
                     outcome_rows.append(outcomes.row(year.year, key, decisions, facts))
             if key % BATCH == BATCH - 1:
-                _flush(db, pending)
-                _insert(db, "outcome", outcome_rows)
-                outcome_rows.clear()
+                _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **pending})
     for year in decided:
         year.finish()
-    _flush(db, pending)
-    _insert(db, "outcome", outcome_rows)
-    _insert(db, "entity", entity_rows)
+    _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **pending})
     verdicts, held = outcomes.verdict_parts()
     _insert(db, "verdict", verdicts)
     _insert(db, "verdict_rule", held)
@@ -302,11 +298,11 @@ def _numbered(series: SeriesResult) -> Iterator[tuple[int, RunResult, IndicatorR
         yield number, result, indicator
 
 
-def _member_rows(series: SeriesResult, keys: Mapping[EntityKey, int]) -> Iterator[Row]:
+def _member_rows(series: SeriesResult, keys: Mapping[str, Mapping[str, int]]) -> Iterator[Row]:
     for number, _, indicator in _numbered(series):
         for code, role in enumerate(ROLES):
             for seq, m in enumerate(getattr(indicator, role)):
-                yield (number, code, seq, keys[(m.entity_type, m.entity_id)], m.nilai_sebelum, m.nilai)
+                yield (number, code, seq, keys[m.entity_type][m.entity_id], m.nilai_sebelum, m.nilai)
 
 
 def _indicator_rows(series: SeriesResult) -> Iterator[Row]:
