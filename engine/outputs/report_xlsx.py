@@ -268,8 +268,23 @@ def _growth_cells(member: Member, excluded: bool, year: int) -> list[object]:
     return [before, now, growth, "ya" if excluded else "tidak", reason]
 
 
-def _ordered_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
-    """Every entity once: the denominator's order, then numerator-only members, then the excluded."""
+NUMERATOR, DENOMINATOR, EXCLUDED = 1, 2, 4  # an entity's roles in an indicator, as bits
+
+
+def _roles(indicator: IndicatorResult) -> dict[EntityKey, int]:
+    """Every entity once, with its roles: the denominator's order, then numerator-only members, then
+    the excluded. One dict, no set per role: a national run's largest sheet lists a million entities."""
+    roles: dict[EntityKey, int] = {}
+    for role, group in ((DENOMINATOR, indicator.denominator), (NUMERATOR, indicator.numerator),
+                        (EXCLUDED, indicator.excluded)):
+        for member in group:
+            key = (member.entity_type, member.entity_id)
+            roles[key] = roles.get(key, 0) | role
+    return roles
+
+
+def _first_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
+    """Each entity's member as first listed (in ``_roles``' order): its values of both years."""
     members: dict[EntityKey, Member] = {}
     for group in (indicator.denominator, indicator.numerator, indicator.excluded):
         for member in group:
@@ -277,22 +292,17 @@ def _ordered_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
     return members
 
 
-def _keys(members: Sequence[Member]) -> set[EntityKey]:
-    return {(member.entity_type, member.entity_id) for member in members}
-
-
-def member_rows(indicator: IndicatorResult, members: Mapping[EntityKey, Member],
+def member_rows(indicator: IndicatorResult, roles: Mapping[EntityKey, int],
                 directory: Mapping[EntityKey, EntityInfo], growth: bool, year: int) -> Iterator[list[object]]:
-    """The sheet's row of each of ``members`` (``_ordered_members``), made as they are asked for."""
-    numerator, denominator = _keys(indicator.numerator), _keys(indicator.denominator)
-    excluded = _keys(indicator.excluded)
-    for key, member in members.items():
+    """The sheet's row of each entity of ``roles`` (``_roles``), made as they are asked for."""
+    first = _first_members(indicator) if growth else {}
+    for key, role in roles.items():
         info = directory.get(key)
-        row: list[object] = [member.entity_type, member.entity_id, info.nama if info else "",
-                             info.region.code if info else None, info.region.name if info else "",
-                             "ya" if key in numerator else "tidak", "ya" if key in denominator else "tidak"]
+        row: list[object] = [key[0], key[1], info.nama if info else "", info.region.code if info else None,
+                             info.region.name if info else "", "ya" if role & NUMERATOR else "tidak",
+                             "ya" if role & DENOMINATOR else "tidak"]
         if growth:
-            row += _growth_cells(member, key in excluded, year)
+            row += _growth_cells(first[key], bool(role & EXCLUDED), year)
         yield row
 
 
@@ -300,7 +310,7 @@ def _indicator_sheet(indicator: IndicatorResult, definition: Indicator,
                      directory: Mapping[EntityKey, EntityInfo], year: int) -> Sheet:
     growth = isinstance(definition.formula, Growth)
     columns = MEMBER_COLUMNS + (_growth_columns(year) if growth else [])
-    members = _ordered_members(indicator)
+    members = _roles(indicator)
     caption: list[object] = [indicator.nama, indicator.catatan]
     if indicator.denominator_source:
         caption.append(f"penyebut dari {indicator.denominator_source}: tanpa daftar anggota penyebut")
