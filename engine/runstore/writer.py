@@ -280,7 +280,8 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
             info = directory[(kind, entity_id)]
             entity_rows.append((key, kind, entity_id, info.nama, info.region.code, info.row,
                                 int(not result.in_scope(kind, entity_id))))
-            facts = list(iter(entity.fact_rows))  # read once (a large run's are in the spool)
+            # read once (a large run's are in the spool): list() alone would read them twice, for its length too
+            facts = list(iter(entity.fact_rows))
             for fact in facts:
                 route = routes.get(fact[0])
                 if route is not None:
