@@ -66,14 +66,16 @@ def _cpu_stopwatch(stopwatch: type) -> type:
     return CpuStopwatch
 
 
-def _time_tags_alone(result, out: Path) -> float:
-    """Seconds of writing tags.csv alone with the run's own writer (issue 20: the output stage ÷ this)."""
+def _time_tags_alone(result, out: Path) -> tuple[float, float]:
+    """Seconds and CPU seconds of writing tags.csv alone with the run's own writer, after the run, in
+    its process (issue 20: the output stage ÷ this). It reads the decisions back from the run's
+    spool as the output stage does, so both include that reading."""
     from engine.outputs.files import write_tags
 
     with tempfile.TemporaryDirectory(dir=out.parent) as folder:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _tree_cpu()
         write_tags(result, Path(folder))
-        return time.perf_counter() - start
+        return time.perf_counter() - start, _tree_cpu() - cpu
 
 
 def output_bytes(out: Path) -> dict[str, int]:
@@ -104,9 +106,10 @@ def main() -> None:
     result = execute_run(Path(data), profile, int(year), Path(out), Path(rules), progress=progress,
                          workers=int(workers))
     wall = time.perf_counter() - start
-    tags_alone = _time_tags_alone(result, Path(out))
-    # What follows the timed stages in execute_run is the outputs (audit log, every file).
+    # What follows the timed stages in execute_run is the outputs (audit log, every file, the
+    # workbook's process): counted before tags.csv is written again alone.
     stage_cpu = {**STAGE_CPU, "outputs": _tree_cpu() - LAST_STAGE_END[0]}
+    tags_alone, tags_alone_cpu = _time_tags_alone(result, Path(out))
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
@@ -121,6 +124,7 @@ def main() -> None:
         "stage_cpu_s": stage_cpu,
         "rules_path": parallel.RULES_PATH,
         "tags_csv_alone_s": tags_alone,
+        "tags_csv_alone_cpu_s": tags_alone_cpu,
         "output_bytes": output_bytes(Path(out)),
     }), flush=True)
 

@@ -424,7 +424,8 @@ def output_table(results: list[SizeResult], style: box.Box) -> Table:
     """Issue 20's output figures and issue 19's floor: the whole run ÷ reading every input once with polars."""
     view = Table(title="Keluaran (tahap outputs ÷ tags.csv saja; byte per entitas) dan lantai baca polars",
                  title_justify="left", box=style)
-    for column in ("entitas", "outputs s", "tags.csv saja s", "outputs ÷ tags.csv", "run.sqlite B/entitas",
+    for column in ("entitas", "outputs s", "tags.csv saja s", "outputs ÷ tags.csv", "CPU outputs ÷ tags.csv",
+                   "run.sqlite B/entitas",
                    "folder (du) B/entitas", "report.html MB", "audit.jsonl KB", "total s", "baca polars s",
                    "total ÷ baca polars"):
         view.add_column(column, justify="right")
@@ -437,7 +438,11 @@ def output_table(results: list[SizeResult], style: box.Box) -> Table:
         alone = [r["tags_csv_alone_s"] for r in runs]
         floor = [b["polars_read_s"] for b in result.baselines]
         files = run["output_bytes"]
+        # CPU: the stage's (run process and workbook process) ÷ tags.csv's; a wall ratio on a loaded
+        # machine also measures how much of the two cores the stage got
+        cpu = [r["stage_cpu_s"]["outputs"] / r["tags_csv_alone_cpu_s"] for r in runs if "tags_csv_alone_cpu_s" in r]
         view.add_row(f"{count:,}", _span(outputs), _span(alone, 3), f"{median(outputs) / median(alone):.1f}×",
+                     f"{median(cpu):.1f}×" if cpu else "—",
                      f"{files.get('run.sqlite', 0) / count:,.0f}", f"{files['du'] / count:,.0f}",
                      f"{files.get('report.html', 0) / 1e6:.2f}", f"{files.get('audit.jsonl', 0) / 1e3:.1f}",
                      _span([_total(r) for r in runs]), _span(floor, 2) if floor else "—",

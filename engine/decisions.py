@@ -10,6 +10,7 @@ in a ``DecisionTable``: the outputs read the rows (audit log, run.sqlite, tags),
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
 
@@ -177,6 +178,15 @@ class DecisionTable(Sequence[Decision]):
 
     def rows(self) -> Iterator[DecisionRow]:
         return iter(self._list)
+
+    def pickled(self) -> Iterator[bytes]:
+        """The rows in order as pickled lists, for another process: the spool's blocks as written (not
+        read into objects here), then the rows held in memory."""
+        spool = self._list.spool
+        for number in self._blocks:
+            assert spool is not None
+            yield spool.raw(number)
+        yield pickle.dumps(self._list.held, protocol=pickle.HIGHEST_PROTOCOL)
 
     def keys(self) -> Iterator[DecisionKey]:
         return ((row[0], row[1], row[3]) for row in self.rows())

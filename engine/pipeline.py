@@ -9,7 +9,7 @@ No output is written here (see ``engine.outputs``); the CLI wires the two togeth
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import structlog
 
-from engine.decisions import DecisionTable
+from engine.decisions import DecisionRow, DecisionTable
 from engine.evaluate import Evaluator
 from engine.fact_chunks import FactChunks, chunked_entities
 from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entities
@@ -77,16 +77,22 @@ class RunResult:
 
     def tag_rows(self) -> Iterator[TagRow]:
         """Every tag given, by entity type (in ``ENTITY_ORDER``), entity id and tag; made as they are read."""
-        given: dict[str, dict[str, list[tuple[str, str, int]]]] = {entity_type: {} for entity_type in ENTITY_ORDER}
-        shared: dict[tuple[str, str, int], tuple[str, str, int]] = {}  # a few per rule: one object each
-        for entity_type, entity_id, year, rule_id, _, tag, is_given, _ in self.decisions.rows():
-            if is_given:
-                triple = (tag, rule_id, year)
-                given[entity_type].setdefault(entity_id, []).append(shared.setdefault(triple, triple))
-        for entity_type, by_entity in given.items():
-            for entity_id in sorted(by_entity):
-                for tag, rule_id, year in sorted(by_entity[entity_id], key=itemgetter(0)):
-                    yield TagRow(entity_type, entity_id, tag, rule_id, year)
+        return tag_rows(self.decisions.rows())
+
+
+def tag_rows(decisions: Iterable[DecisionRow]) -> Iterator[TagRow]:
+    """Every tag ``decisions`` give, by entity type (in ``ENTITY_ORDER``), entity id and tag (the
+    decisions are all read before the first tag row is made)."""
+    given: dict[str, dict[str, list[tuple[str, str, int]]]] = {entity_type: {} for entity_type in ENTITY_ORDER}
+    shared: dict[tuple[str, str, int], tuple[str, str, int]] = {}  # a few per rule: one object each
+    for entity_type, entity_id, year, rule_id, _, tag, is_given, _ in decisions:
+        if is_given:
+            triple = (tag, rule_id, year)
+            given[entity_type].setdefault(entity_id, []).append(shared.setdefault(triple, triple))
+    for entity_type, by_entity in given.items():
+        for entity_id in sorted(by_entity):
+            for tag, rule_id, year in sorted(by_entity[entity_id], key=itemgetter(0)):
+                yield TagRow(entity_type, entity_id, tag, rule_id, year)
 
 
 @dataclass

@@ -117,8 +117,9 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert all(float(cell) >= 0 for row in core_rows for cell in row[2:])  # cores busy per stage
     assert all(float(row[4]) > 0 for row in core_rows)  # the rules stage
     assert baseline_row[-3:] == ["ya", "ya", "ya"]  # tag identik: python, polars, today's rules path
-    outputs_s, tags_alone_s, ratio = float(output_row[1]), float(output_row[2]), output_row[3]
+    outputs_s, tags_alone_s, ratio, cpu_ratio = float(output_row[1]), float(output_row[2]), output_row[3], output_row[4]
     assert 0 < tags_alone_s < outputs_s and ratio.endswith("×")  # the output stage ÷ tags.csv alone (issue 20)
-    assert int(output_row[4].replace(",", "")) > 0 < int(output_row[5].replace(",", ""))  # run.sqlite, folder B/entity
+    assert cpu_ratio.endswith("×")  # the same in CPU seconds (both processes of the stage ÷ tags.csv's)
+    assert int(output_row[5].replace(",", "")) > 0 < int(output_row[6].replace(",", ""))  # run.sqlite, folder B/entity
     assert output_row[-1].endswith("×")  # the whole run ÷ reading every input once with polars (issue 19)
     assert not list(tmp_path.iterdir())  # data and outputs are removed without --keep

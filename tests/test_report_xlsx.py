@@ -4,6 +4,7 @@ frozen headers, autofilters, fitted widths, and no text a spreadsheet would run 
 from __future__ import annotations
 
 import json
+import pickle
 import zipfile
 
 import pytest
@@ -156,3 +157,27 @@ def test_a_list_longer_than_excel_allows_is_cut_and_says_where_the_rest_is(jambi
     caption = [cell.value for cell in sheet[1]]
     assert caption[2] == (f"hanya 3 dari {len(indicator.denominator)} entitas ditampilkan (batas baris Excel); "
                           "daftar lengkap: tabel indicator_member di run.sqlite")
+
+
+def _cells(path):
+    book = load_workbook(path)
+    return {name: [list(row) for row in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
+
+
+def test_the_workbook_process_gets_the_rows_a_few_at_a_time_and_writes_the_same_workbook(jambi, tmp_path, monkeypatch):
+    result, _, _ = jambi
+    monkeypatch.setattr(report_xlsx, "ROWS_PER_PICKLE", 2)
+    monkeypatch.setattr(report_xlsx, "SHEET_ROWS", report_xlsx.HEADER_ROW + 5)  # cut, as a long list is
+    laid_out = report_xlsx.lay_out(result, report_xlsx.entity_directory(result), tmp_path)
+    with laid_out.open("rb") as stream:
+        pickles = []
+        while stream.peek(1):
+            pickles.append(pickle.load(stream))
+    assert all(len(item.rows if isinstance(item, report_xlsx.Sheet) else item) <= 2 for item in pickles if item)
+    lengths = {item.title: item.length for item in pickles if isinstance(item, report_xlsx.Sheet)}
+    assert lengths[result.indicators[0].id] == 5 < len(result.indicators[0].denominator)
+    (tmp_path / "whole").mkdir()
+    report_xlsx.write_workbook_from(laid_out, tmp_path)
+    write_report_xlsx(result, tmp_path / "whole")
+    assert not laid_out.exists()
+    assert _cells(tmp_path / "report.xlsx") == _cells(tmp_path / "whole" / "report.xlsx")

@@ -256,3 +256,30 @@ def test_entities_share_verdicts_and_citations_and_years_come_from_dates(jatim):
     entity_id = db.execute("SELECT e.entity_id FROM entity AS e JOIN src_rat AS s ON s.entity = e.key").fetchone()[0]
     rat = [fact for fact in StoreSource(jatim[1]).entity("koperasi", entity_id).facts if fact["t"] == "rat"]
     assert rat and all(fact["tahun_rat"] == fact["tanggal_rat"] // 10_000 for fact in rat)
+
+
+def _rows_of(path):
+    db = sqlite3.connect(path)
+    tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                                             "'entity_name%' AND name != 'run' ORDER BY name")]
+    return {table: sorted(db.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr) for table in tables}
+
+
+def test_the_writer_holds_a_batch_of_entities_at_a_time(tmp_path, monkeypatch):
+    data = SAMPLES / "jatim"
+    result = run(data=data, profile_id="jatim", year=2024, rules=RULES)
+    writer.write_run_record(result, tmp_path / "whole", data)
+    inserted: list[tuple[str, int]] = []
+    insert = writer._insert
+
+    def counted(db, table, rows):
+        if isinstance(rows, list):
+            inserted.append((table, len(rows)))
+        insert(db, table, rows)
+
+    monkeypatch.setattr(writer, "BATCH", 3)
+    monkeypatch.setattr(writer, "_insert", counted)
+    writer.write_run_record(result, tmp_path / "batched", data)
+    entity_batches = [count for table, count in inserted if table == "entity"]
+    assert len(entity_batches) > 1 and max(entity_batches) <= 3
+    assert _rows_of(tmp_path / "batched" / "run.sqlite") == _rows_of(tmp_path / "whole" / "run.sqlite")

@@ -10,13 +10,15 @@ from __future__ import annotations
 import csv
 import json
 import os
+import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:  # the auditor's workpaper writes with atomic_path and neutralise, without the pipeline
+    from engine.decisions import DecisionRow
     from engine.ingest.dataset import Reject
     from engine.pipeline import RunResult, SeriesResult
 
@@ -86,9 +88,54 @@ def write_tags(run: RunResult | SeriesResult, out: Path) -> None:
     """One row per (entity, tag, year): the years in order, each year's rows as a single run writes them."""
     from engine.pipeline import SeriesResult  # here, not at the top: see TYPE_CHECKING above
 
+    _write_tag_rows((result.decisions.rows() for result in SeriesResult.of(run).results), out)
+
+
+def _write_tag_rows(years: Iterable[Iterable[DecisionRow]], out: Path) -> None:
+    """tags.csv from each year's decisions, in year order."""
+    from engine.pipeline import tag_rows
+
     rows = ((row.entity_type, row.entity_id, row.tag, row.rule_id, row.year)
-            for result in SeriesResult.of(run).results for row in result.tag_rows())
+            for decisions in years for row in tag_rows(decisions))
     write_csv(out / "tags.csv", ["entity_type", "entity_id", "tag", "rule_id", "year"], rows)
+
+
+def hand_over_decisions(run: RunResult | SeriesResult, out: Path) -> Path:
+    """Each year's decisions, as pickled blocks ending with None, in a temporary file in ``out``: for
+    another process to write tags.csv from (``write_tags_from``, which removes the file). The
+    spool's blocks are copied as they are, not read into objects here."""
+    from engine.pipeline import SeriesResult
+
+    handle, name = tempfile.mkstemp(dir=out, prefix=".tags.csv.", suffix=".decisions.tmp")
+    path = Path(name)
+    try:
+        with open(handle, "wb") as stream:
+            for result in SeriesResult.of(run).results:
+                stream.writelines(result.decisions.pickled())
+                pickle.dump(None, stream)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_tags_from(path: Path, out: Path) -> None:
+    """tags.csv, the same file ``write_tags`` writes, from the decisions ``hand_over_decisions`` wrote."""
+    try:
+        with path.open("rb") as stream:
+            _write_tag_rows(_handed_over(stream), out)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _handed_over(stream: BinaryIO) -> Iterator[Iterator[DecisionRow]]:
+    while stream.peek(1):
+        yield _year_rows(stream)  # read to its end (tag_rows reads every decision first) before the next
+
+
+def _year_rows(stream: BinaryIO) -> Iterator[DecisionRow]:
+    while (block := pickle.load(stream)) is not None:  # written by hand_over_decisions of this run
+        yield from block
 
 
 def write_rejects(rejects: list[Reject], out: Path) -> None:

@@ -10,6 +10,8 @@ outputs. The workbook is streamed (xlsxwriter's constant-memory mode: a row is o
 next begins, so a sheet of a million members stays small in memory; about twice as fast per cell as
 openpyxl's write-only mode) into a file beside report.xlsx and moved into place in one step. A member
 list longer than a sheet can hold is cut at Excel's row limit, and the sheet says so (the full list is in run.sqlite).
+The rows of a table are written whole (``xlsx_rows.RowSheet``: xlsxwriter's XML for the same cells, a
+row at a time), a row it cannot write cell by cell with xlsxwriter's own methods.
 
 Sheets are laid out as plain values first (``Sheet``); a large run hands them, through a temporary
 file, to a process of its own that writes the workbook while the run writes its other outputs.
@@ -20,10 +22,11 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
+from typing import BinaryIO
 
 import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -37,6 +40,7 @@ from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path, neutralise
 from engine.outputs.series import indicator_series
+from engine.outputs.xlsx_rows import RowSheet
 from engine.pipeline import RunResult, SeriesResult
 
 INTEGER = "#,##0"
@@ -53,6 +57,7 @@ WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "stri
                     "strings_to_numbers": False, "nan_inf_to_errors": True}
 MAX_WIDTH = 60
 WIDTH_SAMPLE = 2_000  # rows looked at to fit column widths; enough for a readable sheet
+ROWS_PER_PICKLE = 10_000  # rows of a sheet handed to the workbook's process at a time
 
 
 @dataclass(frozen=True)
@@ -75,12 +80,12 @@ class Formatted:
 
 def _text(value: object) -> object:
     """Text as text: no formula, and no control character (which .xlsx cannot hold)."""
-    if isinstance(value, str):
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return neutralise(value)
 
 
-def _widths(columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> list[float]:
+def _widths(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> list[float]:
     widths = [len(column.header) for column in columns]
     for row in islice(rows, WIDTH_SAMPLE):
         for index, value in enumerate(row):
@@ -95,8 +100,13 @@ class Sheet:
     title: str
     caption: list[object]
     columns: list[Column]
-    rows: list[list[object]]
+    rows: Iterable[list[object]]  # a list, or (a member sheet) made as they are written: ``count`` of them
     charts: tuple[tuple[str, int, int, int], ...] = ()  # line charts: title, data row, first and last value column
+    count: int | None = None
+
+    @property
+    def length(self) -> int:
+        return self.count if self.count is not None else len(self.rows)  # type: ignore[arg-type]
 
 
 class _Formats:
@@ -139,35 +149,28 @@ def _write(sheet: Worksheet, row: int, column: int, value: object, formats: _For
         sheet.write_string(row, column, str(_text(value)), formats.get(None, wrap, bold))
 
 
-def _plain(row: Sequence[object]) -> bool:
-    return all(isinstance(value, str) or value is None for value in row)
-
-
-def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet) -> Worksheet:
+def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet) -> RowSheet:
     """A sheet: a caption row, a frozen header with an autofilter, then the rows."""
-    columns, rows = layout.columns, layout.rows
-    sheet = book.add_worksheet(layout.title[:31])
-    for index, width in enumerate(_widths(columns, rows)):
+    columns, rows = layout.columns, iter(layout.rows)
+    head = list(islice(rows, WIDTH_SAMPLE))
+    sheet = book.add_worksheet(layout.title[:31], worksheet_class=RowSheet)
+    for index, width in enumerate(_widths(columns, head)):
         # in pixels of the default font's digit: the file then holds exactly ``width`` characters
         sheet.set_column_pixels(index, index, width * DIGIT_PIXELS)
     sheet.freeze_panes(HEADER_ROW, 0)
-    sheet.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + max(len(rows), 1), len(columns) - 1)
+    sheet.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + max(layout.length, 1), len(columns) - 1)
     for index, value in enumerate(layout.caption):
         _write(sheet, 0, index, value, formats, bold=index == 0)
     header = formats.get(None, wrap=True, bold=True, header=True)
     for index, column in enumerate(columns):
         sheet.write_string(HEADER_ROW - 1, index, str(_text(column.header)), header)
     styled = [(column.number_format, column.wrap) for column in columns]
-    plain_columns = not any(number_format or wrap for number_format, wrap in styled)
-    for number, row in enumerate(rows, start=HEADER_ROW):
-        if plain_columns and _plain(row):  # most rows of a member sheet: text only, no style
-            for index, value in enumerate(row):
-                if value:
-                    sheet.write_string(number, index, str(_text(value)))
-            continue
-        for index, (value, (number_format, wrap)) in enumerate(zip(row, styled)):
-            _write(sheet, number, index, value, formats, number_format, wrap)
-    _add_charts(book, sheet, layout, HEADER_ROW + len(rows) + 2)
+    cell_formats = [(formats.get(None, wrap), formats.get(number_format, wrap)) for number_format, wrap in styled]
+    for number, row in enumerate(chain(head, rows), start=HEADER_ROW):
+        if not sheet.write_cells(number, [_text(value) for value in row], cell_formats):
+            for index, (value, (number_format, wrap)) in enumerate(zip(row, styled)):
+                _write(sheet, number, index, value, formats, number_format, wrap)
+    _add_charts(book, sheet, layout, HEADER_ROW + layout.length + 2)
     return sheet
 
 
@@ -265,8 +268,23 @@ def _growth_cells(member: Member, excluded: bool, year: int) -> list[object]:
     return [before, now, growth, "ya" if excluded else "tidak", reason]
 
 
-def _ordered_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
-    """Every entity once: the denominator's order, then numerator-only members, then the excluded."""
+NUMERATOR, DENOMINATOR, EXCLUDED = 1, 2, 4  # an entity's roles in an indicator, as bits
+
+
+def _roles(indicator: IndicatorResult) -> dict[EntityKey, int]:
+    """Every entity once, with its roles: the denominator's order, then numerator-only members, then
+    the excluded. One dict, no set per role: a national run's largest sheet lists a million entities."""
+    roles: dict[EntityKey, int] = {}
+    for role, group in ((DENOMINATOR, indicator.denominator), (NUMERATOR, indicator.numerator),
+                        (EXCLUDED, indicator.excluded)):
+        for member in group:
+            key = (member.entity_type, member.entity_id)
+            roles[key] = roles.get(key, 0) | role
+    return roles
+
+
+def _first_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
+    """Each entity's member as first listed (in ``_roles``' order): its values of both years."""
     members: dict[EntityKey, Member] = {}
     for group in (indicator.denominator, indicator.numerator, indicator.excluded):
         for member in group:
@@ -274,40 +292,35 @@ def _ordered_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
     return members
 
 
-def _keys(members: Sequence[Member]) -> set[EntityKey]:
-    return {(member.entity_type, member.entity_id) for member in members}
-
-
-def member_rows(indicator: IndicatorResult, directory: Mapping[EntityKey, EntityInfo], growth: bool,
-                year: int) -> list[list[object]]:
-    numerator, denominator = _keys(indicator.numerator), _keys(indicator.denominator)
-    excluded = _keys(indicator.excluded)
-    rows = []
-    for key, member in _ordered_members(indicator).items():
+def member_rows(indicator: IndicatorResult, roles: Mapping[EntityKey, int],
+                directory: Mapping[EntityKey, EntityInfo], growth: bool, year: int) -> Iterator[list[object]]:
+    """The sheet's row of each entity of ``roles`` (``_roles``), made as they are asked for."""
+    first = _first_members(indicator) if growth else {}
+    for key, role in roles.items():
         info = directory.get(key)
-        row: list[object] = [member.entity_type, member.entity_id, info.nama if info else "",
-                             info.region.code if info else None, info.region.name if info else "",
-                             "ya" if key in numerator else "tidak", "ya" if key in denominator else "tidak"]
+        row: list[object] = [key[0], key[1], info.nama if info else "", info.region.code if info else None,
+                             info.region.name if info else "", "ya" if role & NUMERATOR else "tidak",
+                             "ya" if role & DENOMINATOR else "tidak"]
         if growth:
-            row += _growth_cells(member, key in excluded, year)
-        rows.append(row)
-    return rows
+            row += _growth_cells(first[key], bool(role & EXCLUDED), year)
+        yield row
 
 
 def _indicator_sheet(indicator: IndicatorResult, definition: Indicator,
                      directory: Mapping[EntityKey, EntityInfo], year: int) -> Sheet:
     growth = isinstance(definition.formula, Growth)
     columns = MEMBER_COLUMNS + (_growth_columns(year) if growth else [])
-    rows = member_rows(indicator, directory, growth, year)
+    members = _roles(indicator)
     caption: list[object] = [indicator.nama, indicator.catatan]
     if indicator.denominator_source:
         caption.append(f"penyebut dari {indicator.denominator_source}: tanpa daftar anggota penyebut")
     room = SHEET_ROWS - HEADER_ROW
-    if len(rows) > room:
-        caption.append(f"hanya {format_number(room)} dari {format_number(len(rows))} entitas ditampilkan (batas baris "
-                       "Excel); daftar lengkap: tabel indicator_member di run.sqlite")
-        rows = rows[:room]
-    return Sheet(indicator.id, caption, columns, rows)
+    if len(members) > room:
+        caption.append(f"hanya {format_number(room)} dari {format_number(len(members))} entitas ditampilkan (batas "
+                       "baris Excel); daftar lengkap: tabel indicator_member di run.sqlite")
+    shown = min(len(members), room)
+    rows = islice(member_rows(indicator, members, directory, growth, year), shown)
+    return Sheet(indicator.id, caption, columns, rows, count=shown)
 
 
 # -- the series: capaian (LKjIP), trend, year × kabupaten/kota ----------------------------------
@@ -382,15 +395,21 @@ def write_report_xlsx(result: RunResult, out: Path, directory: Mapping[EntityKey
 
 def lay_out(result: RunResult, directory: Mapping[EntityKey, EntityInfo], out: Path,
             series: SeriesResult | None = None) -> Path:
-    """The sheets, one pickle after another, in a temporary file in ``out``: for another process to
-    write the workbook from (``write_workbook_from``, which removes the file). One sheet is laid out
-    at a time, so only one sheet's rows are ever held here."""
+    """The sheets in a temporary file in ``out``: for another process to write the workbook from
+    (``write_workbook_from``, which removes the file). Each sheet is a pickle of its first rows, then
+    its other rows ``ROWS_PER_PICKLE`` at a time and None: only that many rows are ever held here
+    (a national run's largest member sheet, held and pickled whole, was the run's peak of memory)."""
     handle, name = tempfile.mkstemp(dir=out, prefix=".report.xlsx.", suffix=".sheets.tmp")
     path = Path(name)
     try:
         with open(handle, "wb") as stream:
             for layout in sheets(result, directory, series):
-                pickle.dump(layout, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                rows = iter(layout.rows)
+                head = list(islice(rows, ROWS_PER_PICKLE))
+                pickle.dump(replace(layout, rows=head, count=layout.length), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                while part := list(islice(rows, ROWS_PER_PICKLE)):
+                    pickle.dump(part, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(None, stream)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -405,7 +424,16 @@ def ready() -> None:
 def _laid_out(path: Path) -> Iterator[Sheet]:
     with path.open("rb") as stream:
         while stream.peek(1):
-            yield pickle.load(stream)  # written by ``lay_out`` of this run, in the output folder
+            layout = pickle.load(stream)  # written by ``lay_out`` of this run, in the output folder
+            rest = _parts(stream)
+            yield replace(layout, rows=chain(layout.rows, chain.from_iterable(rest)))
+            for _ in rest:  # a sheet not written to its end: the next one starts after its rows
+                pass
+
+
+def _parts(stream: BinaryIO) -> Iterator[list[list[object]]]:
+    while (part := pickle.load(stream)) is not None:
+        yield part
 
 
 def write_workbook_from(path: Path, out: Path) -> None:

@@ -12,7 +12,7 @@ from engine import log
 from engine.explain import explanation_texts
 from engine.outputs.audit import log_end, log_run, log_start
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
-from engine.outputs.files import write_indicators, write_rejects, write_tags
+from engine.outputs.files import hand_over_decisions, write_indicators, write_rejects, write_tags, write_tags_from
 from engine.outputs.folder import staged_run
 from engine.outputs.lock import output_lock
 from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys, write_report_html
@@ -32,8 +32,9 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
     ``execute_series``). The reports detail the last year and show every year's trend, kabupaten/kota
     table and capaian; the record, tags.csv and indicators.json hold every year.
 
-    For a large run report.xlsx, the largest single writer, is written by a process of its own (on
-    the other core) from sheets laid out here, while this process writes tags.csv, the page and the record.
+    For a large run report.xlsx and then tags.csv are written by a process of its own (on the other
+    core) from sheets laid out here and the decisions as the spool holds them, while this process
+    writes the page and the record.
     """
     series = SeriesResult.of(run)
     result = series.last
@@ -45,15 +46,16 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
         write_report_xlsx(result, out, directory, series)
         _write_page_and_record(series, out, data, directory, entities)
     else:
-        # the workbook is the longest single writer: its process starts first, and tags.csv, the page
-        # and the record are written here meanwhile
+        # the workbook's process starts first; the page and the record are written here meanwhile
         with process_pool(1) as writer:
             writer.submit(ready)  # the process starts, and imports the workbook's writer, while the sheets are laid out
             directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
             workbook = writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
-            write_tags(series, out)
+            # tags.csv there too, after the workbook: this process's record is the longer work now
+            tags = writer.submit(write_tags_from, hand_over_decisions(series, out), out)
             _write_page_and_record(series, out, data, directory, entities)
             answer_of(workbook)
+            answer_of(tags)
     write_indicators(series, out)
 
 

@@ -49,6 +49,12 @@ class _TypeRules:
     starts: tuple[int, ...]  # one more than the rules: the last is the number of nodes
     on_tables: tuple[tuple[int, int, str, int], ...]
 
+    def held_on_tables(self, count: int, flags: bytes) -> tuple[tuple[int, int, str, int], ...]:
+        """Of the clauses on a table of the first ``count`` rules, those whose flag (one byte per
+        clause, in ``nodes`` order) is set: (index in that order, bit, table, rule key)."""
+        return tuple((self.starts[position] + bit, bit, table, rule) for position, bit, table, rule in self.on_tables
+                     if position < count and flags[self.starts[position] + bit])
+
     @classmethod
     def of(cls, keys: list[int], views: list[RuleView]) -> _TypeRules:
         starts = [0]
@@ -119,6 +125,9 @@ class _Outcomes:
         # (year, type, given flags, held flags of every clause in order) → key
         self.verdicts: dict[tuple[int, str, bytes, bytes], int] = {}
         self.citations: dict[tuple[object, ...], int] = {}  # ((rule key, bit, places), …) → key
+        # per verdict, its held clauses on a table (as ``_TypeRules.held_on_tables``): worked out once
+        # for each distinct verdict, not for each entity
+        self.cites: list[tuple[tuple[int, int, str, int], ...]] = []
 
     def row(self, year: int, entity: int, decisions: list[DecisionRow], facts: Sequence[FactRow]) -> Row:
         """An entity's decisions (in rule order) and its fact rows, the rows its evidence names."""
@@ -129,15 +138,17 @@ class _Outcomes:
         if (tuple(map(RULE_ID, decisions)) != plan.rule_ids[:count]
                 or tuple(map(NODE, clauses)) != plan.nodes[:plan.starts[count]]):
             raise ValueError(f"keputusan {kind} {decisions[0][1]} tidak dalam urutan aturan dan klausanya")
-        verdict = self.verdicts.setdefault((year, kind, bytes(map(GIVEN, decisions)), bytes(map(HELD, clauses))),
-                                           len(self.verdicts))
+        flags = bytes(map(HELD, clauses))
+        key = (year, kind, bytes(map(GIVEN, decisions)), flags)
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            verdict = self.verdicts[key] = len(self.verdicts)
+            self.cites.append(plan.held_on_tables(count, flags))
         cited = []
         places: dict[str, dict[str, int]] = {}  # per table: the entity's fact ids → their place in row order
-        for position, bit, table, rule in plan.on_tables:
-            if position >= count:
-                break
-            _, held, evidence = decisions[position][7][bit]
-            if held and evidence:
+        for clause, bit, table, rule in self.cites[verdict]:
+            evidence = clauses[clause][2]
+            if evidence:
                 found = places.get(table)
                 if found is None:
                     found = places[table] = _places(table, facts)
@@ -210,12 +221,9 @@ def _insert(db: sqlite3.Connection, table: str, rows: Iterable[Row]) -> None:
     first = next(iterator, None)
     if first is not None:
         marks = ", ".join("?" for _ in first)
-        db.executemany(f'INSERT INTO "{table}" VALUES ({marks})', _chain(first, iterator))
-
-
-def _chain(first: Row, rest: Iterable[Row]) -> Iterable[Row]:
-    yield first
-    yield from rest
+        # a list is handed over as it is; chain, not a generator of our own: a million rows pass here
+        every = rows if isinstance(rows, list) else chain((first,), iterator)
+        db.executemany(f'INSERT INTO "{table}" VALUES ({marks})', every)
 
 
 def _run_row(result: RunResult, data: Path, run: str, series: SeriesResult) -> Row:
@@ -247,45 +255,46 @@ def _flush(db: sqlite3.Connection, pending: Mapping[str, list[Row]]) -> None:
 
 
 def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
-                   directory: Mapping[EntityKey, EntityInfo]) -> dict[EntityKey, int]:
+                   directory: Mapping[EntityKey, EntityInfo]) -> dict[str, dict[str, int]]:
     """Entities, their source rows (the kept columns of the tables a clause reads) and their
     outcomes in each year (the outcome names source rows by their place among the entity's);
-    their keys."""
+    their keys, by entity type and id. Rows go in a batch of entities at a time: the writer's
+    memory does not grow with the run."""
     result = series.last  # the entities every year shares
-    keys: dict[EntityKey, int] = {}
-    getters = {table: _row_getter(table, layout) for table, layout in rules.layouts.items()}
-    sources = {table: source_table_name(table) for table in rules.layouts}
-    pending: dict[str, list[Row]] = {source: [] for source in sources.values()}
+    keys: dict[str, dict[str, int]] = {}
+    pending: dict[str, list[Row]] = {source_table_name(table): [] for table in rules.layouts}
+    # a fact row's table → where its stored row goes and how it is made (a run has millions of fact rows)
+    routes = {table: (pending[source_table_name(table)].append, _row_getter(table, layout))
+              for table, layout in rules.layouts.items()}
     outcomes = _Outcomes(rules)
     decided = [_Decided(year) for year in series.results]
     entity_rows: list[Row] = []
     outcome_rows: list[Row] = []
+    key = -1
     for kind, group in result.entities.items():
+        numbered = keys.setdefault(kind, {})
         for entity in group:
-            key = len(keys)
+            key += 1
             entity_id = entity.entity_id
-            keys[(kind, entity_id)] = key
+            numbered[entity_id] = key
             info = directory[(kind, entity_id)]
             entity_rows.append((key, kind, entity_id, info.nama, info.region.code, info.row,
                                 int(not result.in_scope(kind, entity_id))))
-            facts = list(entity.fact_rows)  # read once (a large run's are in the spool)
+            # read once (a large run's are in the spool): list() alone would read them twice, for its length too
+            facts = list(iter(entity.fact_rows))
             for fact in facts:
-                get = getters.get(fact[0])
-                if get is not None:
-                    pending[sources[fact[0]]].append((key, *get(fact)))
+                route = routes.get(fact[0])
+                if route is not None:
+                    route[0]((key, *route[1](fact)))
             for year in decided:
                 decisions = year.take(kind, entity_id)
                 if decisions:
                     outcome_rows.append(outcomes.row(year.year, key, decisions, facts))
             if key % BATCH == BATCH - 1:
-                _flush(db, pending)
-                _insert(db, "outcome", outcome_rows)
-                outcome_rows.clear()
+                _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **pending})
     for year in decided:
         year.finish()
-    _flush(db, pending)
-    _insert(db, "outcome", outcome_rows)
-    _insert(db, "entity", entity_rows)
+    _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **pending})
     verdicts, held = outcomes.verdict_parts()
     _insert(db, "verdict", verdicts)
     _insert(db, "verdict_rule", held)
@@ -302,11 +311,11 @@ def _numbered(series: SeriesResult) -> Iterator[tuple[int, RunResult, IndicatorR
         yield number, result, indicator
 
 
-def _member_rows(series: SeriesResult, keys: Mapping[EntityKey, int]) -> Iterator[Row]:
+def _member_rows(series: SeriesResult, keys: Mapping[str, Mapping[str, int]]) -> Iterator[Row]:
     for number, _, indicator in _numbered(series):
         for code, role in enumerate(ROLES):
             for seq, m in enumerate(getattr(indicator, role)):
-                yield (number, code, seq, keys[(m.entity_type, m.entity_id)], m.nilai_sebelum, m.nilai)
+                yield (number, code, seq, keys[m.entity_type][m.entity_id], m.nilai_sebelum, m.nilai)
 
 
 def _indicator_rows(series: SeriesResult) -> Iterator[Row]:

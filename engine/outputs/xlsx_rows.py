@@ -1,0 +1,107 @@
+"""Rows of report.xlsx written as xlsxwriter writes them, a row at a time instead of a cell at a time.
+
+In constant-memory mode xlsxwriter spends ≈ 10 µs on each cell: a cell object, a flush that
+dispatches on its class name, three regular expressions and an attribute list per cell. A large
+run's workbook is a million cells, nearly all of them short text of the member sheets. ``RowSheet``
+is xlsxwriter's worksheet with one method more, ``write_cells``: a whole row of text and numbers,
+its XML made in one piece exactly as ``write_string`` (an inline string), ``write_number`` and
+``write_blank`` make each cell's, with xlsxwriter's own escaping for any text that needs it. A row
+holding anything else (a boolean, NaN, a text too long for a cell, a rich string) is handed back,
+for xlsxwriter's own methods. tests/test_xlsx_rows.py checks that both give the same sheet XML.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from xlsxwriter.format import Format
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+# Text that xlsxwriter changes or marks: XML escapes, control characters and its own _xHHHH_ escape,
+# leading or trailing white space ("preserve"), a rich string's tags. Other text goes in as it is.
+_CHANGED = re.compile(r'[&<>"\x00-\x1f]|_x[0-9a-fA-F]{4}_|^\s|\s$')
+# xlsxwriter truncates a longer text to Excel's limit (32,767 UTF-16 units) in write_string
+_LONGEST_PLAIN = 16_383
+_PRESERVE = ' xml:space="preserve"'
+
+
+class RowSheet(Worksheet):
+    """A worksheet of a constant-memory workbook (``Workbook.add_worksheet(..., worksheet_class=RowSheet)``),
+    its column widths set before its rows (a column's own format is xlsxwriter's to apply)."""
+
+    _column_formats: bool | None = None
+
+    def write_cells(self, row: int, values: Sequence[object],
+                    formats: Sequence[tuple[Format | None, Format | None]]) -> bool:
+        """Writes ``values`` as row ``row`` (empty text and None: no cell, or a blank cell where its
+        text format is given), each column's cells in ``formats`` (for text, for numbers);
+        False, with nothing of this row written, when xlsxwriter's own methods must write it."""
+        if self._column_formats is None:
+            self._column_formats = any(info.column_format is not None for info in self.col_info.values())
+        if (not self.constant_memory or self._column_formats or row <= self.previous_row or row in self.row_info
+                or row >= self.xls_rowmax):
+            return False
+        self._write_single_row(row)  # the row before goes to disk, as write_string would do now
+        cells = []
+        first = last = -1
+        number = str(row + 1)
+        refs = _refs(len(values))
+        for column, value in enumerate(values):
+            text_format, number_format = formats[column]
+            if value.__class__ is str and value and text_format is None and not _CHANGED.search(value) \
+                    and len(value) <= _LONGEST_PLAIN:  # most cells: plain text, no style
+                cell = f'<c r="{refs[column]}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+            else:
+                cell = self._cell(refs[column] + number, value, text_format, number_format)
+                if cell is None:  # xlsxwriter's own methods write the row, as if this one had not started it
+                    return False
+                if not cell:
+                    continue
+            cells.append(cell)
+            if first < 0:
+                first = column
+            last = column
+        if first >= 0:
+            self._check_dimensions(row, first)
+            self._check_dimensions(row, last)
+            self._write_row(row, None)
+            cells.append("</row>")
+            self.fh.write("".join(cells))
+        return True
+
+    def _cell(self, ref: str, value: object, text_format: Format | None, number_format: Format | None) -> str | None:
+        """One cell's XML ("" for no cell); None if xlsxwriter's own methods must write it."""
+        if value is None or value == "":
+            return f'<c r="{ref}" s="{text_format._get_xf_index()}"/>' if text_format is not None else ""
+        style = ""
+        if isinstance(value, str):
+            if text_format is not None:
+                style = f' s="{text_format._get_xf_index()}"'
+            if len(value) > _LONGEST_PLAIN:
+                return None
+            preserve = ""
+            if _CHANGED.search(value):
+                value = self._escape_control_characters(value)
+                if value.startswith("<r>") and value.endswith("</r>"):  # xlsxwriter writes it as a rich string
+                    return None
+                preserve = _PRESERVE if _preserve_whitespace(value) else ""
+                value = self._escape_data(value)
+            return f'<c r="{ref}"{style} t="inlineStr"><is><t{preserve}>{value}</t></is></c>'
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            if number_format is not None:
+                style = f' s="{number_format._get_xf_index()}"'
+            return f'<c r="{ref}"{style}><v>{value:.16G}</v></c>'
+        return None
+
+
+_REFS: list[str] = []
+
+
+def _refs(columns: int) -> list[str]:
+    """The letters of the first ``columns`` columns (A, B, … AA)."""
+    while len(_REFS) < columns:
+        _REFS.append(xl_col_to_name(len(_REFS)))
+    return _REFS

@@ -1,0 +1,81 @@
+"""A row written whole by ``RowSheet.write_cells`` is the XML xlsxwriter writes for it cell by cell."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import xlsxwriter
+
+from engine.outputs.xlsx_rows import RowSheet
+
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+           "strings_to_numbers": False, "nan_inf_to_errors": True}
+
+ROWS: list[list[object]] = [
+    ["koperasi", "3578010000000001", "Koperasi Maju", "35.78", "Kota Surabaya (35.78)", "ya", "tidak"],
+    ["ukm", "", None, "a & b < c > d \"e\"", "baris\nbaru", " spasi depan", "spasi belakang "],
+    ["_x0041_ bukan escape", "kontrol \x01\x1f\r tab\t", "\u00a0nbsp", "emoji 😀", "'=1+1", "<r>bukan rich</r>", "é"],
+    [1, 2.5, 0.1, -0.0, 1e20, 123456789012345678, 3],
+    [None, "", 7, None, 1.0, "", "akhir"],
+    ["x" * 16_384, "boleh", 1, 2, 3, 4, 5],  # too long: xlsxwriter's write_string checks and truncates
+    [True, "ya", None, None, None, None, None],  # a boolean: xlsxwriter's own path
+    [float("nan"), float("inf"), None, None, None, None, None],
+    ["<r>x</r>", "rich?", None, None, None, None, None],
+    [None, None, None, None, None, None, None],
+    ["setelah baris kosong", 4, None, None, None, None, None],
+]
+
+
+def _formats(book: xlsxwriter.Workbook) -> list[tuple[object, object]]:
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    decimal = book.add_format({"num_format": "#,##0.00"})
+    wrapped_decimal = book.add_format({"num_format": "#,##0.00", "text_wrap": True, "valign": "top"})
+    return [(None, None), (None, decimal), (wrap, wrapped_decimal), (None, None), (wrap, None), (None, decimal),
+            (None, None)]
+
+
+def _cell_by_cell(sheet, row: int, values: list[object], formats: list[tuple[object, object]]) -> None:
+    for column, (value, (text_format, number_format)) in enumerate(zip(values, formats)):
+        if isinstance(value, bool):
+            sheet.write_boolean(row, column, value, text_format)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(row, column, value, number_format)
+        elif value is None or value == "":
+            if text_format is not None:
+                sheet.write_blank(row, column, None, text_format)
+        else:
+            sheet.write_string(row, column, value, text_format)
+
+
+def _workbook(path: Path, whole_rows: bool) -> dict[str, bytes]:
+    book = xlsxwriter.Workbook(str(path), OPTIONS)
+    sheet = book.add_worksheet("Daftar", worksheet_class=RowSheet)
+    formats = _formats(book)
+    sheet.set_column_pixels(0, 6, 80)
+    sheet.write_string(0, 0, "judul", book.add_format({"bold": True}))
+    for row, values in enumerate(ROWS, start=2):
+        if not (whole_rows and sheet.write_cells(row, values, formats)):
+            _cell_by_cell(sheet, row, values, formats)
+    book.close()
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+def test_rows_written_whole_are_the_cells_xlsxwriter_writes(tmp_path):
+    whole = _workbook(tmp_path / "whole.xlsx", whole_rows=True)
+    cell_by_cell = _workbook(tmp_path / "cells.xlsx", whole_rows=False)
+    assert whole.keys() == cell_by_cell.keys()
+    for name in whole:
+        assert whole[name] == cell_by_cell[name], name
+
+
+def test_a_row_it_cannot_write_is_handed_back_untouched(tmp_path):
+    book = xlsxwriter.Workbook(str(tmp_path / "b.xlsx"), OPTIONS)
+    sheet = book.add_worksheet("Daftar", worksheet_class=RowSheet)
+    formats = [(None, None)] * 2
+    assert sheet.write_cells(1, ["teks", 1], formats)
+    assert not sheet.write_cells(2, [True, "ya"], formats)  # a boolean
+    assert not sheet.write_cells(2, ["lagi"], formats)  # a row not after the last one written
+    sheet.write_boolean(2, 0, True)
+    book.close()
