@@ -171,6 +171,8 @@ _NOT_HANDLED, _OBSERVED = 1, 2
 
 def checked(result: Any, what: str) -> Any:
     """durable_rules answers (code, value); codes 1 and 2 mean a fact was refused (trap 4)."""
+    if result.__class__ is tuple and result and result[0] == 0:  # the usual answer, first: asked once per assert
+        return result[1]
     if isinstance(result, (list, tuple)) and result and result[0] in (_NOT_HANDLED, _OBSERVED):
         reason = "tidak cocok dengan aturan mana pun" if result[0] == _NOT_HANDLED else "id-nya sudah ada"
         raise EngineError(f"durable_rules menolak {what}: {reason}")

@@ -320,9 +320,7 @@ class LeanEvaluator:
     def _assert(self, text: str, evidence: dict[str, list[str]], facts: bool = False) -> None:
         handle = self._handle
         result = (durable_rules_engine.assert_facts if facts else durable_rules_engine.assert_fact)(handle, text)
-        # ``checked`` only for what it refuses (or a shape it reads otherwise): once per assert, in every entity
-        state = result[1] if result.__class__ is tuple and result[0] == 0 else \
-            checked(result, "fakta entitas" if facts else "fakta fase")
+        state = checked(result, "fakta entitas" if facts else "fakta fase")
         started = durable_rules_engine.start_action_for_state(handle, state)
         if started:
             self._actions(started[1], state, evidence)
@@ -344,7 +342,7 @@ class LeanEvaluator:
                             self._emit(key)
                 elif name in emits:  # a node: a record leaf (with terms), or any node (clause-level)
                     found = evidence.get(name)
-                    ids = _IDS.findall(message) if "\\" not in message else _message_ids(message)
+                    ids = _message_ids(message)
                     if found is not None:
                         # The same clause matched other facts too (two RATs in one year): more evidence.
                         found.extend(fact for fact in ids if fact not in found)
