@@ -15,8 +15,10 @@ durable_rules 2.0.28 has known traps (../shared/notes/durable_rules.md); each ha
 8. swallowed action exceptions — actions run in our own loop, where an exception surfaces.
 9. content-hash ids — every fact carries its own unique id (table and row).
 12. one ruleset name per host — each ``GuardedRuleset`` has its own host, names are unique.
-(14.) retracting a negated fact while its phase fact is there fires the negation — the reused
-   session of ``lean_evaluate`` retracts the phase facts first.
+(14.) retracting a negated fact while its phase fact is there fires the negation — and
+(17.) retracting two facts that one finished action matched reads and writes past that action's frame
+   (heap damage, a segmentation fault later; bench/durable_overrun.py) — facts are never retracted:
+   ``lean_evaluate`` deletes each entity's session, as ``run`` here does.
 (15.) a match takes distinct facts by default: one fact cannot bind two aliases, and a negation
    ignores the fact another alias matched — every DNF term rule carries ``"dist": 0`` (compiler).
 (16.) in one ``assert_facts`` batch, a negation matched when its phase fact came is not withdrawn by a

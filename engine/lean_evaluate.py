@@ -22,9 +22,9 @@ each call. So here:
 - a clause or tag fact is asserted as JSON text made once per node (only the session id is added);
 - which clauses held is known from the actions that ran, so the session's facts are never read
   back (``get_facts``);
-- one session per evaluator (per worker and entity type) serves every entity: after an entity, its
-  facts are retracted — phase facts first, or a negation whose fact leaves while its phase is there
-  fires (README, durable_rules) — instead of a session made and deleted per entity;
+- every entity has its own session, deleted after it: retracting facts from a reused session would
+  retract facts a finished action matched, and durable_rules then reads and writes past that action's
+  frame (heap damage, a segmentation fault later: README, durable_rules, trap 17);
 - decisions are made as rows (``decisions.DecisionRow``), never as pydantic objects; equal parts of
   the rows of one batch are one object (pickled once, one object in the parent).
 
@@ -65,13 +65,10 @@ from engine.rules.compiler import (
 from engine.rules.rulebook import RuleBook
 
 _UNKNOWN = object()
-# One session per evaluator (per worker and entity type), reused entity after entity: creating and
-# deleting a session per entity cost a session-init action and a delete each. Its id is constant.
+# The session of the entity being evaluated; one at a time, deleted after each entity (trap 17), so
+# its id can be constant.
 SID = "w"
 TAIL = '"w"}'  # closes a fact's JSON head: ,"sid": + this
-# an entity's facts retracted by their ids: START + the ids joined by BETWEEN + END
-RETRACT_START, RETRACT_BETWEEN, RETRACT_END = '{"id":"', '","sid":"' + SID + '"},{"id":"', '","sid":"' + SID + '"},'
-STATE = orjson.dumps({"sid": SID, "id": f"sid-{SID}", "$s": 1, "init": 1}).decode()
 
 
 # The ids of the facts an action's message names, read off its JSON text: a fact is a flat object
@@ -85,10 +82,6 @@ def _message_ids(message: str) -> list[str]:
     if "\\" in message:
         return list(_matched_ids(next(iter(orjson.loads(message).values()))))
     return _IDS.findall(message)
-
-
-def _retraction(fact_id: str) -> str:
-    return orjson.dumps({"id": fact_id, "sid": SID}).decode()
 
 
 def _json_head(fact: dict[str, Any]) -> str:
@@ -148,7 +141,7 @@ class _Projection:
 
 
 class LeanEvaluator:
-    """Evaluates entities of one type for one year, one entity at a time in one reused session."""
+    """Evaluates entities of one type for one year, one entity at a time, each in its own session."""
 
     def __init__(self, book: RuleBook, entity_type: str, year: int):
         self.entity_type = entity_type
@@ -198,10 +191,6 @@ class LeanEvaluator:
              tuple((node_id, node.kind, node.children) for node_id, node in compiled.nodes.items()))
             for compiled in self.compiled.rules
         ]
-        # retractions as JSON text, each followed by a comma, joined per entity (``_run``)
-        self._retract_phases = "".join(_retraction(phase["id"]) + "," for phase in phases)
-        self._retract_node = {node: "".join(_retraction(orjson.loads(head + TAIL)["id"]) + "," for head in heads)
-                              for node, heads in self._emits.items()}
         self._broken = False
         self._projections: dict[str, _Projection | None] = {}
 
@@ -294,8 +283,8 @@ class LeanEvaluator:
 
     def _run(self, facts: tuple[str, list[str]]) -> dict[str, list[str]]:
         """Assert the facts, then each phase fact once the session is drained; the evidence of
-        every node whose action ran (the clauses that held). Then every fact of the entity is
-        retracted, phase facts first, and the session waits for the next entity."""
+        every node whose action ran (the clauses that held). Then the session is deleted, never its
+        facts retracted (trap 17); its session-init action has run, so deleting it is safe (trap 6)."""
         if self._broken:
             raise EngineError("sesi durable_rules tidak dapat dipakai lagi setelah galat sebelumnya")
         handle = self._handle
@@ -304,14 +293,11 @@ class LeanEvaluator:
         try:
             if ids:
                 self._assert(text[:-1] + self._batched_phase, evidence, facts=True)
-            for phase in self._phases_after if ids else self._phases:
+            phases = self._phases_after if ids else self._phases
+            for phase in phases:
                 self._assert(phase + TAIL, evidence)
-            retract_node = self._retract_node
-            retract = "".join([self._retract_phases, RETRACT_START, RETRACT_BETWEEN.join(ids), RETRACT_END] if ids else
-                              [self._retract_phases]) + "".join([retract_node[node] for node in evidence])
-            checked(durable_rules_engine.retract_facts(handle, "[" + retract[:-1] + "]"), "penarikan fakta")
-            if durable_rules_engine.start_action(handle):
-                raise EngineError("aturan durable_rules berjalan lagi setelah fakta entitas ditarik")
+            if ids or phases:  # else no fact made a session
+                durable_rules_engine.delete_state(handle, SID)
         except BaseException:
             self._broken = True  # the session holds an unknown part of this entity's facts
             raise
@@ -350,8 +336,8 @@ class LeanEvaluator:
                         evidence[name] = ids
                         if emits[name]:
                             self._emit(name)
-                elif name == SESSION_INIT:  # once: the session is never deleted (trap 6 cannot arise)
-                    durable_rules_engine.update_state(handle, STATE)
+                elif name == SESSION_INIT:  # once per session: that an action ran lets it be deleted (trap 6)
+                    pass
                 elif name == SINK:
                     raise EngineError("aturan penampung tidak seharusnya berjalan")
                 else:

@@ -382,19 +382,45 @@ def test_the_phase_fact_of_stratum_0_closes_the_batch_of_facts(book, monkeypatch
     assert batch[-1]["t"] == "$phase" and not any(fact["t"] == "$phase" for fact in batch[:-1])
 
 
-def test_the_reused_session_retracts_phases_first_and_forgets_each_entity(book, monkeypatch):
-    retracted = _recorded(monkeypatch, "retract_facts")
-    reused = LeanEvaluator(book, "koperasi", 2024)
+# Trap 17 (found chasing the segmentation faults of 2 December): a finished action's frame is freed
+# but stays linked from the facts it matched, still marked as dispatching. Retracting two of those
+# facts makes durable_rules read and write past the frame (bench/durable_overrun.py shows it on a
+# checked build); in a normal build the damage is silent until a later crash. What a normal build
+# shows is the link itself: once the freed frame is reused, retracting an old fact deletes the new
+# match.
+def _finished_pair(name):
+    host = QuietHost({"pair": lambda c: None})
+    host.set_rulesets({name: {"pair": {"all": [{"a": {"$and": [{"t": "a"}, NS]}}, {"b": {"$and": [{"t": "b"}, NS]}}],
+                                       "run": "pair"}}})
+    handle = host.get_ruleset(name)._handle
+    durable_rules_engine.assert_facts(handle, '[{"t":"a","id":"a1","sid":"1"},{"t":"b","id":"b1","sid":"1"}]')
+    started = durable_rules_engine.start_action(handle)
+    assert durable_rules_engine.complete_and_start_action(handle, started[2]) is None  # the action has finished
+    durable_rules_engine.assert_fact(handle, '{"t":"b","id":"b2","sid":"1"}')  # a new match (a1, b2) reuses its frame
+    return handle
+
+
+def test_a_finished_action_stays_linked_from_its_facts():
+    handle = _finished_pair("finished_kept")
+    assert '"b2"' in durable_rules_engine.start_action(handle)[1]
+    handle = _finished_pair("finished_retracted")
+    durable_rules_engine.retract_fact(handle, '{"id":"b1","sid":"1"}')  # b1 is not in the new match
+    assert durable_rules_engine.start_action(handle) is None  # the trap: (a1, b2) was deleted with it
+
+
+def test_the_lean_path_deletes_each_entitys_session_and_retracts_nothing(book, monkeypatch):
+    for name in ("retract_fact", "retract_facts"):
+        monkeypatch.setattr(durable_rules_engine, name, lambda *args: pytest.fail("fakta ditarik (jebakan 17)"))
+    deleted = []
+    delete_state = durable_rules_engine.delete_state
+    monkeypatch.setattr(durable_rules_engine, "delete_state", lambda handle, sid: deleted.append(sid) or delete_state(handle, sid))
+    lean = LeanEvaluator(book, "koperasi", 2024)
     without_rat, with_rat = koperasi_entity(), koperasi_entity("2022-03-01", "2023-03-01", "2024-03-01")
-    for entity in (without_rat, with_rat, without_rat, with_rat):  # negations hold, then not, then hold again
-        assert reused.evaluate(entity) == LeanEvaluator(book, "koperasi", 2024).evaluate(entity)
-    tidak_aktif = next(d for d in reused.evaluate(without_rat) if d.tag == "tidak_aktif_25_2015")
-    assert tidak_aktif.given
-    phases = len(reused._phases)
-    assert phases and retracted
-    for batch in retracted:
-        assert [fact["id"][:3] for fact in batch[:phases]] == ["$p:"] * phases
-        assert not any(fact["id"].startswith("$p:") for fact in batch[phases:])
+    entities = (without_rat, with_rat, without_rat, with_rat)  # negations hold, then not, then hold again
+    for entity in entities:
+        assert lean.evaluate(entity) == LeanEvaluator(book, "koperasi", 2024).evaluate(entity)
+    assert next(d for d in lean.evaluate(without_rat) if d.tag == "tidak_aktif_25_2015").given
+    assert len(deleted) == 2 * len(entities) + 1  # one session per entity, each evaluator's and the fresh ones'
 
 
 # Found with one durable_rules rule per DNF term (compiler._term_rule): by default a match takes
