@@ -11,6 +11,7 @@ in a ``DecisionTable``: the outputs read the rows (audit log, run.sqlite, tags),
 from __future__ import annotations
 
 import pickle
+from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
 
@@ -77,6 +78,9 @@ def decision_of(row: DecisionRow) -> Decision:
         clauses=tuple(ClauseResult.model_construct(_CLAUSE_FIELDS, node=node, held=held, evidence=evidence)
                       for node, held, evidence in clauses),
     )
+
+
+_ENTITY = itemgetter(0, 1)  # a decision row's entity: (entity type, entity id)
 
 
 class GivenTags:
@@ -207,8 +211,10 @@ class DecisionTable(Sequence[Decision]):
 
     def _write_block(self) -> None:
         rows = self._list.held
+        # the block's entities, each once: the per-row work in C (a block is 20,000 rows of ≈ 2,000 entities)
+        entities = dict.fromkeys(map(_ENTITY, rows))
         number = self._list.write()
-        for entity_type, entity_id, *_ in rows:
+        for entity_type, entity_id in entities:
             if self._block_of.setdefault(entity_type, {}).setdefault(entity_id, number) != number:
                 raise ValueError(f"keputusan {entity_type} {entity_id} tidak berurutan: sebuah tabel dengan spool "
                                  "menerima keputusan satu entitas secara berturut-turut")

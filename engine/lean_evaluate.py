@@ -52,7 +52,7 @@ from engine.durable_host import (
     hash_ids,
 )
 from engine.evaluate import _matched_ids, check_complete, check_structure, clause_fact_id, tag_fact_id
-from engine.facts import EntityFacts, FactRow, fact_dict, fact_id, fact_layout
+from engine.facts import EntityFacts, FactRow, fact_id, fact_layout
 from engine.rules.compiler import (
     CLAUSE,
     PHASE,
@@ -118,18 +118,23 @@ class _Projection:
     back in each action's message every property of a fact; the ones no leaf reads change no match,
     no decision and no evidence (the evidence is the facts' ids)."""
 
-    __slots__ = ("table", "relevant", "_places", "_row")
+    __slots__ = ("table", "relevant", "_places", "_row", "_prefix")
 
     def __init__(self, table: str, read: set[str], relevant: Callable[[FactRow], bool] | None):
         self.table = table
         self.relevant = relevant
         self._row = "row" in read
+        self._prefix = fact_id(table, "")
         # (name, place in a fact row) of the values read, in the layout's order: (table, row, *values)
         self._places = tuple((name, 2 + index) for index, name in enumerate(fact_layout(table)) if name in read)
 
-    def fact(self, row: FactRow) -> dict[str, Any]:
+    def fact(self, row: FactRow) -> dict[str, Any] | None:
+        """The fact of ``row``; None if no leaf can match it (``CompiledRuleset.relevant_rows``)."""
+        relevant = self.relevant
+        if relevant is not None and not relevant(row):
+            return None
         number = row[1]
-        fact: dict[str, Any] = {"t": self.table, "id": fact_id(self.table, number)}
+        fact: dict[str, Any] = {"t": self.table, "id": f"{self._prefix}{number}"}
         if self._row:
             fact["row"] = number
         for name, place in self._places:
@@ -247,26 +252,23 @@ class LeanEvaluator:
         (``_Projection``); checked as ``durable_host.check_message`` would (trap 3), the number of
         properties once per table (a fact has at most its table's columns)."""
         facts = []
-        kept = []
+        ids = []
         projections = self._projections
         for row in fact_rows:
-            table = row[0]
-            projection = projections.get(table, _UNKNOWN)
+            projection = projections.get(row[0], _UNKNOWN)
             if projection is _UNKNOWN:
-                projection = projections[table] = self._projection(table)
-            if projection is None or (projection.relevant is not None and not projection.relevant(row)):
-                continue
-            facts.append(projection.fact(row))
-            kept.append(row)
-        ids = [fact["id"] for fact in facts]
+                projection = projections[row[0]] = self._projection(row[0])
+            if projection is not None and (fact := projection.fact(row)) is not None:
+                facts.append(fact)
+                ids.append(fact["id"])
         self._hashes.check(ids)
         text = orjson.dumps(facts)
         # orjson writes NaN and ±inf as null, and a fact has no other null (empty values are left
         # out): only then is each value looked at, to refuse the fact with its id.
         if b"null" in text:
-            for row, fact in zip(kept, facts):
+            for fact in facts:
                 if any(value.__class__ is float and not isfinite(value) for value in fact.values()):
-                    check_message(fact_dict(row))
+                    check_message(fact)
         return text.decode(), ids
 
     def _projection(self, table: str) -> _Projection | None:

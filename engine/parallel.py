@@ -18,11 +18,13 @@ a ``DecisionTable``; it does not rebuild decision objects (that cost it a third 
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -175,6 +177,22 @@ class _Receiver:
         self.entities += len(chunk)
 
 
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """The objects alive before, out of the garbage collector's full passes while the parent takes
+    the answers: it makes ≈ ten rows per entity, which start those passes, and each pass would walk
+    the whole data set the run holds (millions of objects) to free none of it (measured at 100k: 5
+    full passes, ≈ 0.7 of the parent's 5.5 CPU-s in this stage). Left as found if frozen already."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def evaluate_in_workers(
     book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, workers: int,
     progress: Callable[[str, int, int], None] | None = None, spool: BlockSpool | None = None,
@@ -190,7 +208,7 @@ def evaluate_in_workers(
     receivers = {entity_type: _Receiver(compile_ruleset(book, entity_type, year), decisions)  # no durable_rules host
                  for entity_type in entities}
     chunks = _chunks(entities)
-    with process_pool(workers, _start_worker, (book.directory, book.version)) as pool:
+    with process_pool(workers, _start_worker, (book.directory, book.version)) as pool, _frozen():
         def send(entity_type: str, chunk: list[EntityFacts]) -> tuple[str, list[EntityFacts], Future[list[DecisionRow]]]:
             ids = [entity.entity_id for entity in chunk]
             return entity_type, chunk, pool.submit(_evaluate_chunk, entity_type, year, ids, pickled_fact_rows(chunk),

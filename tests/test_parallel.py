@@ -1,5 +1,6 @@
 """The parallel path gives exactly the tags and indicators of the single-process path."""
 
+import gc
 import random
 
 from engine.decisions import DecisionTable
@@ -86,3 +87,16 @@ def test_the_parent_refuses_outcomes_it_does_not_know(tmp_path):
         receiver.take(entities, Outcomes(order, [(1 << len(order), ())] * 3))
     with pytest.raises(ValueError):  # a leaf held without its evidence
         receiver.take(entities, Outcomes(order, [(1, ())] * 3))
+
+
+def test_the_objects_alive_before_are_left_out_of_full_collections_while_the_answers_come(tmp_path):
+    """What the run holds (the data set, the facts) is frozen while the parent makes the rows, and
+    let go again afterwards (``parallel._frozen``)."""
+    book = load_rulebook(RULES)
+    entities = entities_of(load_dataset(write_tables(tmp_path, synthetic_tables(300))))
+    frozen_during: list[int] = []
+    before = gc.get_freeze_count()
+    evaluate_entities(book, entities, 2024, progress=lambda *_: frozen_during.append(gc.get_freeze_count()),
+                      workers=2)
+    assert before == 0 and frozen_during and min(frozen_during) > 0
+    assert gc.get_freeze_count() == 0
