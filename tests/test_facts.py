@@ -11,7 +11,8 @@ from engine.facts import EntityFacts, build_entities, fact_dict, fact_layout, to
 from engine.ingest import columnar, value_exprs
 from engine.ingest.columnar import AcceptedRows
 from engine.ingest.polars_setup import pl
-from engine.ingest.dataset import Dataset, load_dataset
+from engine.ingest import dataset as dataset_module
+from engine.ingest.dataset import Dataset, _Validator as Validator, load_dataset
 from engine.ingest.tables import TABLES, Koperasi, Rat
 from engine.spool import BlockSpool
 from tests.support import koperasi, nik, write_tables
@@ -85,6 +86,17 @@ def test_facts_gathered_per_chunk_are_those_built_in_memory(tmp_path, monkeypatc
         assert [entity.facts for entity in spooled] == [entity.facts for entity in built]
         assert all(type(entity.fact_rows) is SpooledRows for entity in spooled)
     assert [entity.fact_rows.block for entity in chunked_entities(dataset, "koperasi", chunks)][:4] != [0, 0, 0, 0]
+
+
+def test_a_koperasi_id_is_one_object_in_its_record_its_key_and_its_place_among_the_entities(tmp_path, monkeypatch):
+    kept = {}
+    monkeypatch.setattr(dataset_module, "_Validator", lambda *args: kept.setdefault("validator", Validator(*args)))
+    dataset, chunks = _chunked(tmp_path, 7, 3, monkeypatch)
+    positions = chunks._positions["koperasi"]
+    keys = kept["validator"].keys["koperasi"]
+    for record in dataset.table("koperasi"):
+        assert next(key for key in positions if key == record.nik) is record.nik
+        assert next(key for key, in keys if key == record.nik) is record.nik
 
 
 def test_the_tables_that_only_give_facts_are_counted_but_not_kept(tmp_path, monkeypatch):

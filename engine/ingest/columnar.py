@@ -216,7 +216,8 @@ class AcceptedRows:
     def column(self, name: str) -> list[Any]:
         """A column's values (None where the header lacks it)."""
         present = name in self.clean.columns
-        values = self.clean[name].to_list() if present else [None] * self.clean.height
+        values = self.compactor.identifiers(self.model, name, self.clean[name].to_list()) if present \
+            else [None] * self.clean.height
         return self._merged(values, attrgetter(name))
 
     def tuples(self, columns: Sequence[pl.Expr], of_record: Callable[[Record], tuple[Any, ...]],
@@ -274,7 +275,8 @@ def check_table(model: type[Record], cells: TableCells, checker: RowCheck) -> tu
         for begin in range(start, stop, SLICE):
             part = good.slice(begin, min(SLICE, stop - begin))
             numbers = part[ROW].to_list()
-            keys = list(zip(*(part[column].to_list() for column in model.key)))
+            keys = list(zip(*(checker.compactor.identifiers(model, column, part[column].to_list())
+                              for column in model.key)))
             if seen.keys().isdisjoint(keys):
                 if keep:
                     seen.update(zip(keys, numbers))
