@@ -8,8 +8,11 @@ from hypothesis import strategies as st
 
 from engine.fact_chunks import FactChunks, SpooledRows, chunked_entities, pickled_fact_rows
 from engine.facts import EntityFacts, build_entities, fact_dict, fact_layout, to_fact_row
+from engine.ingest import columnar, value_exprs
 from engine.ingest.columnar import AcceptedRows
-from engine.ingest.dataset import Dataset, load_dataset
+from engine.ingest.polars_setup import pl
+from engine.ingest import dataset as dataset_module
+from engine.ingest.dataset import Dataset, _Validator as Validator, load_dataset
 from engine.ingest.tables import TABLES, Koperasi, Rat
 from engine.spool import BlockSpool
 from tests.support import koperasi, nik, write_tables
@@ -85,6 +88,17 @@ def test_facts_gathered_per_chunk_are_those_built_in_memory(tmp_path, monkeypatc
     assert [entity.fact_rows.block for entity in chunked_entities(dataset, "koperasi", chunks)][:4] != [0, 0, 0, 0]
 
 
+def test_a_koperasi_id_is_one_object_in_its_record_its_key_and_its_place_among_the_entities(tmp_path, monkeypatch):
+    kept = {}
+    monkeypatch.setattr(dataset_module, "_Validator", lambda *args: kept.setdefault("validator", Validator(*args)))
+    dataset, chunks = _chunked(tmp_path, 7, 3, monkeypatch)
+    positions = chunks._positions["koperasi"]
+    keys = kept["validator"].keys["koperasi"]
+    for record in dataset.table("koperasi"):
+        assert next(key for key in positions if key == record.nik) is record.nik
+        assert next(key for key, in keys if key == record.nik) is record.nik
+
+
 def test_the_tables_that_only_give_facts_are_counted_but_not_kept(tmp_path, monkeypatch):
     dataset, _ = _chunked(tmp_path, 7, 3, monkeypatch)
     assert {"koperasi", "ukm", "kinerja_koperasi"} <= set(dataset.records)
@@ -138,6 +152,30 @@ def test_the_sink_takes_parsed_columns_and_gives_the_row_by_row_facts_and_reject
     assert list(columnar.table("kinerja_koperasi")) == list(row_by_row.table("kinerja_koperasi"))
     assert [record.model_fields_set for record in columnar.table("kinerja_koperasi")] == \
         [record.model_fields_set for record in row_by_row.table("kinerja_koperasi")]
+
+
+def test_a_table_checked_a_few_rows_at_a_time_gives_the_row_by_row_facts_and_rejects(tmp_path, monkeypatch):
+    """Cells parsed and keys put in the checker's keys ``SLICE`` rows at a time: a parser never sees more
+    rows at once, and flagged rows and repeated keys fall on either side of a slice's end."""
+    monkeypatch.setattr(columnar, "SLICE", 2)
+    lengths = []
+    parsers = {parse: (lambda cells, parser=parser: lengths.append(len(cells)) or parser(cells))
+               for parse, parser in value_exprs.PARSERS.items()}
+    monkeypatch.setattr(value_exprs, "PARSERS", parsers)
+    sliced, facts = _read(tmp_path / "sliced", _hostile(7), columnar=True)
+    row_by_row, expected = _read(tmp_path / "rows", _hostile(7), columnar=False)
+    assert max(lengths) == 2
+    assert facts == expected and sliced.rejects == row_by_row.rejects and len(sliced.rejects) == 2
+    assert sliced.counts == row_by_row.counts
+    assert [(r.__dict__, r.model_fields_set) for r in sliced.table("kinerja_koperasi")] == \
+        [(r.__dict__, r.model_fields_set) for r in row_by_row.table("kinerja_koperasi")]
+
+
+def test_keys_sharing_a_hash_are_told_apart_by_the_row_by_row_check(tmp_path, monkeypatch):
+    monkeypatch.setattr(columnar, "_hashed", lambda *columns: pl.struct(columns).hash() * 0)  # one hash for all
+    colliding, facts = _read(tmp_path / "colliding", _hostile(7), columnar=True)
+    row_by_row, expected = _read(tmp_path / "rows", _hostile(7), columnar=False)
+    assert facts == expected and colliding.rejects == row_by_row.rejects and colliding.counts == row_by_row.counts
 
 
 def test_no_record_is_made_for_a_clean_row_of_a_table_that_only_gives_facts(tmp_path, monkeypatch):

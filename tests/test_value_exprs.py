@@ -5,6 +5,7 @@ import csv
 import io
 import math
 import sys
+from unittest.mock import patch
 from datetime import date
 from typing import Annotated, Any
 
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from engine.ingest import value_exprs, values
+from engine.ingest import columnar, value_exprs, values
 from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.dataset import load_dataset
 from engine.ingest.policy import DataPolicy
@@ -93,6 +94,12 @@ def _same(python: Any, vector: Any) -> bool:
 @given(st.lists(cells, min_size=1, max_size=40))
 def test_value_or_refusal_is_the_same_as_pydantic(sample):
     _same_as_pydantic(sample)
+
+
+@given(st.lists(st.one_of(st.none(), cells, padded(st.just("")), st.text(SPACES[1] + "".join(SPACES)))))
+def test_a_blank_cell_is_the_one_python_finds_blank(sample):
+    found = pl.Series(sample, dtype=pl.String).to_frame("cell").select(value_exprs.is_blank(pl.col("cell")))
+    assert found.to_series().to_list() == [values.is_blank(cell) for cell in sample]
 
 
 TIDY_EXAMPLES = ["23 Mei 2015", "3 Jul 2023", "12/03/2024", "1-2-2024", "2024-02-30", "29/02/2023", "29/02/2024",
@@ -195,7 +202,10 @@ def test_files_read_column_wise_give_the_rows_and_rejects_of_row_by_row(tmp_path
                                ("legalitas", LEGALITAS, legalitas)):
         table = [[key, *cells][: len(header) - (len(cells) % 2)] for key, cells in rows]  # some rows short
         (folder / f"{name}.csv").write_text(_csv(header, table, delimiter), encoding="utf-8")
-    _same_dataset(folder, DataPolicy.of(["35.78", "35.10"], ["NIB", "sertifikat halal"]))
+    policy = DataPolicy.of(["35.78", "35.10"], ["NIB", "sertifikat halal"])
+    _same_dataset(folder, policy)
+    with patch.object(columnar, "SLICE", 3):  # a large table's rows checked a slice at a time
+        _same_dataset(folder, policy)
 
 
 def test_a_later_row_repeating_the_key_of_a_row_only_python_accepts_is_the_duplicate(tmp_path):

@@ -39,8 +39,8 @@ class Compactor:
         model = type(record)
         values = {column: self._shared(model, column, value) for column, value in record.__dict__.items()}
         twin = record_of(model, values.items(), self.given(record.__pydantic_fields_set__))
-        if len(model.key) == 1 and model.key[0] not in model.references:
-            identifier = values[model.key[0]]
+        if (column := _id_column(model)) is not None:
+            identifier = values[column]
             self._ids.setdefault(identifier, identifier)
         return twin
 
@@ -67,11 +67,18 @@ class Compactor:
         if column in model.references:
             ids = self._ids
             return [ids.get(value, value) for value in values]
-        shared = self._pooled(model.table, column, values)
-        if len(model.key) == 1 and model.key[0] == column:
-            for identifier in shared:
-                self._ids.setdefault(identifier, identifier)
-        return shared
+        if column == _id_column(model):
+            return self.identifiers(model, column, values)
+        return self._pooled(model.table, column, values)
+
+    def identifiers(self, model: type[Record], column: str, values: list[Any]) -> list[Any]:
+        """A koperasi's or UKM's ids as the one object per id that its record, its key and its place
+        among the entities share (at 1M entities, two copies fewer of 900,000 ids: ≈ 110 MB); any other
+        column's values as they are."""
+        if column != _id_column(model):
+            return values
+        ids = self._ids
+        return [ids.setdefault(value, value) for value in values]
 
     def _pooled(self, table: str, column: str, values: list[Any]) -> list[Any]:
         if type(next((value for value in values if value is not None), None)) in (bool, float):
@@ -85,6 +92,11 @@ class Compactor:
             if len(pool) > self.LIMIT:
                 self._pools[(table, column)] = None
         return shared
+
+
+def _id_column(model: type[Record]) -> str | None:
+    """The column other tables refer to a row of ``model`` by (a koperasi's NIK, a UKM's NIB), if any."""
+    return model.key[0] if len(model.key) == 1 and model.key[0] not in model.references else None
 
 
 def record_of(model: type[Record], values: Iterable[tuple[str, Any]], given: set[str],

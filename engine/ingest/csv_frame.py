@@ -29,8 +29,9 @@ from pathlib import Path
 from engine.ingest.polars_setup import pl
 from engine.ingest.readers import FIELD_LIMIT, detect_delimiter, normalise_header
 
-_LONE_CR = re.compile(r"\r(?!\n)")
-_LINE_WITH_QUOTE = re.compile(r'^[^\n"]*"[^\n]*$', re.MULTILINE)
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_LINE_WITH_QUOTE = re.compile(rb'^[^\n"]*"[^\n]*$', re.MULTILINE)
+_DECODED = 1 << 24  # bytes decoded at a time to check the file is UTF-8: a 100 MB file is never one string
 
 
 @dataclass(frozen=True)
@@ -40,34 +41,45 @@ class PlainCsv:
     lines: int  # the file's lines after the header: one per row
 
 
-def _quoted_line(delimiter: str) -> re.Pattern[str]:
-    d = re.escape(delimiter)
-    field = f'(?:"(?:[^"\\n]|"")*"|[^"{d}\\r\\n]*)'
-    return re.compile(f"{field}(?:{d}{field})*\\r?")
+# The checks below read the file's bytes: a quote, a delimiter, CR, LF and NUL are single bytes in UTF-8
+# and no byte of a character beyond ASCII equals one of them, so they find what they would in its text.
+def _quoted_line(delimiter: str) -> re.Pattern[bytes]:
+    d = re.escape(delimiter.encode())
+    field = b'(?:"(?:[^"\\n]|"")*"|[^"' + d + b'\\r\\n]*)'
+    return re.compile(field + b"(?:" + d + field + b")*\\r?")
 
 
-def _quotes_closed(text: str, delimiter: str) -> bool:
+def _quotes_closed(body: bytes, delimiter: str) -> bool:
     pattern = _quoted_line(delimiter)
-    return all(pattern.fullmatch(line.group()) for line in _LINE_WITH_QUOTE.finditer(text))
+    return all(pattern.fullmatch(line.group()) for line in _LINE_WITH_QUOTE.finditer(body))
 
 
-def _physical_lines(text: str) -> int:
-    return text.count("\n") + (0 if text.endswith("\n") else 1)
+def _physical_lines(body: bytes) -> int:
+    return body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+
+
+def _is_utf8(body: bytes) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(body)
+    try:
+        for start in range(0, len(body), _DECODED):
+            decoder.decode(view[start:start + _DECODED])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_plain_csv(path: Path) -> PlainCsv | None:
     """The file's rows as text columns, or None when only the precise reader reads it exactly."""
     data = path.read_bytes()
     body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
+    del data  # ``body`` is a copy where the file starts with a BOM
+    if not body or not _is_utf8(body) or b"\x00" in body or _LONE_CR.search(body):
         return None
-    if not text or "\x00" in text or _LONE_CR.search(text):
-        return None
-    first_line = text[: text.find("\n") + 1] or text
+    first_line = body[: body.find(b"\n") + 1].decode("utf-8") or body.decode("utf-8")
     delimiter = detect_delimiter(first_line)
-    if '"' in text and not _quotes_closed(text, delimiter):
+    if b'"' in body and not _quotes_closed(body, delimiter):
         return None
     header = normalise_header(next(csv.reader([first_line], delimiter=delimiter), []))
     try:
@@ -75,9 +87,10 @@ def read_plain_csv(path: Path) -> PlainCsv | None:
                             quote_char='"', raise_if_empty=False)
     except pl.exceptions.PolarsError:  # a row wider than the header, above all
         return None
-    lines = _physical_lines(text) - 1
+    lines = _physical_lines(body) - 1
     if frame.width != max(len(header), 1) or frame.height - 1 != lines:
         return None
-    if len(text) > FIELD_LIMIT and frame.select(pl.all().str.len_chars().max()).max_horizontal().item() > FIELD_LIMIT:
+    # a cell longer than the csv module's limit; the file's bytes are at least its characters
+    if len(body) > FIELD_LIMIT and frame.select(pl.all().str.len_chars().max()).max_horizontal().item() > FIELD_LIMIT:
         return None
     return PlainCsv(header, frame.slice(1), lines)

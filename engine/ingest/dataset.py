@@ -22,7 +22,7 @@ from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.policy import DataPolicy
 from engine.ingest.spooled import SpooledRecords
 from engine.ingest.readers import HIDDEN, CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
-from engine.ingest.tables import REQUIRED_TABLES, TABLES, Record
+from engine.ingest.tables import REFERENCED, REQUIRED_TABLES, TABLES, Record
 from engine.numbers import format_number
 
 VALUE_SHOWN = 200  # characters of a rejected value kept: a spreadsheet cell holds at most 32,767
@@ -262,10 +262,6 @@ def load_dataset(path: Path, sink: RecordSink | None = None, policy: DataPolicy 
             source.close()
 
 
-# The tables other tables refer to: the keys of the others are forgotten once their table is read.
-REFERENCED = frozenset(target for model in TABLES for targets in model.references.values() for target in targets)
-
-
 def _refuse_tables_given_twice(source: CsvFolder | Workbook) -> None:
     twice = source.given_twice(model.table for model in TABLES)
     if twice:
@@ -293,7 +289,7 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPol
         else:
             stream = source.open(model.table)
             _load_table(model, stream, validate_stream(model, stream, validator), dataset, sink)
-        if model.table not in REFERENCED:
+        if model.table not in REFERENCED:  # the keys of the others are forgotten once their table is read
             validator.keys.pop(model.table, None)
     dataset.sources = [SourceFile(name=file.name, sha256=sha256_of(file)) for file in source.files()]
     return dataset

@@ -212,5 +212,7 @@ TABLES: tuple[type[Record], ...] = (
     Diklat,
     Statistik,
 )
+# The tables other tables refer to: their keys are kept while the tables after them are read.
+REFERENCED = frozenset(target for model in TABLES for targets in model.references.values() for target in targets)
 TABLE_BY_NAME: dict[str, type[Record]] = {model.table: model for model in TABLES}
 REQUIRED_TABLES = (KOPERASI,)
