@@ -2,9 +2,10 @@
 
 durable_rules holds the GIL in every call, so threads give no parallelism; processes do. Each
 worker loads the same rules folder once (its version is checked against the parent's), keeps one
-evaluator per entity type (``lean_evaluate.LeanEvaluator``, a durable_rules session per entity, deleted after it;
-``RULES_PATH`` "today": ``evaluate.Evaluator``, for the benchmark's comparison), and evaluates ordered chunks; the parent keeps chunk order, so
-the result is exactly that of the single-process path.
+evaluator per entity type (``lean_evaluate.LeanEvaluator``, a durable_rules session per entity,
+deleted after it; ``RULES_PATH`` "today": ``evaluate.Evaluator``, for the benchmark's comparison),
+and evaluates ordered chunks; the parent keeps chunk order, so the result is exactly that of the
+single-process path.
 
 What crosses a process boundary is plain tuples, not objects: pickling a pydantic ``Decision``
 (with its clause results) cost about half as much as evaluating it in the worker, and unpickling
