@@ -178,3 +178,26 @@ def test_a_merge_and_a_formula_in_one_row_are_both_named(tmp_path):
     (reject,) = rejects_both_ways(merged_workbook(tmp_path / "data.xlsx", rows, ["B2:B3"]))
     assert reject[1:3] == (3, "nama")
     assert reject[4] == merged_reason("B2:B3", "B2") + "; juga kolom tanggal_bubar: " + formula_reason("TODAY()")
+
+
+def test_a_row_of_formulas_without_saved_values_is_rejected_not_counted_blank(tmp_path):
+    # a sheet written by a program that does not calculate: every cell of the row is a formula
+    formulas = {column: f"=Sheet2!A{index}" for index, column in enumerate(koperasi(nik(2)), start=1)}
+    path = workbook(tmp_path / "data.xlsx", [koperasi(nik(1)), formulas, koperasi(nik(3))])
+    rejects = rejects_both_ways(path)
+    assert {row for _, row, _, _, _ in rejects} == {3}
+    assert rejects[0][4].startswith("sel berisi rumus (=Sheet2!A")
+    (count,) = [c for c in load_dataset(path).counts if c.table == "koperasi"]
+    assert (count.read, count.rejected, count.blank) == (3, 1, 0)
+
+
+def test_a_blank_row_under_a_merged_value_is_rejected_an_empty_merge_is_blank(tmp_path):
+    # kab_kota merged down over row 3 (otherwise empty): Excel shows the value there. A merge over
+    # the empty rows 4-5 shows nothing: they stay blank.
+    blank = dict.fromkeys(koperasi(nik(9)))
+    rows = [koperasi(nik(1)), blank, blank, blank, koperasi(nik(5))]
+    path = merged_workbook(tmp_path / "data.xlsx", rows, ["D2:D3", "A4:B5"])
+    rejects = rejects_both_ways(path)
+    assert [(row, column) for _, row, column, _, _ in rejects] == [(3, "kab_kota")]
+    (count,) = [c for c in load_dataset(path).counts if c.table == "koperasi"]
+    assert (count.rejected, count.blank) == (1, 2)

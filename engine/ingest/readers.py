@@ -3,7 +3,8 @@
 A reader knows nothing of the tables' meaning: it finds each table by name, normalises the
 header (lower case, no surrounding spaces) and yields ``(row_number, {column: raw value})`` with
 the row number a person sees in a spreadsheet (header = 1). Fully blank rows are counted and
-skipped, never passed on as data.
+skipped, never passed on as data — except a sheet's row whose empty cells Excel shows filled (a
+formula without a saved value, a merged value from a row above), which goes on to be rejected.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -64,10 +66,13 @@ def _is_blank_row(cells: list[Any]) -> bool:
 
 
 def _rows_as_dicts(
-    header: list[str], rows: Iterator[tuple[int, list[Any]]], blank_rows: list[int]
+    header: list[str], rows: Iterator[tuple[int, list[Any]]], blank_rows: list[int],
+    shows_filled: Callable[[int], bool] | None = None,
 ) -> Iterator[RawRow]:
+    """Each row as {column: raw value}; a blank row is counted, and passed on only if ``shows_filled``
+    says a person sees something in it (a sheet's cells that read as empty: ``_SheetMarks``)."""
     for number, cells in rows:
-        if _is_blank_row(cells):
+        if _is_blank_row(cells) and (shows_filled is None or not shows_filled(number)):
             blank_rows.append(number)
             continue
         padded = list(cells) + [None] * (len(header) - len(cells))
@@ -196,19 +201,40 @@ def _sheet_rows(sheet: Any, source: str) -> Iterator[tuple[int, list[Any]]]:
         raise _damaged_sheet(source, index + 1, error) from None
 
 
-def _marked_hidden(rows: Iterator[RawRow], header: list[str], find: Callable[[set[int]], HiddenCells],
-                   source: str) -> Iterator[RawRow]:
-    """Each row with its cells that read as empty though Excel shows them filled (under HIDDEN), looked
-    for in the header's named columns once the first row is asked for."""
-    named = {index + 1: name for index, name in enumerate(header) if name}
-    try:
-        cells = find(set(named))
-    except SheetUnreadable as error:
-        raise _damaged_sheet(source, error.row + 1, error.error) from None
-    for number, record in rows:
-        if found := cells.of(number):
-            record[HIDDEN] = {named[column]: found[column] for column in sorted(found)}
-        yield number, record
+def _counted(rows: list[int], row: int) -> bool:
+    """Whether ``row`` is among ``rows``, which are in increasing order (a sheet's blank rows)."""
+    at = bisect_left(rows, row)
+    return at < len(rows) and rows[at] == row
+
+
+class _SheetMarks:
+    """A sheet's cells that read as empty though Excel shows them filled, in the header's named
+    columns: found in one pass over the sheet's XML when the first row is asked about."""
+
+    def __init__(self, header: list[str], find: Callable[[set[int]], HiddenCells], source: str):
+        self._named = {index + 1: name for index, name in enumerate(header) if name}
+        self._find = find
+        self._source = source
+        self._cells: HiddenCells | None = None
+
+    def _found(self) -> HiddenCells:
+        if self._cells is None:
+            try:
+                self._cells = self._find(set(self._named))
+            except SheetUnreadable as error:
+                raise _damaged_sheet(self._source, error.row + 1, error.error) from None
+        return self._cells
+
+    def fill_blank(self, row: int, blank_rows: list[int]) -> bool:
+        """Whether a row whose cells all read as empty shows something (it is then rejected, not blank)."""
+        return self._found().fill_blank(row, partial(_counted, blank_rows))
+
+    def marked(self, rows: Iterator[RawRow]) -> Iterator[RawRow]:
+        """Each row with its cells that read as empty though Excel shows them filled (under HIDDEN)."""
+        for number, record in rows:
+            if found := self._found().of(number):
+                record[HIDDEN] = {self._named[column]: found[column] for column in sorted(found)}
+            yield number, record
 
 
 class CsvFolder:
@@ -267,8 +293,10 @@ class Workbook:
             raise _damaged_sheet(source, 1, error) from None
         header = normalise_header(list(first))
         stream = TableStream(table, source, header, iter(()))
-        rows = _rows_as_dicts(header, _sheet_rows(sheet, source), stream.blank_rows)
-        stream.rows = _marked_hidden(rows, header, partial(hidden_cells, self.path, sheet._worksheet_path), source)
+        marks = _SheetMarks(header, partial(hidden_cells, self.path, sheet._worksheet_path), source)
+        rows = _rows_as_dicts(header, _sheet_rows(sheet, source), stream.blank_rows,
+                              partial(marks.fill_blank, blank_rows=stream.blank_rows))
+        stream.rows = marks.marked(rows)
         return stream
 
     def files(self) -> list[Path]:

@@ -15,6 +15,7 @@ read, never enumerated cell by cell.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,8 @@ class _MergedColumn:
         self._next = 0
         self._reach: _Merge | None = None
 
-    def reason_at(self, row: int) -> str | None:
+    def merge_at(self, row: int) -> _Merge | None:
+        """The range whose value ``row``'s cell shows though it holds none (not its top-left cell)."""
         while self._next < len(self._merges) and self._merges[self._next].first_row <= row:
             merge = self._merges[self._next]
             self._next += 1
@@ -73,7 +75,11 @@ class _MergedColumn:
         merge = self._reach
         if merge is None or merge.last_row < row or merge.top_left == (row, self._column):
             return None
-        return merged_reason(merge.ref, merge.ref.split(":")[0])
+        return merge
+
+    def reason_at(self, row: int) -> str | None:
+        merge = self.merge_at(row)
+        return None if merge is None else merged_reason(merge.ref, merge.ref.split(":")[0])
 
 
 class HiddenCells:
@@ -82,6 +88,18 @@ class HiddenCells:
     def __init__(self, formulas: dict[int, dict[int, str]], merges: dict[int, list[_Merge]]):
         self._formulas = formulas
         self._merged = {column: _MergedColumn(column, ranges) for column, ranges in merges.items()}
+
+    def fill_blank(self, row: int, blank: Callable[[int], bool]) -> bool:
+        """Whether Excel shows something in ``row``, whose cells all read as empty: a formula without a
+        saved value, or a merged range whose top-left cell lies in an earlier data row that is not
+        ``blank`` (an empty merge, or one hanging from the header, shows nothing). Rows in increasing order."""
+        if row in self._formulas:
+            return True
+        for merged in self._merged.values():
+            merge = merged.merge_at(row)
+            if merge is not None and FIRST_DATA_ROW <= merge.first_row < row and not blank(merge.first_row):
+                return True
+        return False
 
     def of(self, row: int) -> dict[int, str]:
         """Column (1-based) -> reason for the cells of ``row``; rows are asked in increasing order."""
