@@ -123,3 +123,18 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert int(output_row[5].replace(",", "")) > 0 < int(output_row[6].replace(",", ""))  # run.sqlite, folder B/entity
     assert output_row[-1].endswith("×")  # the whole run ÷ reading every input once with polars (issue 19)
     assert not list(tmp_path.iterdir())  # data and outputs are removed without --keep
+
+
+def test_a_stage_timed_by_nested_stopwatches_counts_its_cpu_once(monkeypatch):
+    from bench import child
+    from engine.pipeline import Stopwatch
+
+    monkeypatch.setattr(child, "STAGE_CPU", {})
+    timed = child._cpu_stopwatch(Stopwatch)
+    run_clock, year_clock = timed(), timed()
+    start = child._tree_cpu()
+    with run_clock("rules"), year_clock("rules"):  # as pipeline.run_series times a year's stage
+        while child._tree_cpu() - start < 0.2:
+            pass
+    burned = child._tree_cpu() - start
+    assert 0.2 <= child.STAGE_CPU["rules"] <= burned
