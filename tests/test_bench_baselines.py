@@ -137,4 +137,5 @@ def test_a_stage_timed_by_nested_stopwatches_counts_its_cpu_once(monkeypatch):
         while child._tree_cpu() - start < 0.2:
             pass
     burned = child._tree_cpu() - start
-    assert 0.2 <= child.STAGE_CPU["rules"] <= burned
+    # counted twice it would be ≈ 2 × burned; the stopwatches start a moment after ``start``
+    assert burned / 2 < child.STAGE_CPU["rules"] <= burned
