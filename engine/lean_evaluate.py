@@ -387,8 +387,9 @@ def _unused(c: Any) -> None:  # durable's own dispatch is never used
 
 
 # An entity's outcome as a worker answers it: the mask of the record leaves that held (bit k: the
-# k-th of ``OutcomeTree.order``) and each one's matched facts, in that order. The parent makes the decision
-# rows from it with its own compiled tree (``OutcomeTree.rows``).
+# k-th of ``OutcomeTree.order``) and each one's matched facts, in that order. The parent keeps it so
+# (``DecisionTable.append_outcomes``) and makes the decision rows from it with its own compiled tree
+# (``OutcomeTree.rows``) only when they are read.
 Outcome = tuple[int, tuple[tuple[str, ...], ...]]
 # A clause row to fill in per entity: (node, held, evidence), evidence None for a record leaf that
 # held (its matched facts are the entity's own).
@@ -407,7 +408,9 @@ _Shape = tuple[int, tuple[str, ...], frozenset[str]]
 class OutcomeTree:
     """The clause results of every rule from the record leaves durable_rules matched, by the compiled
     tree, worked out once per set of leaves that held; the tags they give must be those durable_rules
-    gave (it decides them; this is the cross-check)."""
+    gave (it decides them; this is the cross-check). In the parent, the tree of a ``DecisionTable``'s
+    compact outcomes: it checks each (``tags_of``), makes an entity's rows when they are read
+    (``rows``) and the tags of each mask once (``tag_table``)."""
 
     def __init__(self, compiled: CompiledRuleset, terms: TermRuleset):
         self.compiled = compiled
