@@ -36,12 +36,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from math import isfinite
+from operator import itemgetter
 from typing import Any
 
 import durable_rules_engine
 import orjson
 
-from engine.decisions import ClauseRow, Decision, DecisionRow, DecisionTable, decision_of
+from engine.decisions import ClauseRow, Decision, DecisionRow, DecisionTable, TagTriple, decision_of
 from engine.durable_host import (
     SESSION_INIT,
     EngineError,
@@ -386,8 +387,9 @@ def _unused(c: Any) -> None:  # durable's own dispatch is never used
 
 
 # An entity's outcome as a worker answers it: the mask of the record leaves that held (bit k: the
-# k-th of ``OutcomeTree.order``) and each one's matched facts, in that order. The parent makes the decision
-# rows from it with its own compiled tree (``OutcomeTree.rows``).
+# k-th of ``OutcomeTree.order``) and each one's matched facts, in that order. The parent keeps it so
+# (``DecisionTable.append_outcomes``) and makes the decision rows from it with its own compiled tree
+# (``OutcomeTree.rows``) only when they are read.
 Outcome = tuple[int, tuple[tuple[str, ...], ...]]
 # A clause row to fill in per entity: (node, held, evidence), evidence None for a record leaf that
 # held (its matched facts are the entity's own).
@@ -406,10 +408,14 @@ _Shape = tuple[int, tuple[str, ...], frozenset[str]]
 class OutcomeTree:
     """The clause results of every rule from the record leaves durable_rules matched, by the compiled
     tree, worked out once per set of leaves that held; the tags they give must be those durable_rules
-    gave (it decides them; this is the cross-check)."""
+    gave (it decides them; this is the cross-check). In the parent, the tree of a ``DecisionTable``'s
+    compact outcomes: it checks each (``tags_of``), makes an entity's rows when they are read
+    (``rows``) and the tags of each mask once (``tag_table``)."""
 
     def __init__(self, compiled: CompiledRuleset, terms: TermRuleset):
         self.compiled = compiled
+        self.year = compiled.year
+        self.size = len(compiled.rules)  # rows per entity: one per rule in force
         self.leaves = terms.leaves
         self.not_phases = terms.not_phases
         self.by_stratum = sorted(compiled.rules, key=lambda rule: rule.stratum)
@@ -422,6 +428,7 @@ class OutcomeTree:
         self.known: dict[int, tuple[frozenset[str], list[_Part], tuple[str, ...]]] = {}
         # the keys an entity's actions gave (leaves and terms' tags) → its mask and held leaves (``compact``)
         self.shapes: dict[frozenset[str], _Shape] = {}
+        self.tags_given: dict[int, tuple[TagTriple, ...]] = {}  # leaf mask → the tags it gives (``tag_table``)
 
     def _known(self, mask: int) -> tuple[frozenset[str], list[_Part], tuple[str, ...]]:
         known = self.known.get(mask)
@@ -461,6 +468,26 @@ class OutcomeTree:
         rules = tuple(rule_of[self.at[one]] for one in held)
         shape = self.shapes[keys] = (mask, rules, frozenset(rules))
         return shape
+
+    def tags_of(self, entity_id: str, mask: int, found: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+        """The tags an entity's compact outcome gives, once it is checked: known leaves only, and
+        evidence for each leaf that held (what ``rows`` would refuse)."""
+        if mask >> len(self.order):
+            raise EngineError(f"daun yang tidak dikenal dalam jawaban untuk {entity_id}")
+        tags, _, leaves = self._known(mask)
+        if len(found) != len(leaves):
+            raise ValueError(f"bukti daun tidak lengkap dalam jawaban untuk {entity_id}")
+        return tags
+
+    def tag_table(self) -> dict[int, tuple[TagTriple, ...]]:
+        """Every mask met so far → the tags its rows give, as (tag, rule id, year) sorted by tag
+        (equal tags in rule order, as tags.csv lists them): worked out once per mask."""
+        table = self.tags_given
+        for mask, (_, parts, _) in self.known.items():
+            if mask not in table:
+                given = [(tail[2], tail[0], self.year) for tail, _, _ in parts if tail[3]]
+                table[mask] = tuple(sorted(given, key=itemgetter(0)))
+        return table
 
     def rows(self, entity_type: str, entity_id: str, year: int, mask: int, found: tuple[tuple[str, ...], ...],
              share: Share | None = None) -> list[DecisionRow]:

@@ -12,9 +12,13 @@ What crosses a process boundary is plain tuples, not objects: pickling a pydanti
 it as much again in the parent, serially. A worker gets a chunk's entity ids and their fact rows
 as one pickled list (not their records, which evaluation does not read): in a large run, the
 block the facts stage wrote to the spool, passed on without being read here. It answers with
-each decision's values, equal parts of a chunk's answers being one object (``_Sharing``: pickled
-once per chunk, one object in the parent). The parent checks each answer against its own compiled rules and keeps it as a row of
-a ``DecisionTable``; it does not rebuild decision objects (that cost it a third of the stage's CPU).
+each entity's outcome: where durable_rules decides by terms, which record leaves held (a mask) and
+their evidence (``Outcomes``); else each decision's values as a row, equal parts of a chunk's
+answers being one object (``_Sharing``: pickled once per chunk, one object in the parent). The
+parent checks each answer against its own compiled rules and keeps it in a ``DecisionTable`` as it
+came: an outcome as the worker's compact pair, its rows made only when read (making ≈ ten rows per
+entity here was most of the parent's CPU in this stage), a row as a row; it does not rebuild
+decision objects (that cost it a third of the stage's CPU).
 """
 
 from __future__ import annotations
@@ -71,7 +75,8 @@ _common_clauses: dict[ClauseRow, ClauseRow] = {}  # a few hundred at most: claus
 class Outcomes(NamedTuple):
     """A chunk's answer where durable_rules decides by terms: per entity, in the chunk's order, the
     record leaves that held (a mask over ``leaves``) and their evidence (``lean_evaluate.Outcome``);
-    the parent makes the rows. A tenth of the bytes of the rows, and no rows made in the worker."""
+    the parent keeps them so (``DecisionTable.append_outcomes``). A tenth of the bytes of the rows,
+    and no rows made in the worker or the parent."""
 
     leaves: tuple[str, ...]
     outcomes: list[Outcome]
@@ -145,6 +150,7 @@ class _Receiver:
                                          tuple(compiled.nodes))
                       for compiled in ruleset.rules}
         self.tree = OutcomeTree(ruleset, ruleset.terms) if ruleset.terms is not None else None
+        self.tree_number = table.tree_number(self.tree) if self.tree is not None else -1
 
     def take(self, chunk: list[EntityFacts], answered: list[DecisionRow] | Outcomes) -> None:
         if isinstance(answered, Outcomes):
@@ -166,22 +172,20 @@ class _Receiver:
         self.entities += len(chunk)
 
     def _take_outcomes(self, chunk: list[EntityFacts], answered: Outcomes) -> None:
-        """The rows of the chunk's outcomes, made by the parent's own compiled tree: one per rule in
-        force and entity, in the chunk's order (complete by construction)."""
+        """The chunk's outcomes kept as answered, each checked by the parent's own compiled tree (its
+        rows, one per rule in force and entity, are made from it only when read: complete by construction)."""
         tree = self.tree
         if tree is None or answered.leaves != tree.order or len(answered.outcomes) != len(chunk):
             raise EngineError(f"pekerja mengembalikan hasil yang tidak dikenal untuk {self.entity_type}")
-        append = self.table.append_entity
-        rows = tree.rows
-        for entity, (mask, found) in zip(chunk, answered.outcomes):
-            append(rows(self.entity_type, entity.entity_id, self.year, mask, found))
+        self.table.append_outcomes(self.tree_number, self.entity_type, [entity.entity_id for entity in chunk],
+                                   answered.outcomes)
         self.entities += len(chunk)
 
 
 @contextmanager
 def _frozen() -> Iterator[None]:
     """The objects alive before, out of the garbage collector's full passes while the parent takes
-    the answers: it makes ≈ ten rows per entity, which start those passes, and each pass would walk
+    the answers: it keeps objects for every entity, which start those passes, and each pass would walk
     the whole data set the run holds (millions of objects) to free none of it (measured at 100k: 5
     full passes, ≈ 0.7 of the parent's 5.5 CPU-s in this stage). Left as found if frozen already."""
     if gc.get_freeze_count():

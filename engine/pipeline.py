@@ -18,7 +18,7 @@ from pathlib import Path
 
 import structlog
 
-from engine.decisions import DecisionRow, DecisionTable
+from engine.decisions import DecisionTable, Given, TagTriple
 from engine.evaluate import Evaluator
 from engine.fact_chunks import FactChunks, chunked_entities
 from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entities
@@ -77,22 +77,30 @@ class RunResult:
 
     def tag_rows(self) -> Iterator[TagRow]:
         """Every tag given, by entity type (in ``ENTITY_ORDER``), entity id and tag; made as they are read."""
-        return tag_rows(self.decisions.rows())
+        return tag_rows(self.decisions.given())
 
 
-def tag_rows(decisions: Iterable[DecisionRow]) -> Iterator[TagRow]:
-    """Every tag ``decisions`` give, by entity type (in ``ENTITY_ORDER``), entity id and tag (the
-    decisions are all read before the first tag row is made)."""
-    given: dict[str, dict[str, list[tuple[str, str, int]]]] = {entity_type: {} for entity_type in ENTITY_ORDER}
-    shared: dict[tuple[str, str, int], tuple[str, str, int]] = {}  # a few per rule: one object each
-    for entity_type, entity_id, year, rule_id, _, tag, is_given, _ in decisions:
-        if is_given:
-            triple = (tag, rule_id, year)
-            given[entity_type].setdefault(entity_id, []).append(shared.setdefault(triple, triple))
-    for entity_type, by_entity in given.items():
+def tag_rows(given: Iterable[Given]) -> Iterator[TagRow]:
+    """Every tag of ``given`` (``DecisionTable.given``, ``decisions.given_in``), by entity type (in
+    ``ENTITY_ORDER``), entity id and tag (equal tags of an entity in the order given; all are read
+    before the first tag row is made). An entity's tags given at once (a compact outcome's, sorted
+    already) are kept as the one tuple of its mask."""
+    by_type: dict[str, dict[str, tuple[TagTriple, ...] | list[TagTriple]]] = {kind: {} for kind in ENTITY_ORDER}
+    for entity_type, entity_id, triples in given:
+        of_type = by_type[entity_type]
+        earlier = of_type.get(entity_id)
+        if earlier is None:
+            of_type[entity_id] = triples
+        elif isinstance(earlier, list):
+            earlier.extend(triples)
+        else:
+            of_type[entity_id] = [*earlier, *triples]
+    tag = itemgetter(0)
+    for entity_type, by_entity in by_type.items():
         for entity_id in sorted(by_entity):
-            for tag, rule_id, year in sorted(by_entity[entity_id], key=itemgetter(0)):
-                yield TagRow(entity_type, entity_id, tag, rule_id, year)
+            held = by_entity[entity_id]
+            for tag_name, rule_id, year in (sorted(held, key=tag) if isinstance(held, list) else held):
+                yield TagRow(entity_type, entity_id, tag_name, rule_id, year)
 
 
 @dataclass

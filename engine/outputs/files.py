@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:  # the auditor's workpaper writes with atomic_path and neutralise, without the pipeline
-    from engine.decisions import DecisionRow
+    from engine.decisions import Given, Item
     from engine.ingest.dataset import Reject
     from engine.pipeline import RunResult, SeriesResult
 
@@ -88,22 +88,23 @@ def write_tags(run: RunResult | SeriesResult, out: Path) -> None:
     """One row per (entity, tag, year): the years in order, each year's rows as a single run writes them."""
     from engine.pipeline import SeriesResult  # here, not at the top: see TYPE_CHECKING above
 
-    _write_tag_rows((result.decisions.rows() for result in SeriesResult.of(run).results), out)
+    _write_tag_rows((result.decisions.given() for result in SeriesResult.of(run).results), out)
 
 
-def _write_tag_rows(years: Iterable[Iterable[DecisionRow]], out: Path) -> None:
-    """tags.csv from each year's decisions, in year order."""
+def _write_tag_rows(years: Iterable[Iterable[Given]], out: Path) -> None:
+    """tags.csv from each year's tags given, in year order."""
     from engine.pipeline import tag_rows
 
     rows = ((row.entity_type, row.entity_id, row.tag, row.rule_id, row.year)
-            for decisions in years for row in tag_rows(decisions))
+            for given in years for row in tag_rows(given))
     write_csv(out / "tags.csv", ["entity_type", "entity_id", "tag", "rule_id", "year"], rows)
 
 
 def hand_over_decisions(run: RunResult | SeriesResult, out: Path) -> Path:
-    """Each year's decisions, as pickled blocks ending with None, in a temporary file in ``out``: for
-    another process to write tags.csv from (``write_tags_from``, which removes the file). The
-    spool's blocks are copied as they are, not read into objects here."""
+    """Each year's decisions, in a temporary file in ``out``: its tag tables (``DecisionTable.tag_tables``,
+    the tags each mask gives) then its items as pickled blocks ending with None; for another process
+    to write tags.csv from (``write_tags_from``, which removes the file). The spool's blocks are
+    copied as they are, not read into objects here."""
     from engine.pipeline import SeriesResult
 
     handle, name = tempfile.mkstemp(dir=out, prefix=".tags.csv.", suffix=".decisions.tmp")
@@ -111,6 +112,7 @@ def hand_over_decisions(run: RunResult | SeriesResult, out: Path) -> Path:
     try:
         with open(handle, "wb") as stream:
             for result in SeriesResult.of(run).results:
+                pickle.dump(result.decisions.tag_tables(), stream, protocol=pickle.HIGHEST_PROTOCOL)
                 stream.writelines(result.decisions.pickled())
                 pickle.dump(None, stream)
     except BaseException:
@@ -128,12 +130,15 @@ def write_tags_from(path: Path, out: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _handed_over(stream: BinaryIO) -> Iterator[Iterator[DecisionRow]]:
+def _handed_over(stream: BinaryIO) -> Iterator[Iterator[Given]]:
+    from engine.decisions import given_in
+
     while stream.peek(1):
-        yield _year_rows(stream)  # read to its end (tag_rows reads every decision first) before the next
+        tables = pickle.load(stream)  # written by hand_over_decisions of this run
+        yield given_in(_year_items(stream), tables)  # read to its end (tag_rows reads all first) before the next
 
 
-def _year_rows(stream: BinaryIO) -> Iterator[DecisionRow]:
+def _year_items(stream: BinaryIO) -> Iterator[Item]:
     while (block := pickle.load(stream)) is not None:  # written by hand_over_decisions of this run
         yield from block
 

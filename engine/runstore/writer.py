@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
-from engine.decisions import DecisionRow
+from engine.decisions import COMPACT, ClauseRow, DecisionRow, OutcomeRows
 from engine.explain.indicator import indicator_header
 from engine.explain.ruleview import RuleView, known_tags
 from engine.explain.source import rule_views
@@ -117,8 +118,10 @@ class _Outcomes:
     """Each entity's outcome in a year as the keys of its verdict (how its rules came out) and its
     citation (which of its source rows the held clauses cite), each distinct one numbered once.
 
-    An entity's decisions are read a whole entity at a time (its clauses as one flat sequence),
-    not clause by clause: a run makes millions of clause results."""
+    An entity kept as a compact outcome (a mask of the record leaves that held and their evidence)
+    takes the plan of its mask (``_Plan``), worked out once per tree and mask: only its evidence is
+    its own. An entity kept as rows is read a whole entity at a time (its clauses as one flat
+    sequence), not clause by clause: a run makes millions of clause results."""
 
     def __init__(self, rules: _Rules):
         self.rules = rules
@@ -128,9 +131,25 @@ class _Outcomes:
         # per verdict, its held clauses on a table (as ``_TypeRules.held_on_tables``): worked out once
         # for each distinct verdict, not for each entity
         self.cites: list[tuple[tuple[int, int, str, int], ...]] = []
+        self.plans: dict[tuple[OutcomeRows, int], _Plan] = {}  # (tree, mask) → its plan
 
-    def row(self, year: int, entity: int, decisions: list[DecisionRow], facts: Sequence[FactRow]) -> Row:
-        """An entity's decisions (in rule order) and its fact rows, the rows its evidence names."""
+    def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, facts: Sequence[FactRow]) -> Row:
+        """An entity's decisions (in rule order, or its compact outcome) and its fact rows, the rows its evidence names."""
+        if isinstance(decisions, _Compact):
+            plan = self.plans.get((decisions.tree, decisions.mask))
+            if plan is None:
+                plan = self._plan(year, decisions)
+            verdict, cites = plan
+            found = decisions.found
+            cited = [(rule, bit, table, found[source] if source.__class__ is int else source)
+                     for rule, bit, table, source in cites]
+        else:
+            verdict, clauses = self._verdict(year, decisions)
+            cited = [(rule, bit, table, clauses[clause][2]) for clause, bit, table, rule in self.cites[verdict]]
+        return (year, entity, verdict, self._citation(cited, facts))
+
+    def _verdict(self, year: int, decisions: Sequence[DecisionRow]) -> tuple[int, tuple[ClauseRow, ...]]:
+        """The key of the verdict of an entity's decisions (in rule order), and their clauses as one sequence."""
         kind = decisions[0][0]
         plan = self.rules.of[(year, kind)]
         count = len(decisions)
@@ -144,17 +163,33 @@ class _Outcomes:
         if verdict is None:
             verdict = self.verdicts[key] = len(self.verdicts)
             self.cites.append(plan.held_on_tables(count, flags))
-        cited = []
+        return verdict, clauses
+
+    def _plan(self, year: int, outcome: _Compact) -> _Plan:
+        """The plan of a compact outcome's mask, from the rows its tree makes of it with a marker for
+        each held leaf's evidence: the verdict, and for each cited clause where its evidence comes
+        from (the place of a held leaf's among the entity's, or the clause's own, the same for all)."""
+        tree, mask = outcome.tree, outcome.mask
+        markers = tuple((f"\0{place}",) for place in range(len(outcome.found)))
+        decisions = tree.rows(outcome.entity_type, outcome.entity_id, year, mask, markers)
+        verdict, clauses = self._verdict(year, decisions)
+        place = {id(marker): number for number, marker in enumerate(markers)}
+        cites = tuple((rule, bit, table, place.get(id(clauses[clause][2]), clauses[clause][2]))
+                      for clause, bit, table, rule in self.cites[verdict])
+        plan = self.plans[(tree, mask)] = (verdict, cites)
+        return plan
+
+    def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], facts: Sequence[FactRow]) -> int | None:
+        """The key of the citation of an entity's held clauses on a table (rule key, bit, table, evidence)."""
+        citation = []
         places: dict[str, dict[str, int]] = {}  # per table: the entity's fact ids → their place in row order
-        for clause, bit, table, rule in self.cites[verdict]:
-            evidence = clauses[clause][2]
+        for rule, bit, table, evidence in cited:
             if evidence:
                 found = places.get(table)
                 if found is None:
                     found = places[table] = _places(table, facts)
-                cited.append((rule, bit, _nths(found, table, evidence)))
-        citation = self.citations.setdefault(tuple(cited), len(self.citations)) if cited else None
-        return (year, entity, verdict, citation)
+                citation.append((rule, bit, _nths(found, table, evidence)))
+        return self.citations.setdefault(tuple(citation), len(self.citations)) if citation else None
 
     def verdict_parts(self) -> tuple[list[Row], list[Row]]:
         """The verdicts (key, year, type, given mask) and their rules' held masks (verdict, rule, mask)."""
@@ -193,22 +228,41 @@ def _nths(places: Mapping[str, int], table: str, evidence: Sequence[str]) -> tup
         raise ValueError(f"bukti {missing.args[0]} bukan baris tabel {table} milik entitas ini") from None
 
 
+class _Compact(NamedTuple):
+    """An entity's compact outcome in a year, with the tree that makes its rows."""
+
+    tree: OutcomeRows
+    entity_type: str
+    entity_id: str
+    mask: int
+    found: tuple[tuple[str, ...], ...]
+
+
+# A compact outcome's plan: its verdict's key, and per cited clause (rule key, bit, table, where
+# its evidence comes from: the place of a held leaf among the outcome's evidence, or the evidence itself)
+_Plan = tuple[int, tuple[tuple[int, int, str, "int | tuple[str, ...]"], ...]]
+
+
 class _Decided:
     """A year's decisions taken entity by entity, in the order of the run's entities (the order
     they were evaluated in)."""
 
     def __init__(self, result: RunResult):
         self.year = result.year
-        self._groups = groupby(result.decisions.rows(), key=ENTITY)
+        self._table = result.decisions
+        self._groups = groupby(result.decisions.items(), key=ENTITY)
         self._next = next(self._groups, None)
 
-    def take(self, kind: str, entity_id: str) -> list[DecisionRow]:
-        """The entity's decisions, or none if it has none this year."""
+    def take(self, kind: str, entity_id: str) -> list[DecisionRow] | _Compact:
+        """The entity's decisions (its compact outcome if kept as one), or none if it has none this year."""
         if self._next is None or self._next[0] != (kind, entity_id):
             return []
-        decisions = list(self._next[1])
+        items = list(self._next[1])
         self._next = next(self._groups, None)
-        return decisions
+        if len(items) == 1 and len(items[0]) == COMPACT:
+            _, _, number, mask, found = items[0]
+            return _Compact(self._table.trees[number], kind, entity_id, mask, found)  # type: ignore[arg-type]
+        return [row for item in items for row in self._table.expand(item)]
 
     def finish(self) -> None:
         if self._next is not None:
