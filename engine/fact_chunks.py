@@ -14,8 +14,8 @@ written (``pickled_fact_rows``). A run thus never holds more than a chunk of fac
 
 In a one-year run (``projections`` given), the rows read column-wise also get their facts' ready
 JSON texts, made with polars from the same columns (``fact_texts``): gathered beside the rows, joined
-per entity by the facts stage and written as a second block per chunk, which the workers get
-instead of the rows (``pickled_fact_texts``). An entity type any of whose tables came row by row
+per entity by the facts stage and written as a second block per chunk (with the year they were made
+for), which the workers get instead of the rows (``pickled_fact_texts``). An entity type any of whose tables came row by row
 (``take``), or a value JSON cannot write, keeps the rows alone: the workers then make the texts.
 """
 
@@ -28,7 +28,7 @@ from functools import partial
 from itertools import count, repeat
 
 from engine.fact_columns import fact_rows_of
-from engine.fact_projection import Projection
+from engine.fact_projection import Projection, YearProjections
 from engine.fact_texts import NotFinite, fact_frame, fact_texts
 from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, to_fact_row
 from engine.ingest.columnar import AcceptedRows
@@ -38,7 +38,6 @@ from engine.ingest.tables import TABLE_BY_NAME, Record
 from engine.spool import BlockSpool, SpooledList
 
 ChunkKey = tuple[str, str, int]  # entity type, related table, chunk number
-Projections = dict[str, dict[str, Projection | None]]  # entity type → its tables' (``fact_projection.projections_of``)
 
 
 class FactChunks:
@@ -46,11 +45,13 @@ class FactChunks:
 
     FLUSH = 100_000
 
-    def __init__(self, spool: BlockSpool, chunk: int, kept: Collection[str], projections: Projections | None = None):
+    def __init__(self, spool: BlockSpool, chunk: int, kept: Collection[str],
+                 projections: YearProjections | None = None):
         self.spool = spool
         self.chunk = chunk
-        # how each entity type's facts are given to durable_rules, for their texts; None: no texts
-        self.projections = dict(projections) if projections is not None else None
+        # how each entity type's facts are given to durable_rules in a year, for their texts; None: no texts
+        self.year = projections.year if projections is not None else None
+        self.projections = dict(projections.by_type) if projections is not None else None
         # (entity type, table, chunk number) → (entity position, fact text) of the rows with a text, in input order
         self._texts: dict[ChunkKey, SpooledList[tuple[int, str]]] = {}
         # Of the related tables read again later (by the indicators), the records wait in the spool.
@@ -190,22 +191,27 @@ class FactChunks:
         return [",".join(texts) for texts in each]
 
 
+# A chunk's fact texts as spooled and sent to a worker: the year they were made for, and the texts
+FactTexts = tuple[int, list[str]]
+
+
 def chunked_entities(dataset: Dataset, entity_type: str, chunks: FactChunks) -> list[EntityFacts]:
     """``facts.build_entities`` from the rows gathered in ``chunks``; each chunk's facts (and their
     texts, if made) kept in the spool."""
     numbers = count()
 
     def made(entities: list[EntityFacts]) -> None:
-        spool_facts(entities, chunks.spool, chunks.texts(entity_type, next(numbers), len(entities)))
+        texts = chunks.texts(entity_type, next(numbers), len(entities))
+        spool_facts(entities, chunks.spool, (chunks.year, texts) if texts is not None else None)  # type: ignore[arg-type]
 
     return build_entities(dataset, entity_type, partial(chunks.rows, entity_type), chunks.chunk, made=made)
 
 
-def spool_facts(entities: list[EntityFacts], spool: BlockSpool, texts: list[str] | None = None) -> None:
+def spool_facts(entities: list[EntityFacts], spool: BlockSpool, texts: FactTexts | None = None) -> None:
     """Writes the entities' fact rows to the spool as one block, and their fact texts if given as
     another; each keeps where its rows (and texts) are."""
     number = spool.write([entity.fact_rows for entity in entities])
-    said = spool.write(texts) if texts is not None else None
+    said = spool.write(texts) if texts is not None else None  # type: ignore[arg-type]
     for index, entity in enumerate(entities):
         entity.fact_rows = SpooledRows(spool, number, index, said)
 
@@ -245,8 +251,9 @@ def pickled_fact_rows(entities: list[EntityFacts]) -> bytes:
 
 
 def pickled_fact_texts(entities: list[EntityFacts]) -> bytes | None:
-    """The fact texts of ``entities`` as one pickled list (a text per entity), for a worker: the
-    spool's block as written, when the entities are exactly one block and their texts were made; else None."""
+    """The fact texts of ``entities`` pickled (``FactTexts``: their year, a text per entity), for a
+    worker: the spool's block as written, when the entities are exactly one block and their texts
+    were made; else None."""
     first = _one_block(entities)
     if first is None or first.texts is None:
         return None

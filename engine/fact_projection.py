@@ -10,6 +10,7 @@ from polars so that the evaluator need not import it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -88,3 +89,12 @@ def projections_of(compiled: CompiledRuleset) -> dict[str, Projection | None]:
     """The projection of each table an entity of ``compiled``'s type has facts of: its own, then its related ones."""
     own, _, related = ENTITY_TABLES[compiled.entity_type]
     return {table: projection_of(compiled, table) for table in (own, *related)}
+
+
+@dataclass(frozen=True)
+class YearProjections:
+    """How the facts of each entity type are given to durable_rules in ``year`` (by the rules in force
+    then): entity type → ``projections_of`` its compiled ruleset."""
+
+    year: int
+    by_type: dict[str, dict[str, Projection | None]]

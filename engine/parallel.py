@@ -80,23 +80,27 @@ class Outcomes(NamedTuple):
 def _evaluate_chunk(entity_type: str, year: int, ids: list[str], fact_rows: bytes, path: str = "lean",
                     texts: bool = False) -> list[DecisionRow] | Outcomes:
     """Decisions of a chunk of entities: their ids, and their fact rows as one pickled list — or, with
-    ``texts`` (the lean path only), their facts' ready texts, one per entity (``fact_chunks.FactChunks.texts``)."""
+    ``texts`` (the lean path only), their facts' ready texts, one per entity, and the year they were
+    made for (``fact_chunks.FactTexts``)."""
     assert _book is not None
     evaluator = _evaluators.get((entity_type, path))
     if evaluator is None or evaluator.year != year:
         make = LeanEvaluator if path == "lean" else Evaluator
         evaluator = _evaluators[entity_type, path] = make(_book, entity_type, year)
-    if texts and not isinstance(evaluator, LeanEvaluator):
-        raise EngineError(f"teks fakta hanya untuk evaluator lean, bukan {path}")
+    given = pickle.loads(fact_rows)
+    if texts:  # which facts and values a text holds depend on the year's rules
+        made_for, given = given
+        if made_for != year or not isinstance(evaluator, LeanEvaluator):
+            raise EngineError(f"teks fakta untuk tahun {made_for} tidak dapat dinilai untuk {year} ({path})")
     if isinstance(evaluator, LeanEvaluator):  # each entity's fact rows, or its facts' text: the same outcome
         if evaluator.compact:
             return Outcomes(evaluator.leaf_order, [evaluator.outcome(entity_id, rows) for entity_id, rows
-                                                   in zip(ids, pickle.loads(fact_rows), strict=True)])
-        return evaluate_rows(evaluator, ids, pickle.loads(fact_rows))
+                                                   in zip(ids, given, strict=True)])
+        return evaluate_rows(evaluator, ids, given)
     sharing = _Sharing()
     return [
         decision_row(decision, clauses=sharing.clause_rows)
-        for entity_id, rows in zip(ids, pickle.loads(fact_rows), strict=True)
+        for entity_id, rows in zip(ids, given, strict=True)
         # Evaluation reads the entity's type, id and facts only; the record stays in the parent.
         for decision in evaluator.evaluate(EntityFacts(entity_type, entity_id, None, rows))  # type: ignore[arg-type]
     ]

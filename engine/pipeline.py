@@ -20,8 +20,8 @@ import structlog
 
 from engine.decisions import DecisionRow, DecisionTable
 from engine.evaluate import Evaluator
-from engine.fact_chunks import FactChunks, Projections, chunked_entities
-from engine.fact_projection import projections_of
+from engine.fact_chunks import FactChunks, chunked_entities
+from engine.fact_projection import YearProjections, projections_of
 from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entities
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators, tables_read
 from engine.indicators.model import Profile
@@ -216,15 +216,15 @@ def indicators_of(
     return compute_indicators(book, profile, dataset, TagIndex(decisions, registered_ids(entities, scope)), year)
 
 
-def fact_projections(book: RuleBook, years: Sequence[int]) -> Projections | None:
+def fact_projections(book: RuleBook, years: Sequence[int]) -> YearProjections | None:
     """How the facts of each entity type with related tables are given to durable_rules, so that their
     texts are made while the data is read (``fact_texts``); None for a series of years (which values
     and rows are given depend on the year's rules) or rules that do not compile (the rules stage says why)."""
     if len(years) != 1:
         return None
     try:
-        return {entity_type: projections_of(compile_ruleset(book, entity_type, years[0]))
-                for entity_type, (_, _, related) in ENTITY_TABLES.items() if related}
+        return YearProjections(years[0], {entity_type: projections_of(compile_ruleset(book, entity_type, years[0]))
+                                          for entity_type, (_, _, related) in ENTITY_TABLES.items() if related})
     except CompileError:
         return None
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from engine import fact_chunks, parallel, pipeline
 from engine.fact_chunks import FactChunks, pickled_fact_texts
 from engine.fact_columns import fact_rows_of
+from engine.durable_host import EngineError
 from engine.fact_projection import Projection, fact_text, projections_of
 from engine.fact_texts import NotFinite, fact_frame, fact_texts, relevant_expr
 from engine.facts import ENTITY_TABLES, fact_layout
@@ -139,7 +140,9 @@ def test_each_entity_s_texts_are_what_the_evaluator_makes_of_its_rows_and_decide
         evaluator = LeanEvaluator(book, entity_type, 2024)
         for entity in entities[entity_type]:
             rows = entity.fact_rows
-            text = chunks.spool.read(rows.texts)[rows.index]
+            year, texts = chunks.spool.read(rows.texts)
+            text = texts[rows.index]
+            assert year == 2024
             assert evaluator._texts(text) == evaluator._facts(list(rows))
             assert evaluator.outcome(entity.entity_id, text) == evaluator.outcome(entity.entity_id, list(rows))
     assert all(entity.fact_rows.texts is None for entity in entities["peserta_diklat"])
@@ -158,10 +161,26 @@ def test_workers_given_texts_decide_as_workers_given_rows(monkeypatch):
     assert with_texts == evaluate_entities(book, rows_only, 2024, workers=2)
 
 
+def test_a_worker_refuses_texts_made_for_another_year(monkeypatch):
+    """Which facts and values a text holds depend on the year's rules: texts made for 2024 would
+    decide 2023 wrongly, silently."""
+    book, chunks, entities = _sample("jambi")
+    chunk = entities["koperasi"][:parallel.CHUNK]
+    texts = pickled_fact_texts(chunk)
+    assert texts is not None
+    monkeypatch.setattr(parallel, "_book", book)  # as in a worker
+    monkeypatch.setattr(parallel, "_evaluators", {})
+    ids = [entity.entity_id for entity in chunk]
+    assert parallel._evaluate_chunk("koperasi", 2024, ids, texts, "lean", True) == \
+        parallel._evaluate_chunk("koperasi", 2024, ids, fact_chunks.pickled_fact_rows(chunk), "lean")
+    with pytest.raises(EngineError, match="tahun 2024"):
+        parallel._evaluate_chunk("koperasi", 2023, ids, texts, "lean", True)
+
+
 def test_rows_alone_for_a_series_one_worker_a_row_by_row_read_and_training_participants(monkeypatch):
     book = load_rulebook(RULES)
     assert fact_projections(book, [2023, 2024]) is None  # what a fact carries depends on the year's rules
-    assert set(fact_projections(book, [2024])) == {"koperasi", "ukm"}
+    assert set(fact_projections(book, [2024]).by_type) == {"koperasi", "ukm"}
     made = []
     monkeypatch.setattr(pipeline, "FactChunks", lambda *args, **kwargs: made.append(kwargs) or FactChunks(*args, **kwargs))
     pipeline.run(SAMPLES / "jambi", "jambi", 2024, workers=1)
