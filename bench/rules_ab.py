@@ -7,7 +7,9 @@ compare code. Each round runs each tree once, in its own child process with that
 ``sys.path``: the data is read and its facts made as ``iku run`` does (``FactChunks``, the spool),
 then only the rules stage is measured (``pipeline.evaluate_entities``, two workers, decisions
 spooled), as CPU seconds of the child (the parent: sending chunks, taking answers, making rows)
-and of its workers (``resource.getrusage``). Prints one line per run and the means per tree.
+and of its workers (``resource.getrusage``). Also printed: the child's CPU seconds reading the data
+and making the facts (with their ready texts where the tree makes them, ``pipeline.fact_projections``)
+and the spool's size before the rules stage. Prints one line per run and the means per tree.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ def _cpu() -> tuple[float, float]:
 
 def stage(tree: Path, data: Path) -> None:
     """In a child: the rules stage of ``tree``'s code on ``data``; prints parent and worker CPU-s."""
+    from engine import pipeline
     from engine.fact_chunks import FactChunks
     from engine.ingest.dataset import load_dataset
     from engine.parallel import CHUNK
@@ -41,7 +44,10 @@ def stage(tree: Path, data: Path) -> None:
 
     book = load_rulebook(tree / "rules")
     spool = BlockSpool(None)
-    chunks = FactChunks(spool, CHUNK, kept=tables_still_read(profile_of(book, "jatim")))
+    prepared = _cpu()[0]
+    projections = getattr(pipeline, "fact_projections", None)  # a tree that makes the facts' texts at ingest
+    texts = {"projections": projections(book, [YEAR])} if projections is not None else {}
+    chunks = FactChunks(spool, CHUNK, kept=tables_still_read(profile_of(book, "jatim")), **texts)
     dataset = load_dataset(data, chunks, data_policy(book, [YEAR])).with_records(chunks.set_aside)
     entities = entities_of(dataset, chunks)
     count = sum(len(group) for group in entities.values())
@@ -49,7 +55,8 @@ def stage(tree: Path, data: Path) -> None:
     wall = time.perf_counter()
     evaluate_entities(book, entities, YEAR, None, 2, spool)
     own_after, workers_after = _cpu()
-    print(f"{own_after - own:.3f} {workers_after - workers:.3f} {time.perf_counter() - wall:.1f} {count}")
+    print(f"{own - prepared:.3f} {spool.size() / 1e6:.1f} {own_after - own:.3f} {workers_after - workers:.3f} "
+          f"{time.perf_counter() - wall:.1f} {count}")
 
 
 def main() -> None:
@@ -59,7 +66,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     arguments = parser.parse_args()
     trees = [Path(tree).resolve() for tree in arguments.trees.split(",")]
-    spent: dict[Path, list[tuple[float, float]]] = {tree: [] for tree in trees}
+    spent: dict[Path, list[tuple[float, float, float]]] = {tree: [] for tree in trees}
     scratch = Path(tempfile.mkdtemp(prefix="rules_ab_"))
     for number in range(arguments.rounds):
         for tree in trees if number % 2 == 0 else reversed(trees):
@@ -71,14 +78,16 @@ def main() -> None:
                               f"    rules_ab.stage(Path({str(tree)!r}), Path({str(arguments.data.resolve())!r}))\n")
             answer = subprocess.run([sys.executable, str(script)], check=True, capture_output=True, text=True,
                                     env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-            parent, workers, wall, count = answer.stdout.split()[-4:]
-            spent[tree].append((float(parent), float(workers)))
+            facts, spooled, parent, workers, wall, count = answer.stdout.split()[-6:]
+            spent[tree].append((float(parent), float(workers), float(facts)))
             print(f"ronde {number + 1} {tree}: induk {parent} detik-CPU, pekerja {workers} detik-CPU, "
-                  f"{wall} s dinding, {count} entitas", flush=True)
+                  f"{wall} s dinding, {count} entitas; baca + fakta {facts} detik-CPU, spool {spooled} MB", flush=True)
     for tree, runs in spent.items():
         parent = sum(run[0] for run in runs) / len(runs)
         workers = sum(run[1] for run in runs) / len(runs)
-        print(f"rata-rata {tree}: induk {parent:.2f}, pekerja {workers:.2f}, jumlah {parent + workers:.2f} detik-CPU")
+        facts = sum(run[2] for run in runs) / len(runs)
+        print(f"rata-rata {tree}: induk {parent:.2f}, pekerja {workers:.2f}, jumlah {parent + workers:.2f} detik-CPU; "
+              f"baca + fakta {facts:.2f} detik-CPU")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,12 @@ related rows table by table in input order) and writes their rows to the spool a
 entity keeps only where its rows are (``SpooledRows``). The workers get that block as
 written (``pickled_fact_rows``). A run thus never holds more than a chunk of facts and
 ``FLUSH`` gathered rows, whatever its size.
+
+In a one-year run (``projections`` given), the rows read column-wise also get their facts' ready
+JSON texts, made with polars from the same columns (``fact_texts``): gathered beside the rows, joined
+per entity by the facts stage and written as a second block per chunk (with the year they were made
+for), which the workers get instead of the rows (``pickled_fact_texts``). An entity type any of whose tables came row by row
+(``take``), or a value JSON cannot write, keeps the rows alone: the workers then make the texts.
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ import pickle
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from functools import partial
-from itertools import count
+from itertools import count, repeat
 
 from engine.fact_columns import fact_rows_of
+from engine.fact_projection import Projection, YearProjections
+from engine.fact_texts import NotFinite, fact_frame, fact_texts
 from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, to_fact_row
 from engine.ingest.columnar import AcceptedRows
 from engine.ingest.dataset import Dataset
@@ -37,9 +45,15 @@ class FactChunks:
 
     FLUSH = 100_000
 
-    def __init__(self, spool: BlockSpool, chunk: int, kept: Collection[str]):
+    def __init__(self, spool: BlockSpool, chunk: int, kept: Collection[str],
+                 projections: YearProjections | None = None):
         self.spool = spool
         self.chunk = chunk
+        # how each entity type's facts are given to durable_rules in a year, for their texts; None: no texts
+        self.year = projections.year if projections is not None else None
+        self.projections = dict(projections.by_type) if projections is not None else None
+        # (entity type, table, chunk number) → (entity position, fact text) of the rows with a text, in input order
+        self._texts: dict[ChunkKey, SpooledList[tuple[int, str]]] = {}
         # Of the related tables read again later (by the indicators), the records wait in the spool.
         self.set_aside = {table: SpooledRecords(TABLE_BY_NAME[table], spool)
                           for _, _, related in ENTITY_TABLES.values() for table in related if table in kept}
@@ -61,6 +75,8 @@ class FactChunks:
         return table in self._own
 
     def take(self, record: Record) -> None:
+        if self.projections:
+            self._without_texts(record.table)
         own = self._own.get(record.table)
         if own is not None:  # accepted in input order, the order of the data set's records
             positions = self._positions[own[0]]
@@ -88,6 +104,11 @@ class FactChunks:
         if own is not None:
             positions = self._positions[own[0]]
             positions.update(zip(rows.column(own[1]), count(len(positions))))
+            if self._projection(own[0], table) is not None:  # the own row's text, gathered as a related row's
+                for part in rows.parts(self.FLUSH):
+                    self._gather(own[0], table, None, part.column(own[1]), self._fact_texts(own[0], part))
+                    if self._count >= self.FLUSH:
+                        self._write()
             return
         aside = self.set_aside.get(table)
         for part in rows.parts(self.FLUSH):  # a part's rows in memory at a time, as ``take`` holds them
@@ -95,25 +116,58 @@ class FactChunks:
                 aside.extend(part)
             facts = fact_rows_of(part)
             for entity_type, column in self._owners[table]:
-                self._gather(entity_type, table, facts, part.column(column))
+                self._gather(entity_type, table, facts, part.column(column), self._fact_texts(entity_type, part))
             if self._count >= self.FLUSH:
                 self._write()
 
-    def _gather(self, entity_type: str, table: str, facts: list[FactRow], owners: list[str]) -> None:
-        """Each fact row with the chunk of the entity its owner id names (none: not an entity of this type)."""
+    def _gather(self, entity_type: str, table: str, facts: list[FactRow] | None, owners: list[str],
+                texts: list[str | None] | None = None) -> None:
+        """Each fact row (and text: None where it has none) with the chunk of the entity its owner id
+        names (none: not an entity of this type)."""
         positions, chunk = self._positions[entity_type], self.chunk
         parts: dict[int, list[FactRow]] = defaultdict(list)
-        for row, position in zip(facts, map(positions.get, owners)):
+        said: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for row, position, text in zip(facts or repeat(None), map(positions.get, owners), texts or repeat(None)):
             if position is not None:
-                parts[position // chunk].append(row)
-        for number, part in parts.items():
-            key = (entity_type, table, number)
-            gathered = self._gathered.get(key) or self._gathered.setdefault(key, SpooledList(self.spool))
-            gathered.held.extend(part)
-            self._count += len(part)
+                if facts is not None:
+                    parts[position // chunk].append(row)
+                if text is not None:
+                    said[position // chunk].append((position, text))
+        for kept, by_number in ((self._gathered, parts), (self._texts, said)):
+            for number, part in by_number.items():
+                key = (entity_type, table, number)
+                gathered = kept.get(key) or kept.setdefault(key, SpooledList(self.spool))
+                gathered.held.extend(part)
+                self._count += len(part)
+
+    def _projection(self, entity_type: str, table: str) -> Projection | None:
+        """How ``table``'s facts are given to an entity of ``entity_type``; None: no text is made."""
+        projections = self.projections.get(entity_type) if self.projections is not None else None
+        return projections.get(table) if projections is not None else None
+
+    def _fact_texts(self, entity_type: str, rows: AcceptedRows) -> list[str | None] | None:
+        """The texts of the rows' facts for ``entity_type`` (``fact_texts``); None when it gets none."""
+        projection = self._projection(entity_type, rows.model.table)
+        if projection is None:
+            return None
+        try:
+            return fact_texts(rows, fact_frame(rows), projection)
+        except NotFinite:  # the workers refuse the fact from its row, as they always did
+            self.projections = None
+            self._texts.clear()
+            return None
+
+    def _without_texts(self, table: str) -> None:
+        """A row of ``table`` taken row by row: the entity types it gives facts to get no texts."""
+        assert self.projections is not None
+        own = self._own.get(table)
+        for entity_type in [own[0]] if own is not None else [owner for owner, _ in self._owners[table]]:
+            if self.projections.pop(entity_type, None) is not None:
+                for key in [key for key in self._texts if key[0] == entity_type]:
+                    del self._texts[key]
 
     def _write(self) -> None:
-        for gathered in self._gathered.values():
+        for gathered in (*self._gathered.values(), *self._texts.values()):
             if gathered.held:
                 gathered.write()
         self._count = 0
@@ -122,29 +176,57 @@ class FactChunks:
         """The fact rows of ``table`` for the entities of a chunk, in input order."""
         return iter(self._gathered.get((entity_type, table, chunk), ()))
 
+    def texts(self, entity_type: str, chunk: int, entities: int) -> list[str] | None:
+        """The fact texts of the ``entities`` entities of a chunk, each entity's joined as the
+        evaluator takes them (``LeanEvaluator._texts``): its own row's, then each related table's in
+        input order, as its rows are (``facts.build_entities``); None if the type gets no texts."""
+        if self.projections is None or entity_type not in self.projections:
+            return None
+        own, _, related = ENTITY_TABLES[entity_type]
+        start = chunk * self.chunk
+        each: list[list[str]] = [[] for _ in range(entities)]
+        for table in (own, *related):
+            for position, text in self._texts.get((entity_type, table, chunk), ()):
+                each[position - start].append(text)
+        return [",".join(texts) for texts in each]
+
+
+# A chunk's fact texts as spooled and sent to a worker: the year they were made for, and the texts
+FactTexts = tuple[int, list[str]]
+
 
 def chunked_entities(dataset: Dataset, entity_type: str, chunks: FactChunks) -> list[EntityFacts]:
-    """``facts.build_entities`` from the rows gathered in ``chunks``; each chunk's facts kept in the spool."""
-    return build_entities(dataset, entity_type, partial(chunks.rows, entity_type), chunks.chunk,
-                          made=partial(spool_facts, spool=chunks.spool))
+    """``facts.build_entities`` from the rows gathered in ``chunks``; each chunk's facts (and their
+    texts, if made) kept in the spool."""
+    numbers = count()
+
+    def made(entities: list[EntityFacts]) -> None:
+        texts = chunks.texts(entity_type, next(numbers), len(entities))
+        spool_facts(entities, chunks.spool, (chunks.year, texts) if texts is not None else None)  # type: ignore[arg-type]
+
+    return build_entities(dataset, entity_type, partial(chunks.rows, entity_type), chunks.chunk, made=made)
 
 
-def spool_facts(entities: list[EntityFacts], spool: BlockSpool) -> None:
-    """Writes the entities' fact rows to the spool as one block; each keeps where its rows are."""
+def spool_facts(entities: list[EntityFacts], spool: BlockSpool, texts: FactTexts | None = None) -> None:
+    """Writes the entities' fact rows to the spool as one block, and their fact texts if given as
+    another; each keeps where its rows (and texts) are."""
     number = spool.write([entity.fact_rows for entity in entities])
+    said = spool.write(texts) if texts is not None else None  # type: ignore[arg-type]
     for index, entity in enumerate(entities):
-        entity.fact_rows = SpooledRows(spool, number, index)
+        entity.fact_rows = SpooledRows(spool, number, index, said)
 
 
 class SpooledRows(Sequence[FactRow]):
-    """An entity's fact rows, kept in a block of the run's spool; read back when they are read."""
+    """An entity's fact rows, kept in a block of the run's spool; read back when they are read.
+    ``texts``: the block of the chunk's fact texts (``FactChunks.texts``), if they were made."""
 
-    __slots__ = ("spool", "block", "index")
+    __slots__ = ("spool", "block", "index", "texts")
 
-    def __init__(self, spool: BlockSpool, block: int, index: int):
+    def __init__(self, spool: BlockSpool, block: int, index: int, texts: int | None = None):
         self.spool = spool
         self.block = block
         self.index = index
+        self.texts = texts
 
     def _rows(self) -> list[FactRow]:
         return self.spool.read(self.block)[self.index]
@@ -162,9 +244,27 @@ class SpooledRows(Sequence[FactRow]):
 def pickled_fact_rows(entities: list[EntityFacts]) -> bytes:
     """The fact rows of ``entities`` as one pickled list, for a worker: the spool's block as it was
     written when the entities are exactly one block (nothing to read into objects here)."""
+    first = _one_block(entities)
+    if first is not None:
+        return first.spool.raw(first.block)
+    return pickle.dumps([list(entity.fact_rows) for entity in entities], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def pickled_fact_texts(entities: list[EntityFacts]) -> bytes | None:
+    """The fact texts of ``entities`` pickled (``FactTexts``: their year, a text per entity), for a
+    worker: the spool's block as written, when the entities are exactly one block and their texts
+    were made; else None."""
+    first = _one_block(entities)
+    if first is None or first.texts is None:
+        return None
+    return first.spool.raw(first.texts)
+
+
+def _one_block(entities: list[EntityFacts]) -> SpooledRows | None:
+    """The first entity's spooled rows when the entities are exactly one block of the spool."""
     first = entities[0].fact_rows
     if isinstance(first, SpooledRows) and first.index == 0 and first.spool.items(first.block) == len(entities) \
             and all(isinstance(entity.fact_rows, SpooledRows) and entity.fact_rows.block == first.block
                     for entity in entities):
-        return first.spool.raw(first.block)
-    return pickle.dumps([list(entity.fact_rows) for entity in entities], protocol=pickle.HIGHEST_PROTOCOL)
+        return first
+    return None

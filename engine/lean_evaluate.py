@@ -53,7 +53,10 @@ from engine.durable_host import (
     hash_ids,
 )
 from engine.evaluate import _matched_ids, check_complete, check_structure, clause_fact_id, tag_fact_id
-from engine.facts import EntityFacts, FactRow, fact_id, fact_layout
+from engine.fact_projection import SID, TAIL, projection_of
+from engine.fact_projection import Projection as _Projection
+from engine.fact_projection import json_head as _json_head
+from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, fact_layout
 from engine.rules.compiler import (
     CLAUSE,
     PHASE,
@@ -66,10 +69,9 @@ from engine.rules.compiler import (
 from engine.rules.rulebook import RuleBook
 
 _UNKNOWN = object()
-# The session of the entity being evaluated; one at a time, deleted after each entity (trap 17), so
-# its id can be constant.
-SID = "w"
-TAIL = '"w"}'  # closes a fact's JSON head: ,"sid": + this
+# An entity's facts as the evaluator takes them: its fact rows, or the ready text of its relevant
+# facts (``fact_texts``: made column-wise while the data is read, the same text the rows would give).
+Facts = Iterable[FactRow] | str
 
 
 # The ids of the facts an action's message names, read off its JSON text: a fact is a flat object
@@ -83,11 +85,6 @@ def _message_ids(message: str) -> list[str]:
     if "\\" in message:
         return list(_matched_ids(next(iter(orjson.loads(message).values()))))
     return _IDS.findall(message)
-
-
-def _json_head(fact: dict[str, Any]) -> str:
-    """The fact as compact JSON text without its closing brace, ready for ``,"sid":…}``."""
-    return orjson.dumps(fact).decode()[:-1] + ',"sid":'
 
 
 class Share:
@@ -111,39 +108,6 @@ class Share:
         one = self.seen.setdefault
         evidence = tuple(one(item, item) for item in evidence)
         return one((node, held, one(evidence, evidence)), (node, held, evidence))  # type: ignore[return-value]
-
-
-class _Projection:
-    """A table's facts as durable_rules is given them: ``t``, ``id`` and only the values some leaf
-    reads (``row`` among them when a leaf counts records). durable_rules parses, stores and sends
-    back in each action's message every property of a fact; the ones no leaf reads change no match,
-    no decision and no evidence (the evidence is the facts' ids)."""
-
-    __slots__ = ("table", "relevant", "_places", "_row", "_prefix")
-
-    def __init__(self, table: str, read: set[str], relevant: Callable[[FactRow], bool] | None):
-        self.table = table
-        self.relevant = relevant
-        self._row = "row" in read
-        self._prefix = fact_id(table, "")
-        # (name, place in a fact row) of the values read, in the layout's order: (table, row, *values)
-        self._places = tuple((name, 2 + index) for index, name in enumerate(fact_layout(table)) if name in read)
-
-    def fact(self, row: FactRow) -> dict[str, Any] | None:
-        """The fact of ``row``; None if no leaf can match it (``CompiledRuleset.relevant_rows``)."""
-        relevant = self.relevant
-        if relevant is not None and not relevant(row):
-            return None
-        number = row[1]
-        fact: dict[str, Any] = {"t": self.table, "id": f"{self._prefix}{number}"}
-        if self._row:
-            fact["row"] = number
-        for name, place in self._places:
-            value = row[place]
-            if value is not None:
-                fact[name] = value
-        fact["sid"] = SID
-        return fact
 
 
 class LeanEvaluator:
@@ -199,10 +163,11 @@ class LeanEvaluator:
         ]
         self._broken = False
         self._projections: dict[str, _Projection | None] = {}
+        self._texts_checked = False
 
     # -- one entity
 
-    def rows(self, entity_id: str, fact_rows: Iterable[FactRow], share: Share | None = None) -> list[DecisionRow]:
+    def rows(self, entity_id: str, fact_rows: Facts, share: Share | None = None) -> list[DecisionRow]:
         """The entity's decisions as rows, one per rule in force, in rule order."""
         share = share or Share()
         if self._tree is not None:
@@ -231,7 +196,7 @@ class LeanEvaluator:
         """Whether durable_rules decides by terms here, so that an entity's outcome is ``outcome``'s pair."""
         return self._tree is not None
 
-    def outcome(self, entity_id: str, fact_rows: Iterable[FactRow]) -> Outcome:
+    def outcome(self, entity_id: str, fact_rows: Facts) -> Outcome:
         """The entity's outcome in its compact form (``OutcomeTree.compact``), its tags cross-checked; terms only."""
         assert self._tree is not None
         return self._tree.compact(entity_id, self._run(self._facts(fact_rows)))
@@ -247,11 +212,14 @@ class LeanEvaluator:
             raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
         return [decision_of(row) for row in self.rows(entity.entity_id, entity.fact_rows)]
 
-    def _facts(self, fact_rows: Iterable[FactRow]) -> tuple[str, list[str]]:
+    def _facts(self, fact_rows: Facts) -> tuple[str, list[str]]:
         """The facts a leaf can match, as one compact JSON array (no spaces: the C engine's parser
         spends less per fact), and their ids; each fact with only the values some leaf reads
         (``_Projection``); checked as ``durable_host.check_message`` would (trap 3), the number of
-        properties once per table (a fact has at most its table's columns)."""
+        properties once per table (a fact has at most its table's columns). Ready texts are taken as
+        they are (``_texts``)."""
+        if fact_rows.__class__ is str:
+            return self._texts(fact_rows)  # type: ignore[arg-type]
         facts = []
         ids = []
         projections = self._projections
@@ -272,17 +240,26 @@ class LeanEvaluator:
                     check_message(fact)
         return text.decode(), ids
 
+    def _texts(self, text: str) -> tuple[str, list[str]]:
+        """``_facts`` of an entity whose facts come as ready text (``fact_texts``: each fact's JSON as
+        ``_Projection`` makes it, the relevant ones in the rows' order, joined by commas): the same
+        array and ids. Only finite numbers are made so (the ingest refuses the others); the facts'
+        tables are checked as ``_facts`` checks them, once."""
+        if not self._texts_checked:
+            own, _, related = ENTITY_TABLES[self.entity_type]
+            for table in (own, *related):
+                if table not in self._projections:
+                    self._projections[table] = self._projection(table)
+            self._texts_checked = True
+        ids = _IDS.findall(text)  # a fact's "id" key, never inside a string (see ``_IDS``)
+        self._hashes.check(ids)
+        return f"[{text}]", ids
+
     def _projection(self, table: str) -> _Projection | None:
         """How a fact of ``table`` is handed to durable_rules; None: no leaf reads the table."""
         widest = {"t": table, "id": "", "row": 0, **dict.fromkeys(fact_layout(table), 0)}
         check_message(widest)  # a table whose facts could exceed durable_rules' properties is refused
-        leaves = [leaf for compiled in self.compiled.rules for leaf in compiled.leaves if leaf.table == table]
-        if not leaves:
-            return None
-        read = {test.field for leaf in leaves for test in leaf.tests}
-        if any(leaf.min_count > 1 for leaf in leaves):
-            read.add("row")  # k distinct records are told apart by their rows (compiler._leaf_pattern)
-        return _Projection(table, read, self.compiled.relevant_rows(table))
+        return projection_of(self.compiled, table)
 
     def _run(self, facts: tuple[str, list[str]]) -> dict[str, list[str]]:
         """Assert the facts, then each phase fact once the session is drained; the evidence of
@@ -376,7 +353,7 @@ class LeanEvaluator:
         return table
 
 
-def evaluate_rows(evaluator: LeanEvaluator, ids: Sequence[str], fact_rows: Sequence[Iterable[FactRow]]) -> list[DecisionRow]:
+def evaluate_rows(evaluator: LeanEvaluator, ids: Sequence[str], fact_rows: Sequence[Facts]) -> list[DecisionRow]:
     """The rows of a batch of entities, equal parts shared."""
     share = Share()
     return [row for entity_id, rows in zip(ids, fact_rows, strict=True) for row in evaluator.rows(entity_id, rows, share)]

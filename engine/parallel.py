@@ -37,7 +37,7 @@ from typing import NamedTuple, TypeVar
 from engine.decisions import ClauseResult, ClauseRow, DecisionRow, DecisionTable, clause_row, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator, check_complete
-from engine.fact_chunks import pickled_fact_rows
+from engine.fact_chunks import pickled_fact_rows, pickled_fact_texts
 from engine.facts import EntityFacts
 from engine.lean_evaluate import LeanEvaluator, Outcome, OutcomeTree, evaluate_rows
 from engine.processes import answer_of, process_pool
@@ -82,23 +82,30 @@ class Outcomes(NamedTuple):
     outcomes: list[Outcome]
 
 
-def _evaluate_chunk(entity_type: str, year: int, ids: list[str], fact_rows: bytes, path: str = "lean"
-                    ) -> list[DecisionRow] | Outcomes:
-    """Decisions of a chunk of entities: their ids, and their fact rows as one pickled list."""
+def _evaluate_chunk(entity_type: str, year: int, ids: list[str], fact_rows: bytes, path: str = "lean",
+                    texts: bool = False) -> list[DecisionRow] | Outcomes:
+    """Decisions of a chunk of entities: their ids, and their fact rows as one pickled list — or, with
+    ``texts`` (the lean path only), their facts' ready texts, one per entity, and the year they were
+    made for (``fact_chunks.FactTexts``)."""
     assert _book is not None
     evaluator = _evaluators.get((entity_type, path))
     if evaluator is None or evaluator.year != year:
         make = LeanEvaluator if path == "lean" else Evaluator
         evaluator = _evaluators[entity_type, path] = make(_book, entity_type, year)
-    if isinstance(evaluator, LeanEvaluator):
+    given = pickle.loads(fact_rows)
+    if texts:  # which facts and values a text holds depend on the year's rules
+        made_for, given = given
+        if made_for != year or not isinstance(evaluator, LeanEvaluator):
+            raise EngineError(f"teks fakta untuk tahun {made_for} tidak dapat dinilai untuk {year} ({path})")
+    if isinstance(evaluator, LeanEvaluator):  # each entity's fact rows, or its facts' text: the same outcome
         if evaluator.compact:
             return Outcomes(evaluator.leaf_order, [evaluator.outcome(entity_id, rows) for entity_id, rows
-                                                   in zip(ids, pickle.loads(fact_rows), strict=True)])
-        return evaluate_rows(evaluator, ids, pickle.loads(fact_rows))
+                                                   in zip(ids, given, strict=True)])
+        return evaluate_rows(evaluator, ids, given)
     sharing = _Sharing()
     return [
         decision_row(decision, clauses=sharing.clause_rows)
-        for entity_id, rows in zip(ids, pickle.loads(fact_rows), strict=True)
+        for entity_id, rows in zip(ids, given, strict=True)
         # Evaluation reads the entity's type, id and facts only; the record stays in the parent.
         for decision in evaluator.evaluate(EntityFacts(entity_type, entity_id, None, rows))  # type: ignore[arg-type]
     ]
@@ -216,8 +223,11 @@ def evaluate_in_workers(
     with process_pool(workers, _start_worker, (book.directory, book.version)) as pool, _frozen():
         def send(entity_type: str, chunk: list[EntityFacts]) -> tuple[str, list[EntityFacts], Future[list[DecisionRow]]]:
             ids = [entity.entity_id for entity in chunk]
-            return entity_type, chunk, pool.submit(_evaluate_chunk, entity_type, year, ids, pickled_fact_rows(chunk),
-                                                   RULES_PATH)
+            # the facts' ready texts where the run made them (the lean path asserts them as they are), else the rows
+            texts = pickled_fact_texts(chunk) if RULES_PATH == "lean" else None
+            facts = texts if texts is not None else pickled_fact_rows(chunk)
+            return entity_type, chunk, pool.submit(_evaluate_chunk, entity_type, year, ids, facts, RULES_PATH,
+                                                   texts is not None)
 
         in_flight = deque(send(*chunk) for chunk in islice(chunks, IN_FLIGHT_PER_WORKER * workers))
         while in_flight:

@@ -21,6 +21,7 @@ import structlog
 from engine.decisions import DecisionTable, Given, TagTriple
 from engine.evaluate import Evaluator
 from engine.fact_chunks import FactChunks, chunked_entities
+from engine.fact_projection import YearProjections, projections_of
 from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entities
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators, tables_read
 from engine.indicators.model import Profile
@@ -32,6 +33,7 @@ from engine import parallel
 from engine.lean_evaluate import LeanEvaluator
 from engine.parallel import CHUNK, default_workers, evaluate_in_workers
 from engine.rules import DEFAULT_RULES
+from engine.rules.compiler import CompileError, compile_ruleset
 from engine.rules.load import load_rulebook
 from engine.rules.rulebook import RuleBook
 from engine.spool import BlockSpool
@@ -222,6 +224,19 @@ def indicators_of(
     return compute_indicators(book, profile, dataset, TagIndex(decisions, registered_ids(entities, scope)), year)
 
 
+def fact_projections(book: RuleBook, years: Sequence[int]) -> YearProjections | None:
+    """How the facts of each entity type with related tables are given to durable_rules, so that their
+    texts are made while the data is read (``fact_texts``); None for a series of years (which values
+    and rows are given depend on the year's rules) or rules that do not compile (the rules stage says why)."""
+    if len(years) != 1:
+        return None
+    try:
+        return YearProjections(years[0], {entity_type: projections_of(compile_ruleset(book, entity_type, years[0]))
+                                          for entity_type, (_, _, related) in ENTITY_TABLES.items() if related})
+    except CompileError:
+        return None
+
+
 def tables_still_read(profile: Profile) -> set[str]:
     """Input tables read after the facts are built: the entities' own (names, regions) and the indicators'."""
     return {table for table, _, _ in ENTITY_TABLES.values()} | tables_read(profile)
@@ -251,7 +266,8 @@ def run_series(
     # temporary folder if None), unlinked at once, gone with the run; read back a block at a time.
     # The tables that only give facts are not kept as records: their rows go to the chunks as facts.
     spool = BlockSpool(spool_dir)
-    chunks = FactChunks(spool, CHUNK, kept=tables_still_read(profile))
+    chunks = FactChunks(spool, CHUNK, kept=tables_still_read(profile),
+                        projections=fact_projections(book, years) if workers != 1 else None)
     with clock("ingest"):
         dataset = load_dataset(data, chunks, data_policy(book, years)).with_records(chunks.set_aside)
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
