@@ -16,15 +16,14 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import groupby, islice
 from pathlib import Path
 from typing import BinaryIO
 
-from engine.durable_host import EngineError
 from engine.fact_chunks import SpooledRows, pickled_fact_rows
 from engine.facts import EntityFacts, FactRow
 from engine.pipeline import SeriesResult
-from engine.processes import answer_of
 from engine.runstore.layout import SourceLayout
 from engine.runstore.writer import (BATCH, SourceRows, SourceRowsBuilder, SourceRowsError, _source_tables,
                                     record_layouts)
@@ -114,9 +113,12 @@ def _handed_over(stream: BinaryIO) -> Iterator[Sequence[FactRow]]:
 def waiting_for(future: Future[None]) -> object:
     """The other process's answer: a failure there stops the run with a message, not its traceback."""
     try:
-        return answer_of(future)
-    except (EngineError, OSError):  # the process died (answer_of says so) or the disk refused: said plainly
+        return future.result()
+    except OSError:  # a full disk, a folder turned read-only: said plainly as such
         raise
+    except BrokenProcessPool:
+        raise SourceRowsError("proses keluaran berhenti sebelum baris sumber catatan run selesai dibuat "
+                              "(dihentikan dari luar atau kehabisan memori?)") from None
     except Exception as error:
         raise SourceRowsError(f"baris sumber catatan run tidak dapat dibuat di proses keluaran: "
                               f"{type(error).__name__}: {error}") from None

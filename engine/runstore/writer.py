@@ -258,18 +258,16 @@ def _source_tables(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout], 
         db.execute(evidence_view(layouts))
 
 
-def _copy_sources(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout], sources: SourceRows) -> None:
-    """The source rows of ``sources``' file, copied into the record's (empty) tables of the same
+def _copy_sources(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout], path: Path) -> None:
+    """The source rows of the file at ``path``, copied into the record's (empty) tables of the same
     definition: SQLite copies such a table's records as they are (its transfer optimisation)."""
-    sources.wait()
     try:
-        db.execute("ATTACH DATABASE ? AS sources", (str(sources.path),))
+        db.execute("ATTACH DATABASE ? AS sources", (str(path),))
         for table in layouts:
             name = source_table_name(table)
             db.execute(f"INSERT INTO main.{name} SELECT * FROM sources.{name}")
     except sqlite3.Error as error:
-        raise SourceRowsError(f"baris sumber dari {sources.path.name} tidak dapat disalin ke catatan run: {error}") \
-            from None
+        raise SourceRowsError(f"baris sumber dari {path.name} tidak dapat disalin ke catatan run: {error}") from None
 
 
 def record_layouts(series: SeriesResult) -> dict[str, SourceLayout]:
@@ -403,7 +401,8 @@ def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: M
     _insert(db, "member_role", enumerate(ROLES))
     _insert(db, "indicator_member", _member_rows(series, keys))
     if sources is not None:  # last: the other process has had all this time to build them
-        _copy_sources(db, rules.layouts, sources)
+        sources.wait()
+        _copy_sources(db, rules.layouts, sources.path)
 
 
 def _script(db: sqlite3.Connection, statements: str) -> None:
