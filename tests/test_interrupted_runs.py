@@ -273,8 +273,8 @@ def test_the_output_process_killed_while_it_builds_the_source_rows_stops_the_run
     held = wait_for(mark, run)
     assert held != run.pid  # held in the other process
     os.kill(held, signal.SIGKILL)
-    assert_stopped_plainly(run, 1, "proses keluaran berhenti sebelum baris sumber catatan run selesai dibuat",
-                           out, before, runs_before)
+    assert_stopped_plainly(run, 1, "proses yang menulis baris sumber catatan run berhenti tanpa jawaban", out,
+                           before, runs_before)
 
 
 def test_a_failure_in_the_output_process_stops_the_run_with_a_message(data, out, tmp_path):
@@ -285,5 +285,5 @@ def test_a_failure_in_the_output_process_stops_the_run_with_a_message(data, out,
     # the other process will find there a file that is no SQLite database (a disk's damage, say)
     (staging_folder(out) / ".run.sqlite.sources.tmp").write_bytes(b"bukan sqlite " * 400)
     Path(f"{mark}.go").write_text("")
-    assert_stopped_plainly(run, 1, "baris sumber catatan run tidak dapat dibuat di proses keluaran", out, before,
-                           runs_before)
+    assert_stopped_plainly(run, 1, "baris sumber catatan run tidak dapat ditulis di proses lain: DatabaseError", out,
+                           before, runs_before)

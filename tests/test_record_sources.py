@@ -12,7 +12,7 @@ from engine.cli import known_failure
 from engine.outputs import run as output_run
 from engine.outputs.run import execute_series
 from engine.pipeline import run_series
-from engine.processes import process_pool
+from engine.processes import OtherProcessFailed, answer_told, process_pool
 from engine.runstore import sources, writer
 from engine.runstore.schema import SOURCE_PREFIX
 from engine.runstore.writer import SourceRows, SourceRowsError, record_layouts, write_run_record
@@ -128,8 +128,21 @@ def test_a_failure_in_the_other_process_is_reported_plainly(case, tmp_path):
     side = sources.side_path(tmp_path)
     with process_pool(1) as pool:
         future = pool.submit(sources.build_sources, facts, record_layouts(series), side)
-        with pytest.raises(SourceRowsError, match="baris sumber catatan run tidak dapat dibuat di proses keluaran") as raised:
-            sources.waiting_for(future)
+        with pytest.raises(OtherProcessFailed, match="baris sumber catatan run tidak dapat ditulis di proses lain: "
+                                                     "UnpicklingError") as raised:
+            answer_told(future, "baris sumber catatan run")
     assert not side.exists() and not facts.exists()
     exit_ = known_failure(raised.value)
     assert exit_ is not None and exit_.exit_code == 1
+
+
+def test_tags_written_by_the_other_process_and_failing_there_are_reported_plainly(tmp_path):
+    from engine.outputs.files import write_tags_from
+
+    handed_over = tmp_path / "decisions.tmp"
+    handed_over.write_bytes(b"not a pickle")
+    with process_pool(1) as pool:
+        future = pool.submit(write_tags_from, handed_over, tmp_path)
+        with pytest.raises(OtherProcessFailed, match="tags.csv tidak dapat ditulis di proses lain: UnpicklingError"):
+            answer_told(future, "tags.csv")
+    assert not (tmp_path / "tags.csv").exists() and not handed_over.exists()

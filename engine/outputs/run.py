@@ -21,7 +21,7 @@ from engine.runstore.sources import sources_built_by
 from engine.runstore.writer import SourceRows, write_run_record
 from engine.parallel import PARALLEL_FROM
 from engine.pipeline import Progress, RunResult, SeriesResult, run_series
-from engine.processes import answer_of, process_pool
+from engine.processes import answer_told, process_pool
 
 logger = structlog.get_logger("iku.run")
 EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains the first few of each list (the rest: iku explain --run)
@@ -59,8 +59,8 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
                 _write_page_and_record(series, out, data, directory, entities, sources)
             finally:
                 sources.path.unlink(missing_ok=True)  # copied into the record, or the run failed
-            answer_of(tags)
-            answer_of(workbook)
+            answer_told(tags, "tags.csv")
+            answer_told(workbook, "report.xlsx")
     write_indicators(series, out)
 
 

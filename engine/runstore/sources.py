@@ -15,8 +15,8 @@ import pickle
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from itertools import groupby, islice
 from pathlib import Path
 from typing import BinaryIO
@@ -25,8 +25,8 @@ from engine.fact_chunks import SpooledRows, pickled_fact_rows
 from engine.facts import EntityFacts, FactRow
 from engine.pipeline import SeriesResult
 from engine.runstore.layout import SourceLayout
-from engine.runstore.writer import (BATCH, SourceRows, SourceRowsBuilder, SourceRowsError, _source_tables,
-                                    record_layouts)
+from engine.processes import answer_told
+from engine.runstore.writer import BATCH, SourceRows, SourceRowsBuilder, _source_tables, record_layouts
 
 PART = 500  # entities pickled together when their facts are not one block of the spool
 
@@ -110,22 +110,8 @@ def _handed_over(stream: BinaryIO) -> Iterator[Sequence[FactRow]]:
         yield from part
 
 
-def waiting_for(future: Future[None]) -> object:
-    """The other process's answer: a failure there stops the run with a message, not its traceback."""
-    try:
-        return future.result()
-    except OSError:  # a full disk, a folder turned read-only: said plainly as such
-        raise
-    except BrokenProcessPool:
-        raise SourceRowsError("proses keluaran berhenti sebelum baris sumber catatan run selesai dibuat "
-                              "(dihentikan dari luar atau kehabisan memori?)") from None
-    except Exception as error:
-        raise SourceRowsError(f"baris sumber catatan run tidak dapat dibuat di proses keluaran: "
-                              f"{type(error).__name__}: {error}") from None
-
-
 def sources_built_by(writer: ProcessPoolExecutor, series: SeriesResult, out: Path) -> SourceRows:
     """The record's source rows, given to ``writer`` (the output stage's other process) to build."""
     side = side_path(out)
     future = writer.submit(build_sources, hand_over_facts(series, out), record_layouts(series), side)
-    return SourceRows(side, lambda: waiting_for(future))
+    return SourceRows(side, partial(answer_told, future, "baris sumber catatan run"))
