@@ -24,8 +24,8 @@ from typing import BinaryIO
 from engine.fact_chunks import SpooledRows, pickled_fact_rows
 from engine.facts import EntityFacts, FactRow
 from engine.pipeline import SeriesResult
-from engine.runstore.layout import SourceLayout
 from engine.processes import answer_told
+from engine.runstore.layout import SourceLayout
 from engine.runstore.writer import BATCH, SourceRows, SourceRowsBuilder, _source_tables, record_layouts
 
 PART = 500  # entities pickled together when their facts are not one block of the spool

@@ -236,7 +236,7 @@ def _run_row(result: RunResult, data: Path, run: str, series: SeriesResult) -> R
 
 
 class SourceRowsError(Exception):
-    """The source rows built beside the record could not be made or copied into it."""
+    """The source rows built beside the record could not be copied into it."""
 
 
 @dataclass(frozen=True)
