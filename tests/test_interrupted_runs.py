@@ -125,7 +125,7 @@ def out(previous, tmp_path) -> Path:
     return copy
 
 
-LARGE = "engine.outputs.run:WORKBOOK_ALONGSIDE_FROM=0"  # a small run written as a large one is
+LARGE = "engine.outputs.run:WORKBOOK_ALONGSIDE_FROM=0;engine.outputs.run:SOURCE_ROWS_ALONGSIDE_FROM=0"  # as a large run
 SOURCE_MOMENTS = {  # where the record's source rows are, for a large run (engine.runstore.sources)
     "source rows built by the output process": ("engine.runstore.sources:fill_sources", 1, {"set": LARGE}),
     "source rows copied into the record": ("engine.runstore.writer:_copy_sources", 1, {"set": LARGE}),

@@ -98,12 +98,17 @@ def test_the_main_process_of_a_large_run_makes_no_source_row(tmp_path, monkeypat
     assert made  # the small run makes them here
     made.clear()
     monkeypatch.setattr(output_run, "WORKBOOK_ALONGSIDE_FROM", 0)  # the large run's way
+    monkeypatch.setattr(output_run, "SOURCE_ROWS_ALONGSIDE_FROM", 0)
     execute_series(SAMPLES / "jatim", "jatim", (2024,), tmp_path / "large", RULES)
     assert made == []
     assert source_rows(tmp_path / "large" / "run.sqlite") == source_rows(tmp_path / "small" / "run.sqlite")
+    monkeypatch.setattr(output_run, "SOURCE_ROWS_ALONGSIDE_FROM", 10**9)  # the balance moved back: made here
+    execute_series(SAMPLES / "jatim", "jatim", (2024,), tmp_path / "balanced", RULES)
+    assert made
     files = {name: sorted(path.name for path in (tmp_path / name / "current").resolve().iterdir())
-             for name in ("small", "large")}
-    assert files["large"] == files["small"]  # no scratch file of the other process published
+             for name in ("small", "large", "balanced")}
+    assert files["large"] == files["small"] == files["balanced"]  # no scratch file of the other process published
+    assert source_rows(tmp_path / "balanced" / "run.sqlite") == source_rows(tmp_path / "small" / "run.sqlite")
 
 
 @pytest.mark.parametrize("side_content", [b"bukan sqlite " * 400, None])

@@ -26,6 +26,9 @@ from engine.processes import answer_told, process_pool
 logger = structlog.get_logger("iku.run")
 EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains the first few of each list (the rest: iku explain --run)
 WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
+# from this (and a process alongside), the record's source rows are built there: the balance of the two processes
+# (bench/README.md, "Source rows built beside the record"); above any run's size, the record makes them here
+SOURCE_ROWS_ALONGSIDE_FROM = PARALLEL_FROM
 
 
 def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
@@ -52,13 +55,14 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
         # record waits for those last); the page and the rest of the record are written here meanwhile
         with process_pool(1) as writer:
             tags = writer.submit(write_tags_from, hand_over_decisions(series, out), out)
-            sources = sources_built_by(writer, series, out)
+            sources = sources_built_by(writer, series, out) if entities >= SOURCE_ROWS_ALONGSIDE_FROM else None
             try:
                 directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
                 workbook = writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
                 _write_page_and_record(series, out, data, directory, entities, sources)
             finally:
-                sources.path.unlink(missing_ok=True)  # copied into the record, or the run failed
+                if sources is not None:
+                    sources.path.unlink(missing_ok=True)  # copied into the record, or the run failed
             answer_told(tags, "tags.csv")
             answer_told(workbook, "report.xlsx")
     write_indicators(series, out)
