@@ -47,6 +47,7 @@ def _tree_cpu() -> float:
 
 STAGE_CPU: dict[str, float] = {}
 LAST_STAGE_END = [0.0]  # tree CPU when the last timed stage of ``pipeline.run`` ended
+LAST_STAGE_END_OWN = [0.0]  # this process's own CPU then
 
 
 def _cpu_stopwatch(stopwatch: type) -> type:
@@ -69,6 +70,7 @@ def _cpu_stopwatch(stopwatch: type) -> type:
             finally:
                 timing.discard(stage)
                 LAST_STAGE_END[0] = _tree_cpu()
+                LAST_STAGE_END_OWN[0] = _cpu(resource.getrusage(resource.RUSAGE_SELF))
                 STAGE_CPU[stage] = STAGE_CPU.get(stage, 0.0) + LAST_STAGE_END[0] - start
 
     return CpuStopwatch
@@ -117,6 +119,8 @@ def main() -> None:
     # What follows the timed stages in execute_run is the outputs (audit log, every file, the
     # workbook's process): counted before tags.csv is written again alone.
     stage_cpu = {**STAGE_CPU, "outputs": _tree_cpu() - LAST_STAGE_END[0]}
+    # of which this process's own (the rest: the output stage's other process, ended by then)
+    outputs_own_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - LAST_STAGE_END_OWN[0]
     tags_alone, tags_alone_cpu = _time_tags_alone(result, Path(out))
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -130,6 +134,7 @@ def main() -> None:
         "cpu_s": _cpu(own),
         "worker_cpu_s": _cpu(workers_usage),
         "stage_cpu_s": stage_cpu,
+        "outputs_own_cpu_s": outputs_own_cpu,
         "rules_path": parallel.RULES_PATH,
         "tags_csv_alone_s": tags_alone,
         "tags_csv_alone_cpu_s": tags_alone_cpu,

@@ -1,11 +1,13 @@
 """Where run.sqlite's bytes go, and what writing it costs:
 
-    .venv/bin/python bench/runstore.py DATA [--years 2024] [--repeat 3] [--keep DIR]
+    .venv/bin/python bench/runstore.py DATA [--years 2024] [--repeat 3] [--keep DIR] [--beside]
 
 Runs the pipeline once on DATA (a bench/data folder, e.g. one made by bench/run.py --keep), then
 writes the record ``--repeat`` times with ``write_run_record`` alone and prints the CPU seconds of
 each write (this process: the writer runs in it), the file's size, bytes per entity and, from
-SQLite's ``dbstat`` table, the bytes of each table and index.
+SQLite's ``dbstat`` table, the bytes of each table and index. With ``--beside`` each write is done
+as a large run does it: the source rows built first into their side file (``engine.runstore.sources``,
+the output stage's other process: its CPU seconds shown apart), then the record copying them in.
 """
 
 from __future__ import annotations
@@ -43,11 +45,29 @@ def breakdown(path: Path) -> list[tuple[str, int]]:
         db.close()
 
 
-def timed_write(series: SeriesResult, out: Path, data: Path) -> tuple[float, float]:
+def timed_write(series: SeriesResult, out: Path, data: Path, beside: bool = False) -> tuple[float, float, float]:
+    """CPU seconds and seconds of the record's writing in this process (with ``beside``, the facts'
+    hand-over too), and CPU seconds of building its source rows beside it (``beside``: done first, as
+    the other process would, and counted apart)."""
     directory = entity_directory(series.last)
+    sources, handed_over, built = None, 0.0, 0.0
+    if beside:
+        from engine.runstore.sources import build_sources, hand_over_facts, side_path
+        from engine.runstore.writer import SourceRows, record_layouts
+
+        start_cpu = _cpu()
+        facts = hand_over_facts(series, out)
+        handed_over = _cpu() - start_cpu
+        build_sources(facts, record_layouts(series), side_path(out))
+        built = _cpu() - start_cpu - handed_over
+        sources = SourceRows(side_path(out), lambda: None)
     start_cpu, start = _cpu(), time.perf_counter()
-    write_run_record(series, out, data, directory)
-    return _cpu() - start_cpu, time.perf_counter() - start
+    try:
+        write_run_record(series, out, data, directory, sources)
+    finally:
+        if sources is not None:
+            sources.path.unlink(missing_ok=True)
+    return _cpu() - start_cpu + handed_over, time.perf_counter() - start, built
 
 
 def main() -> None:
@@ -57,6 +77,8 @@ def main() -> None:
     parser.add_argument("--years", default="2024", help="tahun, dipisah koma")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="simpan run.sqlite terakhir di folder ini")
+    parser.add_argument("--beside", action="store_true",
+                        help="baris sumber dibuat dulu di berkas samping (proses lain pada run besar), lalu disalin")
     arguments = parser.parse_args()
     years = [int(year) for year in arguments.years.split(",")]
     with tempfile.TemporaryDirectory() as scratch:
@@ -65,8 +87,9 @@ def main() -> None:
         out = Path(scratch) / "out"
         out.mkdir()
         for attempt in range(arguments.repeat):
-            cpu, wall = timed_write(series, out, arguments.data)
-            print(f"write_run_record #{attempt + 1}: {cpu:.2f} CPU-s, {wall:.2f} s")
+            cpu, wall, built = timed_write(series, out, arguments.data, arguments.beside)
+            aside = f"; baris sumber di samping {built:.2f} CPU-s" if arguments.beside else ""
+            print(f"write_run_record #{attempt + 1}: {cpu:.2f} CPU-s, {wall:.2f} s{aside}")
         size = (out / "run.sqlite").stat().st_size
         print(f"run.sqlite {size:,} B, {entities:,} entitas: {size / entities:.1f} B/entitas")
         for name, pages in breakdown(out / "run.sqlite"):

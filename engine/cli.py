@@ -127,6 +127,9 @@ def known_failure(error: Exception) -> typer.Exit | None:
         return fail(f"aturan tidak dapat dikompilasi: {error}", 1)
     if raised_from(error, "engine.durable_host", "EngineError"):
         return fail(f"pemeriksaan mesin aturan gagal: {error}", 1)
+    if raised_from(error, "engine.runstore.writer", "SourceRowsError") or \
+            raised_from(error, "engine.processes", "OtherProcessFailed"):
+        return fail(f"{error}; run ini tidak ditulis, keluaran sebelumnya tetap dipakai", 1)
     if isinstance(error, OSError):  # a full disk, a folder turned read-only: the run cannot finish where asked
         return fail(os_error_text(error), 2)
     return None

@@ -93,6 +93,25 @@ def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple
         initializer(*initargs)
 
 
+class OtherProcessFailed(Exception):
+    """Work given to another process failed there; said in a sentence, not with that process's traceback."""
+
+
+def answer_told(future: Future[T], what: str) -> T:
+    """The answer of another process writing ``what`` (an output); its failure stops the run with a
+    message naming ``what``. A full disk or a folder turned read-only stays an OSError, said as such."""
+    try:
+        return future.result()
+    except OSError:
+        raise
+    except BrokenProcessPool:
+        raise OtherProcessFailed(f"proses yang menulis {what} berhenti tanpa jawaban (dihentikan dari luar atau "
+                                 "kehabisan memori?)") from None
+    except Exception as error:
+        raise OtherProcessFailed(f"{what} tidak dapat ditulis di proses lain: {type(error).__name__}: {error}") \
+            from None
+
+
 def answer_of(future: Future[T]) -> T:
     """A worker's answer; a worker that died (killed, out of memory) stops the run with a message."""
     try:

@@ -125,12 +125,18 @@ def out(previous, tmp_path) -> Path:
     return copy
 
 
+LARGE = "engine.outputs.run:WORKBOOK_ALONGSIDE_FROM=0;engine.outputs.run:SOURCE_ROWS_ALONGSIDE_FROM=0"  # as a large run
+SOURCE_MOMENTS = {  # where the record's source rows are, for a large run (engine.runstore.sources)
+    "source rows built by the output process": ("engine.runstore.sources:fill_sources", 1, {"set": LARGE}),
+    "source rows copied into the record": ("engine.runstore.writer:_copy_sources", 1, {"set": LARGE}),
+}
 MOMENTS = {
     "staging folder made, rules not yet run": ("engine.pipeline:run_series", 1, {}),
     "rules evaluated by workers": ("engine.parallel:_evaluate_chunk", 1, {"workers": "2"}),
     "workbook written by its own process": ("engine.outputs.report_xlsx:write_workbook", 1,
                                             {"set": "engine.outputs.run:WORKBOOK_ALONGSIDE_FROM=0"}),
     "every file written, just before the switch": ("engine.outputs.folder:_RunFolder._switch", 1, {}),
+    **SOURCE_MOMENTS,
 }
 
 
@@ -220,3 +226,64 @@ def test_two_runs_into_one_folder_at_once_get_a_clear_error(data, out, tmp_path)
     assert "sedang dipakai oleh run lain" in second.stderr.read()
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=WAIT)
+
+
+def staging_folder(out: Path) -> Path:
+    """The folder of the run being written (the one ``DIR/current`` does not point to)."""
+    current = Path(os.readlink(out / CURRENT)).name
+    (staging,) = [path for path in (out / RUNS).iterdir() if path.name != current]
+    return staging
+
+
+def assert_stopped_plainly(run: subprocess.Popen, code: int, message: str, out: Path, before: dict[str, bytes],
+                           runs_before: list[str]) -> None:
+    assert run.wait(timeout=WAIT) == code
+    stderr = run.stderr.read()
+    assert message in stderr and "Traceback" not in stderr, stderr
+    assert outputs(out) == before
+    assert sorted(path.name for path in (out / RUNS).iterdir()) == runs_before  # its folder removed
+
+
+@pytest.mark.parametrize(("moment", "stop"), [("source rows built by the output process", "Ctrl-C"),
+                                              ("source rows copied into the record", "SIGTERM to the run"),
+                                              ("source rows copied into the record", "Ctrl-C")])
+def test_a_run_stopped_at_its_source_rows_ends_its_process_and_keeps_the_previous_run(data, out, tmp_path, moment,
+                                                                                      stop):
+    spec, call, settings = SOURCE_MOMENTS[moment]
+    signal_sent, to_group, code = STOPS[stop]
+    before, runs_before = outputs(out), sorted(path.name for path in (out / RUNS).iterdir())
+    mark = tmp_path / "held"
+    run = iku_run(data, out, env=held_at(spec, mark, call, **settings))
+    wait_for(mark, run)
+    processes = descendants(run.pid)
+    assert processes  # the output stage's other process
+    if to_group:
+        os.killpg(run.pid, signal_sent)
+    else:
+        run.send_signal(signal_sent)
+    assert_stopped_plainly(run, code, f"dihentikan ({stop.split()[0]})", out, before, runs_before)
+    assert all_gone(processes)
+
+
+def test_the_output_process_killed_while_it_builds_the_source_rows_stops_the_run_plainly(data, out, tmp_path):
+    spec, call, settings = SOURCE_MOMENTS["source rows built by the output process"]
+    before, runs_before = outputs(out), sorted(path.name for path in (out / RUNS).iterdir())
+    mark = tmp_path / "held"
+    run = iku_run(data, out, env=held_at(spec, mark, call, **settings))
+    held = wait_for(mark, run)
+    assert held != run.pid  # held in the other process
+    os.kill(held, signal.SIGKILL)
+    assert_stopped_plainly(run, 1, "proses yang menulis baris sumber catatan run berhenti tanpa jawaban", out,
+                           before, runs_before)
+
+
+def test_a_failure_in_the_output_process_stops_the_run_with_a_message(data, out, tmp_path):
+    before, runs_before = outputs(out), sorted(path.name for path in (out / RUNS).iterdir())
+    mark = tmp_path / "held"
+    run = iku_run(data, out, env=held_at("engine.runstore.sources:hand_over_facts", mark, set=LARGE))
+    wait_for(mark, run)
+    # the other process will find there a file that is no SQLite database (a disk's damage, say)
+    (staging_folder(out) / ".run.sqlite.sources.tmp").write_bytes(b"bukan sqlite " * 400)
+    Path(f"{mark}.go").write_text("")
+    assert_stopped_plainly(run, 1, "baris sumber catatan run tidak dapat ditulis di proses lain: DatabaseError", out,
+                           before, runs_before)

@@ -416,11 +416,6 @@ def lay_out(result: RunResult, directory: Mapping[EntityKey, EntityInfo], out: P
     return path
 
 
-def ready() -> None:
-    """Given to the workbook's process first: unpickling it imports this module and xlsxwriter there
-    while the run lays out the sheets."""
-
-
 def _laid_out(path: Path) -> Iterator[Sheet]:
     with path.open("rb") as stream:
         while stream.peek(1):

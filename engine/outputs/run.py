@@ -16,15 +16,19 @@ from engine.outputs.files import hand_over_decisions, write_indicators, write_re
 from engine.outputs.folder import staged_run
 from engine.outputs.lock import output_lock
 from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys, write_report_html
-from engine.outputs.report_xlsx import lay_out, ready, write_report_xlsx, write_workbook_from
-from engine.runstore.writer import write_run_record
+from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workbook_from
+from engine.runstore.sources import sources_built_by
+from engine.runstore.writer import SourceRows, write_run_record
 from engine.parallel import PARALLEL_FROM
 from engine.pipeline import Progress, RunResult, SeriesResult, run_series
-from engine.processes import answer_of, process_pool
+from engine.processes import answer_told, process_pool
 
 logger = structlog.get_logger("iku.run")
 EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains the first few of each list (the rest: iku explain --run)
 WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
+# from this (and a process alongside), the record's source rows are built there: the balance of the two processes
+# (bench/README.md, "Source rows built beside the record"); above any run's size, the record makes them here
+SOURCE_ROWS_ALONGSIDE_FROM = PARALLEL_FROM
 
 
 def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
@@ -32,9 +36,10 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
     ``execute_series``). The reports detail the last year and show every year's trend, kabupaten/kota
     table and capaian; the record, tags.csv and indicators.json hold every year.
 
-    For a large run report.xlsx and then tags.csv are written by a process of its own (on the other
-    core) from sheets laid out here and the decisions as the spool holds them, while this process
-    writes the page and the record.
+    For a large run a process of its own (on the other core) writes tags.csv from the decisions as
+    the spool holds them, then builds the record's source rows from the facts as the spool holds them
+    (``engine.runstore.sources``), then report.xlsx from sheets laid out here, while this process
+    writes the page and the record (which copies the source rows in when it has done the rest).
     """
     series = SeriesResult.of(run)
     result = series.last
@@ -46,26 +51,30 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
         write_report_xlsx(result, out, directory, series)
         _write_page_and_record(series, out, data, directory, entities)
     else:
-        # the workbook's process starts first; the page and the record are written here meanwhile
+        # the other process starts first, on tags.csv (nothing waits for it) and the source rows (the
+        # record waits for those last); the page and the rest of the record are written here meanwhile
         with process_pool(1) as writer:
-            writer.submit(ready)  # the process starts, and imports the workbook's writer, while the sheets are laid out
-            directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
-            workbook = writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
-            # tags.csv there too, after the workbook: this process's record is the longer work now
             tags = writer.submit(write_tags_from, hand_over_decisions(series, out), out)
-            _write_page_and_record(series, out, data, directory, entities)
-            answer_of(workbook)
-            answer_of(tags)
+            sources = sources_built_by(writer, series, out) if entities >= SOURCE_ROWS_ALONGSIDE_FROM else None
+            try:
+                directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
+                workbook = writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
+                _write_page_and_record(series, out, data, directory, entities, sources)
+            finally:
+                if sources is not None:
+                    sources.path.unlink(missing_ok=True)  # copied into the record, or the run failed
+            answer_told(tags, "tags.csv")
+            answer_told(workbook, "report.xlsx")
     write_indicators(series, out)
 
 
 def _write_page_and_record(series: SeriesResult, out: Path, data: Path, directory: Mapping[EntityKey, EntityInfo],
-                           entities: int) -> None:
+                           entities: int, sources: SourceRows | None = None) -> None:
     result = series.last
     explained_per_list = EXPLAINED_PER_LIST if entities > EXPLAIN_ALL_UP_TO else None
     explanations = explanation_texts(result, only=listed_keys(result, explained_per_list) if explained_per_list else None)
     write_report_html(result, out, explanations, directory, explained_per_list, series)
-    write_run_record(series, out, data, directory)
+    write_run_record(series, out, data, directory, sources)
 
 
 def execute_run(

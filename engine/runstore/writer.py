@@ -4,6 +4,9 @@ in whole by ``engine.outputs.folder``; readers open ``DIR/run.sqlite`` through i
 Built in a scratch file beside it, in ONE transaction (schema and rows), copied packed into a
 temporary file (``VACUUM INTO``: rows inserted in key order leave a tenth of each page empty, the
 copy fills them) and moved into place in one step, so the file is complete or absent, never half of one.
+
+A large run's source rows (``src_<table>``) are built by another process meanwhile, in a file of
+their own (``engine.runstore.sources``); the transaction copies them from there (``SourceRows``).
 """
 
 from __future__ import annotations
@@ -286,12 +289,68 @@ def _run_row(result: RunResult, data: Path, run: str, series: SeriesResult) -> R
             result.scope.province, result.scope.province_name)
 
 
-def _source_tables(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout]) -> None:
+class SourceRowsError(Exception):
+    """The source rows built beside the record could not be copied into it."""
+
+
+@dataclass(frozen=True)
+class SourceRows:
+    """The record's source rows come from ``path``: an SQLite file holding the ``src_<table>`` tables
+    of the record, filled by another process (``engine.runstore.sources.build_sources``) while this
+    one writes the rest. ``wait`` returns once the file is complete, or raises why it is not."""
+
+    path: Path
+    wait: Callable[[], object]
+
+
+def _source_tables(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout], view: bool = True) -> None:
     for table, layout in layouts.items():
         typed = "".join(f', "{name}" {SQL_TYPES[kind]}' for name, kind in zip(layout.stored, layout.kinds))
         db.execute(f"CREATE TABLE {source_table_name(table)} (entity INTEGER NOT NULL, row INTEGER NOT NULL{typed}, "
                    "PRIMARY KEY (entity, row)) WITHOUT ROWID")
-    db.execute(evidence_view(layouts))
+    if view:
+        db.execute(evidence_view(layouts))
+
+
+def _copy_sources(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout], path: Path) -> None:
+    """The source rows of the file at ``path``, copied into the record's (empty) tables of the same
+    definition: SQLite copies such a table's records as they are (its transfer optimisation)."""
+    try:
+        db.execute("ATTACH DATABASE ? AS sources", (str(path),))
+        for table in layouts:
+            name = source_table_name(table)
+            db.execute(f"INSERT INTO main.{name} SELECT * FROM sources.{name}")
+    except sqlite3.Error as error:
+        raise SourceRowsError(f"baris sumber dari {path.name} tidak dapat disalin ke catatan run: {error}") from None
+
+
+def record_layouts(series: SeriesResult) -> dict[str, SourceLayout]:
+    """The source tables the record of ``series`` keeps, and their columns."""
+    return _Rules(series).layouts
+
+
+class SourceRowsBuilder:
+    """The ``src_<table>`` rows of entities given one after another (numbered as the record numbers
+    them), inserted a batch of entities at a time."""
+
+    def __init__(self, db: sqlite3.Connection, layouts: Mapping[str, SourceLayout]):
+        self.db = db
+        self.pending: dict[str, list[Row]] = {source_table_name(table): [] for table in layouts}
+        # a fact row's table → where its stored row goes and how it is made (a run has millions of fact rows)
+        self.routes = {table: (self.pending[source_table_name(table)].append, _row_getter(table, layout))
+                       for table, layout in layouts.items()}
+
+    def add(self, key: int, facts: Iterable[FactRow]) -> None:
+        routes = self.routes
+        if not routes:  # built elsewhere
+            return
+        for fact in facts:
+            route = routes.get(fact[0])
+            if route is not None:
+                route[0]((key, *route[1](fact)))
+
+    def flush(self) -> None:
+        _flush(self.db, self.pending)
 
 
 def _row_getter(table: str, layout: SourceLayout) -> Callable[[FactRow], tuple[object, ...]]:
@@ -309,17 +368,14 @@ def _flush(db: sqlite3.Connection, pending: Mapping[str, list[Row]]) -> None:
 
 
 def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
-                   directory: Mapping[EntityKey, EntityInfo]) -> dict[str, dict[str, int]]:
-    """Entities, their source rows (the kept columns of the tables a clause reads) and their
-    outcomes in each year (the outcome names source rows by their place among the entity's);
-    their keys, by entity type and id. Rows go in a batch of entities at a time: the writer's
-    memory does not grow with the run."""
+                   directory: Mapping[EntityKey, EntityInfo], built: bool = False) -> dict[str, dict[str, int]]:
+    """Entities, their source rows (the kept columns of the tables a clause reads; not if ``built``
+    elsewhere) and their outcomes in each year (the outcome names source rows by their place among
+    the entity's); their keys, by entity type and id. Rows go in a batch of entities at a time: the
+    writer's memory does not grow with the run."""
     result = series.last  # the entities every year shares
     keys: dict[str, dict[str, int]] = {}
-    pending: dict[str, list[Row]] = {source_table_name(table): [] for table in rules.layouts}
-    # a fact row's table → where its stored row goes and how it is made (a run has millions of fact rows)
-    routes = {table: (pending[source_table_name(table)].append, _row_getter(table, layout))
-              for table, layout in rules.layouts.items()}
+    sources = SourceRowsBuilder(db, {} if built else rules.layouts)
     outcomes = _Outcomes(rules)
     decided = [_Decided(year) for year in series.results]
     entity_rows: list[Row] = []
@@ -336,19 +392,16 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
                                 int(not result.in_scope(kind, entity_id))))
             # read once (a large run's are in the spool): list() alone would read them twice, for its length too
             facts = list(iter(entity.fact_rows))
-            for fact in facts:
-                route = routes.get(fact[0])
-                if route is not None:
-                    route[0]((key, *route[1](fact)))
+            sources.add(key, facts)
             for year in decided:
                 decisions = year.take(kind, entity_id)
                 if decisions:
                     outcome_rows.append(outcomes.row(year.year, key, decisions, facts))
             if key % BATCH == BATCH - 1:
-                _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **pending})
+                _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **sources.pending})
     for year in decided:
         year.finish()
-    _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **pending})
+    _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **sources.pending})
     verdicts, held = outcomes.verdict_parts()
     _insert(db, "verdict", verdicts)
     _insert(db, "verdict_rule", held)
@@ -380,7 +433,7 @@ def _indicator_rows(series: SeriesResult) -> Iterator[Row]:
 
 
 def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: Mapping[EntityKey, EntityInfo],
-          run: str) -> None:
+          run: str, sources: SourceRows | None = None) -> None:
     result = series.last  # the data, entities and scope every year shares
     rules = _Rules(series)
     _source_tables(db, rules.layouts)
@@ -395,12 +448,15 @@ def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: M
     _insert(db, "rule", rules.rows())
     _insert(db, "clause", rules.clause_rows())
     _insert(db, "known_tag", ((tag,) for tag in known_tags(result.book)))
-    keys = _fill_entities(db, series, rules, directory)
+    keys = _fill_entities(db, series, rules, directory, built=sources is not None)
     _insert(db, "indicator", _indicator_rows(series))
     _insert(db, "capaian", ((row.year, row.indicator_id, row.target, row.realisasi, row.capaian, row.catatan,
                              row.sumber) for row in series.capaian()))
     _insert(db, "member_role", enumerate(ROLES))
     _insert(db, "indicator_member", _member_rows(series, keys))
+    if sources is not None:  # last: the other process has had all this time to build them
+        sources.wait()
+        _copy_sources(db, rules.layouts, sources.path)
 
 
 def _script(db: sqlite3.Connection, statements: str) -> None:
@@ -409,7 +465,8 @@ def _script(db: sqlite3.Connection, statements: str) -> None:
             db.execute(statement)
 
 
-def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[EntityKey, EntityInfo], run: str) -> None:
+def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[EntityKey, EntityInfo], run: str,
+           sources: SourceRows | None = None) -> None:
     # isolation_level=None: the module opens no transaction of its own; the one BEGIN … COMMIT here
     # holds the schema and every row, so the file is complete or empty.
     building = path + ".build"
@@ -421,10 +478,12 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
         _script(db, SCHEMA)
-        _fill(db, series, data, directory, run)
+        _fill(db, series, data, directory, run, sources)
         _script(db, STRATA)
         _script(db, INDEXES)
         db.execute("COMMIT")
+        if sources is not None:
+            db.execute("DETACH DATABASE sources")
         db.execute("VACUUM INTO ?", (path,))
     finally:
         db.close()
@@ -432,12 +491,12 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
 
 
 def write_run_record(run: RunResult | SeriesResult, out: Path, data: Path,
-                     directory: Mapping[EntityKey, EntityInfo] | None = None) -> Path:
+                     directory: Mapping[EntityKey, EntityInfo] | None = None, sources: SourceRows | None = None) -> Path:
     """The record of one year (a ``RunResult``) or of a series. The record's run id is the name of the folder it is written into: ``engine.outputs.folder``
     names each run's folder (``DIR/runs/<id>``), so the id an explanation or a sample names is the
-    folder ``DIR/current`` points to."""
+    folder ``DIR/current`` points to. Its source rows are copied from ``sources`` if given, made here if not."""
     series = SeriesResult.of(run)
     target = out / "run.sqlite"
     with atomic_path(target) as temporary:
-        _build(temporary, series, data, directory or entity_directory(series.last), out.name)
+        _build(temporary, series, data, directory or entity_directory(series.last), out.name, sources)
     return target

@@ -5,8 +5,9 @@ there — waiting for that state, not for a time.
 IKU_PAUSE_AT="module:attribute.path"  the function to hold at (``engine.pipeline:run``,
                                       ``engine.outputs.folder:_RunFolder._switch``, …)
 IKU_PAUSE_CALL=N                      hold at its N-th call in a process (default 1)
-IKU_PAUSE_MARK=PATH                   written (pid of the holding process) when it holds
-IKU_SET="module:attribute=integer"    a module constant changed before the run starts
+IKU_PAUSE_MARK=PATH                   written (pid of the holding process) when it holds; the process
+                                      goes on when the test writes PATH.go (or is killed meanwhile)
+IKU_SET="module:attribute=integer"    a module constant changed before the run starts (several: separated by ";")
 """
 
 import functools
@@ -36,14 +37,16 @@ def _hold(spec: str, call: int, mark: str) -> None:
             with open(mark + ".part", "w") as stream:
                 stream.write(str(os.getpid()))
             os.replace(mark + ".part", mark)
-            time.sleep(120)  # until the test kills this process (or its parent)
+            deadline = time.monotonic() + 120
+            while not os.path.exists(mark + ".go") and time.monotonic() < deadline:
+                time.sleep(0.05)  # until the test kills this process (or its parent), or lets it go on
         return original(*args, **kwargs)
 
     setattr(owner, name, held)
 
 
-if os.environ.get("IKU_SET"):
-    _target, _, _value = os.environ["IKU_SET"].partition("=")
+for _setting in filter(None, os.environ.get("IKU_SET", "").split(";")):
+    _target, _, _value = _setting.partition("=")
     _owner, _name = _owner_and_name(_target)
     setattr(_owner, _name, int(_value))
 if os.environ.get("IKU_PAUSE_AT"):
