@@ -99,4 +99,4 @@ def _merged(rows: AcceptedRows, clean: list[str | None], projection: Projection)
             raise NotFinite(projection.table)
         return text
 
-    return rows._merged(clean, of_record)
+    return rows.with_checked(clean, of_record)

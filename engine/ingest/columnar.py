@@ -199,7 +199,7 @@ class AcceptedRows:
             checked = checked[len(part):]
             yield AcceptedRows(self.model, self.clean.slice(start, size), self.given, part, self.compactor)
 
-    def _merged(self, clean: list[T], of_record: Callable[[Record], T]) -> list[T]:
+    def with_checked(self, clean: list[T], of_record: Callable[[Record], T]) -> list[T]:
         """``clean`` (an item per clean row) with each checked record's item put in at its row."""
         if not self.checked:
             return clean
@@ -218,7 +218,7 @@ class AcceptedRows:
         present = name in self.clean.columns
         values = self.compactor.identifiers(self.model, name, self.clean[name].to_list()) if present \
             else [None] * self.clean.height
-        return self._merged(values, attrgetter(name))
+        return self.with_checked(values, attrgetter(name))
 
     def tuples(self, columns: Sequence[pl.Expr], of_record: Callable[[Record], tuple[Any, ...]],
                first: Any = _NOTHING) -> list[tuple[Any, ...]]:
@@ -228,7 +228,7 @@ class AcceptedRows:
         made = [self.compactor.column(self.model, series.name, series.to_list()) if series.name in references
                 else series.to_list() for series in self.clean.select(columns).iter_columns()]
         lead = [] if first is _NOTHING else [repeat(first)]
-        return self._merged(list(zip(*lead, *made)), of_record)
+        return self.with_checked(list(zip(*lead, *made)), of_record)
 
     def records(self) -> list[Record]:
         """Every accepted row's record; a clean row's values shared as ``Compactor.column`` shares them."""
@@ -238,7 +238,7 @@ class AcceptedRows:
                    else repeat(None) for name in fields[1:]]
         given = self.given
         made = [record_of(model, zip(fields, values), given) for values in zip(clean[ROW].to_list(), *columns)]
-        return self._merged(made, lambda record: record)
+        return self.with_checked(made, lambda record: record)
 
 
 def present_or_null(frame: pl.DataFrame, name: str) -> pl.Expr:

@@ -26,7 +26,7 @@ from engine.facts import EntityFacts, FactRow
 from engine.pipeline import SeriesResult
 from engine.processes import answer_told
 from engine.runstore.layout import SourceLayout
-from engine.runstore.writer import BATCH, SourceRows, SourceRowsBuilder, _source_tables, record_layouts
+from engine.runstore.writer import BATCH, SourceRows, SourceRowsBuilder, create_source_tables, record_layouts
 
 PART = 500  # entities pickled together when their facts are not one block of the spool
 
@@ -81,7 +81,7 @@ def build_sources(facts: Path, layouts: Mapping[str, SourceLayout], side: Path) 
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             db.execute("BEGIN")
-            _source_tables(db, layouts, view=False)
+            create_source_tables(db, layouts, view=False)
             with facts.open("rb") as stream:
                 fill_sources(db, layouts, _handed_over(stream))
             db.execute("COMMIT")

@@ -303,7 +303,9 @@ class SourceRows:
     wait: Callable[[], object]
 
 
-def _source_tables(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout], view: bool = True) -> None:
+def create_source_tables(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout], view: bool = True) -> None:
+    """The record's ``src_<table>`` tables (and, with ``view``, the evidence view over them): in the
+    record, or in the side file the other output process fills (``engine.runstore.sources``)."""
     for table, layout in layouts.items():
         typed = "".join(f', "{name}" {SQL_TYPES[kind]}' for name, kind in zip(layout.stored, layout.kinds))
         db.execute(f"CREATE TABLE {source_table_name(table)} (entity INTEGER NOT NULL, row INTEGER NOT NULL{typed}, "
@@ -436,7 +438,7 @@ def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: M
           run: str, sources: SourceRows | None = None) -> None:
     result = series.last  # the data, entities and scope every year shares
     rules = _Rules(series)
-    _source_tables(db, rules.layouts)
+    create_source_tables(db, rules.layouts)
     _insert(db, "schema_version", [(SCHEMA_VERSION,)])
     _insert(db, "run", [_run_row(result, data, run, series)])
     _insert(db, "run_year", ((year,) for year in series.years))
