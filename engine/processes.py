@@ -5,14 +5,14 @@ outlive a killed run. Each one dies with its parent: on Linux the kernel kills i
 ends (``PR_SET_PDEATHSIG``), and everywhere a thread watches the parent, so a killed run leaves no
 worker evaluating or writing. Ctrl-C and SIGTERM are the parent's to handle (workers ignore SIGINT,
 which the terminal sends to all of them, and SIGTERM, which a service manager may send to all of
-them: ``engine.stop``); when the parent's work stops with an exception the workers are
-killed at once rather than left to finish what they were given.
+them: ``engine.stop``) from the moment they start, before their interpreter imports anything, so a
+Ctrl-C while one is still starting cannot print an import traceback; when the parent's work stops
+with an exception the workers are killed at once rather than left to finish what they were given.
 """
 
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
 import signal
 import sys
@@ -22,12 +22,42 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any, TypeVar
 
 from engine.durable_host import EngineError
 
 T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_PARENTS_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class _SpawnedDeaf(SpawnProcess):
+    """A spawned process that ignores Ctrl-C and SIGTERM from its first instruction.
+
+    An ignored signal stays ignored across exec, and Python then installs no KeyboardInterrupt
+    handler of its own: the terminal's Ctrl-C, sent to every process of the run, would otherwise
+    interrupt a process still importing (a traceback on the user's screen) before ``_start`` could
+    set anything. The parent ignores the two only while it starts the process, with both blocked
+    meanwhile: one that arrives then is held and delivered right after, not lost.
+    """
+
+    def start(self) -> None:
+        if threading.current_thread() is not threading.main_thread():  # signal dispositions are the main thread's
+            super().start()
+            return
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _PARENTS_SIGNALS)
+        handlers = {number: signal.signal(number, signal.SIG_IGN) for number in _PARENTS_SIGNALS}
+        try:
+            super().start()
+        finally:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+class _DeafSpawnContext(SpawnContext):
+    Process = _SpawnedDeaf
 
 
 def _watch_parent(parent: int) -> None:
@@ -57,7 +87,7 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
                  initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
     """``workers`` spawned processes that die with this one, then run ``initializer``; killed when the
     block ends with an exception (a killed run, Ctrl-C), waited for when it ends normally."""
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
+    pool = ProcessPoolExecutor(workers, mp_context=_DeafSpawnContext(), initializer=_start,
                                initargs=(os.getpid(), initializer, initargs))
     try:
         yield pool

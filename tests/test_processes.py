@@ -68,6 +68,17 @@ def test_workers_leave_ctrl_c_and_sigterm_to_the_run(stop):
         assert answer_of(pool.submit(signal.getsignal, stop)) == signal.SIG_IGN
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_a_worker_still_starting_leaves_ctrl_c_and_sigterm_to_the_run(stop):
+    """Ctrl-C reaches every process of the run, also one whose interpreter is still importing: it
+    must not die there (it did, printing an import traceback) but go on to do its work."""
+    with process_pool(1) as pool:
+        answer = pool.submit(os.getpid)
+        (worker,) = pool._processes.values()  # started by submit, still importing
+        os.kill(worker.pid, stop)
+        assert answer_of(answer) == worker.pid
+
+
 def test_a_run_that_stops_does_not_wait_for_its_workers_to_finish():
     start = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
