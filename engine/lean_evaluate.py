@@ -127,6 +127,8 @@ class LeanEvaluator:
         # that → the JSON texts (without sid) asserted when it first fires
         self._key: dict[str, str] = {}
         self._emits: dict[str, tuple[str, ...]] = {}
+        # the rule of a record leaf → the tags its first match gives (``TermRuleset.tagging``)
+        self._tagging: dict[str, tuple[str, ...]] = {}
         if terms is not None:
             phases = [{"t": PHASE, "level": level, "id": f"$p:{level}"} for level in terms.phases]
             for name, term in terms.terms.items():
@@ -135,6 +137,11 @@ class LeanEvaluator:
                 self._emits[tag_fact_id(term.tag)] = (head,) if term.tag in terms.reads else ()
             for name in terms.shared:  # the rules deciding record leaves
                 self._emits[name] = ()
+            for name, given in terms.tagging.items():  # … and the tags of the terms that are one of them alone
+                self._tagging[name] = tuple(tag_fact_id(term.tag) for term in given)
+                for term in given:
+                    head = _json_head({"t": TAG, "tag": term.tag, "rule": term.rule_id, "id": tag_fact_id(term.tag)})
+                    self._emits[tag_fact_id(term.tag)] = (head,) if term.tag in terms.reads else ()
             derived = [tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
         else:
             phases = self.compiled.phase_facts()
@@ -303,9 +310,7 @@ class LeanEvaluator:
                 key = key_of.get(name)
                 if key is not None:  # a term: its tag is given (its facts are the leaves' evidence)
                     if key not in evidence:
-                        evidence[key] = []
-                        if emits[key]:
-                            self._emit(key)
+                        self._give(key, evidence)
                 elif name in emits:  # a node: a record leaf (with terms), or any node (clause-level)
                     found = evidence.get(name)
                     ids = _message_ids(message)
@@ -316,6 +321,9 @@ class LeanEvaluator:
                         evidence[name] = ids
                         if emits[name]:
                             self._emit(name)
+                        for key in self._tagging.get(name, ()):
+                            if key not in evidence:
+                                self._give(key, evidence)
                 elif name == SESSION_INIT:  # once per session: that an action ran lets it be deleted (trap 6)
                     pass
                 elif name == SINK:
@@ -329,6 +337,12 @@ class LeanEvaluator:
                 raise
             raise EngineError(f"aksi aturan {name} gagal: {error}") from error
 
+
+    def _give(self, key: str, evidence: dict[str, list[str]]) -> None:
+        """A tag durable_rules has just given (``"$t:<tag>"``): noted, and its fact asserted if a term reads it."""
+        evidence[key] = []
+        if self._emits[key]:
+            self._emit(key)
 
     def _emit(self, key: str) -> None:
         """The clause and tag facts of a node (or the tag fact of a term) that has just held."""
