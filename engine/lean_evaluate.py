@@ -18,6 +18,9 @@ each call. So here:
 - a fact is given with only the values some leaf reads, and a table no leaf reads not at all: the C
   engine parses, stores and sends back in each action every property it is given;
 - leaves of one pattern are one durable_rules rule (``TermRuleset.shared``): one action per match;
+- a term that is one leaf's pattern alone has no rule of its own: that leaf's rule gives its tag
+  (``TermRuleset.tagging``), and an alias another alias of its term implies is left out: fewer
+  nodes to make in every session (durable_rules makes a pool and an index per alias);
 - stratum 0's phase fact closes the batch of the entity's facts (always last: durable_rules trap 16);
 - a clause or tag fact is asserted as JSON text made once per node (only the session id is added);
 - which clauses held is known from the actions that ran, so the session's facts are never read
