@@ -18,6 +18,9 @@ each call. So here:
 - a fact is given with only the values some leaf reads, and a table no leaf reads not at all: the C
   engine parses, stores and sends back in each action every property it is given;
 - leaves of one pattern are one durable_rules rule (``TermRuleset.shared``): one action per match;
+- a term that is one leaf's pattern alone has no rule of its own: that leaf's rule gives its tag
+  (``TermRuleset.tagging``), and an alias another alias of its term implies is left out: fewer
+  nodes to make in every session (durable_rules makes a pool and an index per alias);
 - stratum 0's phase fact closes the batch of the entity's facts (always last: durable_rules trap 16);
 - a clause or tag fact is asserted as JSON text made once per node (only the session id is added);
 - which clauses held is known from the actions that ran, so the session's facts are never read
@@ -127,6 +130,8 @@ class LeanEvaluator:
         # that → the JSON texts (without sid) asserted when it first fires
         self._key: dict[str, str] = {}
         self._emits: dict[str, tuple[str, ...]] = {}
+        # the rule of a record leaf → the tags its first match gives (``TermRuleset.tagging``)
+        self._tagging: dict[str, tuple[str, ...]] = {}
         if terms is not None:
             phases = [{"t": PHASE, "level": level, "id": f"$p:{level}"} for level in terms.phases]
             for name, term in terms.terms.items():
@@ -135,6 +140,11 @@ class LeanEvaluator:
                 self._emits[tag_fact_id(term.tag)] = (head,) if term.tag in terms.reads else ()
             for name in terms.shared:  # the rules deciding record leaves
                 self._emits[name] = ()
+            for name, given in terms.tagging.items():  # … and the tags of the terms that are one of them alone
+                self._tagging[name] = tuple(tag_fact_id(term.tag) for term in given)
+                for term in given:
+                    head = _json_head({"t": TAG, "tag": term.tag, "rule": term.rule_id, "id": tag_fact_id(term.tag)})
+                    self._emits[tag_fact_id(term.tag)] = (head,) if term.tag in terms.reads else ()
             derived = [tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
         else:
             phases = self.compiled.phase_facts()
@@ -303,9 +313,7 @@ class LeanEvaluator:
                 key = key_of.get(name)
                 if key is not None:  # a term: its tag is given (its facts are the leaves' evidence)
                     if key not in evidence:
-                        evidence[key] = []
-                        if emits[key]:
-                            self._emit(key)
+                        self._give(key, evidence)
                 elif name in emits:  # a node: a record leaf (with terms), or any node (clause-level)
                     found = evidence.get(name)
                     ids = _message_ids(message)
@@ -316,6 +324,9 @@ class LeanEvaluator:
                         evidence[name] = ids
                         if emits[name]:
                             self._emit(name)
+                        for key in self._tagging.get(name, ()):
+                            if key not in evidence:
+                                self._give(key, evidence)
                 elif name == SESSION_INIT:  # once per session: that an action ran lets it be deleted (trap 6)
                     pass
                 elif name == SINK:
@@ -329,6 +340,12 @@ class LeanEvaluator:
                 raise
             raise EngineError(f"aksi aturan {name} gagal: {error}") from error
 
+
+    def _give(self, key: str, evidence: dict[str, list[str]]) -> None:
+        """A tag durable_rules has just given (``"$t:<tag>"``): noted, and its fact asserted if a term reads it."""
+        evidence[key] = []
+        if self._emits[key]:
+            self._emit(key)
 
     def _emit(self, key: str) -> None:
         """The clause and tag facts of a node (or the tag fact of a term) that has just held."""

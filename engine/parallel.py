@@ -37,7 +37,6 @@ from typing import NamedTuple, TypeVar
 from engine.decisions import ClauseResult, ClauseRow, DecisionRow, DecisionTable, clause_row, decision_row
 from engine.durable_host import EngineError
 from engine.evaluate import Evaluator, check_complete
-from engine.fact_chunks import pickled_fact_rows, pickled_fact_texts
 from engine.facts import EntityFacts
 from engine.lean_evaluate import LeanEvaluator, Outcome, OutcomeTree, evaluate_rows
 from engine.processes import answer_of, process_pool
@@ -135,6 +134,19 @@ class _Sharing:
             row = clause_row(result)
             return _common_clauses.setdefault(row, row)
         return self._one((result.node, result.held, self._one(tuple(map(self._one, evidence)))))
+
+
+# The facts of a chunk as sent, made in the parent only. ``engine.fact_chunks`` is imported when first
+# used, not at the top: a worker imports this module, and the facts' chunks bring the readers, polars
+# and openpyxl (≈ 0.35 CPU-s per worker, for nothing it does).
+def pickled_fact_rows(chunk: list[EntityFacts]) -> bytes:
+    from engine.fact_chunks import pickled_fact_rows as pickled
+    return pickled(chunk)
+
+
+def pickled_fact_texts(chunk: list[EntityFacts]) -> bytes | None:
+    from engine.fact_chunks import pickled_fact_texts as pickled
+    return pickled(chunk)
 
 
 def _chunks(entities: dict[str, list[EntityFacts]]) -> Iterator[tuple[str, list[EntityFacts]]]:

@@ -454,5 +454,19 @@ def test_by_default_a_negation_ignores_the_fact_another_alias_matched():
 def test_every_term_rule_takes_dist_0(book):
     for entity_type in ("koperasi", "ukm", "peserta_diklat"):
         terms = compile_ruleset(book, entity_type, 2024).terms
-        assert terms is not None and terms.terms
+        assert terms is not None and (terms.terms or terms.tagging)
         assert all(terms.definition[name]["dist"] == 0 for name in terms.terms)
+
+
+def test_with_dist_0_an_implied_alias_changes_no_match():
+    """compiler._term_rule leaves out an alias whose conditions another alias's include: with "dist" 0 the
+    rule fires for exactly the same facts without it (one fact may bind both)."""
+    implied = {"a": {"$and": [{"t": "k"}, {"$gte": {"x": 1}}, NS]}}
+    implying = {"b": {"$and": [{"t": "k"}, {"$gte": {"x": 1}}, {"$gte": {"y": 1}}, NS]}}
+    rows = {"x only": '{"t":"k","id":"k2","x":1,"sid":"1"}', "both": _ROW,
+            "none": '{"t":"k","id":"k3","x":0,"y":0,"sid":"1"}'}
+    for number, chosen in enumerate(itertools.chain.from_iterable(
+            itertools.combinations(rows, size) for size in (1, 2, 3))):
+        facts = [rows[name] for name in chosen]
+        both = _fires(f"implied_{number}", {"all": [implied, implying], "dist": 0}, facts)
+        assert both == _fires(f"implying_{number}", {"all": [implying], "dist": 0}, facts) == ("both" in chosen)

@@ -167,7 +167,7 @@ def test_negated_tags_counts_and_one_row_for_two_clauses_give_todays_rows(unusua
 
 def test_every_term_rule_lets_one_fact_bind_two_aliases(unusual_book):
     terms = compile_ruleset(unusual_book, "koperasi", 2024).terms
-    assert terms is not None and terms.terms
+    assert terms is not None and (terms.terms or terms.tagging)
     assert all(terms.definition[name]["dist"] == 0 for name in terms.terms)
 
 
@@ -254,3 +254,41 @@ def test_leaves_of_one_pattern_are_decided_by_one_durable_rule(book):
     held = [leaf for leaf, bit in lean._tree.bit.items() if mask & bit]
     assert rat_2024 <= set(held)
     assert {found[held.index(leaf)] for leaf in rat_2024} == {("rat:10",)}
+
+
+def test_a_term_holds_no_alias_another_of_its_aliases_implies(book):
+    """An alias whose conditions another's include is left out of its term: with "dist" 0 the other's fact
+    matches it too. Each alias is a node durable_rules makes in every session."""
+    import json
+
+    for entity_type in ENTITY_ORDER:
+        terms = compile_ruleset(book, entity_type, 2024).terms
+        assert terms is not None
+        for name in terms.terms:
+            conditions = [frozenset(json.dumps(item, sort_keys=True) for item in pattern["$and"])
+                          for entry in terms.definition[name]["all"] for alias, pattern in entry.items()
+                          if alias.startswith("m")]
+            assert not any(own <= more for one, own in enumerate(conditions)
+                           for other, more in enumerate(conditions) if one != other), name
+    # koperasi_kesehatan_sehat: "dinilai" (a score in year n) is implied by "skor" (a score ≥ 80 in year n)
+    koperasi = compile_ruleset(book, "koperasi", 2024).terms
+    assert "koperasi_kesehatan_sehat#0" not in koperasi.definition
+    assert [term.name for term in koperasi.tagging["koperasi_kesehatan_sehat.skor"]] == ["koperasi_kesehatan_sehat#0"]
+
+
+def test_a_term_that_is_one_leaf_alone_is_given_by_that_leafs_rule(book):
+    """kukm_dibina is one leaf (a facilitation in year n): the rule deciding that leaf gives the tag, once
+    however many facilitations match, and a term reading a tag so given still sees its fact."""
+    ukm = compile_ruleset(book, "ukm", 2024).terms
+    assert ukm is not None and "kukm_dibina#0" not in ukm.definition
+    assert {term.tag for terms in ukm.tagging.values() for term in terms} >= {"dibina", "terstandardisasi"}
+    tables = synthetic_tables(400)
+    entities = entities_of(load_dataset(write_tables(Path(__import__("tempfile").mkdtemp()), tables)))
+    for entity_type in ("koperasi", "ukm"):
+        group = entities[entity_type]
+        lean, today = LeanEvaluator(book, entity_type, 2024), Evaluator(book, entity_type, 2024)
+        rows = [decision_row(d) for entity in group for d in lean.evaluate(entity)]
+        assert rows == [decision_row(d) for entity in group for d in today.evaluate(entity)]
+        given = {row[5] for row in rows if row[6]}
+        if entity_type == "koperasi":  # a tag given by a leaf's rule (sehat, cukup_sehat) read by a term
+            assert {"sehat", "berkualitas"} <= given
