@@ -40,7 +40,7 @@ from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path, neutralise
 from engine.outputs.series import indicator_series
-from engine.outputs.xlsx_rows import RowSheet
+from engine.outputs.xlsx_rows import RowSheet, Texts
 from engine.pipeline import RunResult, SeriesResult
 
 INTEGER = "#,##0"
@@ -149,8 +149,9 @@ def _write(sheet: Worksheet, row: int, column: int, value: object, formats: _For
         sheet.write_string(row, column, str(_text(value)), formats.get(None, wrap, bold))
 
 
-def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet) -> RowSheet:
-    """A sheet: a caption row, a frozen header with an autofilter, then the rows."""
+def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet, texts: Texts) -> RowSheet:
+    """A sheet: a caption row, a frozen header with an autofilter, then the rows (their texts made by
+    ``texts``, the workbook's: ``_text`` of each distinct text, once)."""
     columns, rows = layout.columns, iter(layout.rows)
     head = list(islice(rows, WIDTH_SAMPLE))
     sheet = book.add_worksheet(layout.title[:31], worksheet_class=RowSheet)
@@ -167,7 +168,7 @@ def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet) -> RowSh
     styled = [(column.number_format, column.wrap) for column in columns]
     cell_formats = [(formats.get(None, wrap), formats.get(number_format, wrap)) for number_format, wrap in styled]
     for number, row in enumerate(chain(head, rows), start=HEADER_ROW):
-        if not sheet.write_cells(number, [_text(value) for value in row], cell_formats):
+        if not sheet.write_cells(number, row, cell_formats, texts):
             for index, (value, (number_format, wrap)) in enumerate(zip(row, styled)):
                 _write(sheet, number, index, value, formats, number_format, wrap)
     _add_charts(book, sheet, layout, HEADER_ROW + layout.length + 2)
@@ -378,9 +379,10 @@ def write_workbook(layouts: Iterable[Sheet], out: Path) -> None:
     with atomic_path(out / "report.xlsx") as temporary:  # streamed to disk, a row at a time
         book = xlsxwriter.Workbook(temporary, WORKBOOK_OPTIONS | {"tmpdir": str(out)})
         formats = _Formats(book)
+        texts = Texts(_text)
         try:
             for layout in layouts:
-                _table(book, formats, layout)
+                _table(book, formats, layout, texts)
         finally:
             book.close()
 

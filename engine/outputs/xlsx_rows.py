@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
@@ -26,6 +26,27 @@ _CHANGED = re.compile(r'[&<>"\x00-\x1f]|_x[0-9a-fA-F]{4}_|^\s|\s$')
 # xlsxwriter truncates a longer text to Excel's limit (32,767 UTF-16 units) in write_string
 _LONGEST_PLAIN = 16_383
 _PRESERVE = ' xml:space="preserve"'
+TEXTS_HELD = 1 << 17  # distinct texts a ``Texts`` holds before it starts again (≈ 25 MB at most)
+
+
+class Texts:
+    """Each distinct text's cell text (``clean`` of it) and whether it goes in as it is (plain, see
+    ``_CHANGED``), worked out once: a member sheet repeats its kinds, kabupaten/kota, "ya" and
+    "tidak" on every row, and its ids and names on every sheet. Bounded: when ``held`` texts are
+    known it forgets them all and learns again."""
+
+    def __init__(self, clean: Callable[[str], object] | None = None, held: int = TEXTS_HELD):
+        self.clean = clean
+        self.held = held
+        self.known: dict[str, tuple[object, bool]] = {}
+
+    def learn(self, value: str) -> tuple[object, bool]:
+        text = self.clean(value) if self.clean is not None else value
+        plain = text.__class__ is str and bool(text) and not _CHANGED.search(text) and len(text) <= _LONGEST_PLAIN
+        if len(self.known) >= self.held:
+            self.known.clear()
+        known = self.known[value] = (text, plain)
+        return known
 
 
 class RowSheet(Worksheet):
@@ -35,9 +56,10 @@ class RowSheet(Worksheet):
     _column_formats: bool | None = None
 
     def write_cells(self, row: int, values: Sequence[object],
-                    formats: Sequence[tuple[Format | None, Format | None]]) -> bool:
+                    formats: Sequence[tuple[Format | None, Format | None]], texts: Texts | None = None) -> bool:
         """Writes ``values`` as row ``row`` (empty text and None: no cell, or a blank cell where its
-        text format is given), each column's cells in ``formats`` (for text, for numbers);
+        text format is given), each column's cells in ``formats`` (for text, for numbers), each text
+        as ``texts`` makes it (``Texts.clean``; as it is without ``texts``);
         False, with nothing of this row written, when xlsxwriter's own methods must write it."""
         if self._column_formats is None:
             self._column_formats = any(info.column_format is not None for info in self.col_info.values())
@@ -49,10 +71,15 @@ class RowSheet(Worksheet):
         first = last = -1
         number = str(row + 1)
         refs = _refs(len(values))
+        if texts is None:
+            texts = _AS_IS
+        known, learn = texts.known, texts.learn
         for column, value in enumerate(values):
             text_format, number_format = formats[column]
-            if value.__class__ is str and value and text_format is None and not _CHANGED.search(value) \
-                    and len(value) <= _LONGEST_PLAIN:  # most cells: plain text, no style
+            plain = False
+            if value.__class__ is str:
+                value, plain = known.get(value) or learn(value)
+            if plain and text_format is None:  # most cells: plain text, no style
                 cell = f'<c r="{refs[column]}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
             else:
                 cell = self._cell(refs[column] + number, value, text_format, number_format)
@@ -97,6 +124,7 @@ class RowSheet(Worksheet):
         return None
 
 
+_AS_IS = Texts()
 _REFS: list[str] = []
 
 
