@@ -12,6 +12,7 @@ for xlsxwriter's own methods. tests/test_xlsx_rows.py checks that both give the 
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -54,6 +55,7 @@ class RowSheet(Worksheet):
     its column widths set before its rows (a column's own format is xlsxwriter's to apply)."""
 
     _column_formats: bool | None = None
+    _row_rest: str | None = None  # the <row> tag after its number, as ``_write_row`` writes it here
 
     def write_cells(self, row: int, values: Sequence[object],
                     formats: Sequence[tuple[Format | None, Format | None]], texts: Texts | None = None) -> bool:
@@ -64,12 +66,18 @@ class RowSheet(Worksheet):
         if self._column_formats is None:
             self._column_formats = any(info.column_format is not None for info in self.col_info.values())
         if (not self.constant_memory or self._column_formats or row <= self.previous_row or row in self.row_info
-                or row >= self.xls_rowmax):
+                or row >= self.xls_rowmax or len(values) > self.xls_colmax):
             return False
-        self._write_single_row(row)  # the row before goes to disk, as write_string would do now
-        cells = []
-        first = last = -1
+        previous = self.previous_row
+        if self.table or previous in self.row_info or previous in self.comments:
+            self._write_single_row(row)  # the row before goes to disk, as write_string would do now
+        else:
+            self.previous_row = row  # what _write_single_row does when nothing is waiting
+        if self._row_rest is None:
+            self._row_rest = self._row_tag_rest()
         number = str(row + 1)
+        cells = [f'<row r="{number}{self._row_rest}']
+        first = last = -1
         refs = _refs(len(values))
         if texts is None:
             texts = _AS_IS
@@ -91,13 +99,32 @@ class RowSheet(Worksheet):
             if first < 0:
                 first = column
             last = column
-        if first >= 0:
-            self._check_dimensions(row, first)
-            self._check_dimensions(row, last)
-            self._write_row(row, None)
+        if first >= 0:  # the dimensions as _check_dimensions(row, first) and (row, last) keep them
+            if self.dim_rowmin is None or row < self.dim_rowmin:
+                self.dim_rowmin = row
+            if self.dim_rowmax is None or row > self.dim_rowmax:
+                self.dim_rowmax = row
+            if self.dim_colmin is None or first < self.dim_colmin:
+                self.dim_colmin = first
+            if self.dim_colmax is None or last > self.dim_colmax:
+                self.dim_colmax = last
             cells.append("</row>")
             self.fh.write("".join(cells))
         return True
+
+    def _row_tag_rest(self) -> str:
+        """What ``_write_row(row, None)`` writes after the row's number: the same for every row of
+        this sheet without row formatting (its default height, the Excel version's attributes)."""
+        held, self.fh = self.fh, io.StringIO()
+        try:
+            self._write_row(0, None)
+            tag = self.fh.getvalue()
+        finally:
+            self.fh = held
+        start = '<row r="1'
+        if not tag.startswith(start):
+            raise RuntimeError(f"xlsxwriter menulis tag baris yang tidak dikenal: {tag!r}")
+        return tag[len(start):]
 
     def _cell(self, ref: str, value: object, text_format: Format | None, number_format: Format | None) -> str | None:
         """One cell's XML ("" for no cell); None if xlsxwriter's own methods must write it."""
