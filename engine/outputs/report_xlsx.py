@@ -40,7 +40,7 @@ from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path, neutralise
 from engine.outputs.series import indicator_series
-from engine.outputs.xlsx_rows import RowSheet, Texts
+from engine.outputs.xlsx_rows import LeveledWorkbook, RowSheet, Texts
 from engine.pipeline import RunResult, SeriesResult
 
 INTEGER = "#,##0"
@@ -377,7 +377,7 @@ def sheets(result: RunResult, directory: Mapping[EntityKey, EntityInfo],
 
 def write_workbook(layouts: Iterable[Sheet], out: Path) -> None:
     with atomic_path(out / "report.xlsx") as temporary:  # streamed to disk, a row at a time
-        book = xlsxwriter.Workbook(temporary, WORKBOOK_OPTIONS | {"tmpdir": str(out)})
+        book = LeveledWorkbook(temporary, WORKBOOK_OPTIONS | {"tmpdir": str(out)})
         formats = _Formats(book)
         texts = Texts(_text)
         try:
