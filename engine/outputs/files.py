@@ -12,6 +12,7 @@ import io
 import json
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -101,6 +102,8 @@ def write_tags(run: RunResult | SeriesResult, out: Path) -> None:
 
 
 TAG_COLUMNS = ["entity_type", "entity_id", "tag", "rule_id", "year"]
+# a text that csv quotes, or that ``neutralise`` changes: any other goes into a row as it is
+_CSV_CHANGED = re.compile(r'[",\r\n]|^[=+@\t-]')
 LINES_PER_WRITE = 10_000
 
 
@@ -118,10 +121,15 @@ def _tag_lines(years: Iterable[Iterable[Given]]) -> Iterator[str]:
     from engine.pipeline import tags_by_entity
 
     tails: dict[tuple[Any, ...], str] = {}
+    kinds: dict[str, str] = {}
     lines: list[str] = []
+    changed = _CSV_CHANGED.search
     for given in years:
         for entity_type, entity_id, triples in tags_by_entity(given):
-            head = _csv_cells((entity_type, entity_id)) + ","
+            kind = kinds.get(entity_type)
+            if kind is None:
+                kind = kinds[entity_type] = _csv_cells((entity_type, "x"))[:-1]  # the type, its comma
+            head = kind + entity_id + "," if not changed(entity_id) else _csv_cells((entity_type, entity_id)) + ","
             for triple in triples:
                 tail = tails.get(triple)
                 if tail is None:
