@@ -77,3 +77,20 @@ def test_tags_csv_from_pieces_is_the_csv_of_its_rows(tmp_path):
     assert ["koperasi", "'=HYPERLINK()", "tag=a", "R-1", "2024"] in rows
     assert ["koperasi", "'-1", "tag,b", "R2", "2024"] in rows
     assert ["ukm", "u1", "'+tag", '"r"', "2023"] in rows
+
+
+def test_a_records_field_is_read_as_getattr_reads_it_without_pydantics_miss():
+    from types import SimpleNamespace
+
+    from engine.facts import record_field
+    from engine.ingest.tables import Diklat, Koperasi
+
+    peserta = Diklat.model_construct(row=2, id_peserta="P1", nama="x", tahun=2024, program="p", skor=None)
+    koperasi = Koperasi.model_construct(row=3, nik="1", kode_wilayah="35.78", kab_kota="Kota Surabaya")
+    for _ in range(2):  # the second time from what was learnt of each class
+        assert record_field(peserta, "kode_wilayah") is None and record_field(peserta, "kab_kota") is None
+        assert record_field(koperasi, "kode_wilayah") == "35.78"
+        assert record_field(koperasi, "kab_kota") == "Kota Surabaya"
+    # not a model: each object asked (one has the attribute, the other not)
+    assert record_field(SimpleNamespace(kab_kota="A"), "kab_kota") == "A"
+    assert record_field(SimpleNamespace(), "kab_kota") is None

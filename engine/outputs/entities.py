@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.facts import record_field
 from engine.outputs.regions import NO_REGION, Region, RegionNames, most_written
 from engine.pipeline import RunResult
 
@@ -25,27 +26,23 @@ class EntityInfo:
     region: Region
 
 
-def _region_names(result: RunResult) -> RegionNames:
-    """Official names from the rules folder's regions.yaml, else the data's own spelling."""
-    written = ((entity.kode_wilayah, getattr(entity.record, "kab_kota", None))
-               for group in result.entities.values() for entity in group)
-    return RegionNames(result.book.regions, most_written(written))
-
-
 def entity_directory(result: RunResult) -> dict[EntityKey, EntityInfo]:
-    names = _region_names(result)
+    # each entity's kode wilayah read once: for the data's own spelling of each code, then for its region
+    coded = [(entity_type, entity, entity.kode_wilayah) for entity_type, group in result.entities.items()
+             for entity in group]
+    # official names from the rules folder's regions.yaml, else the data's own spelling
+    names = RegionNames(result.book.regions,
+                        most_written((code, record_field(entity.record, "kab_kota")) for _, entity, code in coded))
     # one Region and one label per kabupaten/kota, shared by its entities: made per entity, they
     # were ≈ 140 of the ≈ 330 bytes each entity held here (a national run has a million)
     regions: dict[str | None, tuple[Region, str]] = {}
     directory: dict[EntityKey, EntityInfo] = {}
-    for entity_type, group in result.entities.items():
-        for entity in group:
-            code = entity.kode_wilayah
-            shared = regions.get(code)
-            if shared is None:
-                region = names.region(code)
-                shared = regions[code] = (region, region.label)
-            directory[(entity_type, entity.entity_id)] = EntityInfo(
-                entity_type, entity.entity_id, entity.nama, shared[1], entity.record.row, shared[0]
-            )
+    for entity_type, entity, code in coded:
+        shared = regions.get(code)
+        if shared is None:
+            region = names.region(code)
+            shared = regions[code] = (region, region.label)
+        entity_id = entity.entity_id
+        directory[(entity_type, entity_id)] = EntityInfo(entity_type, entity_id, entity.nama, shared[1],
+                                                         entity.record.row, shared[0])
     return directory

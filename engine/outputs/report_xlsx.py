@@ -100,7 +100,7 @@ class Sheet:
     title: str
     caption: list[object]
     columns: list[Column]
-    rows: Iterable[list[object]]  # a list, or (a member sheet) made as they are written: ``count`` of them
+    rows: Iterable[Sequence[object]]  # a list, or (a member sheet) made as they are written: ``count`` of them
     charts: tuple[tuple[str, int, int, int], ...] = ()  # line charts: title, data row, first and last value column
     count: int | None = None
 
@@ -293,22 +293,40 @@ def _first_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
     return members
 
 
-def member_rows(indicator: IndicatorResult, roles: Mapping[EntityKey, int],
-                directory: Mapping[EntityKey, EntityInfo], growth: bool, year: int) -> Iterator[list[object]]:
+# each role's two cells, "dalam pembilang" and "dalam penyebut"
+_ROLE_CELLS = tuple(("ya" if role & NUMERATOR else "tidak", "ya" if role & DENOMINATOR else "tidak")
+                    for role in range(2 * (NUMERATOR | DENOMINATOR | EXCLUDED)))
+
+
+class EntityCells(dict[EntityKey, tuple[object, ...]]):
+    """Each entity's first five cells of a member sheet (jenis, id, nama, kode wilayah, kabupaten/kota),
+    made when first asked for and shared by every sheet listing it: a national run's member sheets
+    list each entity about twice."""
+
+    def __init__(self, directory: Mapping[EntityKey, EntityInfo]):
+        super().__init__()
+        self.directory = directory
+
+    def __missing__(self, key: EntityKey) -> tuple[object, ...]:
+        info = self.directory.get(key)
+        cells = self[key] = ((key[0], key[1], info.nama, info.region.code, info.region.name) if info
+                             else (key[0], key[1], "", None, ""))
+        return cells
+
+
+def member_rows(indicator: IndicatorResult, roles: Mapping[EntityKey, int], entity_cells: EntityCells,
+                growth: bool, year: int) -> Iterator[tuple[object, ...]]:
     """The sheet's row of each entity of ``roles`` (``_roles``), made as they are asked for."""
-    first = _first_members(indicator) if growth else {}
+    if not growth:
+        for key, role in roles.items():
+            yield entity_cells[key] + _ROLE_CELLS[role]
+        return
+    first = _first_members(indicator)
     for key, role in roles.items():
-        info = directory.get(key)
-        row: list[object] = [key[0], key[1], info.nama if info else "", info.region.code if info else None,
-                             info.region.name if info else "", "ya" if role & NUMERATOR else "tidak",
-                             "ya" if role & DENOMINATOR else "tidak"]
-        if growth:
-            row += _growth_cells(first[key], bool(role & EXCLUDED), year)
-        yield row
+        yield entity_cells[key] + _ROLE_CELLS[role] + tuple(_growth_cells(first[key], bool(role & EXCLUDED), year))
 
 
-def _indicator_sheet(indicator: IndicatorResult, definition: Indicator,
-                     directory: Mapping[EntityKey, EntityInfo], year: int) -> Sheet:
+def _indicator_sheet(indicator: IndicatorResult, definition: Indicator, entity_cells: EntityCells, year: int) -> Sheet:
     growth = isinstance(definition.formula, Growth)
     columns = MEMBER_COLUMNS + (_growth_columns(year) if growth else [])
     members = _roles(indicator)
@@ -320,7 +338,7 @@ def _indicator_sheet(indicator: IndicatorResult, definition: Indicator,
         caption.append(f"hanya {format_number(room)} dari {format_number(len(members))} entitas ditampilkan (batas "
                        "baris Excel); daftar lengkap: tabel indicator_member di run.sqlite")
     shown = min(len(members), room)
-    rows = islice(member_rows(indicator, members, directory, growth, year), shown)
+    rows = islice(member_rows(indicator, members, entity_cells, growth, year), shown)
     return Sheet(indicator.id, caption, columns, rows, count=shown)
 
 
@@ -371,8 +389,9 @@ def sheets(result: RunResult, directory: Mapping[EntityKey, EntityInfo],
         yield _trend(series, directory)
         yield _regions_by_year(series, directory)
     yield _document(result.profile)
+    entity_cells = EntityCells(directory)
     for indicator, definition in zip(result.indicators, result.profile.indicators, strict=True):
-        yield _indicator_sheet(indicator, definition, directory, result.year)
+        yield _indicator_sheet(indicator, definition, entity_cells, result.year)
 
 
 def write_workbook(layouts: Iterable[Sheet], out: Path) -> None:
@@ -428,7 +447,7 @@ def _laid_out(path: Path) -> Iterator[Sheet]:
                 pass
 
 
-def _parts(stream: BinaryIO) -> Iterator[list[list[object]]]:
+def _parts(stream: BinaryIO) -> Iterator[list[Sequence[object]]]:
     while (part := pickle.load(stream)) is not None:
         yield part
 
