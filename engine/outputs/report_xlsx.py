@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from itertools import chain, islice
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -275,13 +276,15 @@ NUMERATOR, DENOMINATOR, EXCLUDED = 1, 2, 4  # an entity's roles in an indicator,
 def _roles(indicator: IndicatorResult) -> dict[EntityKey, int]:
     """Every entity once, with its roles: the denominator's order, then numerator-only members, then
     the excluded. One dict, no set per role: a national run's largest sheet lists a million entities."""
-    roles: dict[EntityKey, int] = {}
-    for role, group in ((DENOMINATOR, indicator.denominator), (NUMERATOR, indicator.numerator),
-                        (EXCLUDED, indicator.excluded)):
-        for member in group:
-            key = (member.entity_type, member.entity_id)
-            roles[key] = roles.get(key, 0) | role
+    roles: dict[EntityKey, int] = dict.fromkeys(map(_member_key, indicator.denominator), DENOMINATOR)
+    get = roles.get
+    for role, group in ((NUMERATOR, indicator.numerator), (EXCLUDED, indicator.excluded)):
+        for key in map(_member_key, group):
+            roles[key] = get(key, 0) | role
     return roles
+
+
+_member_key = attrgetter("entity_type", "entity_id")  # a member's EntityKey
 
 
 def _first_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
