@@ -109,26 +109,6 @@ def fact_dict(row: FactRow) -> dict[str, Any]:
 
 # Personal data: kept in the input, written to no output, log or report (ids identify the person).
 PERSONAL_COLUMNS = {("diklat", "nama")}
-_FIELDS: dict[tuple[type, str], bool | None] = {}  # (record class, name) → a field of it; None: not a model
-_UNKNOWN = object()
-
-
-def record_field(record: object, name: str) -> Any:
-    """``getattr(record, name, None)``, without pydantic's miss, which costs ≈ 25 µs (training participants
-    have no kode_wilayah nor kab_kota: 40 thousand misses in a national run): whether a record
-    model has the field is asked once per class."""
-    key = (record.__class__, name)
-    present = _FIELDS.get(key, _UNKNOWN)
-    if present is _UNKNOWN:
-        present = _FIELDS[key] = _model_field(record.__class__, name)
-    if present is None:
-        return getattr(record, name, None)
-    return getattr(record, name) if present else None
-
-
-def _model_field(cls: type, name: str) -> bool | None:
-    fields = getattr(cls, "model_fields", None)
-    return name in fields if isinstance(fields, dict) else None
 
 
 @dataclass(slots=True)
@@ -147,7 +127,7 @@ class EntityFacts:
 
     @property
     def kode_wilayah(self) -> str | None:
-        return record_field(self.record, "kode_wilayah")
+        return getattr(self.record, "kode_wilayah", None)
 
     @property
     def nama(self) -> str:

@@ -79,18 +79,26 @@ def test_tags_csv_from_pieces_is_the_csv_of_its_rows(tmp_path):
     assert ["ukm", "u1", "'+tag", '"r"', "2023"] in rows
 
 
-def test_a_records_field_is_read_as_getattr_reads_it_without_pydantics_miss():
+
+def test_the_directory_reads_kode_wilayah_and_kab_kota_as_getattr_does(tmp_path):
     from types import SimpleNamespace
 
-    from engine.facts import record_field
+    from engine.facts import EntityFacts
     from engine.ingest.tables import Diklat, Koperasi
+    from engine.outputs.entities import entity_directory
 
-    peserta = Diklat.model_construct(row=2, id_peserta="P1", nama="x", tahun=2024, program="p", skor=None)
-    koperasi = Koperasi.model_construct(row=3, nik="1", kode_wilayah="35.78", kab_kota="Kota Surabaya")
-    for _ in range(2):  # the second time from what was learnt of each class
-        assert record_field(peserta, "kode_wilayah") is None and record_field(peserta, "kab_kota") is None
-        assert record_field(koperasi, "kode_wilayah") == "35.78"
-        assert record_field(koperasi, "kab_kota") == "Kota Surabaya"
-    # not a model: each object asked (one has the attribute, the other not)
-    assert record_field(SimpleNamespace(kab_kota="A"), "kab_kota") == "A"
-    assert record_field(SimpleNamespace(), "kab_kota") is None
+    koperasi = [Koperasi.model_construct(row=2 + n, nik=str(n), nama=f"K{n}", kode_wilayah=code, kab_kota=written)
+                for n, (code, written) in enumerate([("35.78", "Surabaya"), ("35.78", "Kota Surabaya"),
+                                                     ("35.78", "Kota Surabaya"), ("35.07", None), (None, "X")])]
+    peserta = Diklat.model_construct(row=9, id_peserta="P1", nama="rahasia", tahun=2024, program="p", skor=None)
+    plain = SimpleNamespace(row=11, table="koperasi", nama="N", kode_wilayah="35.01", kab_kota="Kab. Pacitan")
+    entities = {"koperasi": [EntityFacts("koperasi", str(n), record) for n, record in enumerate([*koperasi, plain])],
+                "peserta": [EntityFacts("peserta", "P1", peserta)]}
+    result = SimpleNamespace(entities=entities, book=SimpleNamespace(regions={"35.07": "Kabupaten Malang"}))
+    directory = entity_directory(result)
+    assert [(info.region.code, info.region.name, info.wilayah) for info in directory.values()] == [
+        ("35.78", "Kota Surabaya", "Kota Surabaya (35.78)"), ("35.78", "Kota Surabaya", "Kota Surabaya (35.78)"),
+        ("35.78", "Kota Surabaya", "Kota Surabaya (35.78)"), ("35.07", "Kabupaten Malang", "Kabupaten Malang (35.07)"),
+        (None, "(tanpa wilayah)", "(tanpa wilayah)"), ("35.01", "Kab. Pacitan", "Kab. Pacitan (35.01)"),
+        (None, "(tanpa wilayah)", "(tanpa wilayah)")]
+    assert directory[("peserta", "P1")].nama == "" and directory[("koperasi", "0")].nama == "K0"
