@@ -84,9 +84,16 @@ class RunResult:
 
 def tag_rows(given: Iterable[Given]) -> Iterator[TagRow]:
     """Every tag of ``given`` (``DecisionTable.given``, ``decisions.given_in``), by entity type (in
-    ``ENTITY_ORDER``), entity id and tag (equal tags of an entity in the order given; all are read
-    before the first tag row is made). An entity's tags given at once (a compact outcome's, sorted
-    already) are kept as the one tuple of its mask."""
+    ``ENTITY_ORDER``), entity id and tag (``tags_by_entity``)."""
+    for entity_type, entity_id, triples in tags_by_entity(given):
+        for tag_name, rule_id, year in triples:
+            yield TagRow(entity_type, entity_id, tag_name, rule_id, year)
+
+
+def tags_by_entity(given: Iterable[Given]) -> Iterator[tuple[str, str, Sequence[TagTriple]]]:
+    """Each entity's tags of ``given``, by entity type (in ``ENTITY_ORDER``), entity id and tag (equal
+    tags of an entity in the order given; all are read before the first entity is given). An
+    entity's tags given at once (a compact outcome's, sorted already) are kept as the one tuple of its mask."""
     by_type: dict[str, dict[str, tuple[TagTriple, ...] | list[TagTriple]]] = {kind: {} for kind in ENTITY_ORDER}
     for entity_type, entity_id, triples in given:
         of_type = by_type[entity_type]
@@ -101,8 +108,7 @@ def tag_rows(given: Iterable[Given]) -> Iterator[TagRow]:
     for entity_type, by_entity in by_type.items():
         for entity_id in sorted(by_entity):
             held = by_entity[entity_id]
-            for tag_name, rule_id, year in (sorted(held, key=tag) if isinstance(held, list) else held):
-                yield TagRow(entity_type, entity_id, tag_name, rule_id, year)
+            yield entity_type, entity_id, (sorted(held, key=tag) if isinstance(held, list) else held)
 
 
 @dataclass

@@ -8,9 +8,11 @@ prefixed with an apostrophe.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -84,6 +86,14 @@ def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> N
         writer.writerows([neutralise(value) for value in row] for row in rows)
 
 
+def _csv_cells(values: Iterable[Any]) -> str:
+    """``values`` as ``write_csv`` writes them in a row (neutralised, quoted where needed), without the
+    row's end: a row of several fields is these pieces joined by commas."""
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow([neutralise(value) for value in values])
+    return line.getvalue()[:-1]
+
+
 def write_tags(run: RunResult | SeriesResult, out: Path) -> None:
     """One row per (entity, tag, year): the years in order, each year's rows as a single run writes them."""
     from engine.pipeline import SeriesResult  # here, not at the top: see TYPE_CHECKING above
@@ -91,13 +101,44 @@ def write_tags(run: RunResult | SeriesResult, out: Path) -> None:
     _write_tag_rows((result.decisions.given() for result in SeriesResult.of(run).results), out)
 
 
-def _write_tag_rows(years: Iterable[Iterable[Given]], out: Path) -> None:
-    """tags.csv from each year's tags given, in year order."""
-    from engine.pipeline import tag_rows
+TAG_COLUMNS = ["entity_type", "entity_id", "tag", "rule_id", "year"]
+# a text that csv quotes, or that ``neutralise`` changes: any other goes into a row as it is
+_CSV_CHANGED = re.compile(r'[",\r\n]|^[=+@\t-]')
+LINES_PER_WRITE = 10_000
 
-    rows = ((row.entity_type, row.entity_id, row.tag, row.rule_id, row.year)
-            for given in years for row in tag_rows(given))
-    write_csv(out / "tags.csv", ["entity_type", "entity_id", "tag", "rule_id", "year"], rows)
+
+def _write_tag_rows(years: Iterable[Iterable[Given]], out: Path) -> None:
+    """tags.csv from each year's tags given, in year order: the file ``write_csv`` writes of the rows
+    (entity_type, entity_id, tag, rule_id, year), made from pieces: an entity's type and id once, and
+    each distinct (tag, rule_id, year) once (a year gives each of the few the rules know to many entities)."""
+    with atomic_path(out / "tags.csv") as temporary, open(temporary, "w", encoding="utf-8", newline="") as stream:
+        stream.write(_csv_cells(TAG_COLUMNS) + "\n")
+        stream.writelines(_tag_lines(years))
+
+
+def _tag_lines(years: Iterable[Iterable[Given]]) -> Iterator[str]:
+    """tags.csv's lines after its header, ``LINES_PER_WRITE`` at a time."""
+    from engine.pipeline import tags_by_entity
+
+    tails: dict[tuple[Any, ...], str] = {}
+    kinds: dict[str, str] = {}
+    lines: list[str] = []
+    changed = _CSV_CHANGED.search
+    for given in years:
+        for entity_type, entity_id, triples in tags_by_entity(given):
+            kind = kinds.get(entity_type)
+            if kind is None:
+                kind = kinds[entity_type] = _csv_cells((entity_type, "x"))[:-1]  # the type, its comma
+            head = kind + entity_id + "," if not changed(entity_id) else _csv_cells((entity_type, entity_id)) + ","
+            for triple in triples:
+                tail = tails.get(triple)
+                if tail is None:
+                    tail = tails[triple] = _csv_cells(triple) + "\n"
+                lines.append(head + tail)
+            if len(lines) >= LINES_PER_WRITE:
+                yield "".join(lines)
+                lines.clear()
+    yield "".join(lines)
 
 
 def hand_over_decisions(run: RunResult | SeriesResult, out: Path) -> Path:

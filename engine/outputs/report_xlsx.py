@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from itertools import chain, islice
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -40,7 +41,7 @@ from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path, neutralise
 from engine.outputs.series import indicator_series
-from engine.outputs.xlsx_rows import RowSheet
+from engine.outputs.xlsx_rows import LeveledWorkbook, RowSheet, Texts
 from engine.pipeline import RunResult, SeriesResult
 
 INTEGER = "#,##0"
@@ -100,7 +101,7 @@ class Sheet:
     title: str
     caption: list[object]
     columns: list[Column]
-    rows: Iterable[list[object]]  # a list, or (a member sheet) made as they are written: ``count`` of them
+    rows: Iterable[Sequence[object]]  # a list, or (a member sheet) made as they are written: ``count`` of them
     charts: tuple[tuple[str, int, int, int], ...] = ()  # line charts: title, data row, first and last value column
     count: int | None = None
 
@@ -149,8 +150,9 @@ def _write(sheet: Worksheet, row: int, column: int, value: object, formats: _For
         sheet.write_string(row, column, str(_text(value)), formats.get(None, wrap, bold))
 
 
-def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet) -> RowSheet:
-    """A sheet: a caption row, a frozen header with an autofilter, then the rows."""
+def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet, texts: Texts) -> RowSheet:
+    """A sheet: a caption row, a frozen header with an autofilter, then the rows (their texts made by
+    ``texts``, the workbook's: ``_text`` of each distinct text, once)."""
     columns, rows = layout.columns, iter(layout.rows)
     head = list(islice(rows, WIDTH_SAMPLE))
     sheet = book.add_worksheet(layout.title[:31], worksheet_class=RowSheet)
@@ -167,7 +169,7 @@ def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet) -> RowSh
     styled = [(column.number_format, column.wrap) for column in columns]
     cell_formats = [(formats.get(None, wrap), formats.get(number_format, wrap)) for number_format, wrap in styled]
     for number, row in enumerate(chain(head, rows), start=HEADER_ROW):
-        if not sheet.write_cells(number, [_text(value) for value in row], cell_formats):
+        if not sheet.write_cells(number, row, cell_formats, texts):
             for index, (value, (number_format, wrap)) in enumerate(zip(row, styled)):
                 _write(sheet, number, index, value, formats, number_format, wrap)
     _add_charts(book, sheet, layout, HEADER_ROW + layout.length + 2)
@@ -274,13 +276,15 @@ NUMERATOR, DENOMINATOR, EXCLUDED = 1, 2, 4  # an entity's roles in an indicator,
 def _roles(indicator: IndicatorResult) -> dict[EntityKey, int]:
     """Every entity once, with its roles: the denominator's order, then numerator-only members, then
     the excluded. One dict, no set per role: a national run's largest sheet lists a million entities."""
-    roles: dict[EntityKey, int] = {}
-    for role, group in ((DENOMINATOR, indicator.denominator), (NUMERATOR, indicator.numerator),
-                        (EXCLUDED, indicator.excluded)):
-        for member in group:
-            key = (member.entity_type, member.entity_id)
-            roles[key] = roles.get(key, 0) | role
+    roles: dict[EntityKey, int] = dict.fromkeys(map(_member_key, indicator.denominator), DENOMINATOR)
+    get = roles.get
+    for role, group in ((NUMERATOR, indicator.numerator), (EXCLUDED, indicator.excluded)):
+        for key in map(_member_key, group):
+            roles[key] = get(key, 0) | role
     return roles
+
+
+_member_key = attrgetter("entity_type", "entity_id")  # a member's EntityKey
 
 
 def _first_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
@@ -292,22 +296,40 @@ def _first_members(indicator: IndicatorResult) -> dict[EntityKey, Member]:
     return members
 
 
-def member_rows(indicator: IndicatorResult, roles: Mapping[EntityKey, int],
-                directory: Mapping[EntityKey, EntityInfo], growth: bool, year: int) -> Iterator[list[object]]:
+# each role's two cells, "dalam pembilang" and "dalam penyebut"
+_ROLE_CELLS = tuple(("ya" if role & NUMERATOR else "tidak", "ya" if role & DENOMINATOR else "tidak")
+                    for role in range(2 * (NUMERATOR | DENOMINATOR | EXCLUDED)))
+
+
+class EntityCells(dict[EntityKey, tuple[object, ...]]):
+    """Each entity's first five cells of a member sheet (jenis, id, nama, kode wilayah, kabupaten/kota),
+    made when first asked for and shared by every sheet listing it: a national run's member sheets
+    list each entity about twice."""
+
+    def __init__(self, directory: Mapping[EntityKey, EntityInfo]):
+        super().__init__()
+        self.directory = directory
+
+    def __missing__(self, key: EntityKey) -> tuple[object, ...]:
+        info = self.directory.get(key)
+        cells = self[key] = ((key[0], key[1], info.nama, info.region.code, info.region.name) if info
+                             else (key[0], key[1], "", None, ""))
+        return cells
+
+
+def member_rows(indicator: IndicatorResult, roles: Mapping[EntityKey, int], entity_cells: EntityCells,
+                growth: bool, year: int) -> Iterator[tuple[object, ...]]:
     """The sheet's row of each entity of ``roles`` (``_roles``), made as they are asked for."""
-    first = _first_members(indicator) if growth else {}
+    if not growth:
+        for key, role in roles.items():
+            yield entity_cells[key] + _ROLE_CELLS[role]
+        return
+    first = _first_members(indicator)
     for key, role in roles.items():
-        info = directory.get(key)
-        row: list[object] = [key[0], key[1], info.nama if info else "", info.region.code if info else None,
-                             info.region.name if info else "", "ya" if role & NUMERATOR else "tidak",
-                             "ya" if role & DENOMINATOR else "tidak"]
-        if growth:
-            row += _growth_cells(first[key], bool(role & EXCLUDED), year)
-        yield row
+        yield entity_cells[key] + _ROLE_CELLS[role] + tuple(_growth_cells(first[key], bool(role & EXCLUDED), year))
 
 
-def _indicator_sheet(indicator: IndicatorResult, definition: Indicator,
-                     directory: Mapping[EntityKey, EntityInfo], year: int) -> Sheet:
+def _indicator_sheet(indicator: IndicatorResult, definition: Indicator, entity_cells: EntityCells, year: int) -> Sheet:
     growth = isinstance(definition.formula, Growth)
     columns = MEMBER_COLUMNS + (_growth_columns(year) if growth else [])
     members = _roles(indicator)
@@ -319,7 +341,7 @@ def _indicator_sheet(indicator: IndicatorResult, definition: Indicator,
         caption.append(f"hanya {format_number(room)} dari {format_number(len(members))} entitas ditampilkan (batas "
                        "baris Excel); daftar lengkap: tabel indicator_member di run.sqlite")
     shown = min(len(members), room)
-    rows = islice(member_rows(indicator, members, directory, growth, year), shown)
+    rows = islice(member_rows(indicator, members, entity_cells, growth, year), shown)
     return Sheet(indicator.id, caption, columns, rows, count=shown)
 
 
@@ -370,17 +392,19 @@ def sheets(result: RunResult, directory: Mapping[EntityKey, EntityInfo],
         yield _trend(series, directory)
         yield _regions_by_year(series, directory)
     yield _document(result.profile)
+    entity_cells = EntityCells(directory)
     for indicator, definition in zip(result.indicators, result.profile.indicators, strict=True):
-        yield _indicator_sheet(indicator, definition, directory, result.year)
+        yield _indicator_sheet(indicator, definition, entity_cells, result.year)
 
 
 def write_workbook(layouts: Iterable[Sheet], out: Path) -> None:
     with atomic_path(out / "report.xlsx") as temporary:  # streamed to disk, a row at a time
-        book = xlsxwriter.Workbook(temporary, WORKBOOK_OPTIONS | {"tmpdir": str(out)})
+        book = LeveledWorkbook(temporary, WORKBOOK_OPTIONS | {"tmpdir": str(out)})
         formats = _Formats(book)
+        texts = Texts(_text)
         try:
             for layout in layouts:
-                _table(book, formats, layout)
+                _table(book, formats, layout, texts)
         finally:
             book.close()
 
@@ -426,7 +450,7 @@ def _laid_out(path: Path) -> Iterator[Sheet]:
                 pass
 
 
-def _parts(stream: BinaryIO) -> Iterator[list[list[object]]]:
+def _parts(stream: BinaryIO) -> Iterator[list[Sequence[object]]]:
     while (part := pickle.load(stream)) is not None:
         yield part
 
