@@ -195,7 +195,7 @@ def test_a_run_s_texts_are_given_up_for_a_value_json_cannot_write(monkeypatch):
     def refused(*args):
         raise NotFinite("kinerja_koperasi")
 
-    monkeypatch.setattr(fact_chunks, "fact_texts", refused)
+    monkeypatch.setattr(fact_chunks, "owned_texts", refused)
     book, chunks, entities = _sample("jambi")
     assert chunks.projections is None
     assert all(entity.fact_rows.texts is None for group in entities.values() for entity in group)
