@@ -31,7 +31,7 @@ from engine.fact_columns import fact_rows_of
 from engine.fact_projection import Projection, YearProjections
 from engine.fact_texts import OWNER, TEXT, NotFinite, fact_frame, owned_texts
 from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, to_fact_row
-from engine.ingest.columnar import AcceptedRows
+from engine.ingest.columnar import ROW, AcceptedRows, present_or_null
 from engine.ingest.dataset import Dataset
 from engine.ingest.polars_setup import pl
 from engine.ingest.spooled import SpooledRecords
@@ -39,7 +39,7 @@ from engine.ingest.tables import TABLE_BY_NAME, Record
 from engine.spool import BlockSpool, SpooledList
 
 ChunkKey = tuple[str, str, int]  # entity type, related table, chunk number
-_POSITION, _NUMBER = "position", "number"
+_POSITION, _NUMBER, _AT = "position", "number", "at"
 
 
 class FactChunks:
@@ -122,23 +122,33 @@ class FactChunks:
                 aside.extend(part)
             facts = fact_rows_of(part)
             for entity_type, column in self._owners[table]:
-                self._gather(entity_type, table, facts, part.column(column))
+                self._gather(entity_type, facts, part, column)
                 self._gather_texts(entity_type, part, column)
             if self._count >= self.FLUSH:
                 self._write()
 
-    def _gather(self, entity_type: str, table: str, facts: list[FactRow], owners: list[str]) -> None:
-        """Each fact row with the chunk of the entity its owner id names (none: not an entity of this type)."""
+    def _gather(self, entity_type: str, facts: list[FactRow], rows: AcceptedRows, column: str) -> None:
+        """Each fact row (``facts``: those of ``rows``) with the chunk of the entity its owner id, in
+        ``column``, names (none: not an entity of this type); the owners looked up by polars."""
         positions, chunk = self._positions[entity_type], self.chunk
-        parts: dict[int, list[FactRow]] = defaultdict(list)
-        for row, position in zip(facts, map(positions.get, owners)):
-            if position is not None:
-                parts[position // chunk].append(row)
-        for number, part in parts.items():
+        owners = rows.clean.select(ROW, present_or_null(rows.clean, column).cast(pl.String).alias(OWNER))
+        numbers = owners.join(self._places_of(entity_type), on=OWNER, how="left", maintain_order="left")[_POSITION]
+        numbers = numbers // chunk
+        if rows.checked:
+            def number_of(record: Record) -> int | None:
+                position = positions.get(getattr(record, column))
+                return None if position is None else position // chunk
+
+            numbers = pl.Series(rows.with_checked(numbers.to_list(), number_of), dtype=pl.Int64)
+        # each chunk's rows, in input order
+        by_number = numbers.to_frame(_NUMBER).with_row_index(_AT).drop_nulls(_NUMBER) \
+            .group_by(_NUMBER, maintain_order=True).agg(_AT)
+        table = rows.model.table
+        for number, at in by_number.iter_rows():
             key = (entity_type, table, number)
             gathered = self._gathered.get(key) or self._gathered.setdefault(key, SpooledList(self.spool))
-            gathered.held.extend(part)
-            self._count += len(part)
+            gathered.held.extend(map(facts.__getitem__, at))
+            self._count += len(at)
 
     def _gather_texts(self, entity_type: str, rows: AcceptedRows, column: str) -> None:
         """The rows' fact texts for ``entity_type`` (if it gets texts), each with the position of the
