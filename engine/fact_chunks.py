@@ -25,25 +25,28 @@ import pickle
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from functools import partial
-from itertools import count, repeat
+from itertools import count
 
 from engine.fact_columns import fact_rows_of
 from engine.fact_projection import Projection, YearProjections
-from engine.fact_texts import NotFinite, fact_frame, fact_texts
+from engine.fact_texts import OWNER, TEXT, NotFinite, fact_frame, owned_texts
 from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, to_fact_row
-from engine.ingest.columnar import AcceptedRows
+from engine.ingest.columnar import ROW, AcceptedRows, present_or_null
 from engine.ingest.dataset import Dataset
+from engine.ingest.polars_setup import pl
 from engine.ingest.spooled import SpooledRecords
 from engine.ingest.tables import TABLE_BY_NAME, Record
 from engine.spool import BlockSpool, SpooledList
 
 ChunkKey = tuple[str, str, int]  # entity type, related table, chunk number
+_POSITION, _NUMBER, _AT = "position", "number", "at"
 
 
 class FactChunks:
     """The record sink of a large run: related rows' facts, gathered per chunk of entities."""
 
     FLUSH = 100_000
+    BAND = 32
 
     def __init__(self, spool: BlockSpool, chunk: int, kept: Collection[str],
                  projections: YearProjections | None = None):
@@ -52,8 +55,11 @@ class FactChunks:
         # how each entity type's facts are given to durable_rules in a year, for their texts; None: no texts
         self.year = projections.year if projections is not None else None
         self.projections = dict(projections.by_type) if projections is not None else None
-        # (entity type, table, chunk number) → (entity position, fact text) of the rows with a text, in input order
-        self._texts: dict[ChunkKey, SpooledList[tuple[int, str]]] = {}
+        # (entity type, table, band number) → frames of (entity position, fact text) of the rows with a
+        # text, in input order: a band is ``BAND`` chunks (the texts joined per entity a band at a time)
+        self._texts: dict[ChunkKey, SpooledList[pl.DataFrame]] = {}
+        self._places: dict[str, pl.DataFrame] = {}  # entity type → (id, position) of its entities, as ``_positions``
+        self._band: tuple[str, int, list[str]] | None = None  # the last band's texts joined per entity
         # Of the related tables read again later (by the indicators), the records wait in the spool.
         self.set_aside = {table: SpooledRecords(TABLE_BY_NAME[table], spool)
                           for _, _, related in ENTITY_TABLES.values() for table in related if table in kept}
@@ -106,7 +112,7 @@ class FactChunks:
             positions.update(zip(rows.column(own[1]), count(len(positions))))
             if self._projection(own[0], table) is not None:  # the own row's text, gathered as a related row's
                 for part in rows.parts(self.FLUSH):
-                    self._gather(own[0], table, None, part.column(own[1]), self._fact_texts(own[0], part))
+                    self._gather_texts(own[0], part, own[1])
                     if self._count >= self.FLUSH:
                         self._write()
             return
@@ -116,46 +122,69 @@ class FactChunks:
                 aside.extend(part)
             facts = fact_rows_of(part)
             for entity_type, column in self._owners[table]:
-                self._gather(entity_type, table, facts, part.column(column), self._fact_texts(entity_type, part))
+                self._gather(entity_type, facts, part, column)
+                self._gather_texts(entity_type, part, column)
             if self._count >= self.FLUSH:
                 self._write()
 
-    def _gather(self, entity_type: str, table: str, facts: list[FactRow] | None, owners: list[str],
-                texts: list[str | None] | None = None) -> None:
-        """Each fact row (and text: None where it has none) with the chunk of the entity its owner id
-        names (none: not an entity of this type)."""
+    def _gather(self, entity_type: str, facts: list[FactRow], rows: AcceptedRows, column: str) -> None:
+        """Each fact row (``facts``: those of ``rows``) with the chunk of the entity its owner id, in
+        ``column``, names (none: not an entity of this type); the owners looked up by polars."""
         positions, chunk = self._positions[entity_type], self.chunk
-        parts: dict[int, list[FactRow]] = defaultdict(list)
-        said: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for row, position, text in zip(facts or repeat(None), map(positions.get, owners), texts or repeat(None)):
-            if position is not None:
-                if facts is not None:
-                    parts[position // chunk].append(row)
-                if text is not None:
-                    said[position // chunk].append((position, text))
-        for kept, by_number in ((self._gathered, parts), (self._texts, said)):
-            for number, part in by_number.items():
-                key = (entity_type, table, number)
-                gathered = kept.get(key) or kept.setdefault(key, SpooledList(self.spool))
-                gathered.held.extend(part)
-                self._count += len(part)
+        owners = rows.clean.select(ROW, present_or_null(rows.clean, column).cast(pl.String).alias(OWNER))
+        numbers = owners.join(self._places_of(entity_type), on=OWNER, how="left", maintain_order="left")[_POSITION]
+        numbers = numbers // chunk
+        if rows.checked:
+            def number_of(record: Record) -> int | None:
+                position = positions.get(getattr(record, column))
+                return None if position is None else position // chunk
+
+            numbers = pl.Series(rows.with_checked(numbers.to_list(), number_of), dtype=pl.Int64)
+        # each chunk's rows, in input order
+        by_number = numbers.to_frame(_NUMBER).with_row_index(_AT).drop_nulls(_NUMBER) \
+            .group_by(_NUMBER, maintain_order=True).agg(_AT)
+        table = rows.model.table
+        for number, at in by_number.iter_rows():
+            key = (entity_type, table, number)
+            gathered = self._gathered.get(key) or self._gathered.setdefault(key, SpooledList(self.spool))
+            gathered.held.extend(map(facts.__getitem__, at))
+            self._count += len(at)
+
+    def _gather_texts(self, entity_type: str, rows: AcceptedRows, column: str) -> None:
+        """The rows' fact texts for ``entity_type`` (if it gets texts), each with the position of the
+        entity its ``column`` names (none: not an entity of this type), kept per band of chunks."""
+        projection = self._projection(entity_type, rows.model.table)
+        if projection is None:
+            return
+        try:
+            owned = owned_texts(rows, fact_frame(rows), projection, column)
+        except NotFinite:  # the workers refuse the fact from its row, as they always did
+            self.projections = None
+            self._texts.clear()
+            return
+        placed = owned.join(self._places_of(entity_type), on=OWNER, how="inner", maintain_order="left")
+        band = placed.select((pl.col(_POSITION) // (self.chunk * self.BAND)).alias(_NUMBER))
+        for (number,), part in placed.drop(OWNER).with_columns(band).partition_by(
+                _NUMBER, maintain_order=True, include_key=False, as_dict=True).items():
+            key = (entity_type, rows.model.table, number)
+            gathered = self._texts.get(key) or self._texts.setdefault(key, SpooledList(self.spool))
+            gathered.held.append(part)
+            self._count += part.height
+
+    def _places_of(self, entity_type: str) -> pl.DataFrame:
+        """The entities' ids (``OWNER``) and positions, as ``_positions`` holds them so far."""
+        positions = self._positions[entity_type]
+        places = self._places.get(entity_type)
+        if places is None or places.height != len(positions):
+            places = pl.DataFrame({OWNER: list(positions), _POSITION: list(positions.values())},
+                                  schema={OWNER: pl.String, _POSITION: pl.Int64})
+            self._places[entity_type] = places
+        return places
 
     def _projection(self, entity_type: str, table: str) -> Projection | None:
         """How ``table``'s facts are given to an entity of ``entity_type``; None: no text is made."""
         projections = self.projections.get(entity_type) if self.projections is not None else None
         return projections.get(table) if projections is not None else None
-
-    def _fact_texts(self, entity_type: str, rows: AcceptedRows) -> list[str | None] | None:
-        """The texts of the rows' facts for ``entity_type`` (``fact_texts``); None when it gets none."""
-        projection = self._projection(entity_type, rows.model.table)
-        if projection is None:
-            return None
-        try:
-            return fact_texts(rows, fact_frame(rows), projection)
-        except NotFinite:  # the workers refuse the fact from its row, as they always did
-            self.projections = None
-            self._texts.clear()
-            return None
 
     def _without_texts(self, table: str) -> None:
         """A row of ``table`` taken row by row: the entity types it gives facts to get no texts."""
@@ -182,13 +211,26 @@ class FactChunks:
         input order, as its rows are (``facts.build_entities``); None if the type gets no texts."""
         if self.projections is None or entity_type not in self.projections:
             return None
+        number, start = divmod(chunk * self.chunk, self.chunk * self.BAND)
+        if self._band is None or self._band[:2] != (entity_type, number):
+            self._band = (entity_type, number, self._joined(entity_type, number))
+        texts = self._band[2][start:start + entities]
+        assert len(texts) == entities, (entity_type, chunk, entities)
+        return texts
+
+    def _joined(self, entity_type: str, number: int) -> list[str]:
+        """The texts of the entities of a band, each entity's joined (",", none: "")."""
         own, _, related = ENTITY_TABLES[entity_type]
-        start = chunk * self.chunk
-        each: list[list[str]] = [[] for _ in range(entities)]
-        for table in (own, *related):
-            for position, text in self._texts.get((entity_type, table, chunk), ()):
-                each[position - start].append(text)
-        return [",".join(texts) for texts in each]
+        size = self.chunk * self.BAND
+        start, stop = number * size, min((number + 1) * size, len(self._positions[entity_type]))
+        frames = [frame for table in (own, *related) for frame in self._texts.get((entity_type, table, number), ())]
+        everyone = pl.DataFrame({_POSITION: pl.int_range(start, stop, dtype=pl.Int64, eager=True)})
+        if frames:  # each entity's texts in the order of ``frames`` (a group keeps its rows' order)
+            joined = pl.concat(frames).group_by(_POSITION).agg(pl.col(TEXT).str.join(","))
+            everyone = everyone.join(joined, on=_POSITION, how="left", maintain_order="left")
+        else:
+            everyone = everyone.with_columns(pl.lit(None, dtype=pl.String).alias(TEXT))
+        return everyone[TEXT].fill_null("").to_list()
 
 
 # A chunk's fact texts as spooled and sent to a worker: the year they were made for, and the texts

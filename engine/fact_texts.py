@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from functools import partial
 from math import isfinite
 from typing import Any
 
 from engine.fact_columns import fact_columns
 from engine.fact_projection import SID, Projection, fact_text
 from engine.facts import to_fact_row
-from engine.ingest.columnar import ROW, AcceptedRows
+from engine.ingest.columnar import ROW, AcceptedRows, present_or_null
 from engine.ingest.polars_setup import pl
 from engine.ingest.tables import Record
 
@@ -73,11 +74,7 @@ def fact_frame(rows: AcceptedRows) -> pl.DataFrame:
 def fact_texts(rows: AcceptedRows, frame: pl.DataFrame, projection: Projection) -> list[str | None]:
     """The text of each row's fact (``fact_text`` of its fact row), in row order as ``fact_rows_of``
     gives the rows; None where no leaf can match the fact. ``frame``: ``fact_frame(rows)``."""
-    floats = [name for name in projection.names if frame.schema[name].is_float()]
-    if floats and not frame.select(pl.all_horizontal(pl.col(floats).is_finite().fill_null(True).all())).item():
-        raise NotFinite(projection.table)
-    text = text_expr(projection, frame)
-    relevant = relevant_expr(projection)
+    text, relevant = _text_of(frame, projection)
     if relevant is None:
         clean = frame.select(text).to_series().to_list()
     else:
@@ -85,18 +82,40 @@ def fact_texts(rows: AcceptedRows, frame: pl.DataFrame, projection: Projection) 
         found = frame.with_row_index(_INDEX).filter(relevant).select(_INDEX, text)
         series = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
         clean = (series.scatter(found[_INDEX], found.to_series(1)) if found.height else series).to_list()
-    return _merged(rows, clean, projection)
+    return rows.with_checked(clean, partial(_record_text, projection))
 
 
-def _merged(rows: AcceptedRows, clean: list[str | None], projection: Projection) -> list[str | None]:
-    """``clean`` with the text of each record the row-by-row check accepted put in at its row."""
-    def of_record(record: Record) -> str | None:
-        row = to_fact_row(record)
-        text = fact_text(projection, row)
-        # orjson writes NaN and ±inf as null, and a fact has no other null (empty values are left out)
-        if text is not None and "null" in text and not all(
-                isfinite(value) for value in projection.fact(row).values() if value.__class__ is float):  # type: ignore[union-attr]
-            raise NotFinite(projection.table)
-        return text
+OWNER, TEXT = "owner", "text"
 
-    return rows.with_checked(clean, of_record)
+
+def owned_texts(rows: AcceptedRows, frame: pl.DataFrame, projection: Projection, owner: str) -> pl.DataFrame:
+    """``fact_texts`` of the rows that have one, with the id in their column ``owner`` (the entity
+    they belong to), as a frame (``OWNER``, ``TEXT``) in row order: no text made a Python string."""
+    text, relevant = _text_of(frame, projection)
+    found = (frame if relevant is None else frame.filter(relevant)).select(
+        ROW, present_or_null(frame, owner).cast(pl.String).alias(OWNER), text.alias(TEXT))
+    if not rows.checked:
+        return found.drop(ROW)
+    checked = [(record.row, getattr(record, owner), _record_text(projection, record)) for record in rows.checked]
+    made = pl.DataFrame([row for row in checked if row[2] is not None], schema=found.schema, orient="row")
+    return pl.concat([found, made]).sort(ROW, maintain_order=True).drop(ROW)
+
+
+def _text_of(frame: pl.DataFrame, projection: Projection) -> tuple[pl.Expr, pl.Expr | None]:
+    """The text and relevance expressions over ``frame`` (``text_expr``, ``relevant_expr``);
+    ``NotFinite`` if a value read is NaN or infinite."""
+    floats = [name for name in projection.names if frame.schema[name].is_float()]
+    if floats and not frame.select(pl.all_horizontal(pl.col(floats).is_finite().fill_null(True).all())).item():
+        raise NotFinite(projection.table)
+    return text_expr(projection, frame), relevant_expr(projection)
+
+
+def _record_text(projection: Projection, record: Record) -> str | None:
+    """The text of a record the row-by-row check accepted (``fact_text`` of its fact row)."""
+    row = to_fact_row(record)
+    text = fact_text(projection, row)
+    # orjson writes NaN and ±inf as null, and a fact has no other null (empty values are left out)
+    if text is not None and "null" in text and not all(
+            isfinite(value) for value in projection.fact(row).values() if value.__class__ is float):  # type: ignore[union-attr]
+        raise NotFinite(projection.table)
+    return text

@@ -10,7 +10,7 @@ comparison on a missing value fails, and ``missing`` tests for it.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +19,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from engine.ingest.tables import TABLE_BY_NAME, Record
+from engine.ingest.values import parse_date
 
 if TYPE_CHECKING:  # a reader of a run's record needs the facts' layout, not the readers (polars, openpyxl)
     from engine.ingest.dataset import Dataset
@@ -75,11 +76,15 @@ FactRow = tuple[Any, ...]
 
 
 @cache
-def _layout(table: str) -> tuple[Callable[[Record], tuple[Any, ...]], tuple[int, ...]]:
-    """A getter of a table's column values, and the positions of the date columns its derived
-    years come from, worked out once (a run makes millions of facts)."""
-    columns = TABLE_BY_NAME[table].columns()
-    return attrgetter(*columns, "row"), tuple(columns.index(column) for column in DERIVED_YEARS.get(table, {}).values())
+def _layout(table: str) -> tuple[Callable[[Record], tuple[Any, ...]], tuple[int, ...], tuple[int, ...]]:
+    """A getter of a table's column values, the positions of its date columns among them, and the
+    positions of the date columns its derived years come from, worked out once (a run makes
+    millions of facts)."""
+    model = TABLE_BY_NAME[table]
+    columns = model.columns()
+    days = tuple(index for index, column in enumerate(columns) if model.cell_parser(column).parse is parse_date)
+    return (attrgetter(*columns, "row"), days,
+            tuple(columns.index(column) for column in DERIVED_YEARS.get(table, {}).values()))
 
 
 @cache
@@ -91,12 +96,14 @@ def fact_layout(table: str) -> tuple[str, ...]:
 def to_fact_row(record: Record) -> FactRow:
     # attrgetter, not record.__dict__: reading the dict would give each record a dict of its own
     # (see engine.ingest.compact).
-    values, dated = _layout(record.table)
-    *columns, number = values(record)
-    row = [record.table, number]
-    row.extend(as_day_number(value) if isinstance(value, date) else value for value in columns)
-    row.extend(None if columns[index] is None else columns[index].year for index in dated)
-    return tuple(row)
+    values, days, dated = _layout(record.table)
+    *columns, number = given = values(record)
+    for index in days:  # only a date column holds a date (a record's values are validated)
+        if columns[index] is not None:
+            columns[index] = as_day_number(columns[index])
+    for index in dated:
+        columns.append(None if given[index] is None else given[index].year)
+    return (record.table, number, *columns)
 
 
 def fact_dict(row: FactRow) -> dict[str, Any]:
@@ -173,14 +180,13 @@ def build_entities(
     size = chunk or max(len(own), 1)
     entities: list[EntityFacts] = []
     for number, start in enumerate(range(0, len(own), size)):
-        grouped = [_by_entity(rows_of(related_table, number), related_table, column)
-                   for related_table, column in related.items()]
+        related_of = _by_entity((rows_of(related_table, number), related_table, column)
+                                for related_table, column in related.items())
         made_now = []
         for record in own[start:start + size]:
             entity_id = ids[record.row] if ids is not None else getattr(record, id_column)
             rows = [to_fact_row(record)]
-            for by_entity in grouped:
-                rows.extend(by_entity.get(entity_id, ()))
+            rows += related_of.get(entity_id, ())
             made_now.append(EntityFacts(entity_type, entity_id, record, rows))
         if made is not None:
             made(made_now)
@@ -188,9 +194,18 @@ def build_entities(
     return entities
 
 
-def _by_entity(rows: Iterable[FactRow], table: str, column: str) -> dict[str, list[FactRow]]:
-    where = 2 + fact_layout(table).index(column)  # a fact row is (table, row, *values)
-    grouped: dict[str, list[FactRow]] = defaultdict(list)
-    for row in rows:
-        grouped[row[where]].append(row)
+def _by_entity(tables: Iterable[tuple[Iterable[FactRow], str, str]]) -> dict[str, list[FactRow]]:
+    """The rows of each table (its rows, its name, the column naming their entity), in the tables'
+    order, grouped by the id in that column: one list per entity, in one pass over every row."""
+    grouped: dict[str, list[FactRow]] = {}
+    found = grouped.get
+    for rows, table, column in tables:
+        where = 2 + fact_layout(table).index(column)  # a fact row is (table, row, *values)
+        for row in rows:
+            key = row[where]
+            kept = found(key)
+            if kept is None:
+                grouped[key] = [row]
+            else:
+                kept.append(row)
     return grouped

@@ -18,7 +18,7 @@ from engine.fact_chunks import FactChunks, pickled_fact_texts
 from engine.fact_columns import fact_rows_of
 from engine.durable_host import EngineError
 from engine.fact_projection import Projection, fact_text, projections_of
-from engine.fact_texts import NotFinite, fact_frame, fact_texts, relevant_expr
+from engine.fact_texts import OWNER, TEXT, NotFinite, fact_frame, fact_texts, owned_texts, relevant_expr
 from engine.facts import ENTITY_TABLES, fact_layout
 from engine.ingest import values
 from engine.ingest.columnar import ROW, AcceptedRows
@@ -94,6 +94,20 @@ def test_a_fact_made_column_wise_is_the_text_the_row_by_row_encoder_makes(case):
 
 
 @settings(max_examples=200)
+@given(_tables(), st.data())
+def test_a_table_s_texts_with_their_owner_are_its_rows_that_have_a_text(case, data):
+    """``owned_texts``: the rows with a text (``fact_texts`` not None), in row order, each with the id
+    its owner column names, as a frame (no row's text made a Python string in between)."""
+    rows, projection = case
+    owner = data.draw(st.sampled_from([column for column in rows.model.columns() if _dtype(rows.model, column) == pl.String]))
+    owned = owned_texts(rows, fact_frame(rows), projection, owner)
+    assert owned.columns == [OWNER, TEXT]
+    expected = [(who, text) for who, text in zip(rows.column(owner), fact_texts(rows, fact_frame(rows), projection))
+                if text is not None]
+    assert owned.rows() == expected
+
+
+@settings(max_examples=200)
 @given(st.lists(st.lists(st.builds(YearTest, st.sampled_from(["tahun_rat", "tahun_buku"]), st.sampled_from(_OPS),
                                    st.integers(2019, 2026)), min_size=1, max_size=3).map(tuple), min_size=1, max_size=4),
        st.lists(st.tuples(st.none() | st.integers(2018, 2027), st.none() | st.integers(2018, 2027)), max_size=30))
@@ -148,6 +162,27 @@ def test_each_entity_s_texts_are_what_the_evaluator_makes_of_its_rows_and_decide
     assert all(entity.fact_rows.texts is None for entity in entities["peserta_diklat"])
 
 
+def test_texts_joined_a_band_of_chunks_at_a_time_are_each_entity_s_texts_in_the_order_of_its_rows(monkeypatch):
+    """Small chunks and bands (and flushes): every entity's text is its fact rows' texts, joined in
+    their order (own row, then each related table's in input order), none for a row no leaf can match."""
+    monkeypatch.setattr(FactChunks, "FLUSH", 7)
+    monkeypatch.setattr(FactChunks, "BAND", 2)
+    monkeypatch.setattr(parallel, "CHUNK", 3)
+    book = load_rulebook(RULES)
+    chunks = FactChunks(BlockSpool(None), 3, kept=tables_still_read(profile_of(book, "jambi")),
+                        projections=fact_projections(book, [2024]))
+    projections = fact_projections(book, [2024]).by_type
+    dataset = load_dataset(SAMPLES / "jambi", chunks, data_policy(book, [2024]))
+    entities = entities_of(dataset.with_records(chunks.set_aside), chunks)
+    for entity_type in ("koperasi", "ukm"):
+        assert len(entities[entity_type]) > 3 * 2 * 2  # more than two bands
+        for entity in entities[entity_type]:
+            _, texts = chunks.spool.read(entity.fact_rows.texts)
+            made = (fact_text(projections[entity_type][row[0]], row) if projections[entity_type].get(row[0]) else None
+                    for row in entity.fact_rows)
+            assert texts[entity.fact_rows.index] == ",".join(text for text in made if text is not None)
+
+
 def test_workers_given_texts_decide_as_workers_given_rows(monkeypatch):
     book, _, rows_only = _sample("jatim", projections=False)
     book, chunks, entities = _sample("jatim")
@@ -195,7 +230,7 @@ def test_a_run_s_texts_are_given_up_for_a_value_json_cannot_write(monkeypatch):
     def refused(*args):
         raise NotFinite("kinerja_koperasi")
 
-    monkeypatch.setattr(fact_chunks, "fact_texts", refused)
+    monkeypatch.setattr(fact_chunks, "owned_texts", refused)
     book, chunks, entities = _sample("jambi")
     assert chunks.projections is None
     assert all(entity.fact_rows.texts is None for group in entities.values() for entity in group)

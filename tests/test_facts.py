@@ -184,3 +184,29 @@ def test_no_record_is_made_for_a_clean_row_of_a_table_that_only_gives_facts(tmp_
     monkeypatch.setattr(AcceptedRows, "records", lambda self: made.append(self.model.table) or original(self))
     _read(tmp_path, _hostile(7), columnar=True)
     assert set(made) == {"koperasi", "ukm"}
+
+
+def test_every_date_a_record_holds_becomes_a_day_number_and_no_other_value_does():
+    """``to_fact_row`` converts the columns parsed as dates (``_layout``), not each value it meets:
+    every column a table types as a date is one of them, and the derived years are those dates' years."""
+    for model in TABLES:
+        dates = {column for column in model.columns() if "date" in str(model.model_fields[column].annotation)}
+        day = date(2023, 4, 5)
+        record = model.model_construct(row=9, **{column: day if column in dates else None for column in model.columns()})
+        row = to_fact_row(record)
+        by_name = dict(zip(fact_layout(model.table), row[2:]))
+        assert {name for name, value in by_name.items() if value == 20230405} == dates, model.table
+        assert all(value == 2023 for name, value in by_name.items() if name not in model.columns()), model.table
+        assert row[:2] == (model.table, 9)
+
+
+def test_related_rows_follow_the_own_row_table_by_table_in_input_order(tmp_path, monkeypatch):
+    """``build_entities`` groups every related table's rows in one pass: an entity's rows are still its
+    own row, then each related table's (in ``ENTITY_TABLES`` order) in input order, whatever the chunk."""
+    dataset, chunks = _chunked(tmp_path, 7, 3, monkeypatch)
+    tables = ["koperasi", "rat", "kinerja_koperasi", "fasilitasi", "pembiayaan", "legalitas", "standardisasi"]
+    for entity in chunked_entities(dataset, "koperasi", chunks):
+        rows = list(entity.fact_rows)
+        assert rows[0] == to_fact_row(entity.record)
+        order = [(tables.index(row[0]), row[1]) for row in rows]
+        assert order == sorted(order) and len({row[0] for row in rows[1:]}) > 1
