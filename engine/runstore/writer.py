@@ -24,7 +24,8 @@ from engine.decisions import COMPACT, ClauseRow, DecisionRow, OutcomeRows
 from engine.explain.indicator import indicator_header
 from engine.explain.ruleview import RuleView, known_tags
 from engine.explain.source import rule_views
-from engine.facts import ENTITY_ORDER, FactRow, fact_id, fact_layout
+from engine.fact_places import CitedRows
+from engine.facts import ENTITY_ORDER, FactRow, fact_layout
 from engine.indicators.compute import IndicatorResult
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path
@@ -126,8 +127,9 @@ class _Outcomes:
     its own. An entity kept as rows is read a whole entity at a time (its clauses as one flat
     sequence), not clause by clause: a run makes millions of clause results."""
 
-    def __init__(self, rules: _Rules):
+    def __init__(self, rules: _Rules, rows: CitedRows):
         self.rules = rules
+        self.rows = rows  # where each source row stands among its entity's: the places a citation names
         # (year, type, given flags, held flags of every clause in order) → key
         self.verdicts: dict[tuple[int, str, bytes, bytes], int] = {}
         self.citations: dict[tuple[object, ...], int] = {}  # ((rule key, bit, places), …) → key
@@ -136,8 +138,9 @@ class _Outcomes:
         self.cites: list[tuple[tuple[int, int, str, int], ...]] = []
         self.plans: dict[tuple[OutcomeRows, int], _Plan] = {}  # (tree, mask) → its plan
 
-    def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, facts: Sequence[FactRow]) -> Row:
-        """An entity's decisions (in rule order, or its compact outcome) and its fact rows, the rows its evidence names."""
+    def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, kind: str, position: int) -> Row:
+        """An entity's decisions (in rule order, or its compact outcome); the entity is the ``position``-th
+        of type ``kind`` (``rows`` finds the places of the rows its evidence names by it)."""
         if isinstance(decisions, _Compact):
             plan = self.plans.get((decisions.tree, decisions.mask))
             if plan is None:
@@ -149,7 +152,7 @@ class _Outcomes:
         else:
             verdict, clauses = self._verdict(year, decisions)
             cited = [(rule, bit, table, clauses[clause][2]) for clause, bit, table, rule in self.cites[verdict]]
-        return (year, entity, verdict, self._citation(cited, facts))
+        return (year, entity, verdict, self._citation(cited, kind, position))
 
     def _verdict(self, year: int, decisions: Sequence[DecisionRow]) -> tuple[int, tuple[ClauseRow, ...]]:
         """The key of the verdict of an entity's decisions (in rule order), and their clauses as one sequence."""
@@ -182,16 +185,13 @@ class _Outcomes:
         plan = self.plans[(tree, mask)] = (verdict, cites)
         return plan
 
-    def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], facts: Sequence[FactRow]) -> int | None:
-        """The key of the citation of an entity's held clauses on a table (rule key, bit, table, evidence)."""
-        citation = []
-        places: dict[str, dict[str, int]] = {}  # per table: the entity's fact ids → their place in row order
-        for rule, bit, table, evidence in cited:
-            if evidence:
-                found = places.get(table)
-                if found is None:
-                    found = places[table] = _places(table, facts)
-                citation.append((rule, bit, _nths(found, table, evidence)))
+    def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], kind: str, position: int) -> int | None:
+        """The key of the citation of an entity's held clauses on a table (rule key, bit, table, evidence):
+        a citation names rows by their place among the entity's (the same few places recur across
+        entities; row numbers do not)."""
+        nths = self.rows.nths
+        citation = tuple((rule, bit, nths(kind, position, table, evidence))
+                         for rule, bit, table, evidence in cited if evidence)
         return self.citations.setdefault(tuple(citation), len(self.citations)) if citation else None
 
     def verdict_parts(self) -> tuple[list[Row], list[Row]]:
@@ -214,21 +214,6 @@ class _Outcomes:
 def _mask(flags: bytes) -> int:
     """Flags (one byte each, 0 or 1) as bits, the first the lowest."""
     return sum(1 << bit for bit, flag in enumerate(flags) if flag)
-
-
-def _places(table: str, facts: Sequence[FactRow]) -> dict[str, int]:
-    """The entity's rows of ``table`` by fact id (``rat:12``), each with its place in row order:
-    a citation names rows by place (the same few places recur across entities; row numbers do not)."""
-    numbers = sorted(fact[1] for fact in facts if fact[0] == table)
-    return {fact_id(table, number): nth for nth, number in enumerate(numbers)}
-
-
-def _nths(places: Mapping[str, int], table: str, evidence: Sequence[str]) -> tuple[int, ...]:
-    """A clause on a table matches only that table's rows, of the entity itself."""
-    try:
-        return tuple(map(places.__getitem__, evidence))
-    except KeyError as missing:
-        raise ValueError(f"bukti {missing.args[0]} bukan baris tabel {table} milik entitas ini") from None
 
 
 class _Compact(NamedTuple):
@@ -378,27 +363,26 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
     result = series.last  # the entities every year shares
     keys: dict[str, dict[str, int]] = {}
     sources = SourceRowsBuilder(db, {} if built else rules.layouts)
-    outcomes = _Outcomes(rules)
+    outcomes = _Outcomes(rules, CitedRows.of(result.entities, result.owners))
     decided = [_Decided(year) for year in series.results]
     entity_rows: list[Row] = []
     outcome_rows: list[Row] = []
     key = -1
     for kind, group in result.entities.items():
         numbered = keys.setdefault(kind, {})
-        for entity in group:
+        for position, entity in enumerate(group):
             key += 1
             entity_id = entity.entity_id
             numbered[entity_id] = key
             info = directory[(kind, entity_id)]
             entity_rows.append((key, kind, entity_id, info.nama, info.region.code, info.row,
                                 int(not result.in_scope(kind, entity_id))))
-            # read once (a large run's are in the spool): list() alone would read them twice, for its length too
-            facts = list(iter(entity.fact_rows))
-            sources.add(key, facts)
+            if not built:  # a large run's facts are in the spool: read only to make source rows here
+                sources.add(key, entity.fact_rows)
             for year in decided:
                 decisions = year.take(kind, entity_id)
                 if decisions:
-                    outcome_rows.append(outcomes.row(year.year, key, decisions, facts))
+                    outcome_rows.append(outcomes.row(year.year, key, decisions, kind, position))
             if key % BATCH == BATCH - 1:
                 _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **sources.pending})
     for year in decided:

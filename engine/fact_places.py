@@ -1,0 +1,119 @@
+"""Where each fact row stands among its entity's rows of its table: the place a citation names it by.
+
+A run's record names the rows an outcome's evidence cites by their place (0, 1, …) among the
+entity's rows of that table in row order (``citation.nth``): the same few places recur across
+entities, row numbers do not. Working that out entity by entity means reading every entity's fact
+rows back and sorting them; instead the rows' numbers and owner ids are noted column-wise as the
+data is read (``RowOwners``, fed by ``fact_chunks.FactChunks``), and the places are worked out once
+per table over the whole table (``CitedRows``): per entity type and table, an array indexed by row
+number of the row's owner (the entity's position among its type's) and of its place.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import polars as pl
+
+from engine.facts import ENTITY_TABLES, EntityFacts
+from engine.ingest.columnar import ROW, AcceptedRows
+from engine.ingest.tables import Record
+
+# related table → the column naming its owner (the same for every entity type it gives facts to)
+OWNER_COLUMN: dict[str, str] = {}
+for _, _, _related in ENTITY_TABLES.values():
+    for _table, _column in _related.items():
+        if OWNER_COLUMN.setdefault(_table, _column) != _column:  # pragma: no cover - a change of ENTITY_TABLES
+            raise AssertionError(f"tabel {_table} dirujuk lewat dua kolom")
+_SCHEMA = {"row": pl.Int64, "owner": pl.String}
+
+
+class RowOwners:
+    """The number and owner id of every related table's row given as a fact, noted as they are read."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[pl.DataFrame]] = defaultdict(list)
+        self.records: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+
+    def take(self, record: Record) -> None:
+        column = OWNER_COLUMN.get(record.table)
+        if column is not None:
+            self.records[record.table].append((record.row, getattr(record, column)))
+
+    def take_rows(self, rows: AcceptedRows) -> None:
+        table = rows.model.table
+        column = OWNER_COLUMN.get(table)
+        if column is None:
+            return
+        owner = pl.col(column) if column in rows.clean.columns else pl.lit(None)
+        self.parts[table].append(rows.clean.select(pl.col(ROW).alias("row"), owner.cast(pl.String).alias("owner")))
+        self.records[table].extend((record.row, getattr(record, column)) for record in rows.checked)
+
+    def frame(self, table: str) -> pl.DataFrame:
+        """The table's rows (number, owner id), with each row's place among its owner's in row order."""
+        parts = [*self.parts.get(table, ()), pl.DataFrame(self.records.get(table, []), schema=_SCHEMA, orient="row")]
+        rows = pl.concat(parts).sort("row")
+        return rows.with_columns(pl.int_range(pl.len(), dtype=pl.Int32).over("owner").alias("nth"))
+
+
+class CitedRows:
+    """Per entity type and table, by row number: the position among the type's entities of the
+    entity owning the row (-1: none) and the row's place among that entity's rows of the table."""
+
+    def __init__(self, tables: Mapping[tuple[str, str], tuple[array, array]]):
+        self.tables = tables
+
+    @classmethod
+    def of(cls, entities: Mapping[str, Sequence[EntityFacts]], owners: RowOwners | None) -> CitedRows:
+        """From the owners noted as the data was read; without them (entities made otherwise), from
+        the entities' fact rows."""
+        tables: dict[tuple[str, str], tuple[array, array]] = {}
+        for kind, group in entities.items():
+            own, _, related = ENTITY_TABLES[kind]
+            rows = pl.Series([entity.record.row for entity in group], dtype=pl.Int64)
+            tables[(kind, own)] = _arrays(rows, pl.int_range(len(group), eager=True), pl.repeat(0, len(group), eager=True))
+            if owners is None:
+                noted = _from_facts(group, related)
+            else:
+                ids = pl.DataFrame({"owner": [entity.entity_id for entity in group]}, schema={"owner": pl.String}
+                                   ).with_row_index("position").cast({"position": pl.Int64})
+                noted = {table: owners.frame(table).join(ids, on="owner", how="inner") for table in related}
+            for table, frame in noted.items():
+                tables[(kind, table)] = _arrays(frame["row"], frame["position"], frame["nth"])
+        return cls(tables)
+
+    def nths(self, kind: str, position: int, table: str, evidence: Iterable[str]) -> tuple[int, ...]:
+        """The places of the rows ``evidence`` names (fact ids, ``rat:12``): each a row of ``table``
+        of the entity itself (the ``position``-th of type ``kind``), as a clause on a table matches."""
+        owners, places = self.tables.get((kind, table), ((), ()))
+        found = []
+        for fact in evidence:
+            name, _, number = fact.rpartition(":")
+            row = int(number) if name == table and number.isdigit() else -1
+            if not 0 <= row < len(owners) or owners[row] != position:
+                raise ValueError(f"bukti {fact} bukan baris tabel {table} milik entitas ini")
+            found.append(places[row])
+        return tuple(found)
+
+
+def _from_facts(group: Sequence[EntityFacts], related: Iterable[str]) -> dict[str, pl.DataFrame]:
+    noted: dict[str, list[tuple[int, int]]] = {table: [] for table in related}
+    for position, entity in enumerate(group):
+        for fact in entity.fact_rows:
+            rows = noted.get(fact[0])
+            if rows is not None:
+                rows.append((fact[1], position))
+    schema = {"row": pl.Int64, "position": pl.Int64}
+    return {table: pl.DataFrame(rows, schema=schema, orient="row").sort("row").with_columns(
+                pl.int_range(pl.len(), dtype=pl.Int32).over("position").alias("nth"))
+            for table, rows in noted.items()}
+
+
+def _arrays(rows: pl.Series, positions: pl.Series, nths: pl.Series) -> tuple[array, array]:
+    """Arrays indexed by row number: the owner's position (-1 where no entity owns the row), the place."""
+    size = rows.max() + 1 if len(rows) else 0  # type: ignore[operator]
+    owner = pl.repeat(-1, size, dtype=pl.Int64, eager=True).scatter(rows, positions.cast(pl.Int64))
+    place = pl.repeat(0, size, dtype=pl.Int64, eager=True).scatter(rows, nths.cast(pl.Int64))
+    return array("q", owner.to_list()), array("q", place.to_list())
