@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import polars as pl
 
@@ -52,10 +52,9 @@ class RowOwners:
         self.records[table].extend((record.row, getattr(record, column)) for record in rows.checked)
 
     def frame(self, table: str) -> pl.DataFrame:
-        """The table's rows (number, owner id), with each row's place among its owner's in row order."""
-        parts = [*self.parts.get(table, ()), pl.DataFrame(self.records.get(table, []), schema=_SCHEMA, orient="row")]
-        rows = pl.concat(parts).sort("row")
-        return rows.with_columns(pl.int_range(pl.len(), dtype=pl.Int32).over("owner").alias("nth"))
+        """The table's rows noted: number, owner id."""
+        return pl.concat([*self.parts.get(table, ()),
+                          pl.DataFrame(self.records.get(table, []), schema=_SCHEMA, orient="row")])
 
 
 class CitedRows:
@@ -66,14 +65,18 @@ class CitedRows:
         self.tables = tables
 
     @classmethod
-    def of(cls, entities: Mapping[str, Sequence[EntityFacts]], owners: RowOwners | None) -> CitedRows:
-        """From the owners noted as the data was read; without them (entities made otherwise), from
-        the entities' fact rows."""
+    def of(cls, entities: Mapping[str, Sequence[EntityFacts]], owners: RowOwners | None,
+           cited: Collection[str]) -> CitedRows:
+        """The rows of the ``cited`` tables, from the owners noted as the data was read; without them
+        (entities made otherwise), from the entities' fact rows."""
         tables: dict[tuple[str, str], tuple[array, array]] = {}
         for kind, group in entities.items():
-            own, _, related = ENTITY_TABLES[kind]
+            own, _, every = ENTITY_TABLES[kind]
+            related = [table for table in every if table in cited]
             rows = pl.Series([entity.record.row for entity in group], dtype=pl.Int64)
-            tables[(kind, own)] = _arrays(rows, pl.int_range(len(group), eager=True), pl.repeat(0, len(group), eager=True))
+            if own in cited:
+                tables[(kind, own)] = _arrays(rows, pl.int_range(len(group), eager=True),
+                                              pl.repeat(0, len(group), eager=True))
             if owners is None:
                 noted = _from_facts(group, related)
             else:
@@ -81,12 +84,15 @@ class CitedRows:
                                    ).with_row_index("position").cast({"position": pl.Int64})
                 noted = {table: owners.frame(table).join(ids, on="owner", how="inner") for table in related}
             for table, frame in noted.items():
-                tables[(kind, table)] = _arrays(frame["row"], frame["position"], frame["nth"])
+                nth = frame.select(pl.col("row").rank("ordinal").over("position").cast(pl.Int64) - 1).to_series()
+                tables[(kind, table)] = _arrays(frame["row"], frame["position"], nth)
         return cls(tables)
 
     def nths(self, kind: str, position: int, table: str, evidence: Iterable[str]) -> tuple[int, ...]:
         """The places of the rows ``evidence`` names (fact ids, ``rat:12``): each a row of ``table``
         of the entity itself (the ``position``-th of type ``kind``), as a clause on a table matches."""
+        if not evidence:
+            return ()
         owners, places = self.tables.get((kind, table), ((), ()))
         found = []
         for fact in evidence:
@@ -106,9 +112,7 @@ def _from_facts(group: Sequence[EntityFacts], related: Iterable[str]) -> dict[st
             if rows is not None:
                 rows.append((fact[1], position))
     schema = {"row": pl.Int64, "position": pl.Int64}
-    return {table: pl.DataFrame(rows, schema=schema, orient="row").sort("row").with_columns(
-                pl.int_range(pl.len(), dtype=pl.Int32).over("position").alias("nth"))
-            for table, rows in noted.items()}
+    return {table: pl.DataFrame(rows, schema=schema, orient="row") for table, rows in noted.items()}
 
 
 def _arrays(rows: pl.Series, positions: pl.Series, nths: pl.Series) -> tuple[array, array]:

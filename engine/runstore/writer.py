@@ -137,6 +137,8 @@ class _Outcomes:
         # for each distinct verdict, not for each entity
         self.cites: list[tuple[tuple[int, int, str, int], ...]] = []
         self.plans: dict[tuple[OutcomeRows, int], _Plan] = {}  # (tree, mask) → its plan
+        # (plan number, the places of each evidence the plan cites) → the citation's key (None: cites none)
+        self.planned: dict[tuple[int, tuple[tuple[int, ...], ...]], int | None] = {}
 
     def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, kind: str, position: int) -> Row:
         """An entity's decisions (in rule order, or its compact outcome); the entity is the ``position``-th
@@ -145,10 +147,15 @@ class _Outcomes:
             plan = self.plans.get((decisions.tree, decisions.mask))
             if plan is None:
                 plan = self._plan(year, decisions)
-            verdict, cites = plan
-            found = decisions.found
-            cited = [(rule, bit, table, found[source] if source.__class__ is int else source)
-                     for rule, bit, table, source in cites]
+            verdict, number, sources, cites = plan
+            found, nths = decisions.found, self.rows.nths
+            places = tuple(nths(kind, position, table, found[source] if source.__class__ is int else source)
+                           for table, source in sources)
+            citation = self.planned.get((number, places), -1)
+            if citation == -1:
+                citation = self.planned[(number, places)] = self._key(
+                    tuple((rule, bit, places[index]) for rule, bit, index in cites if places[index]))
+            return (year, entity, verdict, citation)
         else:
             verdict, clauses = self._verdict(year, decisions)
             cited = [(rule, bit, table, clauses[clause][2]) for clause, bit, table, rule in self.cites[verdict]]
@@ -180,9 +187,12 @@ class _Outcomes:
         decisions = tree.rows(outcome.entity_type, outcome.entity_id, year, mask, markers)
         verdict, clauses = self._verdict(year, decisions)
         place = {id(marker): number for number, marker in enumerate(markers)}
-        cites = tuple((rule, bit, table, place.get(id(clauses[clause][2]), clauses[clause][2]))
+        # each distinct (table, evidence source) once: its places are looked up once per entity
+        sources: dict[tuple[str, int | tuple[str, ...]], int] = {}
+        cites = tuple((rule, bit, sources.setdefault((table, place.get(id(clauses[clause][2]), clauses[clause][2])),
+                                                     len(sources)))
                       for clause, bit, table, rule in self.cites[verdict])
-        plan = self.plans[(tree, mask)] = (verdict, cites)
+        plan = self.plans[(tree, mask)] = (verdict, len(self.plans), tuple(sources), cites)
         return plan
 
     def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], kind: str, position: int) -> int | None:
@@ -190,9 +200,11 @@ class _Outcomes:
         a citation names rows by their place among the entity's (the same few places recur across
         entities; row numbers do not)."""
         nths = self.rows.nths
-        citation = tuple((rule, bit, nths(kind, position, table, evidence))
-                         for rule, bit, table, evidence in cited if evidence)
-        return self.citations.setdefault(tuple(citation), len(self.citations)) if citation else None
+        return self._key(tuple((rule, bit, nths(kind, position, table, evidence))
+                               for rule, bit, table, evidence in cited if evidence))
+
+    def _key(self, citation: tuple[tuple[int, int, tuple[int, ...]], ...]) -> int | None:
+        return self.citations.setdefault(citation, len(self.citations)) if citation else None
 
     def verdict_parts(self) -> tuple[list[Row], list[Row]]:
         """The verdicts (key, year, type, given mask) and their rules' held masks (verdict, rule, mask)."""
@@ -226,9 +238,10 @@ class _Compact(NamedTuple):
     found: tuple[tuple[str, ...], ...]
 
 
-# A compact outcome's plan: its verdict's key, and per cited clause (rule key, bit, table, where
-# its evidence comes from: the place of a held leaf among the outcome's evidence, or the evidence itself)
-_Plan = tuple[int, tuple[tuple[int, int, str, "int | tuple[str, ...]"], ...]]
+# A compact outcome's plan: its verdict's key, its number, where the evidence it cites comes from
+# (table, the place of a held leaf among the outcome's evidence or the evidence itself), and per
+# cited clause (rule key, bit, the index of its evidence's source)
+_Plan = tuple[int, int, tuple[tuple[str, "int | tuple[str, ...]"], ...], tuple[tuple[int, int, int], ...]]
 
 
 class _Decided:
@@ -363,7 +376,8 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
     result = series.last  # the entities every year shares
     keys: dict[str, dict[str, int]] = {}
     sources = SourceRowsBuilder(db, {} if built else rules.layouts)
-    outcomes = _Outcomes(rules, CitedRows.of(result.entities, result.owners))
+    cited = {table for plan in rules.of.values() for _, _, table, _ in plan.on_tables}
+    outcomes = _Outcomes(rules, CitedRows.of(result.entities, result.owners, cited))
     decided = [_Decided(year) for year in series.results]
     entity_rows: list[Row] = []
     outcome_rows: list[Row] = []
