@@ -11,7 +11,6 @@ number of the row's owner (the entity's position among its type's) and of its pl
 
 from __future__ import annotations
 
-from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
@@ -58,50 +57,62 @@ class RowOwners:
 
 
 class CitedRows:
-    """Per entity type and table, by row number: the position among the type's entities of the
-    entity owning the row (-1: none) and the row's place among that entity's rows of the table."""
+    """Per entity type and cited table, each row an entity of that type owns by its fact id
+    (``rat:12``), with the owner's position among the type's entities and the row's place among
+    the owner's rows of the table, as one number: ``position * PLACES + place``."""
 
-    def __init__(self, tables: Mapping[tuple[str, str], tuple[array, array]]):
-        self.tables = tables
+    def __init__(self, tables: Mapping[str, Mapping[str, Mapping[str, int]]]):
+        self.tables = tables  # entity type → table → fact id → position * PLACES + place
 
     @classmethod
     def of(cls, entities: Mapping[str, Sequence[EntityFacts]], owners: RowOwners | None,
            cited: Collection[str]) -> CitedRows:
         """The rows of the ``cited`` tables, from the owners noted as the data was read; without them
         (entities made otherwise), from the entities' fact rows."""
-        tables: dict[tuple[str, str], tuple[array, array]] = {}
+        tables: dict[str, dict[str, dict[str, int]]] = {}
         for kind, group in entities.items():
             own, _, every = ENTITY_TABLES[kind]
             related = [table for table in every if table in cited]
-            rows = pl.Series([entity.record.row for entity in group], dtype=pl.Int64)
-            if own in cited:
-                tables[(kind, own)] = _arrays(rows, pl.int_range(len(group), eager=True),
-                                              pl.repeat(0, len(group), eager=True))
             if owners is None:
                 noted = _from_facts(group, related)
             else:
                 ids = pl.DataFrame({"owner": [entity.entity_id for entity in group]}, schema={"owner": pl.String}
                                    ).with_row_index("position").cast({"position": pl.Int64})
                 noted = {table: owners.frame(table).join(ids, on="owner", how="inner") for table in related}
-            for table, frame in noted.items():
-                nth = frame.select(pl.col("row").rank("ordinal").over("position").cast(pl.Int64) - 1).to_series()
-                tables[(kind, table)] = _arrays(frame["row"], frame["position"], nth)
+            if own in cited:  # the entity's own row: the only one of its table
+                noted[own] = pl.DataFrame({"row": [entity.record.row for entity in group]}, schema={"row": pl.Int64}
+                                          ).with_row_index("position").cast({"position": pl.Int64})
+            tables[kind] = {table: _numbered(table, frame) for table, frame in noted.items()}
         return cls(tables)
 
-    def nths(self, kind: str, position: int, table: str, evidence: Iterable[str]) -> tuple[int, ...]:
+    def nths(self, kind: str, position: int, table: str, evidence: Sequence[str]) -> tuple[int, ...]:
         """The places of the rows ``evidence`` names (fact ids, ``rat:12``): each a row of ``table``
         of the entity itself (the ``position``-th of type ``kind``), as a clause on a table matches."""
         if not evidence:
             return ()
-        owners, places = self.tables.get((kind, table), ((), ()))
-        found = []
-        for fact in evidence:
-            name, _, number = fact.rpartition(":")
-            row = int(number) if name == table and number.isdigit() else -1
-            if not 0 <= row < len(owners) or owners[row] != position:
-                raise ValueError(f"bukti {fact} bukan baris tabel {table} milik entitas ini")
-            found.append(places[row])
-        return tuple(found)
+        rows = self.tables[kind].get(table, {})
+        try:
+            places = tuple(map((position * PLACES).__rsub__, map(rows.__getitem__, evidence)))
+        except KeyError as missing:
+            raise _not_its(missing.args[0], table) from None
+        if min(places) < 0 or max(places) >= PLACES:  # a row of another entity
+            raise _not_its(next(fact for fact, place in zip(evidence, places) if not 0 <= place < PLACES), table)
+        return places
+
+
+PLACES = 1 << 32  # more rows than any entity has of a table
+
+
+def _not_its(fact: str, table: str) -> ValueError:
+    return ValueError(f"bukti {fact} bukan baris tabel {table} milik entitas ini")
+
+
+def _numbered(table: str, frame: pl.DataFrame) -> dict[str, int]:
+    """The rows (number, owner's position) by fact id, each with its owner's position and its place
+    among the owner's rows in row order."""
+    place = pl.col("row").rank("ordinal").over("position").cast(pl.Int64) - 1
+    numbered = frame.select(pl.format(f"{table}:{{}}", "row"), pl.col("position") * PLACES + place)
+    return dict(zip(*(column.to_list() for column in numbered.iter_columns())))
 
 
 def _from_facts(group: Sequence[EntityFacts], related: Iterable[str]) -> dict[str, pl.DataFrame]:
@@ -113,11 +124,3 @@ def _from_facts(group: Sequence[EntityFacts], related: Iterable[str]) -> dict[st
                 rows.append((fact[1], position))
     schema = {"row": pl.Int64, "position": pl.Int64}
     return {table: pl.DataFrame(rows, schema=schema, orient="row") for table, rows in noted.items()}
-
-
-def _arrays(rows: pl.Series, positions: pl.Series, nths: pl.Series) -> tuple[array, array]:
-    """Arrays indexed by row number: the owner's position (-1 where no entity owns the row), the place."""
-    size = rows.max() + 1 if len(rows) else 0  # type: ignore[operator]
-    owner = pl.repeat(-1, size, dtype=pl.Int64, eager=True).scatter(rows, positions.cast(pl.Int64))
-    place = pl.repeat(0, size, dtype=pl.Int64, eager=True).scatter(rows, nths.cast(pl.Int64))
-    return array("q", owner.to_list()), array("q", place.to_list())
