@@ -5,14 +5,17 @@ entity's rows of that table in row order (``citation.nth``): the same few places
 entities, row numbers do not. Working that out entity by entity means reading every entity's fact
 rows back and sorting them; instead the rows' numbers and owner ids are noted column-wise as the
 data is read (``RowOwners``, fed by ``fact_chunks.FactChunks``), and the places are worked out once
-per table over the whole table (``CitedRows``): per entity type and table, an array indexed by row
-number of the row's owner (the entity's position among its type's) and of its place.
+per table over the whole table (``CitedRows``): per entity type and table, one array indexed by row
+number holding the row's owner (the entity's position among its type's) and its place (8 bytes a row:
+no fact id is kept as text).
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import repeat
 
 import polars as pl
 
@@ -57,19 +60,19 @@ class RowOwners:
 
 
 class CitedRows:
-    """Per entity type and cited table, each row an entity of that type owns by its fact id
-    (``rat:12``), with the owner's position among the type's entities and the row's place among
-    the owner's rows of the table, as one number: ``position * PLACES + place``."""
+    """Per entity type and cited table, by row number (an array of 8 bytes a row, whatever the
+    entity type): the owner's position among the type's entities and the row's place among the
+    owner's rows of the table, as one number ``position * PLACES + place`` (-1: no entity's)."""
 
-    def __init__(self, tables: Mapping[str, Mapping[str, Mapping[str, int]]]):
-        self.tables = tables  # entity type → table → fact id → position * PLACES + place
+    def __init__(self, tables: Mapping[str, Mapping[str, array]]):
+        self.tables = tables  # entity type → table → by row number: position * PLACES + place
 
     @classmethod
     def of(cls, entities: Mapping[str, Sequence[EntityFacts]], owners: RowOwners | None,
            cited: Collection[str]) -> CitedRows:
         """The rows of the ``cited`` tables, from the owners noted as the data was read; without them
         (entities made otherwise), from the entities' fact rows."""
-        tables: dict[str, dict[str, dict[str, int]]] = {}
+        tables: dict[str, dict[str, array]] = {}
         for kind, group in entities.items():
             own, _, every = ENTITY_TABLES[kind]
             related = [table for table in every if table in cited]
@@ -82,7 +85,7 @@ class CitedRows:
             if own in cited:  # the entity's own row: the only one of its table
                 noted[own] = pl.DataFrame({"row": [entity.record.row for entity in group]}, schema={"row": pl.Int64}
                                           ).with_row_index("position").cast({"position": pl.Int64})
-            tables[kind] = {table: _numbered(table, frame) for table, frame in noted.items()}
+            tables[kind] = {table: _numbered(frame) for table, frame in noted.items()}
         return cls(tables)
 
     def nths(self, kind: str, position: int, table: str, evidence: Sequence[str]) -> tuple[int, ...]:
@@ -90,29 +93,45 @@ class CitedRows:
         of the entity itself (the ``position``-th of type ``kind``), as a clause on a table matches."""
         if not evidence:
             return ()
-        rows = self.tables[kind].get(table, {})
+        rows = self.tables[kind].get(table, _NONE)
+        cut, base = len(table) + 1, position * PLACES
         try:
-            places = tuple(map((position * PLACES).__rsub__, map(rows.__getitem__, evidence)))
-        except KeyError as missing:
-            raise _not_its(missing.args[0], table) from None
-        if min(places) < 0 or max(places) >= PLACES:  # a row of another entity
+            if not all(map(str.startswith, evidence, repeat(table + ":"))):
+                raise ValueError
+            numbers = [int(fact[cut:]) for fact in evidence]
+            if min(numbers) < 0:
+                raise ValueError
+            places = tuple([rows[number] - base for number in numbers])
+        except (ValueError, IndexError):
+            places = (-1,) * len(evidence)
+        if min(places) < 0 or max(places) >= PLACES:  # not a row of the table, or another entity's
             raise _not_its(next(fact for fact, place in zip(evidence, places) if not 0 <= place < PLACES), table)
         return places
 
 
 PLACES = 1 << 32  # more rows than any entity has of a table
+_NONE = array("q")
+PIECE = 100_000  # rows made into Python numbers at a time, on their way into an array
 
 
 def _not_its(fact: str, table: str) -> ValueError:
     return ValueError(f"bukti {fact} bukan baris tabel {table} milik entitas ini")
 
 
-def _numbered(table: str, frame: pl.DataFrame) -> dict[str, int]:
-    """The rows (number, owner's position) by fact id, each with its owner's position and its place
-    among the owner's rows in row order."""
+def _numbered(frame: pl.DataFrame) -> array:
+    """The rows (number, owner's position) as an array indexed by row number: the owner's position
+    and the row's place among the owner's rows in row order (``position * PLACES + place``), -1 where
+    no entity owns the row."""
+    if frame.is_empty():
+        return _NONE
     place = pl.col("row").rank("ordinal").over("position").cast(pl.Int64) - 1
-    numbered = frame.select(pl.format(f"{table}:{{}}", "row"), pl.col("position") * PLACES + place)
-    return dict(zip(*(column.to_list() for column in numbered.iter_columns())))
+    packed = frame.select(pl.col("row"), pl.col("position") * PLACES + place)
+    size = packed["row"].max() + 1  # type: ignore[operator]
+    by_row = pl.repeat(-1, size, dtype=pl.Int64, eager=True).scatter(packed["row"], packed[packed.columns[1]])
+    rows = array("q")
+    for start in range(0, size, PIECE):
+        rows.extend(by_row.slice(start, PIECE).to_list())
+    return rows
 
 
 def _from_facts(group: Sequence[EntityFacts], related: Iterable[str]) -> dict[str, pl.DataFrame]:
