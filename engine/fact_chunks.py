@@ -28,6 +28,7 @@ from functools import partial
 from itertools import count
 
 from engine.fact_columns import fact_rows_of
+from engine.fact_places import RowOwners
 from engine.fact_projection import Projection, YearProjections
 from engine.fact_texts import OWNER, TEXT, NotFinite, fact_frame, owned_texts
 from engine.facts import ENTITY_TABLES, EntityFacts, FactRow, build_entities, to_fact_row
@@ -73,6 +74,7 @@ class FactChunks:
         self._positions: dict[str, dict[str, int]] = {entity_type: {} for entity_type, _ in self._own.values()}
         self._gathered: dict[ChunkKey, SpooledList[FactRow]] = {}
         self._count = 0  # rows held in memory
+        self.owners = RowOwners()  # each related row's number and owner, for the record's citations
 
     def takes(self, table: str) -> bool:
         return table in self._own or table in self._owners
@@ -88,6 +90,7 @@ class FactChunks:
             positions = self._positions[own[0]]
             positions[getattr(record, own[1])] = len(positions)
             return
+        self.owners.take(record)
         aside = self.set_aside.get(record.table)
         if aside is not None:
             aside.append(record)
@@ -116,6 +119,7 @@ class FactChunks:
                     if self._count >= self.FLUSH:
                         self._write()
             return
+        self.owners.take_rows(rows)
         aside = self.set_aside.get(table)
         for part in rows.parts(self.FLUSH):  # a part's rows in memory at a time, as ``take`` holds them
             if aside is not None:

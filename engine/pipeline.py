@@ -21,6 +21,7 @@ import structlog
 from engine.decisions import DecisionTable, Given, TagTriple
 from engine.evaluate import Evaluator
 from engine.fact_chunks import FactChunks, chunked_entities
+from engine.fact_places import RowOwners
 from engine.fact_projection import YearProjections, projections_of
 from engine.facts import ENTITY_ORDER, ENTITY_TABLES, EntityFacts, build_entities
 from engine.indicators.compute import IndicatorResult, TagIndex, compute_indicators, tables_read
@@ -68,6 +69,7 @@ class RunResult:
     finished: datetime
     scope: ProvinceScope  # which entities lie outside the profile's province (out of every indicator)
     timings: dict[str, float] = field(default_factory=dict)
+    owners: RowOwners | None = None  # the related rows' owners as read (``fact_places``), for the record's citations
 
     @property
     def outside_province(self) -> dict[str, int]:
@@ -280,6 +282,7 @@ def run_series(
     workers = workers or default_workers(entity_count(dataset))
     with clock("facts"):
         entities = entities_of(dataset, chunks)
+    owners = chunks.owners
     del chunks  # what it gathered is in the spool now; its index of a million ids is not needed
     scope = scope_of(profile, dataset)
     log.info("cakupan provinsi", provinsi=profile.province.code, di_luar_provinsi=scope.counts())
@@ -299,7 +302,7 @@ def run_series(
         # the shared stages (reading, facts) are counted in each year's timings as they were spent once
         timings = {**{k: v for k, v in clock.seconds.items() if k in ("ingest", "facts")}, **year_clock.seconds}
         results.append(RunResult(book, profile, year, dataset, entities, decisions, indicators, year_started,
-                                 datetime.now(timezone.utc), scope, timings))
+                                 datetime.now(timezone.utc), scope, timings, owners))
     return SeriesResult(tuple(results), started, datetime.now(timezone.utc), clock.seconds)
 
 

@@ -24,7 +24,8 @@ from engine.decisions import COMPACT, ClauseRow, DecisionRow, OutcomeRows
 from engine.explain.indicator import indicator_header
 from engine.explain.ruleview import RuleView, known_tags
 from engine.explain.source import rule_views
-from engine.facts import ENTITY_ORDER, FactRow, fact_id, fact_layout
+from engine.fact_places import CitedRows
+from engine.facts import ENTITY_ORDER, FactRow, fact_layout
 from engine.indicators.compute import IndicatorResult
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path
@@ -126,8 +127,9 @@ class _Outcomes:
     its own. An entity kept as rows is read a whole entity at a time (its clauses as one flat
     sequence), not clause by clause: a run makes millions of clause results."""
 
-    def __init__(self, rules: _Rules):
+    def __init__(self, rules: _Rules, rows: CitedRows):
         self.rules = rules
+        self.rows = rows  # where each source row stands among its entity's: the places a citation names
         # (year, type, given flags, held flags of every clause in order) → key
         self.verdicts: dict[tuple[int, str, bytes, bytes], int] = {}
         self.citations: dict[tuple[object, ...], int] = {}  # ((rule key, bit, places), …) → key
@@ -135,21 +137,29 @@ class _Outcomes:
         # for each distinct verdict, not for each entity
         self.cites: list[tuple[tuple[int, int, str, int], ...]] = []
         self.plans: dict[tuple[OutcomeRows, int], _Plan] = {}  # (tree, mask) → its plan
+        # (plan number, the places of each evidence the plan cites) → the citation's key (None: cites none)
+        self.planned: dict[tuple[int, tuple[tuple[int, ...], ...]], int | None] = {}
 
-    def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, facts: Sequence[FactRow]) -> Row:
-        """An entity's decisions (in rule order, or its compact outcome) and its fact rows, the rows its evidence names."""
+    def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, kind: str, position: int) -> Row:
+        """An entity's decisions (in rule order, or its compact outcome); the entity is the ``position``-th
+        of type ``kind`` (``rows`` finds the places of the rows its evidence names by it)."""
         if isinstance(decisions, _Compact):
             plan = self.plans.get((decisions.tree, decisions.mask))
             if plan is None:
                 plan = self._plan(year, decisions)
-            verdict, cites = plan
-            found = decisions.found
-            cited = [(rule, bit, table, found[source] if source.__class__ is int else source)
-                     for rule, bit, table, source in cites]
+            verdict, number, sources, cites = plan
+            found, nths = decisions.found, self.rows.nths
+            places = tuple(nths(kind, position, table, found[source] if source.__class__ is int else source)
+                           for table, source in sources)
+            citation = self.planned.get((number, places), -1)
+            if citation == -1:
+                citation = self.planned[(number, places)] = self._key(
+                    tuple((rule, bit, places[index]) for rule, bit, index in cites if places[index]))
+            return (year, entity, verdict, citation)
         else:
             verdict, clauses = self._verdict(year, decisions)
             cited = [(rule, bit, table, clauses[clause][2]) for clause, bit, table, rule in self.cites[verdict]]
-        return (year, entity, verdict, self._citation(cited, facts))
+        return (year, entity, verdict, self._citation(cited, kind, position))
 
     def _verdict(self, year: int, decisions: Sequence[DecisionRow]) -> tuple[int, tuple[ClauseRow, ...]]:
         """The key of the verdict of an entity's decisions (in rule order), and their clauses as one sequence."""
@@ -177,22 +187,24 @@ class _Outcomes:
         decisions = tree.rows(outcome.entity_type, outcome.entity_id, year, mask, markers)
         verdict, clauses = self._verdict(year, decisions)
         place = {id(marker): number for number, marker in enumerate(markers)}
-        cites = tuple((rule, bit, table, place.get(id(clauses[clause][2]), clauses[clause][2]))
+        # each distinct (table, evidence source) once: its places are looked up once per entity
+        sources: dict[tuple[str, int | tuple[str, ...]], int] = {}
+        cites = tuple((rule, bit, sources.setdefault((table, place.get(id(clauses[clause][2]), clauses[clause][2])),
+                                                     len(sources)))
                       for clause, bit, table, rule in self.cites[verdict])
-        plan = self.plans[(tree, mask)] = (verdict, cites)
+        plan = self.plans[(tree, mask)] = (verdict, len(self.plans), tuple(sources), cites)
         return plan
 
-    def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], facts: Sequence[FactRow]) -> int | None:
-        """The key of the citation of an entity's held clauses on a table (rule key, bit, table, evidence)."""
-        citation = []
-        places: dict[str, dict[str, int]] = {}  # per table: the entity's fact ids → their place in row order
-        for rule, bit, table, evidence in cited:
-            if evidence:
-                found = places.get(table)
-                if found is None:
-                    found = places[table] = _places(table, facts)
-                citation.append((rule, bit, _nths(found, table, evidence)))
-        return self.citations.setdefault(tuple(citation), len(self.citations)) if citation else None
+    def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], kind: str, position: int) -> int | None:
+        """The key of the citation of an entity's held clauses on a table (rule key, bit, table, evidence):
+        a citation names rows by their place among the entity's (the same few places recur across
+        entities; row numbers do not)."""
+        nths = self.rows.nths
+        return self._key(tuple((rule, bit, nths(kind, position, table, evidence))
+                               for rule, bit, table, evidence in cited if evidence))
+
+    def _key(self, citation: tuple[tuple[int, int, tuple[int, ...]], ...]) -> int | None:
+        return self.citations.setdefault(citation, len(self.citations)) if citation else None
 
     def verdict_parts(self) -> tuple[list[Row], list[Row]]:
         """The verdicts (key, year, type, given mask) and their rules' held masks (verdict, rule, mask)."""
@@ -216,21 +228,6 @@ def _mask(flags: bytes) -> int:
     return sum(1 << bit for bit, flag in enumerate(flags) if flag)
 
 
-def _places(table: str, facts: Sequence[FactRow]) -> dict[str, int]:
-    """The entity's rows of ``table`` by fact id (``rat:12``), each with its place in row order:
-    a citation names rows by place (the same few places recur across entities; row numbers do not)."""
-    numbers = sorted(fact[1] for fact in facts if fact[0] == table)
-    return {fact_id(table, number): nth for nth, number in enumerate(numbers)}
-
-
-def _nths(places: Mapping[str, int], table: str, evidence: Sequence[str]) -> tuple[int, ...]:
-    """A clause on a table matches only that table's rows, of the entity itself."""
-    try:
-        return tuple(map(places.__getitem__, evidence))
-    except KeyError as missing:
-        raise ValueError(f"bukti {missing.args[0]} bukan baris tabel {table} milik entitas ini") from None
-
-
 class _Compact(NamedTuple):
     """An entity's compact outcome in a year, with the tree that makes its rows."""
 
@@ -241,9 +238,10 @@ class _Compact(NamedTuple):
     found: tuple[tuple[str, ...], ...]
 
 
-# A compact outcome's plan: its verdict's key, and per cited clause (rule key, bit, table, where
-# its evidence comes from: the place of a held leaf among the outcome's evidence, or the evidence itself)
-_Plan = tuple[int, tuple[tuple[int, int, str, "int | tuple[str, ...]"], ...]]
+# A compact outcome's plan: its verdict's key, its number, where the evidence it cites comes from
+# (table, the place of a held leaf among the outcome's evidence or the evidence itself), and per
+# cited clause (rule key, bit, the index of its evidence's source)
+_Plan = tuple[int, int, tuple[tuple[str, "int | tuple[str, ...]"], ...], tuple[tuple[int, int, int], ...]]
 
 
 class _Decided:
@@ -378,27 +376,27 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
     result = series.last  # the entities every year shares
     keys: dict[str, dict[str, int]] = {}
     sources = SourceRowsBuilder(db, {} if built else rules.layouts)
-    outcomes = _Outcomes(rules)
+    cited = {table for plan in rules.of.values() for _, _, table, _ in plan.on_tables}
+    outcomes = _Outcomes(rules, CitedRows.of(result.entities, result.owners, cited))
     decided = [_Decided(year) for year in series.results]
     entity_rows: list[Row] = []
     outcome_rows: list[Row] = []
     key = -1
     for kind, group in result.entities.items():
         numbered = keys.setdefault(kind, {})
-        for entity in group:
+        for position, entity in enumerate(group):
             key += 1
             entity_id = entity.entity_id
             numbered[entity_id] = key
             info = directory[(kind, entity_id)]
             entity_rows.append((key, kind, entity_id, info.nama, info.region.code, info.row,
                                 int(not result.in_scope(kind, entity_id))))
-            # read once (a large run's are in the spool): list() alone would read them twice, for its length too
-            facts = list(iter(entity.fact_rows))
-            sources.add(key, facts)
+            if not built:  # a large run's facts are in the spool: read only to make source rows here
+                sources.add(key, entity.fact_rows)
             for year in decided:
                 decisions = year.take(kind, entity_id)
                 if decisions:
-                    outcome_rows.append(outcomes.row(year.year, key, decisions, facts))
+                    outcome_rows.append(outcomes.row(year.year, key, decisions, kind, position))
             if key % BATCH == BATCH - 1:
                 _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **sources.pending})
     for year in decided:

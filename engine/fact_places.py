@@ -1,0 +1,145 @@
+"""Where each fact row stands among its entity's rows of its table: the place a citation names it by.
+
+A run's record names the rows an outcome's evidence cites by their place (0, 1, …) among the
+entity's rows of that table in row order (``citation.nth``): the same few places recur across
+entities, row numbers do not. Working that out entity by entity means reading every entity's fact
+rows back and sorting them; instead the rows' numbers and owner ids are noted column-wise as the
+data is read (``RowOwners``, fed by ``fact_chunks.FactChunks``), and the places are worked out once
+per table over the whole table (``CitedRows``): per entity type and table, one array indexed by row
+number holding the row's owner (the entity's position among its type's) and its place (8 bytes a row:
+no fact id is kept as text).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import repeat
+
+import polars as pl
+
+from engine.facts import ENTITY_TABLES, EntityFacts
+from engine.ingest.columnar import ROW, AcceptedRows
+from engine.ingest.tables import Record
+
+# related table → the column naming its owner (the same for every entity type it gives facts to)
+OWNER_COLUMN: dict[str, str] = {}
+for _, _, _related in ENTITY_TABLES.values():
+    for _table, _column in _related.items():
+        if OWNER_COLUMN.setdefault(_table, _column) != _column:  # pragma: no cover - a change of ENTITY_TABLES
+            raise AssertionError(f"tabel {_table} dirujuk lewat dua kolom")
+_SCHEMA = {"row": pl.Int64, "owner": pl.String}
+
+
+class RowOwners:
+    """The number and owner id of every related table's row given as a fact, noted as they are read."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[pl.DataFrame]] = defaultdict(list)
+        self.records: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+
+    def take(self, record: Record) -> None:
+        column = OWNER_COLUMN.get(record.table)
+        if column is not None:
+            self.records[record.table].append((record.row, getattr(record, column)))
+
+    def take_rows(self, rows: AcceptedRows) -> None:
+        table = rows.model.table
+        column = OWNER_COLUMN.get(table)
+        if column is None:
+            return
+        owner = pl.col(column) if column in rows.clean.columns else pl.lit(None)
+        self.parts[table].append(rows.clean.select(pl.col(ROW).alias("row"), owner.cast(pl.String).alias("owner")))
+        self.records[table].extend((record.row, getattr(record, column)) for record in rows.checked)
+
+    def frame(self, table: str) -> pl.DataFrame:
+        """The table's rows noted: number, owner id."""
+        return pl.concat([*self.parts.get(table, ()),
+                          pl.DataFrame(self.records.get(table, []), schema=_SCHEMA, orient="row")])
+
+
+class CitedRows:
+    """Per entity type and cited table, by row number (an array of 8 bytes a row, whatever the
+    entity type): the owner's position among the type's entities and the row's place among the
+    owner's rows of the table, as one number ``position * PLACES + place`` (-1: no entity's)."""
+
+    def __init__(self, tables: Mapping[str, Mapping[str, array]]):
+        self.tables = tables  # entity type → table → by row number: position * PLACES + place
+
+    @classmethod
+    def of(cls, entities: Mapping[str, Sequence[EntityFacts]], owners: RowOwners | None,
+           cited: Collection[str]) -> CitedRows:
+        """The rows of the ``cited`` tables, from the owners noted as the data was read; without them
+        (entities made otherwise), from the entities' fact rows."""
+        tables: dict[str, dict[str, array]] = {}
+        for kind, group in entities.items():
+            own, _, every = ENTITY_TABLES[kind]
+            related = [table for table in every if table in cited]
+            if owners is None:
+                noted = _from_facts(group, related)
+            else:
+                ids = pl.DataFrame({"owner": [entity.entity_id for entity in group]}, schema={"owner": pl.String}
+                                   ).with_row_index("position").cast({"position": pl.Int64})
+                noted = {table: owners.frame(table).join(ids, on="owner", how="inner") for table in related}
+            if own in cited:  # the entity's own row: the only one of its table
+                noted[own] = pl.DataFrame({"row": [entity.record.row for entity in group]}, schema={"row": pl.Int64}
+                                          ).with_row_index("position").cast({"position": pl.Int64})
+            tables[kind] = {table: _numbered(frame) for table, frame in noted.items()}
+        return cls(tables)
+
+    def nths(self, kind: str, position: int, table: str, evidence: Sequence[str]) -> tuple[int, ...]:
+        """The places of the rows ``evidence`` names (fact ids, ``rat:12``): each a row of ``table``
+        of the entity itself (the ``position``-th of type ``kind``), as a clause on a table matches."""
+        if not evidence:
+            return ()
+        rows = self.tables[kind].get(table, _NONE)
+        cut, base = len(table) + 1, position * PLACES
+        try:
+            if not all(map(str.startswith, evidence, repeat(table + ":"))):
+                raise ValueError
+            numbers = [int(fact[cut:]) for fact in evidence]
+            if min(numbers) < 0:
+                raise ValueError
+            places = tuple([rows[number] - base for number in numbers])
+        except (ValueError, IndexError):
+            places = (-1,) * len(evidence)
+        if min(places) < 0 or max(places) >= PLACES:  # not a row of the table, or another entity's
+            raise _not_its(next(fact for fact, place in zip(evidence, places) if not 0 <= place < PLACES), table)
+        return places
+
+
+PLACES = 1 << 32  # more rows than any entity has of a table
+_NONE = array("q")
+PIECE = 100_000  # rows made into Python numbers at a time, on their way into an array
+
+
+def _not_its(fact: str, table: str) -> ValueError:
+    return ValueError(f"bukti {fact} bukan baris tabel {table} milik entitas ini")
+
+
+def _numbered(frame: pl.DataFrame) -> array:
+    """The rows (number, owner's position) as an array indexed by row number: the owner's position
+    and the row's place among the owner's rows in row order (``position * PLACES + place``), -1 where
+    no entity owns the row."""
+    if frame.is_empty():
+        return _NONE
+    place = pl.col("row").rank("ordinal").over("position").cast(pl.Int64) - 1
+    packed = frame.select(pl.col("row"), pl.col("position") * PLACES + place)
+    size = packed["row"].max() + 1  # type: ignore[operator]
+    by_row = pl.repeat(-1, size, dtype=pl.Int64, eager=True).scatter(packed["row"], packed[packed.columns[1]])
+    rows = array("q")
+    for start in range(0, size, PIECE):
+        rows.extend(by_row.slice(start, PIECE).to_list())
+    return rows
+
+
+def _from_facts(group: Sequence[EntityFacts], related: Iterable[str]) -> dict[str, pl.DataFrame]:
+    noted: dict[str, list[tuple[int, int]]] = {table: [] for table in related}
+    for position, entity in enumerate(group):
+        for fact in entity.fact_rows:
+            rows = noted.get(fact[0])
+            if rows is not None:
+                rows.append((fact[1], position))
+    schema = {"row": pl.Int64, "position": pl.Int64}
+    return {table: pl.DataFrame(rows, schema=schema, orient="row") for table, rows in noted.items()}

@@ -1,0 +1,84 @@
+"""The places a run record's citations name rows by, worked out column-wise (engine.fact_places)."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+import pytest
+
+from engine.fact_places import CitedRows, RowOwners
+from engine.facts import ENTITY_TABLES, EntityFacts, fact_id
+from engine.pipeline import run
+from engine.runstore.writer import write_run_record
+from tests.support import RULES, SAMPLES
+
+EVERY = {table for own, _, related in ENTITY_TABLES.values() for table in (own, *related)}
+
+
+@pytest.fixture(scope="module")
+def jatim():
+    return run(SAMPLES / "jatim", "jatim", 2024, RULES)
+
+
+def _rat(row: int, owner: str | None) -> SimpleNamespace:
+    return SimpleNamespace(table="rat", row=row, nik=owner)
+
+
+def _koperasi(entity_id: str, row: int) -> EntityFacts:
+    return EntityFacts("koperasi", entity_id, SimpleNamespace(table="koperasi", row=row), [])
+
+
+def test_a_rows_place_is_its_rank_among_its_owners_rows_in_row_order_whatever_order_they_came_in():
+    owners = RowOwners()
+    for row, owner in [(9, "A"), (4, "B"), (3, "A"), (7, None), (5, "A"), (2, "B"), (6, "C")]:
+        owners.take(_rat(row, owner))
+    cited = CitedRows.of({"koperasi": [_koperasi("B", 2), _koperasi("A", 3)], "ukm": [], "peserta_diklat": []}, owners, EVERY)
+    assert cited.nths("koperasi", 1, "rat", ["rat:9", "rat:3", "rat:5"]) == (2, 0, 1)
+    assert cited.nths("koperasi", 0, "rat", ["rat:4", "rat:2"]) == (1, 0)
+    assert cited.nths("koperasi", 1, "koperasi", ["koperasi:3"]) == (0,)  # the entity's own row
+
+
+@pytest.mark.parametrize("evidence", ["rat:4", "rat:6", "rat:7", "rat:99", "fasilitasi:9", "rat:x", "koperasi:2"])
+def test_evidence_not_a_row_of_that_table_of_the_entity_itself_is_refused(evidence):
+    owners = RowOwners()
+    for row, owner in [(9, "A"), (4, "B"), (6, "C"), (7, None)]:
+        owners.take(_rat(row, owner))
+    cited = CitedRows.of({"koperasi": [_koperasi("B", 2), _koperasi("A", 3)], "ukm": [], "peserta_diklat": []}, owners, EVERY)
+    table = evidence.split(":")[0] if evidence.startswith("koperasi") else "rat"
+    with pytest.raises(ValueError, match=f"bukti {evidence} bukan baris tabel {table} milik entitas ini"):
+        cited.nths("koperasi", 1, table, [evidence])
+
+
+def test_the_places_noted_as_read_are_those_of_each_entitys_fact_rows_sorted(jatim):
+    """Read column-wise (and row by row) in the pipeline, and from the facts: the same places, each
+    the rank of the row among the entity's rows of its table by row number."""
+    assert jatim.owners is not None
+    noted, from_facts = CitedRows.of(jatim.entities, jatim.owners, EVERY), CitedRows.of(jatim.entities, None, EVERY)
+    checked = 0
+    for kind, group in jatim.entities.items():
+        for position, entity in enumerate(group):
+            for table in {fact[0] for fact in entity.fact_rows}:
+                numbers = sorted(fact[1] for fact in entity.fact_rows if fact[0] == table)
+                ids = [fact_id(table, number) for number in reversed(numbers)]
+                expected = tuple(reversed(range(len(numbers))))
+                assert noted.nths(kind, position, table, ids) == expected == from_facts.nths(kind, position, table, ids)
+                checked += len(ids)
+    assert checked > 1000 and {table for tables in noted.tables.values() for table in tables} >= {"rat", "fasilitasi", "kinerja_ukm"}
+
+
+def test_the_record_refuses_evidence_that_names_another_entitys_row(jatim, tmp_path):
+    """Every RAT row noted as another koperasi's: the evidence the rules found names rows not of
+    the entity the record would cite them for."""
+    kind = "koperasi"
+    ids = [entity.entity_id for entity in jatim.entities[kind]]
+    moved = RowOwners()  # the other tables' owners as read
+    moved.parts.update((table, parts) for table, parts in jatim.owners.parts.items() if table != "rat")
+    moved.records.update((table, rows) for table, rows in jatim.owners.records.items() if table != "rat")
+    for position, entity in enumerate(jatim.entities[kind]):
+        for fact in entity.fact_rows:
+            if fact[0] == "rat":
+                moved.take(_rat(fact[1], ids[(position + 1) % len(ids)]))
+    assert ENTITY_TABLES[kind][2]["rat"] == "nik"
+    with pytest.raises(ValueError, match="bukan baris tabel rat milik entitas ini"):
+        write_run_record(dataclasses.replace(jatim, owners=moved), tmp_path, SAMPLES / "jatim")
