@@ -20,7 +20,7 @@ from itertools import repeat
 import polars as pl
 
 from engine.facts import ENTITY_TABLES, EntityFacts
-from engine.ingest.columnar import ROW, AcceptedRows
+from engine.ingest.columnar import ROW, AcceptedRows, present_or_null
 from engine.ingest.tables import Record
 
 # related table → the column naming its owner (the same for every entity type it gives facts to)
@@ -49,8 +49,8 @@ class RowOwners:
         column = OWNER_COLUMN.get(table)
         if column is None:
             return
-        owner = pl.col(column) if column in rows.clean.columns else pl.lit(None)
-        self.parts[table].append(rows.clean.select(pl.col(ROW).alias("row"), owner.cast(pl.String).alias("owner")))
+        owner = present_or_null(rows.clean, column).cast(pl.String).alias("owner")
+        self.parts[table].append(rows.clean.select(pl.col(ROW).alias("row"), owner))
         self.records[table].extend((record.row, getattr(record, column)) for record in rows.checked)
 
     def frame(self, table: str) -> pl.DataFrame:
