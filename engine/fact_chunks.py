@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from functools import partial
 from itertools import count
+from operator import attrgetter
 
 from engine.fact_columns import fact_rows_of
 from engine.fact_places import RowOwners
@@ -74,7 +75,7 @@ class FactChunks:
         self._positions: dict[str, dict[str, int]] = {entity_type: {} for entity_type, _ in self._own.values()}
         self._gathered: dict[ChunkKey, SpooledList[FactRow]] = {}
         self._count = 0  # rows held in memory
-        self.owners = RowOwners()  # each related row's number and owner, for the record's citations
+        self.owners = RowOwners()  # each related row's number and owner's position, for the record's citations
 
     def takes(self, table: str) -> bool:
         return table in self._own or table in self._owners
@@ -90,7 +91,6 @@ class FactChunks:
             positions = self._positions[own[0]]
             positions[getattr(record, own[1])] = len(positions)
             return
-        self.owners.take(record)
         aside = self.set_aside.get(record.table)
         if aside is not None:
             aside.append(record)
@@ -98,6 +98,7 @@ class FactChunks:
         for entity_type, column in self._owners[record.table]:
             position = self._positions[entity_type].get(getattr(record, column))
             if position is not None:
+                self.owners.note(entity_type, record.table, record.row, position)
                 row = row or to_fact_row(record)
                 key = (entity_type, record.table, position // self.chunk)
                 gathered = self._gathered.get(key) or self._gathered.setdefault(key, SpooledList(self.spool))
@@ -119,7 +120,6 @@ class FactChunks:
                     if self._count >= self.FLUSH:
                         self._write()
             return
-        self.owners.take_rows(rows)
         aside = self.set_aside.get(table)
         for part in rows.parts(self.FLUSH):  # a part's rows in memory at a time, as ``take`` holds them
             if aside is not None:
@@ -134,16 +134,16 @@ class FactChunks:
     def _gather(self, entity_type: str, facts: list[FactRow], rows: AcceptedRows, column: str) -> None:
         """Each fact row (``facts``: those of ``rows``) with the chunk of the entity its owner id, in
         ``column``, names (none: not an entity of this type); the owners looked up by polars."""
-        positions, chunk = self._positions[entity_type], self.chunk
+        positions = self._positions[entity_type]
         owners = rows.clean.select(ROW, present_or_null(rows.clean, column).cast(pl.String).alias(OWNER))
-        numbers = owners.join(self._places_of(entity_type), on=OWNER, how="left", maintain_order="left")[_POSITION]
-        numbers = numbers // chunk
+        placed = owners.join(self._places_of(entity_type), on=OWNER, how="left", maintain_order="left")
+        numbers, at_rows = placed[_POSITION], placed[ROW]
         if rows.checked:
-            def number_of(record: Record) -> int | None:
-                position = positions.get(getattr(record, column))
-                return None if position is None else position // chunk
-
-            numbers = pl.Series(rows.with_checked(numbers.to_list(), number_of), dtype=pl.Int64)
+            numbers = pl.Series(rows.with_checked(numbers.to_list(), lambda record: positions.get(getattr(record, column))),
+                                dtype=pl.Int64)
+            at_rows = pl.Series(rows.with_checked(at_rows.to_list(), attrgetter("row")), dtype=pl.Int64)
+        self.owners.note_rows(entity_type, rows.model.table, at_rows, numbers)  # for the record's citations
+        numbers = numbers // self.chunk
         # each chunk's rows, in input order
         by_number = numbers.to_frame(_NUMBER).with_row_index(_AT).drop_nulls(_NUMBER) \
             .group_by(_NUMBER, maintain_order=True).agg(_AT)

@@ -3,8 +3,8 @@
 A run's record names the rows an outcome's evidence cites by their place (0, 1, …) among the
 entity's rows of that table in row order (``citation.nth``): the same few places recur across
 entities, row numbers do not. Working that out entity by entity means reading every entity's fact
-rows back and sorting them; instead the rows' numbers and owner ids are noted column-wise as the
-data is read (``RowOwners``, fed by ``fact_chunks.FactChunks``), and the places are worked out once
+rows back and sorting them; instead the rows' numbers and their owners' positions are noted
+column-wise as the facts are gathered (``RowOwners``, fed by ``fact_chunks.FactChunks``), and the places are worked out once
 per table over the whole table (``CitedRows``): per entity type and table, one array indexed by row
 number holding the row's owner (the entity's position among its type's) and its place (8 bytes a row:
 no fact id is kept as text).
@@ -20,43 +20,34 @@ from itertools import repeat
 import polars as pl
 
 from engine.facts import ENTITY_TABLES, EntityFacts
-from engine.ingest.columnar import ROW, AcceptedRows, present_or_null
-from engine.ingest.tables import Record
 
-# related table → the column naming its owner (the same for every entity type it gives facts to)
-OWNER_COLUMN: dict[str, str] = {}
-for _, _, _related in ENTITY_TABLES.values():
-    for _table, _column in _related.items():
-        if OWNER_COLUMN.setdefault(_table, _column) != _column:  # pragma: no cover - a change of ENTITY_TABLES
-            raise AssertionError(f"tabel {_table} dirujuk lewat dua kolom")
-_SCHEMA = {"row": pl.Int64, "owner": pl.String}
+_SCHEMA = {"row": pl.Int32, "position": pl.Int32}  # a row number; its owner's position among its type's entities
 
 
 class RowOwners:
-    """The number and owner id of every related table's row given as a fact, noted as they are read."""
+    """Every related row given to an entity as a fact: its number and its owner's position among the
+    entities of that type, per entity type and table, noted as the facts are gathered
+    (``fact_chunks.FactChunks``, which knows the positions then). Numbers only, no owner id: a run
+    of a million entities has millions of related rows, held until the record is written."""
 
     def __init__(self) -> None:
-        self.parts: dict[str, list[pl.DataFrame]] = defaultdict(list)
-        self.records: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+        self.parts: dict[tuple[str, str], list[pl.DataFrame]] = defaultdict(list)
+        self.records: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
 
-    def take(self, record: Record) -> None:
-        column = OWNER_COLUMN.get(record.table)
-        if column is not None:
-            self.records[record.table].append((record.row, getattr(record, column)))
+    def note(self, entity_type: str, table: str, row: int, position: int) -> None:
+        """A row taken row by row, of the ``position``-th entity of ``entity_type``."""
+        self.records[(entity_type, table)].append((row, position))
 
-    def take_rows(self, rows: AcceptedRows) -> None:
-        table = rows.model.table
-        column = OWNER_COLUMN.get(table)
-        if column is None:
-            return
-        owner = present_or_null(rows.clean, column).cast(pl.String).alias("owner")
-        self.parts[table].append(rows.clean.select(pl.col(ROW).alias("row"), owner))
-        self.records[table].extend((record.row, getattr(record, column)) for record in rows.checked)
+    def note_rows(self, entity_type: str, table: str, rows: pl.Series, positions: pl.Series) -> None:
+        """Rows taken column-wise with their owners' positions (null: no entity of this type owns it)."""
+        frame = pl.DataFrame({"row": rows, "position": positions}).drop_nulls("position")
+        self.parts[(entity_type, table)].append(frame.cast(_SCHEMA))  # type: ignore[arg-type]
 
-    def frame(self, table: str) -> pl.DataFrame:
-        """The table's rows noted: number, owner id."""
-        return pl.concat([*self.parts.get(table, ()),
-                          pl.DataFrame(self.records.get(table, []), schema=_SCHEMA, orient="row")])
+    def frame(self, entity_type: str, table: str) -> pl.DataFrame:
+        """The rows of ``table`` noted for ``entity_type``: number, owner's position."""
+        key = (entity_type, table)
+        return pl.concat([*self.parts.get(key, ()), pl.DataFrame(self.records.get(key, []), schema=_SCHEMA, orient="row")]
+                         ).cast(pl.Int64)
 
 
 class CitedRows:
@@ -79,9 +70,7 @@ class CitedRows:
             if owners is None:
                 noted = _from_facts(group, related)
             else:
-                ids = pl.DataFrame({"owner": [entity.entity_id for entity in group]}, schema={"owner": pl.String}
-                                   ).with_row_index("position").cast({"position": pl.Int64})
-                noted = {table: owners.frame(table).join(ids, on="owner", how="inner") for table in related}
+                noted = {table: owners.frame(kind, table) for table in related}
             if own in cited:  # the entity's own row: the only one of its table
                 noted[own] = pl.DataFrame({"row": [entity.record.row for entity in group]}, schema={"row": pl.Int64}
                                           ).with_row_index("position").cast({"position": pl.Int64})

@@ -21,18 +21,14 @@ def jatim():
     return run(SAMPLES / "jatim", "jatim", 2024, RULES)
 
 
-def _rat(row: int, owner: str | None) -> SimpleNamespace:
-    return SimpleNamespace(table="rat", row=row, nik=owner)
-
-
 def _koperasi(entity_id: str, row: int) -> EntityFacts:
     return EntityFacts("koperasi", entity_id, SimpleNamespace(table="koperasi", row=row), [])
 
 
 def test_a_rows_place_is_its_rank_among_its_owners_rows_in_row_order_whatever_order_they_came_in():
-    owners = RowOwners()
-    for row, owner in [(9, "A"), (4, "B"), (3, "A"), (7, None), (5, "A"), (2, "B"), (6, "C")]:
-        owners.take(_rat(row, owner))
+    owners = RowOwners()  # B is the first koperasi, A the second; a row of C or of no one is not noted
+    for row, position in [(9, 1), (4, 0), (3, 1), (5, 1), (2, 0)]:
+        owners.note("koperasi", "rat", row, position)
     cited = CitedRows.of({"koperasi": [_koperasi("B", 2), _koperasi("A", 3)], "ukm": [], "peserta_diklat": []}, owners, EVERY)
     assert cited.nths("koperasi", 1, "rat", ["rat:9", "rat:3", "rat:5"]) == (2, 0, 1)
     assert cited.nths("koperasi", 0, "rat", ["rat:4", "rat:2"]) == (1, 0)
@@ -41,9 +37,9 @@ def test_a_rows_place_is_its_rank_among_its_owners_rows_in_row_order_whatever_or
 
 @pytest.mark.parametrize("evidence", ["rat:4", "rat:6", "rat:7", "rat:99", "fasilitasi:9", "rat:x", "koperasi:2"])
 def test_evidence_not_a_row_of_that_table_of_the_entity_itself_is_refused(evidence):
-    owners = RowOwners()
-    for row, owner in [(9, "A"), (4, "B"), (6, "C"), (7, None)]:
-        owners.take(_rat(row, owner))
+    owners = RowOwners()  # rows 6 and 7 (of no entity of the run) are not noted
+    for row, position in [(9, 1), (4, 0)]:
+        owners.note("koperasi", "rat", row, position)
     cited = CitedRows.of({"koperasi": [_koperasi("B", 2), _koperasi("A", 3)], "ukm": [], "peserta_diklat": []}, owners, EVERY)
     table = evidence.split(":")[0] if evidence.startswith("koperasi") else "rat"
     with pytest.raises(ValueError, match=f"bukti {evidence} bukan baris tabel {table} milik entitas ini"):
@@ -71,14 +67,14 @@ def test_the_record_refuses_evidence_that_names_another_entitys_row(jatim, tmp_p
     """Every RAT row noted as another koperasi's: the evidence the rules found names rows not of
     the entity the record would cite them for."""
     kind = "koperasi"
-    ids = [entity.entity_id for entity in jatim.entities[kind]]
-    moved = RowOwners()  # the other tables' owners as read
-    moved.parts.update((table, parts) for table, parts in jatim.owners.parts.items() if table != "rat")
-    moved.records.update((table, rows) for table, rows in jatim.owners.records.items() if table != "rat")
+    count = len(jatim.entities[kind])
+    moved = RowOwners()  # the other tables' owners as noted
+    moved.parts.update((key, parts) for key, parts in jatim.owners.parts.items() if key[1] != "rat")
+    moved.records.update((key, rows) for key, rows in jatim.owners.records.items() if key[1] != "rat")
     for position, entity in enumerate(jatim.entities[kind]):
         for fact in entity.fact_rows:
             if fact[0] == "rat":
-                moved.take(_rat(fact[1], ids[(position + 1) % len(ids)]))
+                moved.note(kind, "rat", fact[1], (position + 1) % count)
     assert ENTITY_TABLES[kind][2]["rat"] == "nik"
     with pytest.raises(ValueError, match="bukan baris tabel rat milik entitas ini"):
         write_run_record(dataclasses.replace(jatim, owners=moved), tmp_path, SAMPLES / "jatim")
