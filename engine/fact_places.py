@@ -15,7 +15,6 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from itertools import repeat
 
 import polars as pl
 
@@ -83,19 +82,18 @@ class CitedRows:
         if not evidence:
             return ()
         rows = self.tables[kind].get(table, _NONE)
-        cut, base = len(table) + 1, position * PLACES
-        try:
-            if not all(map(str.startswith, evidence, repeat(table + ":"))):
-                raise ValueError
-            numbers = [int(fact[cut:]) for fact in evidence]
-            if min(numbers) < 0:
-                raise ValueError
-            places = tuple([rows[number] - base for number in numbers])
-        except (ValueError, IndexError):
-            places = (-1,) * len(evidence)
-        if min(places) < 0 or max(places) >= PLACES:  # not a row of the table, or another entity's
-            raise _not_its(next(fact for fact, place in zip(evidence, places) if not 0 <= place < PLACES), table)
-        return places
+        prefix, cut, base = table + ":", len(table) + 1, position * PLACES
+        places = []
+        for fact in evidence:  # a loop, not a few passes over the evidence: most evidence is one row
+            try:
+                number = int(fact[cut:]) if fact.startswith(prefix) else -1
+                place = (rows[number] if number >= 0 else -1) - base
+            except (ValueError, IndexError):
+                place = -1
+            if not 0 <= place < PLACES:  # not a row of the table, or another entity's
+                raise _not_its(fact, table)
+            places.append(place)
+        return tuple(places)
 
 
 PLACES = 1 << 32  # more rows than any entity has of a table

@@ -35,7 +35,7 @@ def test_a_rows_place_is_its_rank_among_its_owners_rows_in_row_order_whatever_or
     assert cited.nths("koperasi", 1, "koperasi", ["koperasi:3"]) == (0,)  # the entity's own row
 
 
-@pytest.mark.parametrize("evidence", ["rat:4", "rat:6", "rat:7", "rat:99", "fasilitasi:9", "rat:x", "koperasi:2"])
+@pytest.mark.parametrize("evidence", ["rat:4", "rat:6", "rat:7", "rat:99", "rat:-1", "fasilitasi:9", "rat:x", "koperasi:2"])
 def test_evidence_not_a_row_of_that_table_of_the_entity_itself_is_refused(evidence):
     owners = RowOwners()  # rows 6 and 7 (of no entity of the run) are not noted
     for row, position in [(9, 1), (4, 0)]:
@@ -44,6 +44,17 @@ def test_evidence_not_a_row_of_that_table_of_the_entity_itself_is_refused(eviden
     table = evidence.split(":")[0] if evidence.startswith("koperasi") else "rat"
     with pytest.raises(ValueError, match=f"bukti {evidence} bukan baris tabel {table} milik entitas ini"):
         cited.nths("koperasi", 1, table, [evidence])
+
+
+@pytest.mark.parametrize("evidence", [["rat:9", "rat:4"], ["rat:-1", "rat:9"], ["rat:9", "rat:x"]])
+def test_evidence_of_several_rows_is_refused_at_its_first_row_not_of_the_entity(evidence):
+    owners = RowOwners()
+    for row, position in [(9, 1), (4, 0)]:
+        owners.note("koperasi", "rat", row, position)
+    cited = CitedRows.of({"koperasi": [_koperasi("B", 2), _koperasi("A", 3)], "ukm": [], "peserta_diklat": []}, owners, EVERY)
+    wrong = next(fact for fact in evidence if fact != "rat:9")
+    with pytest.raises(ValueError, match=f"bukti {wrong} bukan baris tabel rat milik entitas ini"):
+        cited.nths("koperasi", 1, "rat", evidence)
 
 
 def test_the_places_noted_as_read_are_those_of_each_entitys_fact_rows_sorted(jatim):
