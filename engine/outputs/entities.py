@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.facts import record_value
 from engine.outputs.regions import NO_REGION, Region, RegionNames, most_written
 from engine.pipeline import RunResult
 
@@ -26,21 +27,14 @@ class EntityInfo:
 
 
 def entity_directory(result: RunResult) -> dict[EntityKey, EntityInfo]:
-    # each entity's kode wilayah and kab_kota read once, as getattr(record, name, None) reads them but
-    # for a record model without the field (training participants): pydantic's miss costs ≈ 25 µs
-    # (two lists of texts, not a tuple per entity: a quarter of a million tuples held at once would
-    # wake the garbage collector's full passes over the run's objects)
-    missing: dict[type, tuple[bool, bool]] = {}
+    # each entity's kode wilayah and kab_kota read once (two lists of texts, not a tuple per entity: a
+    # quarter of a million tuples held at once would wake the garbage collector's full passes)
     codes: list[str | None] = []
     written: list[str | None] = []
     for group in result.entities.values():
         for entity in group:
-            record = entity.record
-            absent = missing.get(record.__class__)
-            if absent is None:
-                absent = missing[record.__class__] = (_absent(record, "kode_wilayah"), _absent(record, "kab_kota"))
-            codes.append(None if absent[0] else getattr(record, "kode_wilayah", None))
-            written.append(None if absent[1] else getattr(record, "kab_kota", None))
+            codes.append(entity.kode_wilayah)
+            written.append(record_value(entity.record, "kab_kota"))
     # official names from the rules folder's regions.yaml, else the data's own spelling
     names = RegionNames(result.book.regions, most_written(zip(codes, written)))
     # one Region and one label per kabupaten/kota, shared by its entities: made per entity, they
@@ -59,8 +53,3 @@ def entity_directory(result: RunResult) -> dict[EntityKey, EntityInfo]:
                                                              entity.record.row, shared[0])
     return directory
 
-
-def _absent(record: object, name: str) -> bool:
-    """Whether ``record``'s class is a model (pydantic's) without the field ``name``."""
-    fields = getattr(record.__class__, "model_fields", None)
-    return isinstance(fields, dict) and name not in fields

@@ -103,7 +103,7 @@ def write_tags(run: RunResult | SeriesResult, out: Path) -> None:
 
 TAG_COLUMNS = ["entity_type", "entity_id", "tag", "rule_id", "year"]
 # a text that csv quotes, or that ``neutralise`` changes: any other goes into a row as it is
-_CSV_CHANGED = re.compile(r'[",\r\n]|^[=+@\t-]')
+_CSV_CHANGED = re.compile('[",\r\n]|^[' + re.escape("".join(FORMULA_STARTS)) + "]")
 LINES_PER_WRITE = 10_000
 
 
