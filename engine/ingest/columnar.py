@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -39,6 +40,7 @@ _BAD = "__bad__"
 RESERVED = frozenset({ROW, _BAD, "__extra__", HIDDEN})
 _NOTHING = object()
 SLICE = 250_000  # rows parsed, or keyed, at a time: what a step of a large table's check holds at once
+PARSERS_AT_ONCE = 2  # columns parsed at a time (``_parsed``)
 T = TypeVar("T")
 
 
@@ -106,18 +108,24 @@ def _parsed(model: type[Record], frame: pl.DataFrame, present: list[str]) -> pl.
     where required. Parsed ``SLICE`` rows at a time: a parser's steps (a date's nine captured parts, a
     number's separators) would otherwise each be a column as long as the table (at 1M entities the
     check of RAT's 3.2M rows, parsed whole, rose 0.5 GB above where it started)."""
-    parts = [_parsed_part(model, frame.slice(start, SLICE), present) for start in range(0, max(frame.height, 1), SLICE)]
+    # The columns are parsed ``PARSERS_AT_ONCE`` at a time: polars works without the interpreter's lock,
+    # and most of a parser's steps keep one core busy (the ingest's other core waited). Threads of
+    # this call only: a pool kept would be a pool without threads in a process forked from this one.
+    with ThreadPoolExecutor(PARSERS_AT_ONCE, thread_name_prefix="iku-parse") as pool:
+        parts = [_parsed_part(model, frame.slice(start, SLICE), present, pool)
+                 for start in range(0, max(frame.height, 1), SLICE)]
     return parts[0] if len(parts) == 1 else pl.concat(parts, rechunk=False)
 
 
-def _parsed_part(model: type[Record], frame: pl.DataFrame, present: list[str]) -> pl.DataFrame:
+def _parsed_part(model: type[Record], frame: pl.DataFrame, present: list[str], pool: ThreadPoolExecutor) -> pl.DataFrame:
+    def parse(column: str) -> tuple[pl.Series, value_exprs.Parsed]:
+        return value_exprs.is_blank(frame[column]), value_exprs.PARSERS[model.cell_parser(column).parse](frame[column])
+
     columns, bad = [], []
-    for column in present:
+    for column, (blanks, parsed) in zip(present, pool.map(parse, present)):
         parser = model.cell_parser(column)
-        parsed = value_exprs.PARSERS[parser.parse](frame[column])
         blank = f"{column}.blank"
-        columns += [value_exprs.is_blank(frame[column]).alias(blank), parsed.value.alias(column),
-                    parsed.status.alias(f"{column}.status")]
+        columns += [blanks.alias(blank), parsed.value.alias(column), parsed.status.alias(f"{column}.status")]
         refused = ~pl.col(blank) & (pl.col(f"{column}.status") != value_exprs.ACCEPT)
         bad.append(refused | pl.col(blank) if parser.required else refused)
     typed = pl.DataFrame([frame[ROW], *columns]) if columns else frame.select(ROW)
