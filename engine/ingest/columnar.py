@@ -55,6 +55,7 @@ class TableCells:
     blank_rows: list[int] = field(default_factory=list)
     lines: int | None = None
     continued: int = 0
+    blanks: pl.DataFrame | None = None  # per row of ``frame``, each named column's cell blank (if worked out)
 
 
 class RowCheck(Protocol):
@@ -75,13 +76,16 @@ def _named(header: list[str]) -> dict[str, int]:
 
 def cells_of_csv(source: str, plain: PlainCsv) -> TableCells:
     frame = plain.frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    blank = pl.all_horizontal([value_exprs.is_blank(pl.col(name)) for name in plain.frame.columns])
-    frame = frame.with_columns(blank.alias(_BAD))
+    # each cell blank or not, worked out once: for the blank rows here, for the parsers (``_parsed``)
+    blanks = plain.frame.select([value_exprs.is_blank(pl.col(name)).alias(name) for name in plain.frame.columns])
+    frame = frame.with_columns(blanks.select(pl.all_horizontal(blanks.columns)).to_series().alias(_BAD))
     blank_rows = frame.filter(pl.col(_BAD))[ROW].to_list()
     positions = plain.frame.columns
-    named = [pl.col(positions[index]).alias(name) for name, index in _named(plain.header).items()]
-    filled = frame.filter(~pl.col(_BAD)) if blank_rows else frame  # a copy of every cell, where a row is blank
-    return TableCells(source, plain.header, filled.select(ROW, *named), {}, blank_rows, lines=plain.lines)
+    named = {name: pl.col(positions[index]).alias(name) for name, index in _named(plain.header).items()}
+    if blank_rows:  # a copy of every cell, where a row is blank
+        blanks, frame = blanks.filter(~frame[_BAD]), frame.filter(~pl.col(_BAD))
+    return TableCells(source, plain.header, frame.select(ROW, *named.values()), {}, blank_rows, lines=plain.lines,
+                      blanks=blanks.select(*named.values()))
 
 
 def cells_of_stream(stream: TableStream) -> TableCells:
@@ -103,7 +107,8 @@ def cells_of_stream(stream: TableStream) -> TableCells:
                       stream.continued)
 
 
-def _parsed(model: type[Record], frame: pl.DataFrame, present: list[str]) -> pl.DataFrame:
+def _parsed(model: type[Record], frame: pl.DataFrame, present: list[str], blanks: pl.DataFrame | None = None
+            ) -> pl.DataFrame:
     """ROW, each present column parsed (null where blank) and _BAD: a cell refused, deferred or blank
     where required. Parsed ``SLICE`` rows at a time: a parser's steps (a date's nine captured parts, a
     number's separators) would otherwise each be a column as long as the table (at 1M entities the
@@ -112,20 +117,23 @@ def _parsed(model: type[Record], frame: pl.DataFrame, present: list[str]) -> pl.
     # and most of a parser's steps keep one core busy (the ingest's other core waited). Threads of
     # this call only: a pool kept would be a pool without threads in a process forked from this one.
     with ThreadPoolExecutor(PARSERS_AT_ONCE, thread_name_prefix="iku-parse") as pool:
-        parts = [_parsed_part(model, frame.slice(start, SLICE), present, pool)
+        parts = [_parsed_part(model, frame.slice(start, SLICE), present, pool,
+                              None if blanks is None else blanks.slice(start, SLICE))
                  for start in range(0, max(frame.height, 1), SLICE)]
     return parts[0] if len(parts) == 1 else pl.concat(parts, rechunk=False)
 
 
-def _parsed_part(model: type[Record], frame: pl.DataFrame, present: list[str], pool: ThreadPoolExecutor) -> pl.DataFrame:
+def _parsed_part(model: type[Record], frame: pl.DataFrame, present: list[str], pool: ThreadPoolExecutor,
+                 blanks: pl.DataFrame | None) -> pl.DataFrame:
     def parse(column: str) -> tuple[pl.Series, value_exprs.Parsed]:
-        return value_exprs.is_blank(frame[column]), value_exprs.PARSERS[model.cell_parser(column).parse](frame[column])
+        blank = value_exprs.is_blank(frame[column]) if blanks is None else blanks[column]
+        return blank, value_exprs.PARSERS[model.cell_parser(column).parse](frame[column])
 
     columns, bad = [], []
-    for column, (blanks, parsed) in zip(present, pool.map(parse, present)):
+    for column, (empty, parsed) in zip(present, pool.map(parse, present)):
         parser = model.cell_parser(column)
         blank = f"{column}.blank"
-        columns += [blanks.alias(blank), parsed.value.alias(column), parsed.status.alias(f"{column}.status")]
+        columns += [empty.alias(blank), parsed.value.alias(column), parsed.status.alias(f"{column}.status")]
         refused = ~pl.col(blank) & (pl.col(f"{column}.status") != value_exprs.ACCEPT)
         bad.append(refused | pl.col(blank) if parser.required else refused)
     typed = pl.DataFrame([frame[ROW], *columns]) if columns else frame.select(ROW)
@@ -150,7 +158,7 @@ def _texts(texts: Iterable[str]) -> pl.Expr:
 
 def _flagged(model: type[Record], cells: TableCells, checker: RowCheck) -> pl.DataFrame:
     present = [column for column in model.columns() if column in cells.frame.columns]
-    typed = _parsed(model, cells.frame, present)
+    typed = _parsed(model, cells.frame, present, cells.blanks)
     outside = _outside(model, present, checker)
     if cells.by_row:
         outside.append(pl.col(ROW).is_in(pl.lit(pl.Series(list(cells.by_row), dtype=pl.Int64).implode())))
