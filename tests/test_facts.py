@@ -210,3 +210,33 @@ def test_related_rows_follow_the_own_row_table_by_table_in_input_order(tmp_path,
         assert rows[0] == to_fact_row(entity.record)
         order = [(tables.index(row[0]), row[1]) for row in rows]
         assert order == sorted(order) and len({row[0] for row in rows[1:]}) > 1
+
+
+def test_entities_spread_over_bands_get_their_rows_in_order_whichever_way_a_row_was_taken(tmp_path, monkeypatch):
+    """Clean rows kept as columns and rows accepted by the row-by-row check kept as rows, in bands of a
+    few chunks: each entity's rows are those of reading every row one by one, in the same order."""
+    monkeypatch.setattr(FactChunks, "FLUSH", 5)
+    monkeypatch.setattr(FactChunks, "BAND", 2)  # bands of 2 chunks of 3 entities
+    columnar, facts = _read(tmp_path / "columnar", _hostile(14), columnar=True)
+    row_by_row, expected = _read(tmp_path / "rows", _hostile(14), columnar=False)
+    assert facts == expected and columnar.rejects == row_by_row.rejects
+    built = build_entities(load_dataset(write_tables(tmp_path / "full", _hostile(14))), "koperasi")
+    assert [[tuple(value for _, value in row) for row in rows] for _, rows in facts["koperasi"]] == \
+        [entity.fact_rows for entity in built]
+
+
+def test_a_clean_related_row_becomes_a_python_row_only_when_its_band_is_made(tmp_path, monkeypatch):
+    """While reading, the clean rows of the tables that only give facts stay columns (no tuple per row,
+    none pickled and read back); the facts stage makes each band's rows once."""
+    made = []
+    original = AcceptedRows.tuples
+    monkeypatch.setattr(AcceptedRows, "tuples", lambda self, *args, **kwargs: made.append(self.model.table)
+                        or original(self, *args, **kwargs))
+    chunks = FactChunks(BlockSpool(tmp_path), 3, kept=())
+    dataset = load_dataset(write_tables(tmp_path / "data", _tables(7)), chunks)
+    assert made == []
+    bands = []
+    band_rows = FactChunks._band_rows
+    monkeypatch.setattr(FactChunks, "_band_rows", lambda self, *args: bands.append(args) or band_rows(self, *args))
+    entities = chunked_entities(dataset, "koperasi", chunks)
+    assert len(entities) == 7 and bands == [("koperasi", 0)]  # three chunks, one band: its rows made once

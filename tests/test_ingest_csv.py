@@ -132,3 +132,18 @@ def test_a_count_whose_text_lines_are_not_all_rows_blank_rows_or_value_lines_is_
     assert TableCount(table="koperasi", source="koperasi.csv", read=5, used=4, rejected=1, blank=1,
                       lines=1000, continued=994).balanced
     assert TableCount(table="koperasi", source="data.xlsx#koperasi", read=5, used=4, rejected=1, blank=0).balanced
+
+
+def test_a_csv_cell_is_tested_for_blankness_once(tmp_path, monkeypatch):
+    """The blank rows and the parsers share one test of each cell (``TableCells.blanks``): no parser
+    tests a column of a file polars read again."""
+    from engine.ingest import value_exprs
+    from engine.ingest.polars_setup import pl
+    from tests.support import koperasi, nik, write_tables
+    tested = []
+    original = value_exprs.is_blank
+    monkeypatch.setattr(value_exprs, "is_blank", lambda cell: tested.append(type(cell)) or original(cell))
+    rows = [koperasi(nik(number)) for number in range(5)]
+    dataset = load_dataset(write_tables(tmp_path, {"koperasi": rows}))
+    assert len(dataset.table("koperasi")) == 5
+    assert tested and pl.Series not in tested
