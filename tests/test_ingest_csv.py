@@ -147,3 +147,18 @@ def test_a_csv_cell_is_tested_for_blankness_once(tmp_path, monkeypatch):
     dataset = load_dataset(write_tables(tmp_path, {"koperasi": rows}))
     assert len(dataset.table("koperasi")) == 5
     assert tested and pl.Series not in tested
+
+
+def test_the_keys_referred_to_are_listed_once_for_every_table_referring_to_them(tmp_path, monkeypatch):
+    from engine.ingest import columnar
+    from tests.support import koperasi, nik, write_tables
+    listed = []
+    original = columnar._texts
+    monkeypatch.setattr(columnar, "_texts", lambda texts: listed.append(list(texts)) or original(listed[-1]))
+    niks = [nik(number) for number in range(4)]
+    dataset = load_dataset(write_tables(tmp_path, {
+        "koperasi": [koperasi(number) for number in niks],
+        "rat": [{"nik": number, "tanggal_rat": "2024-03-15"} for number in niks],
+        "kinerja_koperasi": [{"nik": number, "tahun": 2024, "volume_usaha": "1.000"} for number in [*niks, nik(9)]]}))
+    assert listed == [niks]  # the koperasi's NIKs, for RAT and kinerja alike
+    assert [reject.value for reject in dataset.rejects] == [nik(9)]  # still refused: no such koperasi

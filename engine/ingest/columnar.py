@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
+from weakref import WeakKeyDictionary
 
 
 from engine.ingest import value_exprs
@@ -148,8 +149,24 @@ def _outside(model: type[Record], present: list[str], checker: RowCheck) -> list
     found = [pl.col(column).is_not_null() & ~pl.col(column).is_in(_texts(allowed))
              for column, allowed in lists.items() if column in present]
     for column, targets in model.references.items():
-        found.append(~pl.col(column).is_in(_texts(key[0] for target in targets for key in checker.keys.get(target, {}))))
+        found.append(~pl.col(column).is_in(_referenced(checker, targets)))
     return found
+
+
+# checker → tables referred to → (their key dicts and how many keys each held, those keys as a list)
+_REFERENCED: WeakKeyDictionary[RowCheck, dict[tuple[str, ...], tuple[tuple[tuple[int, int], ...], pl.Expr]]] = \
+    WeakKeyDictionary()
+
+
+def _referenced(checker: RowCheck, targets: tuple[str, ...]) -> pl.Expr:
+    """The keys of the tables ``targets`` the checker has seen, as a list: made once while they stay the
+    same (a key is only ever added), not again for each table referring to them (a national run's six
+    tables referring to 130,000 koperasi and 100,000 UKM)."""
+    seen = tuple((id(keys), len(keys)) for keys in (checker.keys.get(target, {}) for target in targets))
+    made = _REFERENCED.setdefault(checker, {})
+    if targets not in made or made[targets][0] != seen:
+        made[targets] = (seen, _texts(key[0] for target in targets for key in checker.keys.get(target, {})))
+    return made[targets][1]
 
 
 def _texts(texts: Iterable[str]) -> pl.Expr:
