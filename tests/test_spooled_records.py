@@ -37,3 +37,34 @@ def test_fields_read_without_records_are_the_records_fields(tmp_path, monkeypatc
     fields = ["tahun", "nik", "volume_usaha"]
     assert list(aside.values(fields)) == [tuple(getattr(record, name) for name in fields) for record in records]
     assert list(aside.values(["nik"])) == [(record.nik,) for record in records]
+
+
+def test_rows_read_column_wise_wait_as_columns_and_read_back_as_the_rows_read_one_by_one(tmp_path, monkeypatch):
+    """A table read column-wise is set aside as its parsed columns, a block at a time (no tuple per
+    clean row); its records and fields read back are those of reading every row one by one."""
+    from engine.fact_chunks import FactChunks
+    from engine.ingest import spooled
+    from engine.ingest.dataset import load_dataset
+    from tests.support import koperasi, write_tables
+
+    monkeypatch.setattr(SpooledRecords, "BLOCK", 3)
+    written = []
+    monkeypatch.setattr(spooled.SpooledList, "write", lambda self, original=spooled.SpooledList.write:
+                        written.append([type(item).__name__ for item in self.held]) or original(self))
+    tables = {"koperasi": [koperasi(nik(number)) for number in range(4)],
+              "kinerja_koperasi": [{"nik": nik(number % 4), "tahun": 2020 + number % 3,
+                                    "volume_usaha": "1.000" if number % 2 else ""} for number in range(8)]}
+    read = {}
+    for columnar in (True, False):
+        chunks = FactChunks(BlockSpool(tmp_path), 2, kept={"kinerja_koperasi"})
+        data = write_tables(tmp_path / f"data{columnar}", tables)
+        read[columnar] = load_dataset(data, chunks, columnar=columnar).with_records(chunks.set_aside)
+        if columnar:
+            assert written and all(kinds == ["_Columns"] for kinds in written)
+    aside, expected = read[True].table("kinerja_koperasi"), read[False].table("kinerja_koperasi")
+    assert len(aside) == len(expected) == 8
+    assert [(r.__dict__, r.model_fields_set) for r in aside] == [(r.__dict__, r.model_fields_set) for r in expected]
+    fields = ["tahun", "nik", "volume_usaha"]
+    assert list(aside.values(fields)) == list(expected.values(fields)) == \
+        [tuple(getattr(record, name) for name in fields) for record in expected]
+    assert list(aside.values(["nik"])) == [(record.nik,) for record in expected]
