@@ -17,7 +17,7 @@ import math
 import re
 import types
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from itertools import chain
 
@@ -66,9 +66,8 @@ class Texts:
         return known
 
 
-# A row's texts are joined between separators to be looked at all at once: "<", which no plain
-# text holds. Anything else xlsxwriter escapes in a text (its own _xHHHH_ escape: any "_x" is looked at):
-_MARKED = re.compile(r'[&>"]')
+# A row's texts are joined between separators to be looked at all at once: "<", which a text
+# written together does not hold (xlsxwriter escapes it; so are & and >, escaped there alike)
 _SEPARATOR = "<"
 
 
@@ -85,10 +84,10 @@ class RowSheet(Worksheet):
     def write_rows(self, first: int, rows: Sequence[Sequence[object]],
                    formats: Sequence[tuple[Format | None, Format | None]], texts: Texts | None = None) -> bool:
         """Writes ``rows`` as rows ``first``, ``first`` + 1, … at once, as ``write_cells`` writes each,
-        when all their values are texts going in as they are (as ``texts`` makes them: see
-        ``Texts.unsafe_start``) in columns without a text format, every row as wide; False, with
-        nothing written, otherwise. The texts are looked at together, joined into one: most rows
-        of a member sheet (kinds, ids, names, kabupaten/kota, "ya", "tidak") are such rows."""
+        when all their values are texts that go in as they are but for XML's escapes (as ``texts``
+        makes them: see ``Texts.unsafe_start``) in columns without a text format, every row as wide;
+        False, with nothing written, otherwise. The texts are looked at together, joined into one:
+        most rows of a member sheet (kinds, ids, names, kabupaten/kota, "ya", "tidak") are such rows."""
         texts = texts if texts is not None else _AS_IS
         unsafe_start = texts.unsafe_start
         if unsafe_start is None or not rows:
@@ -102,15 +101,22 @@ class RowSheet(Worksheet):
             joined = f"{_SEPARATOR}{_SEPARATOR.join(chain.from_iterable(rows))}{_SEPARATOR}"  # type: ignore[arg-type]
         except TypeError:  # not only texts
             return False
-        # printable: no control character, nor white space but the space; no text holds the separator
+        # printable: no control character, nor white space but the space; no text holds the separator,
+        # starts with what ``texts`` changes or a space, ends with a space, is empty, or holds an _xHHHH_
         if not (joined.isprintable() and joined.count(_SEPARATOR) == width * len(rows) + 1
-                and not _MARKED.search(joined) and not unsafe_start.search(joined) and f" {_SEPARATOR}" not in joined and "_x" not in joined
+                and not unsafe_start.search(joined) and f" {_SEPARATOR}" not in joined and "_x" not in joined
                 and (len(joined) <= _LONGEST_PLAIN or max(map(len, chain.from_iterable(rows))) <= _LONGEST_PLAIN)):
             return False
+        columns: Iterable[Sequence[object]]
+        if "&" in joined or ">" in joined:  # escaped as xlsxwriter escapes a text (_escape_data; "<" is not there)
+            escaped = joined.replace("&", "&amp;").replace(">", "&gt;")[1:-1].split(_SEPARATOR)
+            columns = [escaped[column::width] for column in range(width)]
+        else:
+            columns = zip(*rows)
         self._start_row(first)
         # the rows' XML in one piece: a row's number, then each cell's number and text, for each row
         numbers = list(map(str, range(first + 1, last + 2)))
-        fields = [numbers] + [column for texts_of_column in zip(*rows) for column in (numbers, texts_of_column)]
+        fields = [numbers] + [column for texts_of_column in columns for column in (numbers, texts_of_column)]
         self.fh.write(self._rows_template(width, len(rows)) % tuple(chain.from_iterable(zip(*fields))))
         self.previous_row = last
         self._dimensions(first, 0, width - 1)
