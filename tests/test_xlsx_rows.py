@@ -62,16 +62,23 @@ def _workbook(path: Path, whole_rows: bool) -> dict[str, bytes]:
         if not (whole_rows and sheet.write_cells(row, values, formats)):
             _cell_by_cell(sheet, row, values, formats)
     book.close()
+    return _parts(path)
+
+
+def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
 
 
-def test_rows_written_whole_are_the_cells_xlsxwriter_writes(tmp_path):
-    whole = _workbook(tmp_path / "whole.xlsx", whole_rows=True)
-    cell_by_cell = _workbook(tmp_path / "cells.xlsx", whole_rows=False)
+def _assert_same_parts(whole: dict[str, bytes], cell_by_cell: dict[str, bytes]) -> None:
     assert whole.keys() == cell_by_cell.keys()
     for name in whole:
         assert whole[name] == cell_by_cell[name], name
+
+
+def test_rows_written_whole_are_the_cells_xlsxwriter_writes(tmp_path):
+    _assert_same_parts(_workbook(tmp_path / "whole.xlsx", whole_rows=True),
+                       _workbook(tmp_path / "cells.xlsx", whole_rows=False))
 
 
 def test_a_row_it_cannot_write_is_handed_back_untouched(tmp_path):
@@ -112,18 +119,14 @@ def _plain_workbook(path: Path, batches: list[list[list[object]]], whole: bool) 
                 _cell_by_cell(sheet, row, values, formats)
         first += len(batch)
     book.close()
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+    return _parts(path)
 
 
 def test_plain_rows_written_together_are_the_cells_xlsxwriter_writes(tmp_path):
     batches = [PLAIN_ROWS, PLAIN_ROWS[:1], [[f"teks {n}", str(n), "%s %d %%", "{0}", "b", "c", "d"] for n in range(1200)],
                PLAIN_ROWS[1:], PLAIN_ROWS[-1:], [PLAIN_ROWS[-1], ["a"] * 7, ["&"] * 7]]
-    whole = _plain_workbook(tmp_path / "whole.xlsx", batches, whole=True)
-    cell_by_cell = _plain_workbook(tmp_path / "cells.xlsx", batches, whole=False)
-    assert whole.keys() == cell_by_cell.keys()
-    for name in whole:
-        assert whole[name] == cell_by_cell[name], name
+    _assert_same_parts(_plain_workbook(tmp_path / "whole.xlsx", batches, whole=True),
+                       _plain_workbook(tmp_path / "cells.xlsx", batches, whole=False))
 
 
 def test_rows_with_a_text_needing_a_look_are_handed_back_untouched(tmp_path):
