@@ -10,8 +10,9 @@ outputs. The workbook is streamed (xlsxwriter's constant-memory mode: a row is o
 next begins, so a sheet of a million members stays small in memory; about twice as fast per cell as
 openpyxl's write-only mode) into a file beside report.xlsx and moved into place in one step. A member
 list longer than a sheet can hold is cut at Excel's row limit, and the sheet says so (the full list is in run.sqlite).
-The rows of a table are written whole (``xlsx_rows.RowSheet``: xlsxwriter's XML for the same cells, a
-row at a time), a row it cannot write cell by cell with xlsxwriter's own methods.
+The rows of a table are written whole (``xlsx_rows.RowSheet``: xlsxwriter's XML for the same cells,
+``ROWS_AT_ONCE`` rows of plain texts at a time, else a row at a time), a row it cannot write cell by
+cell with xlsxwriter's own methods.
 
 Sheets are laid out as plain values first (``Sheet``); a large run hands them, through a temporary
 file, to a process of its own that writes the workbook while the run writes its other outputs.

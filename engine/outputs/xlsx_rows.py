@@ -7,7 +7,10 @@ is xlsxwriter's worksheet with one method more, ``write_cells``: a whole row of 
 its XML made in one piece exactly as ``write_string`` (an inline string), ``write_number`` and
 ``write_blank`` make each cell's, with xlsxwriter's own escaping for any text that needs it. A row
 holding anything else (a boolean, NaN, a text too long for a cell, a rich string) is handed back,
-for xlsxwriter's own methods. tests/test_xlsx_rows.py checks that both give the same sheet XML.
+for xlsxwriter's own methods. ``write_rows`` writes many rows of plain texts at once (a member
+sheet's rows, nearly all of the cells): their texts looked at together, joined into one text, and
+their XML made with one ``%`` of a template. tests/test_xlsx_rows.py checks that both give the same
+sheet XML as xlsxwriter's methods.
 """
 
 from __future__ import annotations
