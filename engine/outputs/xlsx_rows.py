@@ -45,8 +45,8 @@ class Texts:
     known it forgets them all and learns again.
 
     ``kept_unless_starting``, when given, says that ``clean`` leaves as it is every printable text
-    (``str.isprintable``: no control character) not starting with one of these: a row of such texts
-    is then written without looking each text up (``RowSheet.write_cells``)."""
+    (``str.isprintable``: no control character) not starting with one of these: rows of such texts
+    are then written without looking each text up (``RowSheet.write_rows``)."""
 
     def __init__(self, clean: Callable[[str], object] | None = None, held: int = TEXTS_HELD,
                  kept_unless_starting: tuple[str, ...] | None = None):
@@ -55,8 +55,8 @@ class Texts:
         self.known: dict[str, tuple[object, bool]] = {}
         if clean is None:
             kept_unless_starting = ()
-        # in a row's texts joined as ``_joined`` joins them: a text that is empty, starts with a space or
-        # with what ``clean`` changes (None: what it changes is not known)
+        # in rows' texts joined as ``RowSheet.write_rows`` joins them: a text that is empty, starts with a
+        # space or with what ``clean`` changes (None: what it changes is not known)
         self.unsafe_start = None if kept_unless_starting is None else re.compile(
             f"{_SEPARATOR}(?:[ {_SEPARATOR}]" + "".join(f"|{re.escape(start)}" for start in kept_unless_starting) + ")")
 
