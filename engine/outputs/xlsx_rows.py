@@ -48,7 +48,7 @@ class Texts:
     (``str.isprintable``: no control character) not starting with one of these: rows of such texts
     are then written without looking each text up (``RowSheet.write_rows``)."""
 
-    def __init__(self, clean: Callable[[str], object] | None = None, held: int = TEXTS_HELD,
+    def __init__(self, clean: Callable[[str], object] | None = None, held: int = TEXTS_HELD, *,
                  kept_unless_starting: tuple[str, ...] | None = None):
         self.clean = clean
         self.held = held
