@@ -10,8 +10,9 @@ outputs. The workbook is streamed (xlsxwriter's constant-memory mode: a row is o
 next begins, so a sheet of a million members stays small in memory; about twice as fast per cell as
 openpyxl's write-only mode) into a file beside report.xlsx and moved into place in one step. A member
 list longer than a sheet can hold is cut at Excel's row limit, and the sheet says so (the full list is in run.sqlite).
-The rows of a table are written whole (``xlsx_rows.RowSheet``: xlsxwriter's XML for the same cells, a
-row at a time), a row it cannot write cell by cell with xlsxwriter's own methods.
+The rows of a table are written whole (``xlsx_rows.RowSheet``: xlsxwriter's XML for the same cells,
+``ROWS_AT_ONCE`` rows of plain texts at a time, else a row at a time), a row it cannot write cell by
+cell with xlsxwriter's own methods.
 
 Sheets are laid out as plain values first (``Sheet``); a large run hands them, through a temporary
 file, to a process of its own that writes the workbook while the run writes its other outputs.
@@ -39,7 +40,7 @@ from engine.indicators.describe import machine_definition
 from engine.indicators.model import Growth, Indicator, Profile
 from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
-from engine.outputs.files import atomic_path, neutralise
+from engine.outputs.files import FORMULA_STARTS, atomic_path, neutralise
 from engine.outputs.series import indicator_series
 from engine.outputs.xlsx_rows import LeveledWorkbook, RowSheet, Texts
 from engine.pipeline import RunResult, SeriesResult
@@ -59,6 +60,7 @@ WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "stri
 MAX_WIDTH = 60
 WIDTH_SAMPLE = 2_000  # rows looked at to fit column widths; enough for a readable sheet
 ROWS_PER_PICKLE = 10_000  # rows of a sheet handed to the workbook's process at a time
+ROWS_AT_ONCE = 500  # rows of a sheet written together when they are plain texts (``RowSheet.write_rows``)
 
 
 @dataclass(frozen=True)
@@ -168,10 +170,14 @@ def _table(book: xlsxwriter.Workbook, formats: _Formats, layout: Sheet, texts: T
         sheet.write_string(HEADER_ROW - 1, index, str(_text(column.header)), header)
     styled = [(column.number_format, column.wrap) for column in columns]
     cell_formats = [(formats.get(None, wrap), formats.get(number_format, wrap)) for number_format, wrap in styled]
-    for number, row in enumerate(chain(head, rows), start=HEADER_ROW):
-        if not sheet.write_cells(number, row, cell_formats, texts):
-            for index, (value, (number_format, wrap)) in enumerate(zip(row, styled)):
-                _write(sheet, number, index, value, formats, number_format, wrap)
+    every, first = chain(head, rows), HEADER_ROW
+    while batch := list(islice(every, ROWS_AT_ONCE)):
+        if not sheet.write_rows(first, batch, cell_formats, texts):
+            for number, row in enumerate(batch, start=first):
+                if not sheet.write_cells(number, row, cell_formats, texts):
+                    for index, (value, (number_format, wrap)) in enumerate(zip(row, styled)):
+                        _write(sheet, number, index, value, formats, number_format, wrap)
+        first += len(batch)
     _add_charts(book, sheet, layout, HEADER_ROW + layout.length + 2)
     return sheet
 
@@ -398,7 +404,7 @@ def write_workbook(layouts: Iterable[Sheet], out: Path) -> None:
     with atomic_path(out / "report.xlsx") as temporary:  # streamed to disk, a row at a time
         book = LeveledWorkbook(temporary, WORKBOOK_OPTIONS | {"tmpdir": str(out)})
         formats = _Formats(book)
-        texts = Texts(_text)
+        texts = Texts(_text, kept_unless_starting=FORMULA_STARTS)  # _text changes a printable text no other way
         try:
             for layout in layouts:
                 _table(book, formats, layout, texts)

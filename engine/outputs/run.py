@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -53,7 +54,9 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
     else:
         # the other process starts first, on tags.csv (nothing waits for it) and the source rows (the
         # record waits for those last); the page and the rest of the record are written here meanwhile
-        with process_pool(1) as writer:
+        # no cyclic garbage collector there: its writers make no cycles, and its passes over their
+        # millions of short-lived rows and facts cost ≈ 0.4 CPU-s at national (bench/README.md)
+        with process_pool(1, initializer=gc.disable) as writer:
             tags = writer.submit(write_tags_from, hand_over_decisions(series, out), out)
             sources = sources_built_by(writer, series, out) if entities >= SOURCE_ROWS_ALONGSIDE_FROM else None
             try:

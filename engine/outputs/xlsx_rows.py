@@ -7,7 +7,10 @@ is xlsxwriter's worksheet with one method more, ``write_cells``: a whole row of 
 its XML made in one piece exactly as ``write_string`` (an inline string), ``write_number`` and
 ``write_blank`` make each cell's, with xlsxwriter's own escaping for any text that needs it. A row
 holding anything else (a boolean, NaN, a text too long for a cell, a rich string) is handed back,
-for xlsxwriter's own methods. tests/test_xlsx_rows.py checks that both give the same sheet XML.
+for xlsxwriter's own methods. ``write_rows`` writes many rows of plain texts at once (a member
+sheet's rows, nearly all of the cells): their texts looked at together, joined into one text, and
+their XML made with one ``%`` of a template. tests/test_xlsx_rows.py checks that both give the same
+sheet XML as xlsxwriter's methods.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ import math
 import re
 import types
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from itertools import chain
 
 import xlsxwriter.workbook
 from xlsxwriter.format import Format
@@ -38,12 +42,23 @@ class Texts:
     """Each distinct text's cell text (``clean`` of it) and whether it goes in as it is (plain, see
     ``_CHANGED``), worked out once: a member sheet repeats its kinds, kabupaten/kota, "ya" and
     "tidak" on every row, and its ids and names on every sheet. Bounded: when ``held`` texts are
-    known it forgets them all and learns again."""
+    known it forgets them all and learns again.
 
-    def __init__(self, clean: Callable[[str], object] | None = None, held: int = TEXTS_HELD):
+    ``kept_unless_starting``, when given, says that ``clean`` leaves as it is every printable text
+    (``str.isprintable``: no control character) not starting with one of these: rows of such texts
+    are then written without looking each text up (``RowSheet.write_rows``)."""
+
+    def __init__(self, clean: Callable[[str], object] | None = None, held: int = TEXTS_HELD, *,
+                 kept_unless_starting: tuple[str, ...] | None = None):
         self.clean = clean
         self.held = held
         self.known: dict[str, tuple[object, bool]] = {}
+        if clean is None:
+            kept_unless_starting = ()
+        # in rows' texts joined as ``RowSheet.write_rows`` joins them: a text that is empty, starts with a
+        # space or with what ``clean`` changes (None: what it changes is not known)
+        self.unsafe_start = None if kept_unless_starting is None else re.compile(
+            f"{_SEPARATOR}(?:[ {_SEPARATOR}]" + "".join(f"|{re.escape(start)}" for start in kept_unless_starting) + ")")
 
     def learn(self, value: str) -> tuple[object, bool]:
         text = self.clean(value) if self.clean is not None else value
@@ -54,12 +69,62 @@ class Texts:
         return known
 
 
+# A row's texts are joined between separators to be looked at all at once: "<", which a text
+# written together does not hold (xlsxwriter escapes it; so are & and >, escaped there alike)
+_SEPARATOR = "<"
+
+
 class RowSheet(Worksheet):
     """A worksheet of a constant-memory workbook (``Workbook.add_worksheet(..., worksheet_class=RowSheet)``),
     its column widths set before its rows (a column's own format is xlsxwriter's to apply)."""
 
     _column_formats: bool | None = None
     _row_rest: str | None = None  # the <row> tag after its number, as ``_write_row`` writes it here
+    # the formats ``_unstyled_columns`` last saw, and how many columns they give with no text format first
+    _unstyled: tuple[Sequence[tuple[Format | None, Format | None]], int] | None = None
+    _templates: dict[tuple[int, int], str] | None = None  # (width, rows) → ``_rows_template``
+
+    def write_rows(self, first: int, rows: Sequence[Sequence[object]],
+                   formats: Sequence[tuple[Format | None, Format | None]], texts: Texts | None = None) -> bool:
+        """Writes ``rows`` as rows ``first``, ``first`` + 1, … at once, as ``write_cells`` writes each,
+        when all their values are texts that go in as they are but for XML's escapes (as ``texts``
+        makes them: see ``Texts.unsafe_start``) in columns without a text format, every row as wide;
+        False, with nothing written, otherwise. The texts are looked at together, joined into one:
+        most rows of a member sheet (kinds, ids, names, kabupaten/kota, "ya", "tidak") are such rows."""
+        texts = texts if texts is not None else _AS_IS
+        unsafe_start = texts.unsafe_start
+        if unsafe_start is None or not rows:
+            return False
+        width = len(rows[0])
+        last = first + len(rows) - 1
+        if (not width or width > self._unstyled_columns(formats) or not self._writable(first, last, width)
+                or any(len(values) != width for values in rows)):
+            return False
+        try:
+            joined = f"{_SEPARATOR}{_SEPARATOR.join(chain.from_iterable(rows))}{_SEPARATOR}"  # type: ignore[arg-type]
+        except TypeError:  # not only texts
+            return False
+        # printable: no control character, nor white space but the space; no text holds the separator,
+        # starts with what ``texts`` changes or a space, ends with a space, is empty, or holds an _xHHHH_
+        if not (joined.isprintable() and joined.count(_SEPARATOR) == width * len(rows) + 1
+                and not unsafe_start.search(joined) and f" {_SEPARATOR}" not in joined and "_x" not in joined
+                and (len(joined) <= _LONGEST_PLAIN or max(map(len, chain.from_iterable(rows))) <= _LONGEST_PLAIN)):
+            return False
+        columns: Iterable[Sequence[object]]
+        if "&" in joined or ">" in joined:  # escaped as xlsxwriter escapes a text (_escape_data; "<" is not there)
+            escaped = joined.replace("&", "&amp;").replace(">", "&gt;")[1:-1].split(_SEPARATOR)
+            columns = [escaped[column::width] for column in range(width)]
+        else:
+            columns = zip(*rows)
+        self._start_row(first)
+        # the rows' XML in one piece: a row's number, then each cell's number and text, for each row
+        numbers = list(map(str, range(first + 1, last + 2)))
+        fields = [numbers] + [column for texts_of_column in columns for column in (numbers, texts_of_column)]
+        self.fh.write(self._rows_template(width, len(rows)) % tuple(chain.from_iterable(zip(*fields))))
+        self.previous_row = last
+        self._dimensions(first, 0, width - 1)
+        self._dimensions(last, 0, width - 1)
+        return True
 
     def write_cells(self, row: int, values: Sequence[object],
                     formats: Sequence[tuple[Format | None, Format | None]], texts: Texts | None = None) -> bool:
@@ -67,18 +132,11 @@ class RowSheet(Worksheet):
         text format is given), each column's cells in ``formats`` (for text, for numbers), each text
         as ``texts`` makes it (``Texts.clean``; as it is without ``texts``);
         False, with nothing of this row written, when xlsxwriter's own methods must write it."""
-        if self._column_formats is None:
-            self._column_formats = any(info.column_format is not None for info in self.col_info.values())
-        if (not self.constant_memory or self._column_formats or row <= self.previous_row or row in self.row_info
-                or row >= self.xls_rowmax or len(values) > self.xls_colmax):
+        if self.write_rows(row, (values,), formats, texts):
+            return True
+        if not self._writable(row, row, len(values)):
             return False
-        previous = self.previous_row
-        if self.table or previous in self.row_info or previous in self.comments:
-            self._write_single_row(row)  # the row before goes to disk, as write_string would do now
-        else:
-            self.previous_row = row  # what _write_single_row does when nothing is waiting
-        if self._row_rest is None:
-            self._row_rest = self._row_tag_rest()
+        self._start_row(row)
         number = str(row + 1)
         cells = [f'<row r="{number}{self._row_rest}']
         first = last = -1
@@ -103,18 +161,64 @@ class RowSheet(Worksheet):
             if first < 0:
                 first = column
             last = column
-        if first >= 0:  # the dimensions as _check_dimensions(row, first) and (row, last) keep them
-            if self.dim_rowmin is None or row < self.dim_rowmin:
-                self.dim_rowmin = row
-            if self.dim_rowmax is None or row > self.dim_rowmax:
-                self.dim_rowmax = row
-            if self.dim_colmin is None or first < self.dim_colmin:
-                self.dim_colmin = first
-            if self.dim_colmax is None or last > self.dim_colmax:
-                self.dim_colmax = last
+        if first >= 0:
+            self._dimensions(row, first, last)
             cells.append("</row>")
             self.fh.write("".join(cells))
         return True
+
+    def _rows_template(self, width: int, count: int) -> str:
+        """The XML of ``count`` rows of ``width`` plain texts with no style, as ``write_cells`` writes
+        each, for ``%``: each row's number, then each cell's row number and text."""
+        templates = self._templates
+        if templates is None:
+            templates = self._templates = {}
+        template = templates.get((width, count))
+        if template is None:
+            if len(templates) >= 4:  # a sheet's batches are of one length, and its last is shorter
+                templates.clear()
+            row = (f'<row r="%s{self._row_rest.replace("%", "%%")}'  # type: ignore[union-attr]
+                   + "".join(f'<c r="{ref}%s" t="inlineStr"><is><t>%s</t></is></c>' for ref in _refs(width)[:width])
+                   + "</row>")
+            template = templates[(width, count)] = row * count
+        return template
+
+    def _writable(self, first: int, last: int, width: int) -> bool:
+        """Whether rows ``first`` to ``last`` of ``width`` cells can be written here and now."""
+        if self._column_formats is None:
+            self._column_formats = any(info.column_format is not None for info in self.col_info.values())
+        return (self.constant_memory and not self._column_formats and first > self.previous_row
+                and last < self.xls_rowmax and width <= self.xls_colmax
+                and not any(first <= row <= last for row in self.row_info))
+
+    def _start_row(self, row: int) -> None:
+        """The row before goes to disk, as write_string would do now for row ``row``."""
+        previous = self.previous_row
+        if self.table or previous in self.row_info or previous in self.comments:
+            self._write_single_row(row)
+        else:
+            self.previous_row = row  # what _write_single_row does when nothing is waiting
+        if self._row_rest is None:
+            self._row_rest = self._row_tag_rest()
+
+    def _unstyled_columns(self, formats: Sequence[tuple[Format | None, Format | None]]) -> int:
+        """How many of the first columns of ``formats`` have no text format."""
+        if self._unstyled is None or self._unstyled[0] is not formats:
+            count = next((column for column, (text_format, _) in enumerate(formats) if text_format is not None),
+                         len(formats))
+            self._unstyled = (formats, count)
+        return self._unstyled[1]
+
+    def _dimensions(self, row: int, first: int, last: int) -> None:
+        """The sheet's dimensions as _check_dimensions(row, first) and (row, last) keep them."""
+        if self.dim_rowmin is None or row < self.dim_rowmin:
+            self.dim_rowmin = row
+        if self.dim_rowmax is None or row > self.dim_rowmax:
+            self.dim_rowmax = row
+        if self.dim_colmin is None or first < self.dim_colmin:
+            self.dim_colmin = first
+        if self.dim_colmax is None or last > self.dim_colmax:
+            self.dim_colmax = last
 
     def _row_tag_rest(self) -> str:
         """What ``_write_row(row, None)`` writes after the row's number: the same for every row of

@@ -34,6 +34,7 @@ from engine.runstore.layout import SQL_TYPES, SourceLayout, source_layouts
 from engine.runstore.rulecodec import encode_rule
 from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VERSION, STRATA, evidence_view,
                                     source_table_name)
+from engine.runstore.values import insert_values
 
 Row = tuple[object, ...]
 BATCH = 20_000  # entities whose rows are gathered before one executemany per table
@@ -331,13 +332,16 @@ def record_layouts(series: SeriesResult) -> dict[str, SourceLayout]:
 
 class SourceRowsBuilder:
     """The ``src_<table>`` rows of entities given one after another (numbered as the record numbers
-    them), inserted a batch of entities at a time."""
+    them), inserted a batch of entities at a time (``flush``), many rows to a statement
+    (``values.insert_values``): each table's rows wait as one flat list of their values."""
 
     def __init__(self, db: sqlite3.Connection, layouts: Mapping[str, SourceLayout]):
         self.db = db
-        self.pending: dict[str, list[Row]] = {source_table_name(table): [] for table in layouts}
-        # a fact row's table → where its stored row goes and how it is made (a run has millions of fact rows)
-        self.routes = {table: (self.pending[source_table_name(table)].append, _row_getter(table, layout))
+        # table → (its width, the values of its waiting rows), in the record's order of tables
+        self.pending: dict[str, tuple[int, list[object]]] = {
+            source_table_name(table): (2 + len(layout.stored), []) for table, layout in layouts.items()}
+        # a fact row's table → where its stored row's values go and how they are made (a run has millions of fact rows)
+        self.routes = {table: (self.pending[source_table_name(table)][1].extend, _row_getter(table, layout))
                        for table, layout in layouts.items()}
 
     def add(self, key: int, facts: Iterable[FactRow]) -> None:
@@ -350,7 +354,9 @@ class SourceRowsBuilder:
                 route[0]((key, *route[1](fact)))
 
     def flush(self) -> None:
-        _flush(self.db, self.pending)
+        for table, (width, values) in self.pending.items():
+            insert_values(self.db, table, width, values)
+            values.clear()
 
 
 def _row_getter(table: str, layout: SourceLayout) -> Callable[[FactRow], tuple[object, ...]]:
@@ -398,10 +404,12 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
                 if decisions:
                     outcome_rows.append(outcomes.row(year.year, key, decisions, kind, position))
             if key % BATCH == BATCH - 1:
-                _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **sources.pending})
+                _flush(db, {"entity": entity_rows, "outcome": outcome_rows})
+                sources.flush()
     for year in decided:
         year.finish()
-    _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **sources.pending})
+    _flush(db, {"entity": entity_rows, "outcome": outcome_rows})
+    sources.flush()
     verdicts, held = outcomes.verdict_parts()
     _insert(db, "verdict", verdicts)
     _insert(db, "verdict_rule", held)
