@@ -465,7 +465,8 @@ def stopped_lines(results: list[SizeResult]) -> list[str]:
             reached = (f"; tahap aturan sampai {progress['type']} {progress['done']:,}/{progress['total']:,} "
                        f"pada {progress['t']:.0f} s" if progress else "; belum sampai tahap aturan")
             before = result.reached.get("ingest_facts_s")
-            ingest = f"; baca + fakta selesai pada {before:.0f} s" if before is not None else ""
+            # the first answer: the workers start with the facts stage, so the data has been read by then
+            ingest = f"; baca selesai, jawaban aturan pertama pada {before:.0f} s" if before is not None else ""
             lines.append(f"{result.size:,} entitas tidak selesai: {result.stopped}{ingest}{reached}")
     return lines
 
