@@ -8,14 +8,17 @@ the path before it, kept for the comparison until the lean one lands).
 Prints progress lines (``{"progress": ...}``) on stderr while the rules stage runs and, at the
 end, one JSON line on stdout: stage seconds (``RunResult.timings``), the wall time of the run,
 entity and decision counts, this process's peak RSS and CPU seconds, its workers' CPU seconds, and
-the CPU seconds (this process and its ended workers) of each stage: CPU ÷ wall is how many cores the
-stage kept busy.
+the CPU seconds (this process and its workers, ended or running) of each stage: CPU ÷ wall is how many
+cores the stage kept busy. The first year's rules workers run beside the facts stage: "facts" is until
+the last chunk is made (the workers' CPU meanwhile counted there), "rules" from then until the last
+answer is taken and the workers have ended.
 It calls ``execute_run`` exactly as ``iku run`` does, so the figures are those of the command.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import sys
@@ -40,9 +43,27 @@ def _cpu(usage: resource.struct_rusage) -> float:
 
 
 def _tree_cpu() -> float:
-    """CPU seconds of this process and of the workers it has waited for (a stage's pool is closed
-    when the stage ends, so its workers are counted by then)."""
-    return _cpu(resource.getrusage(resource.RUSAGE_SELF)) + _cpu(resource.getrusage(resource.RUSAGE_CHILDREN))
+    """CPU seconds of this process and of its workers: those it has waited for, and those still
+    running (the first year's rules workers start with the facts stage and end with the rules stage,
+    so each of the two stages counts what they spent during it)."""
+    return _cpu(resource.getrusage(resource.RUSAGE_SELF)) + _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) \
+        + _running_children_cpu()
+
+
+def _running_children_cpu() -> float:
+    """CPU seconds of this process's children not yet waited for (``/proc/PID/stat``: utime, stime)."""
+    me, ticks = str(os.getpid()), 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()  # from the state on: the name may hold spaces
+        except OSError:  # ended meanwhile
+            continue
+        if fields[1] == me:  # ppid
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 STAGE_CPU: dict[str, float] = {}

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import pickle
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import partial
 from itertools import count, repeat
 from operator import attrgetter
@@ -318,14 +318,18 @@ class FactChunks:
 FactTexts = tuple[int, list[str]]
 
 
-def chunked_entities(dataset: Dataset, entity_type: str, chunks: FactChunks) -> list[EntityFacts]:
+def chunked_entities(dataset: Dataset, entity_type: str, chunks: FactChunks,
+                     spooled: Callable[[str, list[EntityFacts]], None] | None = None) -> list[EntityFacts]:
     """``facts.build_entities`` from the rows gathered in ``chunks``; each chunk's facts (and their
-    texts, if made) kept in the spool."""
+    texts, if made) kept in the spool, then the chunk given to ``spooled`` if given (the workers
+    evaluate it while the next chunks are made: ``parallel.WorkerRules.give``)."""
     numbers = count()
 
     def made(entities: list[EntityFacts]) -> None:
         texts = chunks.texts(entity_type, next(numbers), len(entities))
         spool_facts(entities, chunks.spool, (chunks.year, texts) if texts is not None else None)  # type: ignore[arg-type]
+        if spooled is not None:
+            spooled(entity_type, entities)
 
     with collector_paused():  # millions of rows and lists made, none in a cycle (``collector_paused``)
         return build_entities(dataset, entity_type, partial(chunks.entity_rows, entity_type), chunks.chunk, made=made)

@@ -5,7 +5,9 @@ worker loads the same rules folder once (its version is checked against the pare
 evaluator per entity type (``lean_evaluate.LeanEvaluator``, a durable_rules session per entity,
 deleted after it; ``RULES_PATH`` "today": ``evaluate.Evaluator``, for the benchmark's comparison),
 and evaluates ordered chunks; the parent keeps chunk order, so the result is exactly that of the
-single-process path.
+single-process path. A run's first year gets its workers when the facts stage starts, and each chunk
+as soon as that stage has made it (``WorkerRules.give``, from ``pipeline.run_series``): the facts
+stage's one core and the workers' run side by side.
 
 What crosses a process boundary is plain tuples, not objects: pickling a pydantic ``Decision``
 (with its clause results) cost about half as much as evaluating it in the worker, and unpickling
@@ -27,10 +29,9 @@ import gc
 import os
 import pickle
 from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from itertools import islice
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -39,7 +40,7 @@ from engine.durable_host import EngineError
 from engine.evaluate import Evaluator, check_complete
 from engine.facts import EntityFacts
 from engine.lean_evaluate import LeanEvaluator, Outcome, OutcomeTree, evaluate_rows
-from engine.processes import answer_of, process_pool
+from engine.processes import answer_of, process_pool, submitted
 from engine.rules.compiler import CompiledRuleset, compile_ruleset
 from engine.rules.load import load_rulebook
 from engine.rules.rulebook import RuleBook
@@ -202,53 +203,118 @@ class _Receiver:
 
 
 @contextmanager
-def _frozen() -> Iterator[None]:
+def _frozen() -> Iterator[bool]:
     """The objects alive before, out of the garbage collector's full passes while the parent takes
     the answers: it keeps objects for every entity, which start those passes, and each pass would walk
     the whole data set the run holds (millions of objects) to free none of it (measured at 100k: 5
-    full passes, ≈ 0.7 of the parent's 5.5 CPU-s in this stage). Left as found if frozen already."""
+    full passes, ≈ 0.7 of the parent's 5.5 CPU-s in this stage). Left as found if frozen already;
+    says whether it froze them."""
     if gc.get_freeze_count():
-        yield
+        yield False
         return
     gc.freeze()
     try:
-        yield
+        yield True
     finally:
         gc.unfreeze()
+
+
+Chunk = tuple[str, list[EntityFacts]]  # an entity type, and entities of it (a chunk of the facts stage)
+
+
+class WorkerRules:
+    """A year's decisions, evaluated by the workers of ``pool`` chunk by chunk, as the chunks are given.
+
+    The chunks are given in order (every chunk of the first entity type of ``ENTITY_ORDER``, then
+    the next type's): while the facts stage makes them (``give``, an answer already there taken
+    meanwhile, nothing waited for), or all at once when the facts are made (``finish``). A few
+    chunks per worker are in flight at any time, across the turn from one entity type to the next
+    (no worker waits there), and answers are taken in order. Each chunk sent carries its fact
+    rows as one pickle (the spool's block as written, in a large run): queuing every chunk at once
+    held all the facts of a run in the queue, ≈ 0.5 GB at a million entities. A chunk given while
+    that many are in flight waits here, as the entities it names (kept by the facts stage anyway).
+    """
+
+    def __init__(self, receivers: dict[str, _Receiver], decisions: DecisionTable, year: int, workers: int,
+                 totals: dict[str, int], progress: Callable[[str, int, int], None] | None):
+        self.receivers = receivers
+        self.decisions = decisions
+        self.year = year
+        self.totals = totals  # entities of each type, for ``progress``
+        self.progress = progress
+        self.bound = IN_FLIGHT_PER_WORKER * workers + 1  # chunks sent and not yet taken
+        self.pool: ProcessPoolExecutor | None = None
+        self.froze = False  # whether the objects alive before were frozen (``_frozen``)
+        self.waiting: deque[Chunk] = deque()  # given, not yet sent
+        self.in_flight: deque[tuple[str, list[EntityFacts], Future[list[DecisionRow] | Outcomes]]] = deque()
+
+    def give(self, entity_type: str, chunk: list[EntityFacts]) -> None:
+        """A chunk whose facts are made (and spooled): sent if fewer than the bound are in flight;
+        the answers already come are taken, none is waited for."""
+        self.waiting.append((entity_type, chunk))
+        self._move(iter(()), wait=False)
+
+    def finish(self, rest: Iterable[Chunk] = ()) -> DecisionTable:
+        """Every decision, once the chunks given and then ``rest`` (read as they are sent) are answered."""
+        if self.froze:  # the objects made since (the facts stage's), out of the full passes too
+            gc.freeze()
+        self._move(iter(rest), wait=True)
+        return self.decisions
+
+    def _move(self, rest: Iterator[Chunk], wait: bool) -> None:
+        """Sends chunks waiting (then those of ``rest``) while fewer than the bound are in flight, and
+        takes the answers in order: each as it comes (``wait``) or those already come."""
+        while True:
+            while len(self.in_flight) < self.bound:
+                following = self.waiting.popleft() if self.waiting else next(rest, None)
+                if following is None:
+                    break
+                self.in_flight.append(self._send(*following))
+            if not self.in_flight or not (wait or self.in_flight[0][2].done()):
+                return
+            entity_type, chunk, future = self.in_flight.popleft()
+            receiver = self.receivers[entity_type]
+            receiver.take(chunk, answer_of(future))
+            if self.progress is not None:
+                self.progress(entity_type, receiver.entities, self.totals[entity_type])
+
+    def _send(self, entity_type: str, chunk: list[EntityFacts]
+              ) -> tuple[str, list[EntityFacts], Future[list[DecisionRow] | Outcomes]]:
+        assert self.pool is not None
+        ids = [entity.entity_id for entity in chunk]
+        # the facts' ready texts where the run made them (the lean path asserts them as they are), else the rows
+        texts = pickled_fact_texts(chunk) if RULES_PATH == "lean" else None
+        facts = texts if texts is not None else pickled_fact_rows(chunk)
+        return entity_type, chunk, submitted(self.pool, _evaluate_chunk, entity_type, self.year, ids, facts,
+                                             RULES_PATH, texts is not None)
+
+
+@contextmanager
+def rules_in_workers(
+    book: RuleBook, year: int, workers: int, totals: dict[str, int],
+    progress: Callable[[str, int, int], None] | None = None, spool: BlockSpool | None = None,
+) -> Iterator[WorkerRules]:
+    """``workers`` processes, ready to evaluate the chunks of ``totals``' entity types (how many entities
+    each has, in ``ENTITY_ORDER``) for ``year``; the decisions kept in ``spool`` when one is given.
+
+    The rules are compiled here before any process starts (a rule that does not compile stops the run
+    here). The processes start with the first chunk sent; when the block ends with an exception
+    (a worker's failure, a bad fact, Ctrl-C while the facts are still made) they are killed at once.
+    """
+    decisions = DecisionTable(spool=spool)
+    receivers = {entity_type: _Receiver(compile_ruleset(book, entity_type, year), decisions)  # no durable_rules host
+                 for entity_type in totals}
+    rules = WorkerRules(receivers, decisions, year, workers, totals, progress)
+    with process_pool(workers, _start_worker, (book.directory, book.version)) as rules.pool, _frozen() as rules.froze:
+        yield rules
 
 
 def evaluate_in_workers(
     book: RuleBook, entities: dict[str, list[EntityFacts]], year: int, workers: int,
     progress: Callable[[str, int, int], None] | None = None, spool: BlockSpool | None = None,
 ) -> DecisionTable:
-    """Decisions of every entity, evaluated by ``workers`` processes; kept in ``spool`` when one is given.
-
-    A few chunks per worker are in flight at any time, across the turn from one entity type to the
-    next (no worker waits there), and answers are taken in order. Each chunk sent carries its fact
-    rows as one pickle (the spool's block as written, in a large run): queuing every chunk at once
-    held all the facts of a run in the queue, ≈ 0.5 GB at a million entities.
-    """
-    decisions = DecisionTable(spool=spool)
-    receivers = {entity_type: _Receiver(compile_ruleset(book, entity_type, year), decisions)  # no durable_rules host
-                 for entity_type in entities}
-    chunks = _chunks(entities)
-    with process_pool(workers, _start_worker, (book.directory, book.version)) as pool, _frozen():
-        def send(entity_type: str, chunk: list[EntityFacts]) -> tuple[str, list[EntityFacts], Future[list[DecisionRow]]]:
-            ids = [entity.entity_id for entity in chunk]
-            # the facts' ready texts where the run made them (the lean path asserts them as they are), else the rows
-            texts = pickled_fact_texts(chunk) if RULES_PATH == "lean" else None
-            facts = texts if texts is not None else pickled_fact_rows(chunk)
-            return entity_type, chunk, pool.submit(_evaluate_chunk, entity_type, year, ids, facts, RULES_PATH,
-                                                   texts is not None)
-
-        in_flight = deque(send(*chunk) for chunk in islice(chunks, IN_FLIGHT_PER_WORKER * workers))
-        while in_flight:
-            entity_type, chunk, future = in_flight.popleft()
-            following = next(chunks, None)
-            if following is not None:
-                in_flight.append(send(*following))
-            receiver = receivers[entity_type]
-            receiver.take(chunk, answer_of(future))
-            if progress is not None:
-                progress(entity_type, receiver.entities, len(entities[entity_type]))
-    return decisions
+    """Decisions of every entity, evaluated by ``workers`` processes (``WorkerRules``); kept in
+    ``spool`` when one is given."""
+    with rules_in_workers(book, year, workers, {kind: len(group) for kind, group in entities.items()},
+                          progress, spool) as rules:
+        return rules.finish(_chunks(entities))

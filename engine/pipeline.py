@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from operator import itemgetter
@@ -32,7 +32,7 @@ from engine.ingest.dataset import Dataset, load_dataset
 from engine.ingest.policy import DataPolicy
 from engine import parallel
 from engine.lean_evaluate import LeanEvaluator
-from engine.parallel import CHUNK, default_workers, evaluate_in_workers
+from engine.parallel import CHUNK, WorkerRules, default_workers, evaluate_in_workers, rules_in_workers
 from engine.rules import DEFAULT_RULES
 from engine.rules.compiler import CompileError, compile_ruleset
 from engine.rules.load import load_rulebook
@@ -195,12 +195,31 @@ def registered_ids(entities: dict[str, list[EntityFacts]], scope: ProvinceScope)
             for entity_type, group in entities.items()}
 
 
-def entities_of(dataset: Dataset, chunks: FactChunks | None = None) -> dict[str, list[EntityFacts]]:
+def entities_of(
+    dataset: Dataset, chunks: FactChunks | None = None, spooled: Callable[[str, list[EntityFacts]], None] | None = None,
+) -> dict[str, list[EntityFacts]]:
     """Every entity of every type with its facts, in the order outputs list them; with ``chunks``
-    (the sink the data set was read into), the facts gathered there, kept in the run's spool."""
+    (the sink the data set was read into), the facts gathered there, kept in the run's spool, each
+    chunk then given to ``spooled`` if given (in order: ``parallel.WorkerRules.give``)."""
     if chunks is None:
         return {entity_type: build_entities(dataset, entity_type) for entity_type in ENTITY_ORDER}
-    return {entity_type: chunked_entities(dataset, entity_type, chunks) for entity_type in ENTITY_ORDER}
+    return {entity_type: chunked_entities(dataset, entity_type, chunks, spooled) for entity_type in ENTITY_ORDER}
+
+
+def rules_alongside_facts(
+    stack: ExitStack, book: RuleBook, year: int, workers: int, dataset: Dataset, progress: Progress | None,
+    spool: BlockSpool,
+) -> WorkerRules | None:
+    """The workers that evaluate ``year`` while the facts stage makes the chunks, kept by ``stack`` (closed:
+    the workers end; an exception meanwhile: they are killed); None for a run in this process alone, or
+    rules that do not compile (the rules stage says why, after the facts, as it always did)."""
+    if workers <= 1:
+        return None
+    totals = {entity_type: len(dataset.table(table)) for entity_type, (table, _, _) in ENTITY_TABLES.items()}
+    try:
+        return stack.enter_context(rules_in_workers(book, year, workers, totals, progress, spool))
+    except CompileError:
+        return None
 
 
 def entity_count(dataset: Dataset) -> int:
@@ -280,29 +299,40 @@ def run_series(
         dataset = load_dataset(data, chunks, data_policy(book, years)).with_records(chunks.set_aside)
     log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
     workers = workers or default_workers(entity_count(dataset))
-    with clock("facts"):
-        entities = entities_of(dataset, chunks)
-    owners = chunks.owners
-    del chunks  # what it gathered is in the spool now; its index of a million ids is not needed
-    scope = scope_of(profile, dataset)
-    log.info("cakupan provinsi", provinsi=profile.province.code, di_luar_provinsi=scope.counts())
-    results = []
-    for year in years:
-        year_clock = Stopwatch()
-        # the first year's run starts with the reading of the data, the others when their rules do
-        year_started = started if not results else datetime.now(timezone.utc)
-        with clock("rules"), year_clock("rules"):
-            decisions = evaluate_entities(book, entities, year, progress, workers, spool if workers > 1 else None)
-        with clock("indicators"), year_clock("indicators"):
-            indicators = indicators_of(book, profile, dataset, entities, decisions, year, scope)
-        decisions.forget_given_tags()
-        for indicator in indicators:
-            if indicator.not_in_force:
-                log.warning("aturan belum berlaku", tahun=year, indikator=indicator.id, alasan=indicator.catatan)
-        # the shared stages (reading, facts) are counted in each year's timings as they were spent once
-        timings = {**{k: v for k, v in clock.seconds.items() if k in ("ingest", "facts")}, **year_clock.seconds}
-        results.append(RunResult(book, profile, year, dataset, entities, decisions, indicators, year_started,
-                                 datetime.now(timezone.utc), scope, timings, owners))
+    with ExitStack() as alongside:
+        # The first year's workers evaluate each chunk as soon as the facts stage has made it. "facts":
+        # until the last chunk is made (and sent, the answers come meanwhile taken); "rules": from
+        # then until the last answer is taken and the workers have ended.
+        early = rules_alongside_facts(alongside, book, years[0], workers, dataset, progress, spool)
+        with clock("facts"):
+            entities = entities_of(dataset, chunks, early.give if early is not None else None)
+        owners = chunks.owners
+        del chunks  # what it gathered is in the spool now; its index of a million ids is not needed
+        scope = scope_of(profile, dataset)
+        log.info("cakupan provinsi", provinsi=profile.province.code, di_luar_provinsi=scope.counts())
+        results = []
+        for year in years:
+            year_clock = Stopwatch()
+            # the first year's run starts with the reading of the data, the others when their rules do
+            year_started = started if not results else datetime.now(timezone.utc)
+            with clock("rules"), year_clock("rules"):
+                if early is not None:
+                    decisions = early.finish()
+                    alongside.close()  # the workers end with the year's rules, as the later years' do
+                    early = None
+                else:
+                    decisions = evaluate_entities(book, entities, year, progress, workers,
+                                                  spool if workers > 1 else None)
+            with clock("indicators"), year_clock("indicators"):
+                indicators = indicators_of(book, profile, dataset, entities, decisions, year, scope)
+            decisions.forget_given_tags()
+            for indicator in indicators:
+                if indicator.not_in_force:
+                    log.warning("aturan belum berlaku", tahun=year, indikator=indicator.id, alasan=indicator.catatan)
+            # the shared stages (reading, facts) are counted in each year's timings as they were spent once
+            timings = {**{k: v for k, v in clock.seconds.items() if k in ("ingest", "facts")}, **year_clock.seconds}
+            results.append(RunResult(book, profile, year, dataset, entities, decisions, indicators, year_started,
+                                     datetime.now(timezone.utc), scope, timings, owners))
     return SeriesResult(tuple(results), started, datetime.now(timezone.utc), clock.seconds)
 
 

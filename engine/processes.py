@@ -142,9 +142,22 @@ def answer_told(future: Future[T], what: str) -> T:
             from None
 
 
+_WORKER_DIED = "proses pekerja berhenti tanpa jawaban (dihentikan dari luar atau kehabisan memori?)"
+
+
 def answer_of(future: Future[T]) -> T:
     """A worker's answer; a worker that died (killed, out of memory) stops the run with a message."""
     try:
         return future.result()
     except BrokenProcessPool:
-        raise EngineError("proses pekerja berhenti tanpa jawaban (dihentikan dari luar atau kehabisan memori?)") from None
+        raise EngineError(_WORKER_DIED) from None
+
+
+def submitted(pool: ProcessPoolExecutor, work: Callable[..., T], *args: Any) -> Future[T]:
+    """``work`` given to a worker of ``pool``. A worker that died before (while this process was busy
+    elsewhere: making facts, taking an answer) has left the pool broken, and ``submit`` says so at
+    once: that stops the run with ``answer_of``'s message, not a traceback."""
+    try:
+        return pool.submit(work, *args)
+    except BrokenProcessPool:
+        raise EngineError(_WORKER_DIED) from None

@@ -287,3 +287,62 @@ def test_a_failure_in_the_output_process_stops_the_run_with_a_message(data, out,
     Path(f"{mark}.go").write_text("")
     assert_stopped_plainly(run, 1, "baris sumber catatan run tidak dapat ditulis di proses lain: DatabaseError", out,
                            before, runs_before)
+
+
+# The first year's workers start with the facts stage and evaluate each chunk as it is made: a run held
+# there, with chunks of 5 (four of the 20 koperasi), has its workers running while facts are still made.
+FACTS_STAGE = "engine.fact_chunks:spool_facts"
+SMALL_CHUNKS = "engine.parallel:CHUNK=5"
+
+
+def workers_of(run: subprocess.Popen) -> list[int]:
+    """The run's worker processes (spawned: ``multiprocessing.spawn``), once they have started: within
+    30 s, well before a held run goes on by itself (120 s), so they are found while it is held."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = [pid for pid in descendants(run.pid) if _spawned(pid)]
+        if found:
+            return found
+        time.sleep(0.05)
+    pytest.fail("no worker started while the facts were made")
+
+
+def _spawned(pid: int) -> bool:
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("stop", list(STOPS))
+def test_a_run_stopped_while_its_workers_run_beside_the_facts_stage_ends_them_and_keeps_the_previous_run(
+        data, out, tmp_path, stop):
+    signal_sent, to_group, code = STOPS[stop]
+    before, runs_before = outputs(out), sorted(path.name for path in (out / RUNS).iterdir())
+    mark = tmp_path / "held"
+    run = iku_run(data, out, "--workers", "2", env=held_at(FACTS_STAGE, mark, call=3, set=SMALL_CHUNKS))
+    assert wait_for(mark, run) == run.pid  # held in the facts stage, two chunks given to the workers
+    workers = workers_of(run)
+    processes = descendants(run.pid)
+    if to_group:
+        os.killpg(run.pid, signal_sent)
+    else:
+        run.send_signal(signal_sent)
+    assert_stopped_plainly(run, code, f"dihentikan ({stop.split()[0]})", out, before, runs_before)
+    assert all_gone(processes) and all_gone(workers)
+
+
+def test_a_worker_killed_while_the_facts_are_still_made_stops_the_run_plainly(data, out, tmp_path):
+    """The pool is broken when the facts stage gives it its next chunk: that says the worker died,
+    with no traceback, and the run ends as a worker's death in the rules stage always ended it."""
+    before, runs_before = outputs(out), sorted(path.name for path in (out / RUNS).iterdir())
+    mark = tmp_path / "held"
+    run = iku_run(data, out, "--workers", "2", env=held_at(FACTS_STAGE, mark, call=3, set=SMALL_CHUNKS))
+    wait_for(mark, run)
+    workers = workers_of(run)
+    os.kill(workers[0], signal.SIGKILL)
+    assert all_gone(workers)  # the pool has seen it: the others are ended too
+    processes = descendants(run.pid)
+    Path(f"{mark}.go").write_text("")
+    assert_stopped_plainly(run, 1, "proses pekerja berhenti tanpa jawaban", out, before, runs_before)
+    assert all_gone(processes)

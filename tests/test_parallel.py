@@ -111,3 +111,71 @@ def test_a_worker_does_not_import_the_readers():
     code = "import sys, engine.parallel; print(sorted({'polars', 'openpyxl', 'engine.fact_chunks'} & set(sys.modules)))"
     answer = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert answer.stdout.strip() == "[]"
+
+
+def _series_events(tmp_path, monkeypatch, years, workers, events=None):
+    """``run_series`` over the synthetic tables, noting each chunk made (spooled) and each chunk sent to a
+    worker, in order: ("made", entity type) and ("sent", entity type)."""
+    import engine.fact_chunks as fact_chunks
+    import engine.parallel as parallel
+    from engine.pipeline import run_series
+
+    events = [] if events is None else events
+    spool_facts, texts, rows = fact_chunks.spool_facts, parallel.pickled_fact_texts, parallel.pickled_fact_rows
+    monkeypatch.setattr(fact_chunks, "spool_facts",
+                        lambda entities, *rest: events.append(("made", entities[0].entity_type))
+                        or spool_facts(entities, *rest))
+    monkeypatch.setattr(parallel, "pickled_fact_texts",
+                        lambda chunk: events.append(("sent", chunk[0].entity_type)) or texts(chunk))
+    monkeypatch.setattr(parallel, "pickled_fact_rows", lambda chunk: rows(chunk))  # the texts' call notes the send
+    data = tmp_path / "data"
+    if not data.exists():
+        write_tables(data, synthetic_tables(1200))
+    series = run_series(data, "jatim", years, workers=workers)
+    return series, events
+
+
+def test_the_first_year_s_workers_evaluate_each_chunk_while_the_facts_are_still_made(tmp_path, monkeypatch):
+    """The chunks go to the workers as the facts stage makes them, in order, not after the last one:
+    the decisions, the tags and the indicators are those of one process, year by year (a series: the
+    first year so, the later ones after the facts as before)."""
+    import engine.parallel as parallel
+    import engine.pipeline as pipeline
+
+    monkeypatch.setattr(parallel, "CHUNK", 100)
+    monkeypatch.setattr(pipeline, "CHUNK", 100)  # the facts stage's chunks
+    for years in ((2024,), (2023, 2024)):
+        alone, _ = _series_events(tmp_path, monkeypatch, years, workers=1)
+        series, events = _series_events(tmp_path, monkeypatch, years, workers=2)
+        made = [index for index, (what, _) in enumerate(events) if what == "made"]
+        sent = [index for index, (what, _) in enumerate(events) if what == "sent"]
+        chunks = 2 * 1200 // 100  # the koperasi and the peserta diklat
+        assert len(made) == chunks and len(sent) == chunks * len(years)
+        # sent meanwhile: as many as may be in flight at least (the workers are still starting)
+        assert sum(index < made[-1] for index in sent) >= parallel.IN_FLIGHT_PER_WORKER * 2 + 1
+        # in the facts' order: each chunk sent after it is made
+        assert [kind for what, kind in events if what == "sent"][:chunks] == [kind for what, kind in events
+                                                                               if what == "made"]
+        assert all(sent[number] > made[number] for number in range(chunks))
+        for one, other in zip(alone.results, series.results, strict=True):
+            assert other.decisions == one.decisions and other.indicators == one.indicators
+            assert list(other.tag_rows()) == list(one.tag_rows())
+        assert {"facts", "rules"} <= set(series.timings) and series.results[0].timings["facts"] > 0
+
+
+def test_a_rule_that_does_not_compile_stops_the_run_after_the_facts_as_before(tmp_path, monkeypatch):
+    """The workers of the first year are not started then: the rules stage says why, as it always did."""
+    import pytest
+
+    import engine.parallel as parallel
+    from engine.rules.compiler import CompileError
+
+    def refused(*args):
+        raise CompileError("aturan X: tidak dapat dikompilasi", "X")
+
+    started, events = [], []
+    monkeypatch.setattr(parallel, "compile_ruleset", refused)
+    monkeypatch.setattr(parallel, "process_pool", lambda *args: started.append(1))
+    with pytest.raises(CompileError, match="aturan X"):
+        _series_events(tmp_path, monkeypatch, (2024,), workers=2, events=events)
+    assert not started and events == [("made", "koperasi")] * 3 + [("made", "peserta_diklat")] * 3  # facts first

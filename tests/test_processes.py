@@ -17,7 +17,7 @@ from engine.durable_host import EngineError
 from engine.outputs import run as run_outputs
 from engine.outputs.report_xlsx import write_report_xlsx
 from engine.outputs.run import execute_run
-from engine.processes import answer_of, process_pool
+from engine.processes import answer_of, process_pool, submitted
 from tests.support import RULES, SAMPLES
 
 
@@ -42,6 +42,17 @@ def test_a_process_that_dies_stops_the_run_with_a_message():
         died = pool.submit(os._exit, 9)
         with pytest.raises(EngineError, match="proses pekerja berhenti tanpa jawaban"):
             answer_of(died)
+
+
+def test_a_pool_whose_worker_died_refuses_more_work_with_the_same_message():
+    """A worker may die while this process is busy elsewhere (making facts): the next chunk given
+    must stop the run with the message, not with ``submit``'s BrokenProcessPool traceback."""
+    with process_pool(2) as pool:
+        died = pool.submit(os._exit, 9)
+        with pytest.raises(EngineError, match="proses pekerja berhenti tanpa jawaban"):
+            answer_of(died)
+        with pytest.raises(EngineError, match="proses pekerja berhenti tanpa jawaban"):
+            submitted(pool, pow, 2, 2)
 
 
 def test_an_error_in_another_process_reaches_this_one(tmp_path):
