@@ -110,14 +110,12 @@ class CitedRows:
         joined, spans = self._joined_columns(kind)
         found = facts.lazy().join(spans.lazy(), on="table", how="left", maintain_order="left").select(
             pl.col("position"), pl.col("start"), pl.col("size"),
-            # the row number after "<table>:", digits only (what int() reads of such a text, and no more)
-            pl.col("fact").str.strip_prefix(pl.col("prefix")).alias("number"),
+            # the row number after "<table>:" (null where it is no number; where it is one, int() reads the same)
+            pl.col("fact").str.strip_prefix(pl.col("prefix")).cast(pl.Int64, strict=False).alias("number"),
             pl.col("fact").str.starts_with(pl.col("prefix")).alias("named"),
         ).with_columns(
-            pl.col("number").cast(pl.Int64, strict=False),
             # a row of the table: null where the table is not one of the type's (no start, no size)
-            (pl.col("named") & pl.col("number").str.contains("^[0-9]{1,18}$")
-             & (pl.col("number").cast(pl.Int64, strict=False) < pl.col("size"))).fill_null(False).alias("ok"),
+            (pl.col("named") & (pl.col("number") >= 0) & (pl.col("number") < pl.col("size"))).fill_null(False).alias("ok"),
         ).collect()
         if not found["ok"].all():
             return None

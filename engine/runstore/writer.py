@@ -15,7 +15,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice, repeat
+from itertools import chain, count, groupby, islice, repeat
 from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from typing import NamedTuple
@@ -39,11 +39,13 @@ from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VER
 
 Row = tuple[object, ...]
 BATCH = 20_000  # entities whose rows are gathered before one executemany per table
+PER_STATEMENT = 100  # rows inserted by one statement
 NODE, HELD = itemgetter(0), itemgetter(1)  # of a clause row
 ENTITY, RULE_ID, GIVEN, CLAUSES = itemgetter(0, 1), itemgetter(3), itemgetter(6), itemgetter(7)  # of a decision row
 TREE, MASK, FOUND = itemgetter(2), itemgetter(3), itemgetter(4)  # of a compact outcome
 VERDICT, NUMBER = itemgetter(0), itemgetter(1)  # of a plan (``_Plan``)
-ENTITY_ID = attrgetter("entity_id")
+ENTITY_ID, ENTITY_TYPE = attrgetter("entity_id"), attrgetter("entity_type")  # of an entity's facts, a member
+NILAI_SEBELUM, NILAI = attrgetter("nilai_sebelum"), attrgetter("nilai")  # of an indicator's member
 NAMA, REGION_CODE, SOURCE_ROW = attrgetter("nama"), attrgetter("region.code"), attrgetter("row")  # of an EntityInfo
 
 
@@ -437,13 +439,27 @@ class _Decided:
 
 
 def _insert(db: sqlite3.Connection, table: str, rows: Iterable[Row]) -> None:
+    """The rows into ``table``, ``PER_STATEMENT`` of them to a statement (one statement a row costs
+    SQLite and the sqlite3 module more than binding the values: a run inserts millions of rows)."""
     iterator = iter(rows)
     first = next(iterator, None)
-    if first is not None:
-        marks = ", ".join("?" for _ in first)
-        # a list is handed over as it is; chain, not a generator of our own: a million rows pass here
-        every = rows if isinstance(rows, list) else chain((first,), iterator)
-        db.executemany(f'INSERT INTO "{table}" VALUES ({marks})', every)
+    if first is None:
+        return
+    one = "(" + ", ".join("?" for _ in first) + ")"
+    every = chain((first,), iterator)
+    rest: list[Row] = []
+
+    def statements() -> Iterator[tuple[object, ...]]:
+        while True:
+            chunk = list(islice(every, PER_STATEMENT))
+            if len(chunk) < PER_STATEMENT:
+                rest.extend(chunk)
+                return
+            yield tuple(chain.from_iterable(chunk))
+
+    db.executemany(f'INSERT INTO "{table}" VALUES {", ".join([one] * PER_STATEMENT)}', statements())
+    if rest:
+        db.executemany(f'INSERT INTO "{table}" VALUES {one}', rest)
 
 
 def _run_row(result: RunResult, data: Path, run: str, series: SeriesResult) -> Row:
@@ -585,8 +601,12 @@ def _numbered(series: SeriesResult) -> Iterator[tuple[int, RunResult, IndicatorR
 def _member_rows(series: SeriesResult, keys: Mapping[str, Mapping[str, int]]) -> Iterator[Row]:
     for number, _, indicator in _numbered(series):
         for code, role in enumerate(ROLES):
-            for seq, m in enumerate(getattr(indicator, role)):
-                yield (number, code, seq, keys[m.entity_type][m.entity_id], m.nilai_sebelum, m.nilai)
+            members = getattr(indicator, role)
+            # the members' keys, a run of one entity type at a time (no Python call per member: a run lists millions)
+            entities = chain.from_iterable(map(keys[kind].__getitem__, map(ENTITY_ID, run))
+                                           for kind, run in groupby(members, key=ENTITY_TYPE))
+            yield from zip(repeat(number), repeat(code), count(), entities, map(NILAI_SEBELUM, members),
+                           map(NILAI, members))
 
 
 def _indicator_rows(series: SeriesResult) -> Iterator[Row]:
@@ -633,8 +653,7 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
            sources: SourceRows | None = None) -> None:
     # isolation_level=None: the module opens no transaction of its own; the one BEGIN … COMMIT here
     # holds the schema and every row, so the file is complete or empty.
-    building = path + ".build"
-    db = sqlite3.connect(building, isolation_level=None)
+    db = sqlite3.connect(path, isolation_level=None)
     try:
         # A temporary file, moved into place only when complete: a crash leaves it behind unused,
         # so it needs no rollback journal and no fsync per page (atomic_path syncs it once).
@@ -648,10 +667,8 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
         db.execute("COMMIT")
         if sources is not None:
             db.execute("DETACH DATABASE sources")
-        db.execute("VACUUM INTO ?", (path,))
     finally:
         db.close()
-        Path(building).unlink(missing_ok=True)
 
 
 def write_run_record(run: RunResult | SeriesResult, out: Path, data: Path,
