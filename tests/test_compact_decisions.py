@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.decisions import COMPACT, DecisionTable, decision_of
+from engine.fact_places import RowOwners
 from engine.lean_evaluate import LeanEvaluator, evaluate_rows
 from engine.outputs.files import hand_over_decisions, write_tags, write_tags_from
 from engine.parallel import CHUNK, Outcomes, _Receiver
@@ -180,3 +181,41 @@ def test_the_parent_keeps_the_workers_outcomes_without_making_rows(sample, monke
     assert not made
     list(compact.rows())
     assert len(made) == sum(1 for _ in compact.items())
+
+
+@pytest.mark.parametrize("rows_for", [(), ("ukm",)], ids=["compact", "mixed"])
+def test_the_record_takes_compact_outcomes_a_batch_at_a_time_as_it_would_one_by_one(sample, tmp_path, monkeypatch,
+                                                                                    rows_for):
+    """Small batches (plans and citations first met in many of them, three years): the batches of
+    compact outcomes worked out together give the record the rows give, keys numbered alike."""
+    _, series = sample
+    compact, rows = _compact_series(series, BlockSpool(tmp_path), rows_for)
+    monkeypatch.setattr(writer, "BATCH", 7)
+    together = []
+    worked_out = writer._Outcomes._together
+    monkeypatch.setattr(writer._Outcomes, "_together",
+                        lambda self, *args: together.append(worked := worked_out(self, *args)) or worked)
+    for name, run in (("rows", rows), ("compact", compact)):
+        (tmp_path / name).mkdir()
+        write_run_record(run, tmp_path / name, SAMPLES)
+    assert len(together) > 10 and all(rows is not None for rows in together)
+    assert _dump(tmp_path / "compact") == _dump(tmp_path / "rows")
+
+
+def test_the_record_refuses_compact_evidence_naming_another_entitys_row(sample, tmp_path):
+    """Taken together or one by one, a compact outcome's evidence must name the entity's own rows."""
+    _, series = sample
+    compact, _ = _compact_series(series, BlockSpool(tmp_path))
+    last = compact.last
+    kind = "koperasi"
+    count = len(last.entities[kind])
+    moved = RowOwners()  # every RAT row noted as the next koperasi's
+    moved.parts.update((key, parts) for key, parts in last.owners.parts.items() if key[1] != "rat")
+    moved.records.update((key, rows) for key, rows in last.owners.records.items() if key[1] != "rat")
+    for position, entity in enumerate(last.entities[kind]):
+        for fact in entity.fact_rows:
+            if fact[0] == "rat":
+                moved.note(kind, "rat", fact[1], (position + 1) % count)
+    broken = SeriesResult((*compact.results[:-1], replace(last, owners=moved)), compact.started, compact.finished)
+    with pytest.raises(ValueError, match="bukan baris tabel rat milik entitas ini"):
+        write_run_record(broken, tmp_path, SAMPLES)
