@@ -1,9 +1,9 @@
 """Writes a run's record, ``run.sqlite``, into the folder it is given (the run's own folder, switched
 in whole by ``engine.outputs.folder``; readers open ``DIR/run.sqlite`` through its link).
 
-Built in a scratch file beside it, in ONE transaction (schema and rows), copied packed into a
-temporary file (``VACUUM INTO``: rows inserted in key order leave a tenth of each page empty, the
-copy fills them) and moved into place in one step, so the file is complete or absent, never half of one.
+Built in a temporary file beside it, in ONE transaction (schema and rows), and moved into place in
+one step, so the file is complete or absent, never half of one. Not copied packed (``VACUUM INTO``,
+as it was): the copy cost a second of CPU at the national registry's size for ≈ 4 % fewer bytes.
 
 A large run's source rows (``src_<table>``) are built by another process meanwhile, in a file of
 their own (``engine.runstore.sources``); the transaction copies them from there (``SourceRows``).
@@ -662,8 +662,8 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
         db.execute("BEGIN")
         _script(db, SCHEMA)
         _fill(db, series, data, directory, run, sources)
+        _script(db, INDEXES)  # first: the sample frame reads the region codes from their index
         _script(db, STRATA)
-        _script(db, INDEXES)
         db.execute("COMMIT")
         if sources is not None:
             db.execute("DETACH DATABASE sources")
