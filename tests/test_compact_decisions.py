@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from engine.decisions import COMPACT, DecisionTable, decision_of
-from engine.fact_places import RowOwners
 from engine.lean_evaluate import LeanEvaluator, evaluate_rows
 from engine.outputs.files import hand_over_decisions, write_tags, write_tags_from
 from engine.parallel import CHUNK, Outcomes, _Receiver
@@ -20,7 +19,7 @@ from engine.rules.compiler import compile_ruleset
 from engine.runstore import writer
 from engine.runstore.writer import write_run_record
 from engine.spool import BlockSpool
-from tests.support import RULES, SAMPLES
+from tests.support import RULES, SAMPLES, rat_rows_of_the_next_koperasi
 
 SMALL_BLOCK = 60  # decisions: many blocks in the spool, the rest held in memory
 
@@ -207,15 +206,7 @@ def test_the_record_refuses_compact_evidence_naming_another_entitys_row(sample, 
     _, series = sample
     compact, _ = _compact_series(series, BlockSpool(tmp_path))
     last = compact.last
-    kind = "koperasi"
-    count = len(last.entities[kind])
-    moved = RowOwners()  # every RAT row noted as the next koperasi's
-    moved.parts.update((key, parts) for key, parts in last.owners.parts.items() if key[1] != "rat")
-    moved.records.update((key, rows) for key, rows in last.owners.records.items() if key[1] != "rat")
-    for position, entity in enumerate(last.entities[kind]):
-        for fact in entity.fact_rows:
-            if fact[0] == "rat":
-                moved.note(kind, "rat", fact[1], (position + 1) % count)
+    moved = rat_rows_of_the_next_koperasi(last)
     broken = SeriesResult((*compact.results[:-1], replace(last, owners=moved)), compact.started, compact.finished)
     with pytest.raises(ValueError, match="bukan baris tabel rat milik entitas ini"):
         write_run_record(broken, tmp_path, SAMPLES)

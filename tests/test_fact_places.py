@@ -12,7 +12,7 @@ from engine.fact_places import CitedRows, RowOwners
 from engine.facts import ENTITY_TABLES, EntityFacts, fact_id
 from engine.pipeline import run
 from engine.runstore.writer import write_run_record
-from tests.support import RULES, SAMPLES
+from tests.support import RULES, SAMPLES, rat_rows_of_the_next_koperasi
 
 EVERY = {table for own, _, related in ENTITY_TABLES.values() for table in (own, *related)}
 
@@ -79,14 +79,7 @@ def test_the_record_refuses_evidence_that_names_another_entitys_row(jatim, tmp_p
     """Every RAT row noted as another koperasi's: the evidence the rules found names rows not of
     the entity the record would cite them for."""
     kind = "koperasi"
-    count = len(jatim.entities[kind])
-    moved = RowOwners()  # the other tables' owners as noted
-    moved.parts.update((key, parts) for key, parts in jatim.owners.parts.items() if key[1] != "rat")
-    moved.records.update((key, rows) for key, rows in jatim.owners.records.items() if key[1] != "rat")
-    for position, entity in enumerate(jatim.entities[kind]):
-        for fact in entity.fact_rows:
-            if fact[0] == "rat":
-                moved.note(kind, "rat", fact[1], (position + 1) % count)
+    moved = rat_rows_of_the_next_koperasi(jatim)
     assert ENTITY_TABLES[kind][2]["rat"] == "nik"
     with pytest.raises(ValueError, match="bukan baris tabel rat milik entitas ini"):
         write_run_record(dataclasses.replace(jatim, owners=moved), tmp_path, SAMPLES / "jatim")
