@@ -57,7 +57,7 @@ class CitedRows:
     The places of many entities' evidence are found at once, column-wise (``places``); ``nths``
     finds one entity's, reading each table's column as an array made the first time it asks."""
 
-    def __init__(self, tables: Mapping[str, Mapping[str, pl.Series]]):
+    def __init__(self, tables: dict[str, Mapping[str, pl.Series]]):
         self.tables = tables  # entity type → table → by row number: position * PLACES + place
         self._arrays: dict[tuple[str, str], array] = {}  # the same, as arrays (``nths``)
         # per entity type, its tables' columns one after another (``places``), and each table's start and size
@@ -135,6 +135,8 @@ class CitedRows:
                                                                           "start": pl.Int64, "size": pl.Int64})
             column = pl.concat(list(columns.values()), rechunk=True) if columns else pl.Series([], dtype=pl.Int64)
             joined = self._joined[kind] = (column, spans)
+            # each table's column now a part of the joined one (held once, not twice)
+            self.tables[kind] = {table: column.slice(start, size) for table, start, size in zip(columns, starts, sizes)}
         return joined
 
 

@@ -3,7 +3,7 @@ in whole by ``engine.outputs.folder``; readers open ``DIR/run.sqlite`` through i
 
 Built in a temporary file beside it, in ONE transaction (schema and rows), and moved into place in
 one step, so the file is complete or absent, never half of one. Not copied packed (``VACUUM INTO``,
-as it was): the copy cost a second of CPU at the national registry's size for ≈ 4 % fewer bytes.
+as it was): the copy cost ≈ 0.4 CPU-s at the national registry's size for ≈ 4 % fewer bytes.
 
 A large run's source rows (``src_<table>``) are built by another process meanwhile, in a file of
 their own (``engine.runstore.sources``); the transaction copies them from there (``SourceRows``).
