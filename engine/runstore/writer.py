@@ -40,6 +40,7 @@ from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VER
 Row = tuple[object, ...]
 BATCH = 20_000  # entities whose rows are gathered before one executemany per table
 PER_STATEMENT = 100  # rows inserted by one statement
+TOGETHER = 5_000  # entities whose citations are worked out together (their frames: ≈ 15 MB at the national mix)
 NODE, HELD = itemgetter(0), itemgetter(1)  # of a clause row
 ENTITY, RULE_ID, GIVEN, CLAUSES = itemgetter(0, 1), itemgetter(3), itemgetter(6), itemgetter(7)  # of a decision row
 TREE, MASK, FOUND = itemgetter(2), itemgetter(3), itemgetter(4)  # of a compact outcome
@@ -576,7 +577,8 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
             if not built:  # a large run's facts are in the spool: read only to make source rows here
                 for number, entity in zip(numbers, batch):
                     sources.add(number, entity.fact_rows)
-            outcome_rows += outcomes.batch(kind, first, key, ids, decided)
+            for start in range(0, len(ids), TOGETHER):
+                outcome_rows += outcomes.batch(kind, first + start, key + start, ids[start:start + TOGETHER], decided)
             key += len(ids)
             _flush(db, {"entity": entity_rows, "outcome": outcome_rows, **sources.pending})
     for year in decided:
