@@ -10,6 +10,7 @@ import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from engine.fact_places import RowOwners
 from engine.pipeline import DEFAULT_RULES, RunResult, run
 
 RULES = DEFAULT_RULES
@@ -68,3 +69,19 @@ def tags_of(result: RunResult, entity_id: str) -> set[str]:
 
 def decision_of(result: RunResult, entity_id: str, tag: str):
     return next(d for d in result.decisions if d.entity_id == entity_id and d.tag == tag)
+
+
+def rat_rows_of_the_next_koperasi(result: RunResult) -> RowOwners:
+    """The owners of ``result``'s related rows as noted, but every RAT row noted as the next
+    koperasi's: evidence the rules found then names rows not of the entity the record cites them for."""
+    kind = "koperasi"
+    count = len(result.entities[kind])
+    assert result.owners is not None
+    moved = RowOwners()  # the other tables' owners as noted
+    moved.parts.update((key, parts) for key, parts in result.owners.parts.items() if key[1] != "rat")
+    moved.records.update((key, rows) for key, rows in result.owners.records.items() if key[1] != "rat")
+    for position, entity in enumerate(result.entities[kind]):
+        for fact in entity.fact_rows:
+            if fact[0] == "rat":
+                moved.note(kind, "rat", fact[1], (position + 1) % count)
+    return moved

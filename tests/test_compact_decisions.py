@@ -19,7 +19,7 @@ from engine.rules.compiler import compile_ruleset
 from engine.runstore import writer
 from engine.runstore.writer import write_run_record
 from engine.spool import BlockSpool
-from tests.support import RULES, SAMPLES
+from tests.support import RULES, SAMPLES, rat_rows_of_the_next_koperasi
 
 SMALL_BLOCK = 60  # decisions: many blocks in the spool, the rest held in memory
 
@@ -180,3 +180,33 @@ def test_the_parent_keeps_the_workers_outcomes_without_making_rows(sample, monke
     assert not made
     list(compact.rows())
     assert len(made) == sum(1 for _ in compact.items())
+
+
+@pytest.mark.parametrize("rows_for", [(), ("ukm",)], ids=["compact", "mixed"])
+def test_the_record_takes_compact_outcomes_a_batch_at_a_time_as_it_would_one_by_one(sample, tmp_path, monkeypatch,
+                                                                                    rows_for):
+    """Small batches (plans and citations first met in many of them, three years): the batches of
+    compact outcomes worked out together give the record the rows give, keys numbered alike."""
+    _, series = sample
+    compact, rows = _compact_series(series, BlockSpool(tmp_path), rows_for)
+    monkeypatch.setattr(writer, "BATCH", 7)
+    together = []
+    worked_out = writer._Outcomes._together
+    monkeypatch.setattr(writer._Outcomes, "_together",
+                        lambda self, *args: together.append(worked := worked_out(self, *args)) or worked)
+    for name, run in (("rows", rows), ("compact", compact)):
+        (tmp_path / name).mkdir()
+        write_run_record(run, tmp_path / name, SAMPLES)
+    assert len(together) > 10 and all(rows is not None for rows in together)
+    assert _dump(tmp_path / "compact") == _dump(tmp_path / "rows")
+
+
+def test_the_record_refuses_compact_evidence_naming_another_entitys_row(sample, tmp_path):
+    """Taken together or one by one, a compact outcome's evidence must name the entity's own rows."""
+    _, series = sample
+    compact, _ = _compact_series(series, BlockSpool(tmp_path))
+    last = compact.last
+    moved = rat_rows_of_the_next_koperasi(last)
+    broken = SeriesResult((*compact.results[:-1], replace(last, owners=moved)), compact.started, compact.finished)
+    with pytest.raises(ValueError, match="bukan baris tabel rat milik entitas ini"):
+        write_run_record(broken, tmp_path, SAMPLES)

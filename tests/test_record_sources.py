@@ -63,7 +63,7 @@ def test_the_side_files_rows_are_those_the_record_made_in_its_transaction(case, 
     assert source_rows(built_beside(series, tmp_path / "side")) == expected
 
 
-def test_the_record_with_the_rows_copied_in_is_the_same_file(case, tmp_path):
+def test_the_record_with_the_rows_copied_in_holds_the_same_rows(case, tmp_path):
     series, data = case
     whole = whole_record(series, data, tmp_path / "whole")
     side = built_beside(series, tmp_path / "side")
@@ -72,7 +72,17 @@ def test_the_record_with_the_rows_copied_in_is_the_same_file(case, tmp_path):
     out.mkdir(parents=True)
     copied = write_run_record(series, out, data, sources=SourceRows(side, lambda: waited.append(True)))
     assert waited == [True]
-    assert copied.read_bytes() == whole.read_bytes()
+    # the same schema and rows (not the same bytes: the file is not copied packed, its pages are
+    # laid out in the order the rows came in)
+    assert _dump(copied) == _dump(whole) and len(_dump(whole)) > 100
+
+
+def _dump(path):
+    db = sqlite3.connect(path)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
 
 
 def test_facts_not_in_the_spool_are_handed_over_in_parts(tmp_path, monkeypatch):

@@ -11,7 +11,8 @@ report.xlsx"). SQLite stores what it stores for single-row inserts: the same val
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 
 VALUES_PER_STATEMENT = 2_000  # SQLite allows 32,766; more gains nothing measurable, and each statement SQLite holds grows with it
 
@@ -28,6 +29,31 @@ def insert_values(db: sqlite3.Connection, table: str, width: int, values: Sequen
                        (values[start:start + step] for start in range(0, whole, step)))
     if whole < len(values):
         db.execute(_statement(table, width, (len(values) - whole) // width), values[whole:])
+
+
+def insert_rows(db: sqlite3.Connection, table: str, rows: Iterable[Sequence[object]]) -> None:
+    """``rows`` (tuples of one width, read as they come: a run inserts millions) inserted into ``table``
+    in their order, as many to a statement as ``insert_values`` puts in one."""
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return
+    width = len(first)
+    per_statement = max(VALUES_PER_STATEMENT // width, 1)
+    every = chain((first,), iterator)
+    rest: list[Sequence[object]] = []
+
+    def statements() -> Iterator[tuple[object, ...]]:
+        while True:
+            chunk = list(islice(every, per_statement))
+            if len(chunk) < per_statement:
+                rest.extend(chunk)
+                return
+            yield tuple(chain.from_iterable(chunk))
+
+    db.executemany(_statement(table, width, per_statement), statements())
+    if rest:
+        db.executemany(_statement(table, width, 1), rest)
 
 
 def _statement(table: str, width: int, rows: int) -> str:
