@@ -50,25 +50,19 @@ class RowOwners:
 
 
 class CitedRows:
-    """Per entity type and cited table, by row number (a column of 8 bytes a row, whatever the
+    """Per entity type and cited table, by row number (an array of 8 bytes a row, whatever the
     entity type): the owner's position among the type's entities and the row's place among the
-    owner's rows of the table, as one number ``position * PLACES + place`` (-1: no entity's).
+    owner's rows of the table, as one number ``position * PLACES + place`` (-1: no entity's)."""
 
-    The places of many entities' evidence are found at once, column-wise (``places``); ``nths``
-    finds one entity's, reading each table's column as an array made the first time it asks."""
-
-    def __init__(self, tables: dict[str, Mapping[str, pl.Series]]):
+    def __init__(self, tables: Mapping[str, Mapping[str, array]]):
         self.tables = tables  # entity type → table → by row number: position * PLACES + place
-        self._arrays: dict[tuple[str, str], array] = {}  # the same, as arrays (``nths``)
-        # per entity type, its tables' columns one after another (``places``), and each table's start and size
-        self._joined: dict[str, tuple[pl.Series, pl.DataFrame]] = {}
 
     @classmethod
     def of(cls, entities: Mapping[str, Sequence[EntityFacts]], owners: RowOwners | None,
            cited: Collection[str]) -> CitedRows:
         """The rows of the ``cited`` tables, from the owners noted as the data was read; without them
         (entities made otherwise), from the entities' fact rows."""
-        tables: dict[str, dict[str, pl.Series]] = {}
+        tables: dict[str, dict[str, array]] = {}
         for kind, group in entities.items():
             own, _, every = ENTITY_TABLES[kind]
             related = [table for table in every if table in cited]
@@ -87,9 +81,7 @@ class CitedRows:
         of the entity itself (the ``position``-th of type ``kind``), as a clause on a table matches."""
         if not evidence:
             return ()
-        rows = self._arrays.get((kind, table))
-        if rows is None:
-            rows = self._arrays[(kind, table)] = _as_array(self.tables[kind].get(table))
+        rows = self.tables[kind].get(table, _NONE)
         prefix, cut, base = table + ":", len(table) + 1, position * PLACES
         places = []
         for fact in evidence:  # a loop, not a few passes over the evidence: most evidence is one row
@@ -103,44 +95,9 @@ class CitedRows:
             places.append(place)
         return tuple(places)
 
-    def places(self, kind: str, facts: pl.DataFrame) -> pl.Series | None:
-        """``nths`` of many facts at once: of each (``position``: its entity's among the type's,
-        ``table``, ``fact``: its id) its place among the entity's rows of the table; None if any
-        fact is not a row of its table of its entity (``nths`` says which)."""
-        joined, spans = self._joined_columns(kind)
-        found = facts.lazy().join(spans.lazy(), on="table", how="left", maintain_order="left").select(
-            pl.col("position"), pl.col("start"), pl.col("size"),
-            # the row number after "<table>:" (null where it is no number; where it is one, int() reads the same)
-            pl.col("fact").str.strip_prefix(pl.col("prefix")).cast(pl.Int64, strict=False).alias("number"),
-            pl.col("fact").str.starts_with(pl.col("prefix")).alias("named"),
-        ).with_columns(
-            # a row of the table: null where the table is not one of the type's (no start, no size)
-            (pl.col("named") & (pl.col("number") >= 0) & (pl.col("number") < pl.col("size"))).fill_null(False).alias("ok"),
-        ).collect()
-        if not found["ok"].all():
-            return None
-        place = joined.gather(found["start"] + found["number"]) - found["position"] * PLACES
-        if place.null_count() or not ((place >= 0) & (place < PLACES)).all():
-            return None
-        return place
-
-    def _joined_columns(self, kind: str) -> tuple[pl.Series, pl.DataFrame]:
-        joined = self._joined.get(kind)
-        if joined is None:
-            columns = self.tables[kind]
-            sizes = [len(column) for column in columns.values()]
-            starts = [sum(sizes[:index]) for index in range(len(sizes))]
-            spans = pl.DataFrame({"table": list(columns), "prefix": [f"{table}:" for table in columns],
-                                  "start": starts, "size": sizes}, schema={"table": pl.String, "prefix": pl.String,
-                                                                          "start": pl.Int64, "size": pl.Int64})
-            column = pl.concat(list(columns.values()), rechunk=True) if columns else pl.Series([], dtype=pl.Int64)
-            joined = self._joined[kind] = (column, spans)
-            # each table's column now a part of the joined one (held once, not twice)
-            self.tables[kind] = {table: column.slice(start, size) for table, start, size in zip(columns, starts, sizes)}
-        return joined
-
 
 PLACES = 1 << 32  # more rows than any entity has of a table
+_NONE = array("q")
 PIECE = 100_000  # rows made into Python numbers at a time, on their way into an array
 
 
@@ -148,25 +105,19 @@ def _not_its(fact: str, table: str) -> ValueError:
     return ValueError(f"bukti {fact} bukan baris tabel {table} milik entitas ini")
 
 
-def _numbered(frame: pl.DataFrame) -> pl.Series:
-    """The rows (number, owner's position) as a column indexed by row number: the owner's position
+def _numbered(frame: pl.DataFrame) -> array:
+    """The rows (number, owner's position) as an array indexed by row number: the owner's position
     and the row's place among the owner's rows in row order (``position * PLACES + place``), -1 where
     no entity owns the row."""
     if frame.is_empty():
-        return pl.Series("by_row", [], dtype=pl.Int64)
+        return _NONE
     place = pl.col("row").rank("ordinal").over("position").cast(pl.Int64) - 1
     packed = frame.select(pl.col("row"), pl.col("position") * PLACES + place)
     size = packed["row"].max() + 1  # type: ignore[operator]
-    return pl.repeat(-1, size, dtype=pl.Int64, eager=True).scatter(packed["row"], packed[packed.columns[1]]
-                                                                    ).rename("by_row")
-
-
-def _as_array(column: pl.Series | None) -> array:
-    """A column as an array of Python's (read an item at a time faster than a column)."""
+    by_row = pl.repeat(-1, size, dtype=pl.Int64, eager=True).scatter(packed["row"], packed[packed.columns[1]])
     rows = array("q")
-    if column is not None:
-        for start in range(0, len(column), PIECE):
-            rows.extend(column.slice(start, PIECE).to_list())
+    for start in range(0, size, PIECE):
+        rows.extend(by_row.slice(start, PIECE).to_list())
     return rows
 
 

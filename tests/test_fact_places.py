@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from types import SimpleNamespace
 
-import polars as pl
 import pytest
 
 from engine.fact_places import CitedRows, RowOwners
@@ -84,39 +83,3 @@ def test_the_record_refuses_evidence_that_names_another_entitys_row(jatim, tmp_p
     with pytest.raises(ValueError, match="bukan baris tabel rat milik entitas ini"):
         write_run_record(dataclasses.replace(jatim, owners=moved), tmp_path, SAMPLES / "jatim")
 
-
-def test_places_found_column_wise_are_those_nths_finds_one_entity_at_a_time(jatim):
-    """``CitedRows.places`` (many entities' evidence at once, as the record's writer asks) gives each
-    fact the place ``nths`` gives it."""
-    cited = CitedRows.of(jatim.entities, jatim.owners, EVERY)
-    positions, tables, facts, expected = [], [], [], []
-    for kind, group in jatim.entities.items():
-        if kind != "koperasi":
-            continue
-        for position, entity in enumerate(group):
-            for fact in entity.fact_rows:
-                if fact[0] in cited.tables[kind]:
-                    ids = [fact_id(fact[0], fact[1])]
-                    positions.append(position)
-                    tables.append(fact[0])
-                    facts.append(ids[0])
-                    expected += cited.nths(kind, position, fact[0], ids)
-    frame = pl.DataFrame({"position": positions, "table": tables, "fact": facts},
-                         schema={"position": pl.Int64, "table": pl.String, "fact": pl.String})
-    assert len(expected) > 500 and len(set(expected)) > 2
-    assert cited.places("koperasi", frame).to_list() == expected
-
-
-@pytest.mark.parametrize("evidence", ["rat:4", "rat:6", "rat:99", "rat:-1", "fasilitasi:9", "rat:x", "rat:", "rat:+",
-                                      "rat:9:9", "pembiayaan:9"])
-def test_places_of_evidence_not_a_row_of_that_table_of_the_entity_itself_are_none(evidence):
-    """Column-wise, a fact ``nths`` refuses makes the whole answer None (the writer then asks ``nths``,
-    which says which fact it is)."""
-    owners = RowOwners()
-    for row, position in [(9, 1), (4, 0)]:
-        owners.note("koperasi", "rat", row, position)
-    cited = CitedRows.of({"koperasi": [_koperasi("B", 2), _koperasi("A", 3)], "ukm": [], "peserta_diklat": []}, owners,
-                         EVERY - {"pembiayaan"})
-    frame = pl.DataFrame({"position": [1, 1], "table": ["rat", evidence.split(":")[0]], "fact": ["rat:9", evidence]})
-    assert cited.places("koperasi", frame.head(1)).to_list() == [0]
-    assert cited.places("koperasi", frame) is None

@@ -15,18 +15,16 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, count, groupby, islice, repeat
+from itertools import chain, count, groupby, repeat
 from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from typing import NamedTuple
 
-import polars as pl
-
-from engine.decisions import COMPACT, ClauseRow, CompactOutcome, DecisionRow, Item, OutcomeRows
+from engine.decisions import COMPACT, ClauseRow, DecisionRow, OutcomeRows
 from engine.explain.indicator import indicator_header
 from engine.explain.ruleview import RuleView, known_tags
 from engine.explain.source import rule_views
-from engine.fact_places import PLACES, CitedRows
+from engine.fact_places import CitedRows
 from engine.facts import ENTITY_ORDER, FactRow, fact_layout
 from engine.indicators.compute import IndicatorResult
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
@@ -40,11 +38,8 @@ from engine.runstore.values import insert_rows, insert_values
 
 Row = tuple[object, ...]
 BATCH = 20_000  # entities whose rows are gathered before one executemany per table
-TOGETHER = 5_000  # entities whose citations are worked out together (their frames: ≈ 15 MB at the national mix)
 NODE, HELD = itemgetter(0), itemgetter(1)  # of a clause row
 ENTITY, RULE_ID, GIVEN, CLAUSES = itemgetter(0, 1), itemgetter(3), itemgetter(6), itemgetter(7)  # of a decision row
-TREE, MASK, FOUND = itemgetter(2), itemgetter(3), itemgetter(4)  # of a compact outcome
-VERDICT, NUMBER = itemgetter(0), itemgetter(1)  # of a plan (``_Plan``)
 ENTITY_ID, ENTITY_TYPE = attrgetter("entity_id"), attrgetter("entity_type")  # of an entity's facts, a member
 NILAI_SEBELUM, NILAI = attrgetter("nilai_sebelum"), attrgetter("nilai")  # of an indicator's member
 NAMA, REGION_CODE, SOURCE_ROW = attrgetter("nama"), attrgetter("region.code"), attrgetter("row")  # of an EntityInfo
@@ -148,13 +143,6 @@ class _Outcomes:
         self.plans: dict[tuple[OutcomeRows, int], _Plan] = {}  # (tree, mask) → its plan
         # (plan number, the places of each evidence the plan cites) → the citation's key (None: cites none)
         self.planned: dict[tuple[int, tuple[tuple[int, ...], ...]], int | None] = {}
-        self.numbered: list[_Plan] = []  # the plans by number
-        # per plan number, whether it cites evidence of its own (not an outcome's): its entities are taken one by one
-        self.own_evidence: list[bool] = []
-        # each plan's held leaves whose evidence it cites: (plan number, the leaf's place among the
-        # outcome's held leaves, the index of that evidence among the plan's sources, its table)
-        self.cited_leaves: list[tuple[int, int, int, str]] = []
-        self._cited_frame: pl.DataFrame | None = None  # the same as a frame, made when asked
 
     def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, kind: str, position: int) -> Row:
         """An entity's decisions (in rule order, or its compact outcome); the entity is the ``position``-th
@@ -208,122 +196,8 @@ class _Outcomes:
         cites = tuple((rule, bit, sources.setdefault((table, place.get(id(clauses[clause][2]), clauses[clause][2])),
                                                      len(sources)))
                       for clause, bit, table, rule in self.cites[verdict])
-        number = len(self.plans)
-        plan = self.plans[(tree, mask)] = (verdict, number, tuple(sources), cites)
-        self.numbered.append(plan)
-        self.own_evidence.append(any(source.__class__ is not int and source for _, source in sources))
-        self.cited_leaves += ((number, source, index, table) for index, (table, source) in enumerate(sources)
-                              if source.__class__ is int)
-        self._cited_frame = None
+        plan = self.plans[(tree, mask)] = (verdict, len(self.plans), tuple(sources), cites)
         return plan
-
-    def batch(self, kind: str, first: int, key: int, ids: list[str], decided: list[_Decided]) -> list[Row]:
-        """The outcome rows (in each year) of a batch of entities of type ``kind``, the ``first``-th of
-        the type and on (keyed ``key`` and on): as ``row`` makes them entity by entity, worked out
-        together where each has one compact outcome in a year (or none has any), else one by one."""
-        expected = list(zip(repeat(kind), ids))
-        present = set(ids)
-        looked = [year.look(kind, expected, present) for year in decided]
-        if all(items is not None for items in looked):
-            years = [(year.year, year.trees, items) for year, items in zip(decided, looked) if items]
-            rows = self._together(kind, first, key, years) if years else []
-            if rows is not None:
-                for year, items in zip(decided, looked):
-                    year.skip(len(items))  # type: ignore[arg-type]
-                return rows
-        rows = []
-        for position, (number, entity_id) in enumerate(zip(range(key, key + len(ids)), ids), start=first):
-            for year in decided:
-                decisions = year.take(kind, entity_id)
-                if decisions:
-                    rows.append(self.row(year.year, number, decisions, kind, position))
-        return rows
-
-    def _together(self, kind: str, first: int, key: int,
-                  years: list[tuple[int, list[OutcomeRows], list[CompactOutcome]]]) -> list[Row] | None:
-        """``batch``'s rows where each entity has one compact outcome in each of ``years`` (year, the
-        trees of its decision table, the outcomes in entity order): each plan and citation first met
-        here made in the order ``row`` would meet them (entity by entity, year by year: that numbers
-        the verdicts and citations), the places of the evidence found column-wise. None if some
-        evidence is not as ``row`` takes it (``row`` says why) or a plan cites evidence of its own."""
-        plans = self.plans
-        by_year = [list(zip(map(trees.__getitem__, map(TREE, items)), map(MASK, items))) for _, trees, items in years]
-        new = [plan for plan in dict.fromkeys(chain.from_iterable(zip(*by_year))) if plan not in plans]
-        if new:  # each made by its first entity (in the order ``row`` meets them: entity by entity, year by year)
-            first_at: dict[tuple[OutcomeRows, int], tuple[int, int]] = {}
-            for order, keys in enumerate(by_year):
-                for plan, index in dict(zip(reversed(keys), range(len(keys) - 1, -1, -1))).items():
-                    first_at[plan] = min(first_at.get(plan, (index, order)), (index, order))
-            for plan in new:
-                index, order = first_at[plan]
-                year, _, items = years[order]
-                item = items[index]
-                self._plan(year, _Compact(plan[0], kind, item[1], item[3], item[4]))
-        planned = [list(map(plans.__getitem__, keys)) for keys in by_year]
-        numbers = [list(map(NUMBER, plans_of_year)) for plans_of_year in planned]
-        if any(map(self.own_evidence.__getitem__, set(chain.from_iterable(numbers)))):
-            return None
-        combos = []
-        for (_, _, items), numbers_of_year in zip(years, numbers):
-            combo = self._combos(kind, first, numbers_of_year, items)
-            if combo is None:
-                return None
-            combos.append(combo)
-        known = self.planned
-        for combo in dict.fromkeys(chain.from_iterable(zip(*combos))):
-            if combo not in known:
-                number, places = combo
-                known[combo] = self._key(tuple((rule, bit, places[index]) for rule, bit, index in self.numbered[number][3]
-                                               if places[index]))
-        keys = range(key, key + len(years[0][2]))
-        rows: list[Row] = []
-        for (year, _, _), plans_of_year, combos_of_year in zip(years, planned, combos):
-            rows += zip(repeat(year), keys, map(VERDICT, plans_of_year), map(known.__getitem__, combos_of_year))
-        return rows
-
-    def _combos(self, kind: str, first: int, numbers: list[int], items: list[CompactOutcome]
-                ) -> list[tuple[int, tuple[tuple[int, ...], ...]]] | None:
-        """Of each outcome (of the ``first``-th entity of type ``kind`` and on) whose plan is numbered as
-        in ``numbers``: its plan's number and the places of the evidence the plan cites (``planned``'s
-        key), found column-wise (``CitedRows.places``); None if some evidence is not the entity's."""
-        count = len(items)
-        founds = list(map(FOUND, items))
-        held = list(map(len, founds))  # leaves that held, per entity
-        leaves = list(chain.from_iterable(founds))
-        sizes = list(map(len, leaves))  # facts of each leaf's evidence
-        def spread(values: Iterable[int]) -> list[int]:  # an entity's value for each of its facts
-            return list(chain.from_iterable(map(repeat, chain.from_iterable(map(repeat, values, held)), sizes)))
-        facts = pl.DataFrame({
-            "entity": spread(range(count)), "plan": spread(numbers), "position": spread(range(first, first + count)),
-            "leaf": list(chain.from_iterable(map(repeat, chain.from_iterable(map(range, held)), sizes))),
-            "fact": list(chain.from_iterable(leaves)),
-        }, schema={"entity": pl.Int64, "plan": pl.Int64, "position": pl.Int64, "leaf": pl.Int64, "fact": pl.String})
-        cited = facts.join(self._cited(), on=["plan", "leaf"], how="inner", maintain_order="left")
-        places = self.rows.places(kind, cited.select("position", "table", "fact"))
-        if places is None:
-            return None
-        # an entity's citation as one list: (index of the evidence among the plan's) * PLACES + place, in the
-        # order of its leaves and their facts (null: it cites none)
-        codes = cited.select(pl.col("entity"), (pl.col("source") * PLACES + pl.lit(places)).alias("code")
-                             ).group_by("entity", maintain_order=True).agg("code")
-        entities = pl.DataFrame({"plan": numbers}, schema={"plan": pl.Int64}).with_row_index("entity").cast(
-            {"entity": pl.Int64})
-        grouped = entities.join(codes, on="entity", how="left", maintain_order="left").group_by(
-            "plan", "code", maintain_order=True).agg("entity")
-        distinct = []
-        for number, listed in zip(grouped["plan"].to_list(), grouped["code"].to_list()):
-            places_of = [[] for _ in self.numbered[number][2]]
-            for code in listed or ():
-                places_of[code // PLACES].append(code % PLACES)
-            distinct.append((number, tuple(map(tuple, places_of))))
-        which = grouped.select(pl.int_range(pl.len()).alias("combo"), "entity").explode("entity").sort("entity")
-        return list(map(distinct.__getitem__, which["combo"].to_list()))
-
-    def _cited(self) -> pl.DataFrame:
-        if self._cited_frame is None:
-            self._cited_frame = pl.DataFrame(self.cited_leaves, orient="row", schema={
-                "plan": pl.Int64, "leaf": pl.Int64, "source": pl.Int64, "table": pl.String})
-        return self._cited_frame
 
     def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], kind: str, position: int) -> int | None:
         """The key of the citation of an entity's held clauses on a table (rule key, bit, table, evidence):
@@ -375,67 +249,29 @@ _Plan = tuple[int, int, tuple[tuple[str, "int | tuple[str, ...]"], ...], tuple[t
 
 
 class _Decided:
-    """A year's decisions taken entity by entity (or a batch of entities at once), in the order of
-    the run's entities (the order they were evaluated in)."""
+    """A year's decisions taken entity by entity, in the order of the run's entities (the order
+    they were evaluated in)."""
 
     def __init__(self, result: RunResult):
         self.year = result.year
         self._table = result.decisions
-        self.trees = result.decisions.trees
-        self._items = result.decisions.items()
-        self._ahead: list[Item] = []  # items read, not yet taken: from ``_at`` on
-        self._at = 0
-
-    def _read(self, count: int) -> None:
-        """At least ``count`` items read ahead of those taken (fewer at the end)."""
-        missing = count - (len(self._ahead) - self._at)
-        if missing > 0:
-            self._ahead = self._ahead[self._at:]
-            self._at = 0
-            self._ahead += islice(self._items, max(missing, BATCH))
+        self._groups = groupby(result.decisions.items(), key=ENTITY)
+        self._next = next(self._groups, None)
 
     def take(self, kind: str, entity_id: str) -> list[DecisionRow] | _Compact:
         """The entity's decisions (its compact outcome if kept as one), or none if it has none this year."""
-        items = []
-        while True:
-            self._read(1)
-            if self._at == len(self._ahead):
-                break
-            item = self._ahead[self._at]
-            if item[1] != entity_id or item[0] != kind:
-                break
-            items.append(item)
-            self._at += 1
-        if not items:
+        if self._next is None or self._next[0] != (kind, entity_id):
             return []
+        items = list(self._next[1])
+        self._next = next(self._groups, None)
         if len(items) == 1 and len(items[0]) == COMPACT:
             _, _, number, mask, found = items[0]
             return _Compact(self._table.trees[number], kind, entity_id, mask, found)  # type: ignore[arg-type]
         return [row for item in items for row in self._table.expand(item)]
 
-    def look(self, kind: str, expected: list[tuple[str, str]], present: set[str]) -> list[CompactOutcome] | None:
-        """The next compact outcomes, if they are those of the entities ``expected`` (type, id; ``present``
-        their ids), one each; none if none of them has decisions this year; None if some have and
-        some not, or some are kept as rows (then ``take`` them one by one). Nothing is taken (``skip``)."""
-        count = len(expected)
-        self._read(count + 1)
-        ahead, at = self._ahead, self._at
-        if at == len(ahead) or ahead[at][1] not in present or ahead[at][0] != kind:
-            return []
-        window = ahead[at:at + count]
-        if (len(window) == count and list(map(ENTITY, window)) == expected and all(map(COMPACT.__eq__, map(len, window)))
-                and (len(ahead) == at + count or ENTITY(ahead[at + count]) != expected[-1])):
-            return window  # type: ignore[return-value]
-        return None
-
-    def skip(self, count: int) -> None:
-        """``count`` items taken (those ``look`` gave)."""
-        self._at += count
-
     def finish(self) -> None:
-        self._read(1)
-        if self._at < len(self._ahead):
-            kind, entity_id = self._ahead[self._at][:2]
+        if self._next is not None:
+            kind, entity_id = self._next[0]
             raise ValueError(f"keputusan {kind} {entity_id} tahun {self.year} tidak dalam urutan entitas run")
 
 
@@ -562,8 +398,11 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
             if not built:  # a large run's facts are in the spool: read only to make source rows here
                 for number, entity in zip(numbers, batch):
                     sources.add(number, entity.fact_rows)
-            for start in range(0, len(ids), TOGETHER):
-                outcome_rows += outcomes.batch(kind, first + start, key + start, ids[start:start + TOGETHER], decided)
+            for position, number, entity_id in zip(range(first, first + len(ids)), numbers, ids):
+                for year in decided:
+                    decisions = year.take(kind, entity_id)
+                    if decisions:
+                        outcome_rows.append(outcomes.row(year.year, number, decisions, kind, position))
             key += len(ids)
             _flush(db, {"entity": entity_rows, "outcome": outcome_rows})
             sources.flush()
