@@ -75,9 +75,13 @@ def _write_page_and_record(series: SeriesResult, out: Path, data: Path, director
                            entities: int, sources: SourceRows | None = None) -> None:
     result = series.last
     explained_per_list = EXPLAINED_PER_LIST if entities > EXPLAIN_ALL_UP_TO else None
-    explanations = explanation_texts(result, only=listed_keys(result, explained_per_list) if explained_per_list else None)
-    write_report_html(result, out, explanations, directory, explained_per_list, series)
-    write_run_record(series, out, data, directory, sources)
+
+    def page() -> None:
+        explanations = explanation_texts(result, only=listed_keys(result, explained_per_list) if explained_per_list else None)
+        write_report_html(result, out, explanations, directory, explained_per_list, series)
+
+    # the page is written while the record's last statements run (SQLite's work, off Python's lock)
+    write_run_record(series, out, data, directory, sources, meanwhile=page)
 
 
 def execute_run(

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, count, groupby, repeat
 from operator import attrgetter, itemgetter, not_
@@ -445,7 +447,8 @@ def _indicator_rows(series: SeriesResult) -> Iterator[Row]:
 
 
 def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: Mapping[EntityKey, EntityInfo],
-          run: str, sources: SourceRows | None = None) -> None:
+          run: str, built: bool = False) -> _Rules:
+    """Every row the record's Python makes (not the source rows if ``built`` elsewhere); the rules of the record."""
     result = series.last  # the data, entities and scope every year shares
     rules = _Rules(series)
     create_source_tables(db, rules.layouts)
@@ -460,15 +463,13 @@ def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: M
     _insert(db, "rule", rules.rows())
     _insert(db, "clause", rules.clause_rows())
     _insert(db, "known_tag", ((tag,) for tag in known_tags(result.book)))
-    keys = _fill_entities(db, series, rules, directory, built=sources is not None)
+    keys = _fill_entities(db, series, rules, directory, built=built)
     _insert(db, "indicator", _indicator_rows(series))
     _insert(db, "capaian", ((row.year, row.indicator_id, row.target, row.realisasi, row.capaian, row.catatan,
                              row.sumber) for row in series.capaian()))
     _insert(db, "member_role", enumerate(ROLES))
     _insert(db, "indicator_member", _member_rows(series, keys))
-    if sources is not None:  # last: the other process has had all this time to build them
-        sources.wait()
-        _copy_sources(db, rules.layouts, sources.path)
+    return rules
 
 
 def _script(db: sqlite3.Connection, statements: str) -> None:
@@ -478,7 +479,7 @@ def _script(db: sqlite3.Connection, statements: str) -> None:
 
 
 def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[EntityKey, EntityInfo], run: str,
-           sources: SourceRows | None = None) -> None:
+           sources: SourceRows | None = None, meanwhile: Callable[[], object] | None = None) -> None:
     # isolation_level=None: the module opens no transaction of its own; the one BEGIN … COMMIT here
     # holds the schema and every row, so the file is complete or empty.
     db = sqlite3.connect(path, isolation_level=None)
@@ -489,23 +490,50 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
         _script(db, SCHEMA)
-        _fill(db, series, data, directory, run, sources)
-        _script(db, INDEXES)  # first: the sample frame reads the region codes from their index
-        _script(db, STRATA)
-        db.execute("COMMIT")
-        if sources is not None:
-            db.execute("DETACH DATABASE sources")
+        rules = _fill(db, series, data, directory, run, built=sources is not None)
+        with _alongside(meanwhile):
+            _finish(db, rules, sources)
     finally:
         db.close()
 
 
+def _finish(db: sqlite3.Connection, rules: _Rules, sources: SourceRows | None) -> None:
+    """The record's last statements, all SQLite's own work: the source rows copied in (last: the other
+    process has had all this time to build them), the indexes, the sample frame; committed."""
+    if sources is not None:
+        sources.wait()
+        _copy_sources(db, rules.layouts, sources.path)
+    _script(db, INDEXES)  # first: the sample frame reads the region codes from their index
+    _script(db, STRATA)
+    db.execute("COMMIT")
+    if sources is not None:
+        db.execute("DETACH DATABASE sources")
+
+
+@contextmanager
+def _alongside(work: Callable[[], object] | None) -> Iterator[None]:
+    """``work`` done in a thread while the block runs, and waited for (its exception raised) when the
+    block ends. SQLite lets go of Python's lock while it runs a statement, so Python work beside the
+    record's last statements (an index, a copy: seconds at national scale) takes the other core."""
+    if work is None:
+        yield
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="iku-record-meanwhile") as side:
+        done = side.submit(work)
+        yield
+        done.result()
+
+
 def write_run_record(run: RunResult | SeriesResult, out: Path, data: Path,
-                     directory: Mapping[EntityKey, EntityInfo] | None = None, sources: SourceRows | None = None) -> Path:
+                     directory: Mapping[EntityKey, EntityInfo] | None = None, sources: SourceRows | None = None,
+                     meanwhile: Callable[[], object] | None = None) -> Path:
     """The record of one year (a ``RunResult``) or of a series. The record's run id is the name of the folder it is written into: ``engine.outputs.folder``
     names each run's folder (``DIR/runs/<id>``), so the id an explanation or a sample names is the
-    folder ``DIR/current`` points to. Its source rows are copied from ``sources`` if given, made here if not."""
+    folder ``DIR/current`` points to. Its source rows are copied from ``sources`` if given, made here if not.
+    ``meanwhile``: other work of the caller's, done in a thread while the record's last statements run
+    (``_alongside``); the record is written once both have ended well."""
     series = SeriesResult.of(run)
     target = out / "run.sqlite"
     with atomic_path(target) as temporary:
-        _build(temporary, series, data, directory or entity_directory(series.last), out.name, sources)
+        _build(temporary, series, data, directory or entity_directory(series.last), out.name, sources, meanwhile)
     return target
