@@ -31,7 +31,7 @@ import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -289,10 +289,27 @@ class WorkerRules:
                                              RULES_PATH, texts is not None)
 
 
+def worker_pool(book: RuleBook, workers: int) -> AbstractContextManager[ProcessPoolExecutor]:
+    """``workers`` processes for ``rules_in_workers``, each with ``book``'s rules folder loaded (its version checked)."""
+    return process_pool(workers, _start_worker, (book.directory, book.version))
+
+
+def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """The pool's ``workers`` processes started now, not with the first chunk sent: a pool of spawned
+    processes starts one for each task given while none is idle."""
+    for _ in range(workers):
+        pool.submit(_started)
+
+
+def _started() -> None:
+    """A worker's first task: nothing, once its rules folder is loaded (``start_workers``)."""
+
+
 @contextmanager
 def rules_in_workers(
     book: RuleBook, year: int, workers: int, totals: dict[str, int],
     progress: Callable[[str, int, int], None] | None = None, spool: BlockSpool | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[WorkerRules]:
     """``workers`` processes, ready to evaluate the chunks of ``totals``' entity types (how many entities
     each has, in ``ENTITY_ORDER``) for ``year``; the decisions kept in ``spool`` when one is given.
@@ -300,12 +317,15 @@ def rules_in_workers(
     The rules are compiled here before any process starts (a rule that does not compile stops the run
     here). The processes start with the first chunk sent; when the block ends with an exception
     (a worker's failure, a bad fact, Ctrl-C while the facts are still made) they are killed at once.
+    ``pool``: the ``worker_pool`` of ``workers`` processes to use, started earlier (its owner ends it).
     """
     decisions = DecisionTable(spool=spool)
     receivers = {entity_type: _Receiver(compile_ruleset(book, entity_type, year), decisions)  # no durable_rules host
                  for entity_type in totals}
     rules = WorkerRules(receivers, decisions, year, workers, totals, progress)
-    with process_pool(workers, _start_worker, (book.directory, book.version)) as rules.pool, _frozen() as rules.froze:
+    with ExitStack() as stack:
+        rules.pool = pool if pool is not None else stack.enter_context(worker_pool(book, workers))
+        rules.froze = stack.enter_context(_frozen())
         yield rules
 
 

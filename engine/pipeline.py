@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -32,7 +33,8 @@ from engine.ingest.dataset import Dataset, load_dataset
 from engine.ingest.policy import DataPolicy
 from engine import parallel
 from engine.lean_evaluate import LeanEvaluator
-from engine.parallel import CHUNK, WorkerRules, default_workers, evaluate_in_workers, rules_in_workers
+from engine.parallel import (CHUNK, WorkerRules, default_workers, evaluate_in_workers, rules_in_workers, start_workers,
+                             worker_pool)
 from engine.rules import DEFAULT_RULES
 from engine.rules.compiler import CompileError, compile_ruleset
 from engine.rules.load import load_rulebook
@@ -208,18 +210,42 @@ def entities_of(
 
 def rules_alongside_facts(
     stack: ExitStack, book: RuleBook, year: int, workers: int, dataset: Dataset, progress: Progress | None,
-    spool: BlockSpool,
+    spool: BlockSpool, pool: ProcessPoolExecutor | None = None,
 ) -> WorkerRules | None:
     """The workers that evaluate ``year`` while the facts stage makes the chunks, kept by ``stack`` (closed:
     the workers end; an exception meanwhile: they are killed); None for a run in this process alone, or
-    rules that do not compile (the rules stage says why, after the facts, as it always did)."""
+    rules that do not compile (the rules stage says why, after the facts, as it always did).
+    ``pool``: their processes, started while the data was read (``WorkersAhead``)."""
     if workers <= 1:
         return None
     totals = {entity_type: len(dataset.table(table)) for entity_type, (table, _, _) in ENTITY_TABLES.items()}
     try:
-        return stack.enter_context(rules_in_workers(book, year, workers, totals, progress, spool))
+        return stack.enter_context(rules_in_workers(book, year, workers, totals, progress, spool, pool))
     except CompileError:
         return None
+
+
+class WorkersAhead:
+    """The first year's rules workers, started while the data is still read, as soon as the entity tables
+    read so far (``TABLES`` reads them first) make the run one for several processes: their start (an
+    interpreter, the imports, the rules folder: ≈ 0.7 CPU-s each) then takes the core the reading leaves
+    idle, not the facts stage's, where the workers begin evaluating at once. Kept by ``stack``, as the
+    workers ``rules_alongside_facts`` makes."""
+
+    def __init__(self, stack: ExitStack, book: RuleBook, workers: int):
+        self.stack = stack
+        self.book = book
+        self.workers = workers  # as asked: 0 for one per core in a large run
+        self.pool: ProcessPoolExecutor | None = None
+
+    def read(self, dataset: Dataset) -> None:
+        """Told the data set after each table read: starts the workers once it is large enough."""
+        if self.pool is not None or self.workers == 1:
+            return
+        workers = self.workers or default_workers(entity_count(dataset))
+        if workers > 1:
+            self.pool = self.stack.enter_context(worker_pool(self.book, workers))
+            start_workers(self.pool, workers)
 
 
 def entity_count(dataset: Dataset) -> int:
@@ -295,15 +321,16 @@ def run_series(
     spool = BlockSpool(spool_dir)
     chunks = FactChunks(spool, CHUNK, kept=tables_still_read(profile),
                         projections=fact_projections(book, years) if workers != 1 else None)
-    with clock("ingest"):
-        dataset = load_dataset(data, chunks, data_policy(book, years)).with_records(chunks.set_aside)
-    log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
-    workers = workers or default_workers(entity_count(dataset))
     with ExitStack() as alongside:
+        ahead = WorkersAhead(alongside, book, workers)
+        with clock("ingest"):
+            dataset = load_dataset(data, chunks, data_policy(book, years), read=ahead.read).with_records(chunks.set_aside)
+        log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
+        workers = workers or default_workers(entity_count(dataset))
         # The first year's workers evaluate each chunk as soon as the facts stage has made it. "facts":
         # until the last chunk is made (and sent, the answers come meanwhile taken); "rules": from
         # then until the last answer is taken and the workers have ended.
-        early = rules_alongside_facts(alongside, book, years[0], workers, dataset, progress, spool)
+        early = rules_alongside_facts(alongside, book, years[0], workers, dataset, progress, spool, ahead.pool)
         with clock("facts"):
             entities = entities_of(dataset, chunks, early.give if early is not None else None)
         owners = chunks.owners

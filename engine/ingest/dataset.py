@@ -7,7 +7,7 @@ checked while streaming, parents first (see ``tables.TABLES``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -248,15 +248,16 @@ class RecordSink(Protocol):
 
 
 def load_dataset(path: Path, sink: RecordSink | None = None, policy: DataPolicy | None = None, *,
-                 columnar: bool = True) -> Dataset:
+                 columnar: bool = True, read: Callable[[Dataset], None] | None = None) -> Dataset:
     """Read and validate every table of the contract found at ``path``; the records of the tables
     ``sink`` takes go to it, and are kept in the data set only where it says so. ``policy``: the
     rules folder's known regions and counted legality kinds, checked on every accepted row.
     ``columnar=False``: every row read and validated one by one (the same data set, slower; the
-    bench compares the two)."""
+    bench compares the two). ``read``: told the data set so far after each table (in ``TABLES``
+    order: the entities' own tables first)."""
     source = open_data(path)
     try:
-        return _load(source, sink, policy, columnar)
+        return _load(source, sink, policy, columnar, read)
     finally:
         if isinstance(source, Workbook):
             source.close()
@@ -271,7 +272,7 @@ def _refuse_tables_given_twice(source: CsvFolder | Workbook) -> None:
 
 
 def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPolicy | None,
-          columnar: bool) -> Dataset:
+          columnar: bool, read: Callable[[Dataset], None] | None = None) -> Dataset:
     _refuse_tables_given_twice(source)
     missing = [table for table in REQUIRED_TABLES if not source.has(table)]
     if missing:
@@ -291,6 +292,8 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPol
             _load_table(model, stream, validate_stream(model, stream, validator), dataset, sink)
         if model.table not in REFERENCED:  # the keys of the others are forgotten once their table is read
             validator.keys.pop(model.table, None)
+        if read is not None:
+            read(dataset)
     dataset.sources = [SourceFile(name=file.name, sha256=sha256_of(file)) for file in source.files()]
     return dataset
 
