@@ -5,9 +5,10 @@ worker loads the same rules folder once (its version is checked against the pare
 evaluator per entity type (``lean_evaluate.LeanEvaluator``, a durable_rules session per entity,
 deleted after it; ``RULES_PATH`` "today": ``evaluate.Evaluator``, for the benchmark's comparison),
 and evaluates ordered chunks; the parent keeps chunk order, so the result is exactly that of the
-single-process path. A run's first year gets its workers when the facts stage starts, and each chunk
-as soon as that stage has made it (``WorkerRules.give``, from ``pipeline.run_series``): the facts
-stage's one core and the workers' run side by side.
+single-process path. A run's first year gets its workers while the data is read (``worker_pool``,
+``start_workers``, from ``pipeline.WorkersAhead``), and each chunk as soon as the facts stage has made
+it (``WorkerRules.give``, from ``pipeline.run_series``): the facts stage's one core and the workers'
+run side by side.
 
 What crosses a process boundary is plain tuples, not objects: pickling a pydantic ``Decision``
 (with its clause results) cost about half as much as evaluating it in the worker, and unpickling
