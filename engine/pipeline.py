@@ -115,6 +115,18 @@ def tags_by_entity(given: Iterable[Given]) -> Iterator[tuple[str, str, Sequence[
             yield entity_type, entity_id, (sorted(held, key=tag) if isinstance(held, list) else held)
 
 
+@dataclass(frozen=True)
+class Decided:
+    """Every year of a run decided: the rules, each year's decisions and the entities the years share.
+    What the outputs that read no indicator are made from (tags.csv, the record's source rows and
+    outcomes): they can start before the last year's indicators are counted (``run_series``)."""
+
+    book: RuleBook
+    years: tuple[int, ...]
+    decisions: tuple[DecisionTable, ...]  # a year's, in ``years`` order
+    entities: dict[str, list[EntityFacts]]
+
+
 @dataclass
 class SeriesResult:
     """The years of one run, in ascending order, sharing one data set, its facts and the rules folder."""
@@ -152,6 +164,10 @@ class SeriesResult:
 
     def year(self, year: int) -> RunResult:
         return next(result for result in self.results if result.year == year)
+
+    @property
+    def decided(self) -> Decided:
+        return Decided(self.book, self.years, tuple(result.decisions for result in self.results), self.last.entities)
 
     def capaian(self) -> list[Capaian]:
         """The LKjIP table: per indicator (the profile's order) and year, target, realisasi, capaian."""
@@ -305,10 +321,11 @@ def run(
 
 def run_series(
     data: Path, profile_id: str, years: Sequence[int], rules: Path = DEFAULT_RULES, progress: Progress | None = None,
-    workers: int = 0, spool_dir: Path | None = None,
+    workers: int = 0, spool_dir: Path | None = None, decided: Callable[[Decided], None] | None = None,
 ) -> SeriesResult:
     """Every year of ``years`` (ascending, distinct) from ONE reading of the data: the facts are made
-    once, each year is evaluated with the rules and parameters in force on its 31 December."""
+    once, each year is evaluated with the rules and parameters in force on its 31 December.
+    ``decided``: told every year's decisions once the last year's are made, before its indicators."""
     if not years or list(years) != sorted(set(years)):
         raise ValueError(f"tahun seri harus naik dan berbeda: {list(years)}")  # engine.years makes them so
     started = datetime.now(timezone.utc)
@@ -350,6 +367,8 @@ def run_series(
                 else:
                     decisions = evaluate_entities(book, entities, year, progress, workers,
                                                   spool if workers > 1 else None)
+            if decided is not None and year == years[-1]:
+                decided(Decided(book, tuple(years), (*(result.decisions for result in results), decisions), entities))
             with clock("indicators"), year_clock("indicators"):
                 indicators = indicators_of(book, profile, dataset, entities, decisions, year, scope)
             decisions.forget_given_tags()

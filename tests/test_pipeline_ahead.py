@@ -1,5 +1,7 @@
-"""The first year's rules workers start while the data is still read (``pipeline.WorkersAhead``), once the
-entity tables read so far make the run one for several processes; a run the data stops ends them."""
+"""What the pipeline starts early: the first year's rules workers while the data is still read
+(``WorkersAhead``), once the entity tables read so far make the run one for several processes (a run
+the data stops ends them); and the outputs that read no indicator, told every year's decisions before
+the last year's indicators are counted (``run_series(decided=…)``)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from engine import parallel, pipeline
 from engine.ingest.dataset import Dataset, DataError
 from engine.pipeline import WorkersAhead, run_series
 from engine.rules.load import load_rulebook
-from tests.support import RULES, koperasi, nik, write_tables
+from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
 
 
 def read_so_far(count: int) -> Dataset:
@@ -63,3 +65,20 @@ def test_data_refused_after_the_workers_started_ends_them(tmp_path, monkeypatch)
         run_series(data=data, profile_id="jatim", years=(2024,), rules=RULES, workers=2, spool_dir=tmp_path)
     assert len(started) == 1  # with koperasi read, before rat was refused
     assert multiprocessing.active_children() == []
+
+
+def test_the_decisions_are_told_before_the_last_years_indicators(tmp_path, monkeypatch):
+    told = []
+    counted = pipeline.indicators_of
+
+    def counting(*given, **named):
+        told.append(("indicators", given[5]))
+        return counted(*given, **named)
+
+    monkeypatch.setattr(pipeline, "indicators_of", counting)
+    series = run_series(data=SAMPLES / "jatim", profile_id="jatim", years=(2023, 2024), rules=RULES,
+                        spool_dir=tmp_path, decided=told.append)
+    assert len(told) == 3 and told[0] == ("indicators", 2023) and told[2] == ("indicators", 2024)
+    decided = told[1]
+    assert decided == series.decided
+    assert decided.years == (2023, 2024) and [d is r.decisions for d, r in zip(decided.decisions, series.results)] == [True, True]
