@@ -126,6 +126,11 @@ class Decided:
     decisions: tuple[DecisionTable, ...]  # a year's, in ``years`` order
     entities: dict[str, list[EntityFacts]]
 
+    @classmethod
+    def of(cls, run: RunResult | SeriesResult | Decided) -> Decided:
+        """What a year, a series or a run being decided decided."""
+        return run if isinstance(run, Decided) else SeriesResult.of(run).decided
+
 
 @dataclass
 class SeriesResult:

@@ -384,3 +384,18 @@ def test_a_worker_killed_while_the_data_is_read_stops_the_run_plainly(data, out,
     Path(f"{mark}.go").write_text("")
     assert_stopped_plainly(run, 1, "proses pekerja berhenti tanpa jawaban", out, before, runs_before)
     assert all_gone(processes)
+
+
+def test_a_run_stopped_while_it_counts_the_indicators_ends_its_output_process_and_keeps_the_previous_run(
+        data, out, tmp_path):
+    """A large run's other output process starts once every year is decided, before the last year's
+    indicators are counted (``OutputProcess.start``): stopped there, the run ends it too."""
+    before, runs_before = outputs(out), sorted(path.name for path in (out / RUNS).iterdir())
+    mark = tmp_path / "held"
+    run = iku_run(data, out, env=held_at("engine.pipeline:indicators_of", mark, set=LARGE))
+    assert wait_for(mark, run) == run.pid
+    other = workers_of(run)  # the output process, spawned as the rules workers are
+    processes = descendants(run.pid)
+    os.killpg(run.pid, signal.SIGINT)
+    assert_stopped_plainly(run, 130, "dihentikan (Ctrl-C)", out, before, runs_before)
+    assert all_gone(processes) and all_gone(other)

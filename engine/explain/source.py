@@ -19,6 +19,7 @@ from engine.names import closest_names
 if TYPE_CHECKING:  # a run's record is explained without the pipeline's modules
     from engine.facts import EntityFacts
     from engine.pipeline import RunResult
+    from engine.rules.rulebook import RuleBook
 
 EntityKey = tuple[str, str]
 
@@ -55,9 +56,14 @@ class RunSource(Protocol):
 
 def rule_views(result: RunResult, entity_type: str) -> list[RuleView]:
     """The rules in force for ``entity_type`` in the run's year, in the order they are evaluated."""
+    return rule_views_in(result.book, result.year, entity_type)
+
+
+def rule_views_in(book: RuleBook, year: int, entity_type: str) -> list[RuleView]:
+    """The rules of ``book`` in force for ``entity_type`` in ``year``, in the order they are evaluated."""
     from engine.rules.compiler import compile_ruleset  # here: a record's reader imports this module, not the compiler
 
-    return [rule_view(entity_type, compiled) for compiled in compile_ruleset(result.book, entity_type, result.year).rules]
+    return [rule_view(entity_type, compiled) for compiled in compile_ruleset(book, entity_type, year).rules]
 
 
 def seen(entity: EntityFacts) -> EntitySeen:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 if TYPE_CHECKING:  # the auditor's workpaper writes with atomic_path and neutralise, without the pipeline
     from engine.decisions import Given, Item
     from engine.ingest.dataset import Reject
-    from engine.pipeline import RunResult, SeriesResult
+    from engine.pipeline import Decided, RunResult, SeriesResult
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -141,20 +141,20 @@ def _tag_lines(years: Iterable[Iterable[Given]]) -> Iterator[str]:
     yield "".join(lines)
 
 
-def hand_over_decisions(run: RunResult | SeriesResult, out: Path) -> Path:
+def hand_over_decisions(run: RunResult | SeriesResult | Decided, out: Path) -> Path:
     """Each year's decisions, in a temporary file in ``out``: its tag tables (``DecisionTable.tag_tables``,
     the tags each mask gives) then its items as pickled blocks ending with None; for another process
     to write tags.csv from (``write_tags_from``, which removes the file). The spool's blocks are
     copied as they are, not read into objects here."""
-    from engine.pipeline import SeriesResult
+    from engine.pipeline import Decided
 
     handle, name = tempfile.mkstemp(dir=out, prefix=".tags.csv.", suffix=".decisions.tmp")
     path = Path(name)
     try:
         with open(handle, "wb") as stream:
-            for result in SeriesResult.of(run).results:
-                pickle.dump(result.decisions.tag_tables(), stream, protocol=pickle.HIGHEST_PROTOCOL)
-                stream.writelines(result.decisions.pickled())
+            for decisions in Decided.of(run).decisions:
+                pickle.dump(decisions.tag_tables(), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.writelines(decisions.pickled())
                 pickle.dump(None, stream)
     except BaseException:
         path.unlink(missing_ok=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import structlog
@@ -21,7 +23,7 @@ from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workboo
 from engine.runstore.sources import sources_built_by
 from engine.runstore.writer import SourceRows, write_run_record
 from engine.parallel import PARALLEL_FROM
-from engine.pipeline import Progress, RunResult, SeriesResult, run_series
+from engine.pipeline import Decided, Progress, RunResult, SeriesResult, run_series
 from engine.processes import answer_told, process_pool
 
 logger = structlog.get_logger("iku.run")
@@ -32,41 +34,65 @@ WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs 
 SOURCE_ROWS_ALONGSIDE_FROM = PARALLEL_FROM
 
 
-def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
+class OutputProcess:
+    """The output stage's other process, for a large run, on the other core: it writes tags.csv from the
+    decisions as the spool holds them, then builds the record's source rows from the facts as the spool
+    holds them (``engine.runstore.sources``), then report.xlsx from sheets laid out here (``write_outputs``).
+
+    Started as soon as every year is decided (``start``, which ``run_series`` tells), so that its first
+    two files are under way while this process counts the last year's indicators. Kept by ``stack``: an
+    exception meanwhile kills it; its hand-over files are gone with the stack (read, or the run failed).
+    """
+
+    def __init__(self, stack: ExitStack, out: Path):
+        self.stack = stack
+        self.out = out
+        self.writer: ProcessPoolExecutor | None = None
+        self.tags: Future[None] | None = None
+        self.sources: SourceRows | None = None
+        self.seconds = 0.0  # spent here starting it: the output stage's time
+
+    def start(self, decided: Decided) -> None:
+        """Started on ``decided``'s tags.csv and source rows, for a large run (once; a small one: never)."""
+        entities = sum(len(group) for group in decided.entities.values())
+        if self.writer is not None or entities < WORKBOOK_ALONGSIDE_FROM:
+            return
+        started = time.perf_counter()
+        # no cyclic garbage collector there: its writers make no cycles, and its passes over their
+        # millions of short-lived rows and facts cost ≈ 0.4 CPU-s at national (bench/README.md)
+        self.writer = self.stack.enter_context(process_pool(1, initializer=gc.disable))
+        self.tags = self.writer.submit(write_tags_from, hand_over_decisions(decided, self.out), self.out)
+        if entities >= SOURCE_ROWS_ALONGSIDE_FROM:
+            self.sources = sources_built_by(self.writer, decided, self.out)
+            self.stack.callback(self.sources.path.unlink, missing_ok=True)  # copied into the record, or the run failed
+        self.seconds += time.perf_counter() - started
+
+
+def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path, alongside: OutputProcess | None = None) -> None:
     """Every output file of ``series`` (one year or several) in ``out`` (a run's own folder: see
     ``execute_series``). The reports detail the last year and show every year's trend, kabupaten/kota
     table and capaian; the record, tags.csv and indicators.json hold every year.
 
-    For a large run a process of its own (on the other core) writes tags.csv from the decisions as
-    the spool holds them, then builds the record's source rows from the facts as the spool holds them
-    (``engine.runstore.sources``), then report.xlsx from sheets laid out here, while this process
-    writes the page and the record (which copies the source rows in when it has done the rest).
+    A large run's other process (``OutputProcess``: ``alongside`` if it was started already) writes
+    tags.csv, the record's source rows and report.xlsx, while this process writes the page and the
+    record (which copies the source rows in when it has done the rest).
     """
     series = SeriesResult.of(run)
     result = series.last
     write_rejects(result.dataset.rejects, out)
     entities = sum(len(group) for group in result.entities.values())
-    if entities < WORKBOOK_ALONGSIDE_FROM:
-        directory = entity_directory(result)
-        write_tags(series, out)
-        write_report_xlsx(result, out, directory, series)
-        _write_page_and_record(series, out, data, directory, entities)
-    else:
-        # the other process starts first, on tags.csv (nothing waits for it) and the source rows (the
-        # record waits for those last); the page and the rest of the record are written here meanwhile
-        # no cyclic garbage collector there: its writers make no cycles, and its passes over their
-        # millions of short-lived rows and facts cost ≈ 0.4 CPU-s at national (bench/README.md)
-        with process_pool(1, initializer=gc.disable) as writer:
-            tags = writer.submit(write_tags_from, hand_over_decisions(series, out), out)
-            sources = sources_built_by(writer, series, out) if entities >= SOURCE_ROWS_ALONGSIDE_FROM else None
-            try:
-                directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
-                workbook = writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
-                _write_page_and_record(series, out, data, directory, entities, sources)
-            finally:
-                if sources is not None:
-                    sources.path.unlink(missing_ok=True)  # copied into the record, or the run failed
-            answer_told(tags, "tags.csv")
+    with ExitStack() as stack:
+        other = alongside or OutputProcess(stack, out)
+        other.start(series.decided)
+        directory = entity_directory(result)  # names and kabupaten/kota, shared by the writers
+        if other.writer is None:
+            write_tags(series, out)
+            write_report_xlsx(result, out, directory, series)
+            _write_page_and_record(series, out, data, directory, entities)
+        else:
+            workbook = other.writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
+            _write_page_and_record(series, out, data, directory, entities, other.sources)
+            answer_told(other.tags, "tags.csv")
             answer_told(workbook, "report.xlsx")
     write_indicators(series, out)
 
@@ -102,12 +128,15 @@ def execute_series(
         audit = log.open_audit(staging / "audit.jsonl")
         try:
             log_start(audit, data, profile, years, rules)
-            series = run_series(data=data, profile_id=profile, years=years, rules=rules, progress=progress,
-                                workers=workers, spool_dir=staging)
-            start = time.perf_counter()
-            log_run(audit, series)
-            write_outputs(series, staging, data)
-            series.timings["outputs"] = series.last.timings["outputs"] = time.perf_counter() - start
+            with ExitStack() as stack:  # ended before the folder is switched in: no hand-over file left in it
+                other = OutputProcess(stack, staging)
+                series = run_series(data=data, profile_id=profile, years=years, rules=rules, progress=progress,
+                                    workers=workers, spool_dir=staging, decided=other.start)
+                start = time.perf_counter()
+                log_run(audit, series)
+                write_outputs(series, staging, data, other)
+            seconds = time.perf_counter() - start + other.seconds
+            series.timings["outputs"] = series.last.timings["outputs"] = seconds
             log_end(audit, series)
         finally:
             audit.close()

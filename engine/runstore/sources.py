@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 from engine.fact_chunks import SpooledRows, pickled_fact_rows
 from engine.facts import EntityFacts, FactRow
-from engine.pipeline import SeriesResult
+from engine.pipeline import Decided, RunResult, SeriesResult
 from engine.processes import answer_told
 from engine.runstore.layout import SourceLayout
 from engine.runstore.writer import BATCH, SourceRows, SourceRowsBuilder, create_source_tables, record_layouts
@@ -31,7 +31,7 @@ from engine.runstore.writer import BATCH, SourceRows, SourceRowsBuilder, create_
 PART = 500  # entities pickled together when their facts are not one block of the spool
 
 
-def hand_over_facts(series: SeriesResult, out: Path) -> Path:
+def hand_over_facts(run: RunResult | SeriesResult | Decided, out: Path) -> Path:
     """The fact rows of the run's entities (the last year's: every year shares them), in the record's
     order of entities, as pickled lists (an entity's rows each) ending with None, in a temporary file
     in ``out``: for another process to build the source rows from (``build_sources``, which removes
@@ -40,7 +40,7 @@ def hand_over_facts(series: SeriesResult, out: Path) -> Path:
     path = Path(name)
     try:
         with open(handle, "wb") as stream:
-            for part in _parts(entity for group in series.last.entities.values() for entity in group):
+            for part in _parts(entity for group in Decided.of(run).entities.values() for entity in group):
                 stream.write(pickled_fact_rows(part))
             pickle.dump(None, stream)
     except BaseException:
@@ -110,8 +110,8 @@ def _handed_over(stream: BinaryIO) -> Iterator[Sequence[FactRow]]:
         yield from part
 
 
-def sources_built_by(writer: ProcessPoolExecutor, series: SeriesResult, out: Path) -> SourceRows:
+def sources_built_by(writer: ProcessPoolExecutor, decided: Decided, out: Path) -> SourceRows:
     """The record's source rows, given to ``writer`` (the output stage's other process) to build."""
     side = side_path(out)
-    future = writer.submit(build_sources, hand_over_facts(series, out), record_layouts(series), side)
+    future = writer.submit(build_sources, hand_over_facts(decided, out), record_layouts(decided), side)
     return SourceRows(side, partial(answer_told, future, "baris sumber catatan run"))

@@ -25,13 +25,13 @@ from typing import NamedTuple
 from engine.decisions import COMPACT, ClauseRow, DecisionRow, OutcomeRows
 from engine.explain.indicator import indicator_header
 from engine.explain.ruleview import RuleView, known_tags
-from engine.explain.source import rule_views
+from engine.explain.source import rule_views_in
 from engine.fact_places import CitedRows
 from engine.facts import ENTITY_ORDER, FactRow, fact_layout
 from engine.indicators.compute import IndicatorResult
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import atomic_path
-from engine.pipeline import RunResult, SeriesResult
+from engine.pipeline import Decided, RunResult, SeriesResult
 from engine.runstore.layout import SQL_TYPES, SourceLayout, source_layouts
 from engine.runstore.rulecodec import encode_rule
 from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VERSION, STRATA, evidence_view,
@@ -84,13 +84,13 @@ class _Rules:
     the years), each rule's position among its entity type's rules of that year (its bit in a
     verdict's ``given`` mask) and each clause's bit in a rule's ``held`` mask."""
 
-    def __init__(self, series: SeriesResult):
+    def __init__(self, decided: Decided):
         self.years: list[int] = []
         self.views: list[RuleView] = []
-        for result in series.results:
+        for year in decided.years:
             for kind in ENTITY_ORDER:
-                for view in rule_views(result, kind):
-                    self.years.append(result.year)
+                for view in rule_views_in(decided.book, year, kind):
+                    self.years.append(year)
                     self.views.append(view)
         grouped: dict[tuple[int, str], list[int]] = {}
         for key, (year, view) in enumerate(zip(self.years, self.views)):
@@ -324,9 +324,9 @@ def _copy_sources(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout], p
         raise SourceRowsError(f"baris sumber dari {path.name} tidak dapat disalin ke catatan run: {error}") from None
 
 
-def record_layouts(series: SeriesResult) -> dict[str, SourceLayout]:
-    """The source tables the record of ``series`` keeps, and their columns."""
-    return _Rules(series).layouts
+def record_layouts(run: RunResult | SeriesResult | Decided) -> dict[str, SourceLayout]:
+    """The source tables the record of ``run`` keeps, and their columns."""
+    return _Rules(Decided.of(run)).layouts
 
 
 class SourceRowsBuilder:
@@ -450,7 +450,7 @@ def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: M
           run: str, built: bool = False) -> _Rules:
     """Every row the record's Python makes (not the source rows if ``built`` elsewhere); the rules of the record."""
     result = series.last  # the data, entities and scope every year shares
-    rules = _Rules(series)
+    rules = _Rules(series.decided)
     create_source_tables(db, rules.layouts)
     _insert(db, "schema_version", [(SCHEMA_VERSION,)])
     _insert(db, "run", [_run_row(result, data, run, series)])
