@@ -314,14 +314,24 @@ def _spawned(pid: int) -> bool:
         return False
 
 
+# The workers start while the data is read, once the entity tables (read first) make the run one for
+# several processes: a run held at the reading of its second table (rat, after koperasi) has them already.
+WHILE_WORKERS_RUN = {
+    "beside the facts stage": (FACTS_STAGE, 3, {"set": SMALL_CHUNKS}),  # two chunks given to the workers
+    "while the data is read": ("engine.ingest.dataset:_load_checked", 2, {}),  # koperasi read, rat being read
+}
+
+
+@pytest.mark.parametrize("moment", list(WHILE_WORKERS_RUN))
 @pytest.mark.parametrize("stop", list(STOPS))
-def test_a_run_stopped_while_its_workers_run_beside_the_facts_stage_ends_them_and_keeps_the_previous_run(
-        data, out, tmp_path, stop):
+def test_a_run_stopped_while_its_workers_run_before_the_rules_stage_ends_them_and_keeps_the_previous_run(
+        data, out, tmp_path, stop, moment):
     signal_sent, to_group, code = STOPS[stop]
+    spec, call, settings = WHILE_WORKERS_RUN[moment]
     before, runs_before = outputs(out), sorted(path.name for path in (out / RUNS).iterdir())
     mark = tmp_path / "held"
-    run = iku_run(data, out, "--workers", "2", env=held_at(FACTS_STAGE, mark, call=3, set=SMALL_CHUNKS))
-    assert wait_for(mark, run) == run.pid  # held in the facts stage, two chunks given to the workers
+    run = iku_run(data, out, "--workers", "2", env=held_at(spec, mark, call=call, **settings))
+    assert wait_for(mark, run) == run.pid
     workers = workers_of(run)
     processes = descendants(run.pid)
     if to_group:
@@ -332,54 +342,18 @@ def test_a_run_stopped_while_its_workers_run_beside_the_facts_stage_ends_them_an
     assert all_gone(processes) and all_gone(workers)
 
 
-def test_a_worker_killed_while_the_facts_are_still_made_stops_the_run_plainly(data, out, tmp_path):
-    """The pool is broken when the facts stage gives it its next chunk: that says the worker died,
+@pytest.mark.parametrize("moment", list(WHILE_WORKERS_RUN))
+def test_a_worker_killed_before_the_rules_stage_stops_the_run_plainly(data, out, tmp_path, moment):
+    """The pool is broken when the facts stage gives it its (next) chunk: that says the worker died,
     with no traceback, and the run ends as a worker's death in the rules stage always ended it."""
+    spec, call, settings = WHILE_WORKERS_RUN[moment]
     before, runs_before = outputs(out), sorted(path.name for path in (out / RUNS).iterdir())
     mark = tmp_path / "held"
-    run = iku_run(data, out, "--workers", "2", env=held_at(FACTS_STAGE, mark, call=3, set=SMALL_CHUNKS))
+    run = iku_run(data, out, "--workers", "2", env=held_at(spec, mark, call=call, **settings))
     wait_for(mark, run)
     workers = workers_of(run)
     os.kill(workers[0], signal.SIGKILL)
     assert all_gone(workers)  # the pool has seen it: the others are ended too
-    processes = descendants(run.pid)
-    Path(f"{mark}.go").write_text("")
-    assert_stopped_plainly(run, 1, "proses pekerja berhenti tanpa jawaban", out, before, runs_before)
-    assert all_gone(processes)
-
-
-# The first year's workers start while the data is read, once the entity tables (read first) make the
-# run one for several processes: a run held at the reading of its second table (rat, after koperasi) has
-# its workers started already.
-READING = "engine.ingest.dataset:_load_checked"
-
-
-@pytest.mark.parametrize("stop", ["Ctrl-C", "SIGTERM to the run"])
-def test_a_run_stopped_while_it_reads_the_data_ends_the_workers_it_started_and_keeps_the_previous_run(
-        data, out, tmp_path, stop):
-    signal_sent, to_group, code = STOPS[stop]
-    before, runs_before = outputs(out), sorted(path.name for path in (out / RUNS).iterdir())
-    mark = tmp_path / "held"
-    run = iku_run(data, out, "--workers", "2", env=held_at(READING, mark, call=2))
-    assert wait_for(mark, run) == run.pid  # held reading rat, koperasi read
-    workers = workers_of(run)
-    processes = descendants(run.pid)
-    if to_group:
-        os.killpg(run.pid, signal_sent)
-    else:
-        run.send_signal(signal_sent)
-    assert_stopped_plainly(run, code, f"dihentikan ({stop.split()[0]})", out, before, runs_before)
-    assert all_gone(processes) and all_gone(workers)
-
-
-def test_a_worker_killed_while_the_data_is_read_stops_the_run_plainly(data, out, tmp_path):
-    before, runs_before = outputs(out), sorted(path.name for path in (out / RUNS).iterdir())
-    mark = tmp_path / "held"
-    run = iku_run(data, out, "--workers", "2", env=held_at(READING, mark, call=2))
-    wait_for(mark, run)
-    workers = workers_of(run)
-    os.kill(workers[0], signal.SIGKILL)
-    assert all_gone(workers)
     processes = descendants(run.pid)
     Path(f"{mark}.go").write_text("")
     assert_stopped_plainly(run, 1, "proses pekerja berhenti tanpa jawaban", out, before, runs_before)
