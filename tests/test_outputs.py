@@ -235,3 +235,29 @@ def test_the_entity_directory_reads_records_of_mixed_models_one_by_one(jatim):
     info = entity_directory(result)[("koperasi", "lain")]
     assert (info.nama, info.region.code, info.row) == ("", None, other.record.row)
     assert entity_directory(result)[("koperasi", koperasi[0].entity_id)].nama == koperasi[0].nama != ""
+
+
+def test_members_are_charted_in_the_region_the_directory_gives_them(jatim):
+    """``entity_regions`` is the directory's region of each entity by type and id; a member the directory
+    lacks (or of a type it lacks) is charted "tanpa wilayah"."""
+    from collections import Counter
+
+    from engine.indicators.model import Count
+    from engine.outputs.region_bars import NO_REGION, entity_regions, region_bars
+
+    result, _ = jatim
+    directory = entity_directory(result)
+    regions = entity_regions(directory)
+    assert {(kind, entity_id): region for kind, by_id in regions.items() for entity_id, region in by_id.items()} == \
+        {key: info.region for key, info in directory.items()}
+    counted = [(definition, computed) for definition, computed in zip(result.profile.indicators, result.indicators)
+               if isinstance(definition.formula, Count) and len(computed.numerator) > 1]
+    assert counted
+    for definition, computed in counted:
+        first = computed.numerator[0]
+        partial = {key: info for key, info in directory.items() if key != (first.entity_type, first.entity_id)}
+        expected = Counter(partial[(m.entity_type, m.entity_id)].region.label if m is not first else NO_REGION
+                           for m in computed.numerator)
+        bars = region_bars(definition, computed, entity_regions(partial))
+        assert {bar.wilayah: bar.value for bar in bars} == dict(expected)
+    assert region_bars(counted[0][0], counted[0][1], entity_regions({}))[0].wilayah == NO_REGION
