@@ -196,3 +196,68 @@ def test_the_entity_directory_shares_one_region_and_label_per_kabupaten_kota(jat
     assert shared
     for infos in shared:
         assert all(info.region is infos[0].region and info.wilayah is infos[0].wilayah for info in infos)
+
+
+def _entry_by_entity(result, entity_type, entity):
+    """What the directory says of one entity, read entity by entity (the reference for the column-wise read)."""
+    from engine.facts import record_value
+    from engine.outputs.regions import RegionNames, most_written
+
+    names = RegionNames(result.book.regions, most_written(
+        (e.kode_wilayah, record_value(e.record, "kab_kota")) for group in result.entities.values() for e in group))
+    region = names.region(entity.kode_wilayah)
+    return (entity_type, entity.entity_id, entity.nama, region.label, entity.record.row, region)
+
+
+def test_the_entity_directory_read_column_wise_says_what_each_entity_says(jatim):
+    """Names (empty for training participants), rows and regions read per entity type in C are each entity's own."""
+    result, _ = jatim
+    directory = entity_directory(result)
+    expected = {(kind, e.entity_id): _entry_by_entity(result, kind, e) for kind, group in result.entities.items() for e in group}
+    assert list(directory) == list(expected)
+    assert [(i.entity_type, i.entity_id, i.nama, i.wilayah, i.row, i.region) for i in directory.values()] == \
+        list(expected.values())
+    assert {info.nama for (kind, _), info in directory.items() if kind == "peserta_diklat"} == {""}
+    assert any(info.nama for info in directory.values())
+
+
+def test_the_entity_directory_reads_records_of_mixed_models_one_by_one(jatim):
+    """An entity type whose records are of several models (not a run's: one table each) is read record by record."""
+    from dataclasses import replace as replaced
+
+    from engine.facts import EntityFacts
+
+    result, _ = jatim
+    koperasi = result.entities["koperasi"]
+    other = next(e for e in result.entities["peserta_diklat"])
+    mixed = [*koperasi, EntityFacts("koperasi", "lain", other.record)]  # a participant's record: no wilayah, no name
+    result = replaced(result, entities={**result.entities, "koperasi": mixed})
+    info = entity_directory(result)[("koperasi", "lain")]
+    assert (info.nama, info.region.code, info.row) == ("", None, other.record.row)
+    assert entity_directory(result)[("koperasi", koperasi[0].entity_id)].nama == koperasi[0].nama != ""
+
+
+def test_members_are_charted_in_the_region_the_directory_gives_them(jatim):
+    """``entity_regions`` is the directory's region of each entity by type and id; a member the directory
+    lacks (or of a type it lacks) is charted "tanpa wilayah"."""
+    from collections import Counter
+
+    from engine.indicators.model import Count
+    from engine.outputs.region_bars import NO_REGION, entity_regions, region_bars
+
+    result, _ = jatim
+    directory = entity_directory(result)
+    regions = entity_regions(directory)
+    assert {(kind, entity_id): region for kind, by_id in regions.items() for entity_id, region in by_id.items()} == \
+        {key: info.region for key, info in directory.items()}
+    counted = [(definition, computed) for definition, computed in zip(result.profile.indicators, result.indicators)
+               if isinstance(definition.formula, Count) and len(computed.numerator) > 1]
+    assert counted
+    for definition, computed in counted:
+        first = computed.numerator[0]
+        partial = {key: info for key, info in directory.items() if key != (first.entity_type, first.entity_id)}
+        expected = Counter(partial[(m.entity_type, m.entity_id)].region.label if m is not first else NO_REGION
+                           for m in computed.numerator)
+        bars = region_bars(definition, computed, entity_regions(partial))
+        assert {bar.wilayah: bar.value for bar in bars} == dict(expected)
+    assert region_bars(counted[0][0], counted[0][1], entity_regions({}))[0].wilayah == NO_REGION

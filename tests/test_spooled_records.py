@@ -68,3 +68,27 @@ def test_rows_read_column_wise_wait_as_columns_and_read_back_as_the_rows_read_on
     assert list(aside.values(fields)) == list(expected.values(fields)) == \
         [tuple(getattr(record, name) for name in fields) for record in expected]
     assert list(aside.values(["nik"])) == [(record.nik,) for record in expected]
+
+
+def test_fields_of_some_years_are_those_rows_of_all_fields_read(tmp_path, monkeypatch):
+    """``first_in`` picks the rows whose first field is one of the values given: in polars from a block
+    of columns, one by one from rows kept as values, and from records held in memory."""
+    from engine.fact_chunks import FactChunks
+    from engine.ingest.dataset import load_dataset
+    from tests.support import koperasi, write_tables
+
+    monkeypatch.setattr(SpooledRecords, "BLOCK", 3)
+    tables = {"koperasi": [koperasi(nik(number)) for number in range(4)],
+              "kinerja_koperasi": [{"nik": nik(number % 4), "tahun": 2020 + number % 3,
+                                    "volume_usaha": "1.000" if number % 2 else ""} for number in range(9)]}
+    fields, years = ["tahun", "nik", "volume_usaha"], (2021, 2022)
+    for columnar in (True, False):
+        chunks = FactChunks(BlockSpool(tmp_path), 2, kept={"kinerja_koperasi"})
+        dataset = load_dataset(write_tables(tmp_path / f"data{columnar}", tables), chunks,
+                               columnar=columnar).with_records(chunks.set_aside)
+        in_memory = dataset.with_records({"kinerja_koperasi": list(dataset.table("kinerja_koperasi"))})
+        every = list(dataset.values("kinerja_koperasi", fields))
+        picked = [row for row in every if row[0] in years]
+        assert 0 < len(picked) < len(every)
+        assert list(dataset.values("kinerja_koperasi", fields, first_in=years)) == picked
+        assert list(in_memory.values("kinerja_koperasi", fields, first_in=years)) == picked

@@ -253,12 +253,11 @@ class Calculator:
         figures: dict[str, dict[int, dict[str, float]]] = {
             column: {self.year - 1: {}, self.year: {}} for column in columns}
         wanted = [(index, figures[column]) for index, column in enumerate(columns, start=2)]
-        for row in self.dataset.values(table, ["tahun", id_column, *columns]):
+        for row in self.dataset.values(table, ["tahun", id_column, *columns], first_in=(self.year - 1, self.year)):
             year, entity_id = row[0], row[1]
-            if year == self.year or year == self.year - 1:
-                for index, by_year in wanted:
-                    if row[index] is not None:
-                        by_year[year][entity_id] = row[index]
+            for index, by_year in wanted:
+                if row[index] is not None:
+                    by_year[year][entity_id] = row[index]
         return figures
 
     def _growth(self, indicator: Indicator, formula: Growth) -> IndicatorResult:

@@ -7,7 +7,7 @@ checked while streaming, parents first (see ``tables.TABLES``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -83,12 +83,15 @@ class Dataset:
     def table(self, name: str) -> Sequence[Record]:
         return self.records.get(name, ())
 
-    def values(self, name: str, fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:
-        """These fields of every record of a table, in order; a spooled table's without making records."""
+    def values(self, name: str, fields: Sequence[str], first_in: Collection[object] | None = None
+               ) -> Iterator[tuple[Any, ...]]:
+        """These fields of every record of a table, in order; a spooled table's without making records.
+        ``first_in``: only the records whose first field's value is one of these."""
         records = self.table(name)
         if isinstance(records, SpooledRecords):
-            return records.values(fields)
-        return (tuple(getattr(record, name) for name in fields) for record in records)
+            return records.values(fields, first_in)
+        rows = (tuple(getattr(record, name) for name in fields) for record in records)
+        return rows if first_in is None else (row for row in rows if row[0] in first_in)
 
     def has(self, name: str) -> bool:
         return name not in self.absent

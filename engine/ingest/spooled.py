@@ -9,7 +9,7 @@ twice) as they are read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import NamedTuple, Union, overload
@@ -67,23 +67,31 @@ class SpooledRecords(Sequence[Record]):
     def _item(self, record: Record) -> Item:
         return (record.__pydantic_fields_set__, *self._values(record))
 
-    def _items(self, fields: Sequence[str] | None = None) -> Iterator[Item]:
-        """Each row's fields given and values (``fields``: only those values, without the fields given)."""
+    def _items(self, fields: Sequence[str] | None = None, first_in: Collection[object] | None = None) -> Iterator[Item]:
+        """Each row's fields given and values (``fields``: only those values, without the fields given;
+        ``first_in``, with ``fields``: only the rows whose first field is one of these, picked in polars from a block
+        of columns: a growth indicator reads two years of a history of several)."""
         positions = None if fields is None else [self._names.index(name) + 1 for name in fields]
         taken = None if positions is None else itemgetter(*positions) if len(positions) > 1 \
             else (lambda item, at=positions[0]: (item[at],))  # each item starts with the fields given
         for item in self._rows:
             if item.__class__ is _Columns:
                 frame = item.frame if fields is None else item.frame.select(fields)  # type: ignore[union-attr]
+                if first_in is not None:
+                    frame = frame.filter(frame.to_series(0).is_in(list(first_in)))
                 lead = [] if fields is not None else [repeat(item.given)]  # type: ignore[union-attr]
                 yield from zip(*lead, *(column.to_list() for column in frame.iter_columns()))
+            elif taken is None:
+                yield item
             else:
-                yield item if taken is None else taken(item)  # type: ignore[misc]
+                values = taken(item)  # type: ignore[misc]
+                if first_in is None or values[0] in first_in:
+                    yield values
 
-    def values(self, fields: Sequence[str]) -> Iterator[tuple[object, ...]]:
+    def values(self, fields: Sequence[str], first_in: Collection[object] | None = None) -> Iterator[tuple[object, ...]]:
         """These fields of every record, in order, without making the records (a national run's
-        growth indicators read millions of rows for three or four of their fields)."""
-        return self._items(fields)
+        growth indicators read millions of rows for three or four of their fields); ``first_in``: see ``_items``."""
+        return self._items(fields, first_in)
 
     def __iter__(self) -> Iterator[Record]:
         names, model = self._names, self._model

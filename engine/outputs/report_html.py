@@ -30,7 +30,7 @@ from engine.numbers import format_number as angka
 from engine.numbers import format_percent as persen
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import write_atomic
-from engine.outputs.region_bars import Bar, entity_types, region_bars
+from engine.outputs.region_bars import Bar, EntityRegions, entity_regions, entity_types, region_bars
 from engine.outputs.series import indicator_series
 from engine.pipeline import RunResult, SeriesResult
 
@@ -157,21 +157,23 @@ def listed_keys(result: RunResult, per_list: int = LISTED) -> set[EntityKey]:
 # -- page ---------------------------------------------------------------------------------------
 
 
-def _section(definition: Indicator, computed: IndicatorResult, directory: Mapping, anchors: _Anchors) -> dict[str, object]:
+def _section(definition: Indicator, computed: IndicatorResult, directory: Mapping, anchors: _Anchors,
+             regions: EntityRegions) -> dict[str, object]:
     has_region = "peserta_diklat" not in entity_types(definition)
     return {
         "definition": definition,
         "result": computed,
         "machine": machine_definition(definition),
         "growth": isinstance(definition.formula, Growth),
-        "chart": layout_chart(region_bars(definition, computed, directory), chart_caption(definition, computed))
+        "chart": layout_chart(region_bars(definition, computed, regions), chart_caption(definition, computed))
         if has_region else None,
         "lists": _entity_lists(definition, computed, directory, anchors),
     }
 
 
-def sections(result: RunResult, directory: Mapping[EntityKey, EntityInfo], anchors: _Anchors) -> list[dict[str, object]]:
-    return [_section(definition, computed, directory, anchors)
+def sections(result: RunResult, directory: Mapping[EntityKey, EntityInfo], anchors: _Anchors,
+             regions: EntityRegions) -> list[dict[str, object]]:
+    return [_section(definition, computed, directory, anchors, regions)
             for definition, computed in zip(result.profile.indicators, result.indicators, strict=True)]
 
 
@@ -210,8 +212,9 @@ def report_pieces(result: RunResult, explanations: Explanations | None = None,
     directory = directory if directory is not None else entity_directory(result)
     explanations = explanations or {}
     anchors = _Anchors()
-    indicator_sections = sections(result, directory, anchors)
     series = series if series is not None else SeriesResult.of(result)
+    regions = entity_regions(directory)  # made once for the charts of every indicator and year
+    indicator_sections = sections(result, directory, anchors, regions)
     template = _environment().get_template("report.html.j2")
     return template.generate(
         result=result, profile=result.profile, dataset=result.dataset, sections=indicator_sections,
@@ -219,7 +222,7 @@ def report_pieces(result: RunResult, explanations: Explanations | None = None,
         others=other_entities(explanations, directory, anchors), explanations=explanations,
         rejects=result.dataset.rejects[:REJECTS_LISTED], generated=_generated(),
         explained_per_list=explained_per_list, years=series.years, capaian=series.capaian(),
-        trends=indicator_series(series, directory) if len(series.results) > 1 else [],
+        trends=indicator_series(series, regions) if len(series.results) > 1 else [],
     )
 
 

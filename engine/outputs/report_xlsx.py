@@ -41,7 +41,8 @@ from engine.indicators.model import Growth, Indicator, Profile
 from engine.numbers import format_number
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import FORMULA_STARTS, atomic_path, neutralise
-from engine.outputs.series import indicator_series
+from engine.outputs.region_bars import entity_regions
+from engine.outputs.series import IndicatorSeries, indicator_series
 from engine.outputs.xlsx_rows import LeveledWorkbook, RowSheet, Texts
 from engine.pipeline import RunResult, SeriesResult
 
@@ -363,12 +364,12 @@ def _capaian(series: SeriesResult) -> Sheet:
     return Sheet("Capaian", caption, CAPAIAN_COLUMNS, rows)
 
 
-def _trend(series: SeriesResult, directory: Mapping[EntityKey, EntityInfo]) -> Sheet:
+def _trend(series: SeriesResult, trends: list[IndicatorSeries]) -> Sheet:
     years = list(series.years)
     columns = [Column("id"), Column("indikator", wrap=True), Column("satuan"),
                *(Column(str(year), DECIMAL) for year in years), Column("tahun tanpa nilai (alasan)", wrap=True)]
     rows, charts = [], []
-    for number, item in enumerate(indicator_series(series, directory)):
+    for number, item in enumerate(trends):
         reasons = "; ".join(f"{v.year}: {v.catatan}" for v in item.values if v.nilai is None)
         rows.append([item.definition.id, item.definition.name, item.definition.unit,
                      *(v.nilai for v in item.values), reasons])
@@ -377,10 +378,10 @@ def _trend(series: SeriesResult, directory: Mapping[EntityKey, EntityInfo]) -> S
     return Sheet("Tren", caption, columns, rows, tuple(charts))
 
 
-def _regions_by_year(series: SeriesResult, directory: Mapping[EntityKey, EntityInfo]) -> Sheet:
+def _regions_by_year(series: SeriesResult, trends: list[IndicatorSeries]) -> Sheet:
     columns = [Column("id"), Column("kabupaten/kota", wrap=True), *(Column(str(year)) for year in series.years)]
     rows = [[item.definition.id, region.wilayah, *region.values]
-            for item in indicator_series(series, directory) if item.regions for region in item.regions]
+            for item in trends if item.regions for region in item.regions]
     return Sheet("Kab-Kota per tahun", ["Nilai per kabupaten/kota dan tahun (— : tidak ada entitas atau tidak dapat dihitung)"],
                  columns, rows)
 
@@ -392,8 +393,10 @@ def sheets(result: RunResult, directory: Mapping[EntityKey, EntityInfo],
     yield _summary(result)
     yield _capaian(series)
     if len(series.results) > 1:
-        yield _trend(series, directory)
-        yield _regions_by_year(series, directory)
+        trends = indicator_series(series, entity_regions(directory))  # the two sheets' values, worked out once
+        yield _trend(series, trends)
+        yield _regions_by_year(series, trends)
+        del trends
     yield _document(result.profile)
     entity_cells = EntityCells(directory)
     for indicator, definition in zip(result.indicators, result.profile.indicators, strict=True):

@@ -9,13 +9,12 @@ reason beside it, never a point at 0.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.indicators.model import Indicator
 from engine.numbers import format_number, format_percent
-from engine.outputs.entities import EntityInfo, EntityKey
-from engine.outputs.region_bars import entity_types, region_bars
+from engine.outputs.region_bars import EntityRegions, entity_types, region_bars
 from engine.pipeline import SeriesResult
 
 
@@ -109,20 +108,21 @@ def layout_trend(values: Sequence[YearValue], unit: str) -> TrendChart:
                       [segment for segment in segments if segment], gaps)
 
 
-def _region_rows(series: SeriesResult, definition: Indicator,
-                 directory: Mapping[EntityKey, EntityInfo]) -> list[RegionRow] | None:
+def _region_rows(series: SeriesResult, definition: Indicator, regions: EntityRegions) -> list[RegionRow] | None:
     if "peserta_diklat" in entity_types(definition):
         return None
     per_year = []
     for result in series.results:
         computed = next(i for i in result.indicators if i.id == definition.id)
-        per_year.append({bar.wilayah: bar.label for bar in region_bars(definition, computed, directory)})
+        per_year.append({bar.wilayah: bar.label for bar in region_bars(definition, computed, regions)})
     # each year's bars come in Kemendagri order; a region first seen in a later year follows those before it
     names = dict.fromkeys(name for year in per_year for name in year)
     return [RegionRow(name, [year.get(name, "—") for year in per_year]) for name in names]
 
 
-def indicator_series(series: SeriesResult, directory: Mapping[EntityKey, EntityInfo]) -> list[IndicatorSeries]:
+def indicator_series(series: SeriesResult, regions: EntityRegions) -> list[IndicatorSeries]:
+    """Each indicator's value per year, its trend chart and its row per kabupaten/kota (``regions``:
+    ``region_bars.entity_regions`` of the run's directory)."""
     out = []
     for definition in series.profile.indicators:
         values = []
@@ -130,5 +130,5 @@ def indicator_series(series: SeriesResult, directory: Mapping[EntityKey, EntityI
             computed = next(i for i in result.indicators if i.id == definition.id)
             values.append(YearValue(result.year, computed.nilai, computed.catatan, written(computed.nilai, computed.satuan)))
         out.append(IndicatorSeries(definition, values, layout_trend(values, definition.unit),
-                                   _region_rows(series, definition, directory)))
+                                   _region_rows(series, definition, regions)))
     return out
