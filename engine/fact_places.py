@@ -14,12 +14,16 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from functools import partial
 
 import polars as pl
 
 from engine.facts import ENTITY_TABLES, EntityFacts
 
+# An entity's places: (table, evidence: fact ids such as ``rat:12``) → the place of each row the evidence
+# names among the entity's rows of that table in row order (``CitedRows.of_entity``, ``OwnRows``)
+Places = Callable[[str, Sequence[str]], tuple[int, ...]]
 _SCHEMA = {"row": pl.Int32, "position": pl.Int32}  # a row number; its owner's position among its type's entities
 
 
@@ -76,6 +80,10 @@ class CitedRows:
             tables[kind] = {table: _numbered(frame) for table, frame in noted.items()}
         return cls(tables)
 
+    def of_entity(self, kind: str, position: int) -> Places:
+        """The places of the ``position``-th entity of type ``kind``."""
+        return partial(self.nths, kind, position)
+
     def nths(self, kind: str, position: int, table: str, evidence: Sequence[str]) -> tuple[int, ...]:
         """The places of the rows ``evidence`` names (fact ids, ``rat:12``): each a row of ``table``
         of the entity itself (the ``position``-th of type ``kind``), as a clause on a table matches."""
@@ -99,6 +107,57 @@ class CitedRows:
 PLACES = 1 << 32  # more rows than any entity has of a table
 _NONE = array("q")
 PIECE = 100_000  # rows made into Python numbers at a time, on their way into an array
+
+
+class OwnRows:
+    """One entity's places worked out from its own fact rows (its rows of a table come in row order:
+    ``facts.build_entities``), where they are read entity by entity anyway: the output stage's other
+    process, which builds the record's source rows and outcomes from them (``engine.runstore.sources``).
+    The same places, and the same refusals, as ``CitedRows``."""
+
+    __slots__ = ("facts", "cited", "places")
+
+    def __init__(self, facts: Iterable[Sequence[object]], cited: Collection[str]):
+        self.facts = facts
+        self.cited = cited
+        self.places: dict[str, dict[int, int]] | None = None  # table → row number → place: made when first asked
+
+    def nths(self, table: str, evidence: Sequence[str]) -> tuple[int, ...]:
+        if not evidence:
+            return ()
+        if self.places is None:
+            self.places = _own_places(self.facts, self.cited)
+        rows = self.places.get(table, _NO_ROWS)
+        prefix, cut = table + ":", len(table) + 1
+        places = []
+        for fact in evidence:
+            try:
+                number = int(fact[cut:]) if fact.startswith(prefix) else -1
+            except ValueError:
+                number = -1
+            place = rows.get(number)
+            if place is None:  # not a row of the table, or another entity's
+                raise _not_its(fact, table)
+            places.append(place)
+        return tuple(places)
+
+
+_NO_ROWS: dict[int, int] = {}
+
+
+def _own_places(facts: Iterable[Sequence[object]], cited: Collection[str]) -> dict[str, dict[int, int]]:
+    """Of an entity's fact rows (table, row number, …; a table's rows in row order), those of the ``cited``
+    tables: per table, each row number's place among them."""
+    places: dict[str, dict[int, int]] = {}
+    for fact in facts:
+        table = fact[0]
+        if table in cited:
+            rows = places.get(table)  # type: ignore[call-overload]
+            if rows is None:
+                places[table] = {fact[1]: 0}  # type: ignore[dict-item]
+            else:
+                rows[fact[1]] = len(rows)
+    return places
 
 
 def _not_its(fact: str, table: str) -> ValueError:

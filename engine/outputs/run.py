@@ -27,8 +27,9 @@ from engine.processes import answer_told, process_pool
 logger = structlog.get_logger("iku.run")
 EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains the first few of each list (the rest: iku explain --run)
 WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
-# from this (and a process alongside), the record's source rows are built there: the balance of the two processes
-# (bench/README.md, "Source rows built beside the record"); above any run's size, the record makes them here
+# from this (and a process alongside), the record's source rows and outcomes are built there: the balance of the
+# two processes (bench/README.md, "Source rows built beside the record", "The record's outcomes built beside it");
+# above any run's size, the record makes them here
 SOURCE_ROWS_ALONGSIDE_FROM = PARALLEL_FROM
 
 
@@ -38,9 +39,9 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
     table and capaian; the record, tags.csv and indicators.json hold every year.
 
     For a large run a process of its own (on the other core) writes tags.csv from the decisions as
-    the spool holds them, then builds the record's source rows from the facts as the spool holds them
-    (``engine.runstore.sources``), then report.xlsx from sheets laid out here, while this process
-    writes the page and the record (which copies the source rows in when it has done the rest).
+    the spool holds them, then builds the record's source rows and outcomes from the facts and the
+    same decisions (``engine.runstore.sources``), then report.xlsx from sheets laid out here, while
+    this process writes the page and the record (which copies those rows in when it has done the rest).
     """
     series = SeriesResult.of(run)
     result = series.last
@@ -57,15 +58,18 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
         # no cyclic garbage collector there: its writers make no cycles, and its passes over their
         # millions of short-lived rows and facts cost ≈ 0.4 CPU-s at national (bench/README.md)
         with process_pool(1, initializer=gc.disable) as writer:
-            tags = writer.submit(write_tags_from, hand_over_decisions(series, out), out)
-            sources = sources_built_by(writer, series, out) if entities >= SOURCE_ROWS_ALONGSIDE_FROM else None
+            decisions = hand_over_decisions(series, out)
+            beside = entities >= SOURCE_ROWS_ALONGSIDE_FROM
+            tags = writer.submit(write_tags_from, decisions, out, beside)  # kept for the record's outcomes beside
+            sources = sources_built_by(writer, series, out, decisions) if beside else None
             try:
                 directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
                 workbook = writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
                 _write_page_and_record(series, out, data, directory, entities, sources)
             finally:
-                if sources is not None:
-                    sources.path.unlink(missing_ok=True)  # copied into the record, or the run failed
+                if sources is not None:  # copied into the record, or the run failed
+                    sources.path.unlink(missing_ok=True)
+                    decisions.path.unlink(missing_ok=True)  # read by then (or the run failed)
             answer_told(tags, "tags.csv")
             answer_told(workbook, "report.xlsx")
     write_indicators(series, out)
