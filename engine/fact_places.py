@@ -19,7 +19,7 @@ from functools import partial
 
 import polars as pl
 
-from engine.facts import ENTITY_TABLES, EntityFacts
+from engine.facts import ENTITY_TABLES, EntityFacts, fact_id
 
 # An entity's places: (table, evidence: fact ids such as ``rat:12``) → the place of each row the evidence
 # names among the entity's rows of that table in row order (``CitedRows.of_entity``, ``OwnRows``)
@@ -113,14 +113,15 @@ class OwnRows:
     """One entity's places worked out from its own fact rows (its rows of a table come in row order:
     ``facts.build_entities``), where they are read entity by entity anyway: the output stage's other
     process, which builds the record's source rows and outcomes from them (``engine.runstore.sources``).
-    The same places, and the same refusals, as ``CitedRows``."""
+    The same places, and the same refusals, as ``CitedRows``: looked up by fact id (``facts.fact_id``,
+    as evidence names rows), by the row number read from it when it is not written so."""
 
     __slots__ = ("facts", "cited", "places")
 
     def __init__(self, facts: Iterable[Sequence[object]], cited: Collection[str]):
         self.facts = facts
         self.cited = cited
-        self.places: dict[str, dict[int, int]] | None = None  # table → row number → place: made when first asked
+        self.places: dict[str, dict[str, int]] | None = None  # table → fact id → place: made when first asked
 
     def nths(self, table: str, evidence: Sequence[str]) -> tuple[int, ...]:
         if not evidence:
@@ -128,35 +129,38 @@ class OwnRows:
         if self.places is None:
             self.places = _own_places(self.facts, self.cited)
         rows = self.places.get(table, _NO_ROWS)
-        prefix, cut = table + ":", len(table) + 1
-        places = []
-        for fact in evidence:
-            try:
-                number = int(fact[cut:]) if fact.startswith(prefix) else -1
-            except ValueError:
-                number = -1
-            place = rows.get(number)
-            if place is None:  # not a row of the table, or another entity's
-                raise _not_its(fact, table)
-            places.append(place)
-        return tuple(places)
+        try:
+            return tuple(map(rows.__getitem__, evidence))  # the fact ids as the run writes them: no Python call each
+        except KeyError:
+            return tuple(_read_place(rows, table, fact) for fact in evidence)
 
 
-_NO_ROWS: dict[int, int] = {}
+_NO_ROWS: dict[str, int] = {}
 
 
-def _own_places(facts: Iterable[Sequence[object]], cited: Collection[str]) -> dict[str, dict[int, int]]:
+def _read_place(rows: Mapping[str, int], table: str, fact: str) -> int:
+    """The place of the row ``fact`` names, read as ``CitedRows.nths`` reads it (``rat:012`` is row 12)."""
+    try:
+        number = int(fact[len(table) + 1:]) if fact.startswith(table + ":") else -1
+    except ValueError:
+        number = -1
+    place = rows.get(fact_id(table, number)) if number >= 0 else None
+    if place is None:  # not a row of the table, or another entity's
+        raise _not_its(fact, table)
+    return place
+
+
+def _own_places(facts: Iterable[Sequence[object]], cited: Collection[str]) -> dict[str, dict[str, int]]:
     """Of an entity's fact rows (table, row number, …; a table's rows in row order), those of the ``cited``
-    tables: per table, each row number's place among them."""
-    places: dict[str, dict[int, int]] = {}
+    tables: per table, each row's fact id → its place among them."""
+    places: dict[str, dict[str, int]] = {}
     for fact in facts:
         table = fact[0]
         if table in cited:
-            rows = places.get(table)  # type: ignore[call-overload]
-            if rows is None:
-                places[table] = {fact[1]: 0}  # type: ignore[dict-item]
-            else:
-                rows[fact[1]] = len(rows)
+            ids = places.get(table)  # type: ignore[call-overload]
+            if ids is None:
+                ids = places[table] = {}  # type: ignore[index]
+            ids[f"{table}:{fact[1]}"] = len(ids)
     return places
 
 
