@@ -29,7 +29,7 @@ def test_tags_from_the_handed_over_decisions_are_the_runs_tags(tmp_path, monkeyp
     assert len(written.splitlines()) > 3 * 20
 
 
-def test_the_handed_over_decisions_are_read_year_by_year_side_by_side_after_the_tags(tmp_path, monkeypatch):
+def test_the_handed_over_decisions_are_read_year_by_year_side_by_side(tmp_path, monkeypatch):
     series = run_series(SAMPLES / "jatim", "jatim", (2022, 2023, 2024), RULES)
     monkeypatch.setattr(DecisionTable, "BLOCK", 50)
     spool = BlockSpool(tmp_path)
@@ -37,8 +37,6 @@ def test_the_handed_over_decisions_are_read_year_by_year_side_by_side_after_the_
                                  for result in series.results), series.started, series.finished)
     handed = hand_over_decisions(spooled, tmp_path)
     assert len(handed.starts) == 3
-    write_tags_from(handed, tmp_path, keep=True)  # the record's outcomes read them next
-    assert handed.path.exists()
     with handed_over_years(handed) as years:
         # one item from each year in turn, as the record takes an entity's decisions of every year
         read = [[] for _ in years]

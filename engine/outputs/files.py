@@ -154,8 +154,8 @@ class HandedOver:
 def hand_over_decisions(run: RunResult | SeriesResult, out: Path) -> HandedOver:
     """Each year's decisions, in a temporary file in ``out``: its tag tables (``DecisionTable.tag_tables``,
     the tags each mask gives) then its items as pickled blocks ending with None; for another process
-    to write tags.csv from (``write_tags_from``) and the record's outcomes (``handed_over_years``), the
-    last of them removing the file. The spool's blocks are copied as they are, not read into objects here."""
+    to write tags.csv (``write_tags_from``) or the record's outcomes (``handed_over_years``) from, which
+    removes the file. The spool's blocks are copied as they are, not read into objects here."""
     from engine.pipeline import SeriesResult
 
     handle, name = tempfile.mkstemp(dir=out, prefix=".tags.csv.", suffix=".decisions.tmp")
@@ -174,15 +174,14 @@ def hand_over_decisions(run: RunResult | SeriesResult, out: Path) -> HandedOver:
     return HandedOver(path, tuple(starts))
 
 
-def write_tags_from(handed: HandedOver, out: Path, keep: bool = False) -> None:
+def write_tags_from(handed: HandedOver, out: Path) -> None:
     """tags.csv, the same file ``write_tags`` writes, from the decisions ``hand_over_decisions`` wrote
-    (the file then removed, unless ``keep``: read again after this)."""
+    (the file then removed)."""
     try:
         with handed.path.open("rb") as stream:
             _write_tag_rows(_handed_over(stream), out)
     finally:
-        if not keep:
-            handed.path.unlink(missing_ok=True)
+        handed.path.unlink(missing_ok=True)
 
 
 @contextmanager

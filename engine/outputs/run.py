@@ -27,9 +27,9 @@ from engine.processes import answer_told, process_pool
 logger = structlog.get_logger("iku.run")
 EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains the first few of each list (the rest: iku explain --run)
 WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
-# from this (and a process alongside), the record's source rows and outcomes are built there: the balance of the
-# two processes (bench/README.md, "Source rows built beside the record", "The record's outcomes built beside it");
-# above any run's size, the record makes them here
+# from this (and a process alongside), the record's source rows and outcomes are built there, and tags.csv is
+# written here instead: the balance of the two processes (bench/README.md, "Source rows built beside the record",
+# "The record's outcomes built beside it"); above any run's size, the record makes them here
 SOURCE_ROWS_ALONGSIDE_FROM = PARALLEL_FROM
 
 
@@ -38,10 +38,12 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
     ``execute_series``). The reports detail the last year and show every year's trend, kabupaten/kota
     table and capaian; the record, tags.csv and indicators.json hold every year.
 
-    For a large run a process of its own (on the other core) writes tags.csv from the decisions as
-    the spool holds them, then builds the record's source rows and outcomes from the facts and the
-    same decisions (``engine.runstore.sources``), then report.xlsx from sheets laid out here, while
-    this process writes the page and the record (which copies those rows in when it has done the rest).
+    For a large run a process of its own (on the other core) builds the record's source rows and
+    outcomes from the facts and the decisions as the spool holds them (``engine.runstore.sources``),
+    then writes report.xlsx from sheets laid out here, while this process writes tags.csv, the page
+    and the record (which copies those rows in when it has done the rest). Above any run's size
+    (``SOURCE_ROWS_ALONGSIDE_FROM``) the other process writes tags.csv from the decisions handed over,
+    and the record makes its own rows.
     """
     series = SeriesResult.of(run)
     result = series.last
@@ -53,16 +55,19 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
         write_report_xlsx(result, out, directory, series)
         _write_page_and_record(series, out, data, directory, entities)
     else:
-        # the other process starts first, on tags.csv (nothing waits for it) and the source rows (the
-        # record waits for those last); the page and the rest of the record are written here meanwhile
+        # the other process starts first, on the record's source rows and outcomes (the record waits for
+        # those last); tags.csv, the page and the rest of the record are written here meanwhile
         # no cyclic garbage collector there: its writers make no cycles, and its passes over their
         # millions of short-lived rows and facts cost ≈ 0.4 CPU-s at national (bench/README.md)
         with process_pool(1, initializer=gc.disable) as writer:
             decisions = hand_over_decisions(series, out)
-            beside = entities >= SOURCE_ROWS_ALONGSIDE_FROM
-            tags = writer.submit(write_tags_from, decisions, out, beside)  # kept for the record's outcomes beside
-            sources = sources_built_by(writer, series, out, decisions) if beside else None
+            if entities >= SOURCE_ROWS_ALONGSIDE_FROM:  # the record's source rows and outcomes there, tags.csv here
+                tags, sources = None, sources_built_by(writer, series, out, decisions)
+            else:
+                tags, sources = writer.submit(write_tags_from, decisions, out), None
             try:
+                if tags is None:
+                    write_tags(series, out)
                 directory = entity_directory(result)  # names and kabupaten/kota, shared by the three writers
                 workbook = writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
                 _write_page_and_record(series, out, data, directory, entities, sources)
@@ -70,7 +75,8 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path) -> None:
                 if sources is not None:  # copied into the record, or the run failed
                     sources.path.unlink(missing_ok=True)
                     decisions.path.unlink(missing_ok=True)  # read by then (or the run failed)
-            answer_told(tags, "tags.csv")
+            if tags is not None:
+                answer_told(tags, "tags.csv")
             answer_told(workbook, "report.xlsx")
     write_indicators(series, out)
 
