@@ -16,6 +16,8 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import partial
+from itertools import count, groupby
+from operator import itemgetter
 
 import polars as pl
 
@@ -152,16 +154,19 @@ def _read_place(rows: Mapping[str, int], table: str, fact: str) -> int:
 
 def _own_places(facts: Iterable[Sequence[object]], cited: Collection[str]) -> dict[str, dict[str, int]]:
     """Of an entity's fact rows (table, row number, …; a table's rows in row order), those of the ``cited``
-    tables: per table, each row's fact id → its place among them."""
+    tables: per table, each row's fact id (``facts.fact_id``) → its place among them. A table's rows at a
+    time (an entity's come table by table), each row's in C: a run has millions of them."""
     places: dict[str, dict[str, int]] = {}
-    for fact in facts:
-        table = fact[0]
+    for table, rows in groupby(facts, key=_TABLE):
         if table in cited:
             ids = places.get(table)  # type: ignore[call-overload]
             if ids is None:
                 ids = places[table] = {}  # type: ignore[index]
-            ids[f"{table}:{fact[1]}"] = len(ids)
+            ids.update(zip(map((table + ":").__add__, map(str, map(_ROW, rows))), count(len(ids))))  # type: ignore[operator]
     return places
+
+
+_TABLE, _ROW = itemgetter(0), itemgetter(1)  # of a fact row
 
 
 def _not_its(fact: str, table: str) -> ValueError:
