@@ -29,7 +29,7 @@ EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains the first few of eac
 WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
 # from this (and a process alongside), the record's source rows and outcomes are built there, and tags.csv is
 # written here instead: the balance of the two processes (bench/README.md, "Source rows built beside the record",
-# "The record's outcomes built beside it"); above any run's size, the record makes them here
+# "branch `outproc`: the record's outcomes built beside it"); above any run's size, the record makes them here
 SOURCE_ROWS_ALONGSIDE_FROM = PARALLEL_FROM
 
 

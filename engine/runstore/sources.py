@@ -6,7 +6,7 @@ rows (a million entities: 631 thousand rows, made one tuple at a time). Each ent
 year (``outcome``, with the ``verdict`` and ``citation`` it names) is made from its decisions and the
 places of the rows its evidence cites among its fact rows. ``hand_over_facts`` gives the run's fact
 rows to the other process as the spool holds them (its blocks copied as they are, in a temporary file
-in the run's folder), ``files.hand_over_decisions`` its decisions (the file tags.csv is written from);
+in the run's folder), ``files.hand_over_decisions`` its decisions (each year's, read side by side);
 ``build_sources`` there makes the rows, entity by entity in the record's order, into an SQLite file of
 the record's own source and outcome tables (``writer.OutcomeTables``: the record's own way of making
 them, with each entity's places worked out from its fact rows, ``fact_places.OwnRows``); the record's

@@ -401,11 +401,6 @@ def _copy_sources(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout], p
                               f"{error}") from None
 
 
-def record_layouts(series: SeriesResult) -> dict[str, SourceLayout]:
-    """The source tables the record of ``series`` keeps, and their columns."""
-    return _Rules(series).layouts
-
-
 class SourceRowsBuilder:
     """The ``src_<table>`` rows of entities given one after another (numbered as the record numbers
     them), inserted a batch of entities at a time (``flush``), many rows to a statement
