@@ -21,15 +21,20 @@ from engine.runstore.schema import SOURCE_PREFIX
 from engine.runstore.writer import OUTCOME_TABLES, RecordParts, SourceRows, SourceRowsError, write_run_record
 from tests.support import RULES, SAMPLES
 
-CASES = {"jatim 2024": ("jatim", (2024,)), "jambi 2024": ("jambi", (2024,)), "jatim 2022-2024": ("jatim", (2022, 2023, 2024))}
+CASES = {"jatim 2024": ("jatim", (2024,), 0), "jambi 2024": ("jambi", (2024,), 0),
+         "jatim 2022-2024": ("jatim", (2022, 2023, 2024), 0),
+         # evaluated by workers: compact outcomes, whose trees go to the other process with the record's parts
+         "jatim 2023-2024, 2 workers": ("jatim", (2023, 2024), 2)}
 
 
 @pytest.fixture(scope="module", params=list(CASES))
 def case(request, tmp_path_factory):
-    profile, years = CASES[request.param]
+    profile, years, workers = CASES[request.param]
     data = SAMPLES / profile
     spool = tmp_path_factory.mktemp("spool")
-    return run_series(data=data, profile_id=profile, years=years, rules=RULES, spool_dir=spool), data
+    series = run_series(data=data, profile_id=profile, years=years, rules=RULES, spool_dir=spool, workers=workers)
+    assert all(result.decisions.trees for result in series.results) == (workers > 1)
+    return series, data
 
 
 def source_rows(path: Path) -> dict[str, list[tuple]]:
