@@ -6,8 +6,9 @@ Runs the pipeline once on DATA (a bench/data folder, e.g. one made by bench/run.
 writes the record ``--repeat`` times with ``write_run_record`` alone and prints the CPU seconds of
 each write (this process: the writer runs in it), the file's size, bytes per entity and, from
 SQLite's ``dbstat`` table, the bytes of each table and index. With ``--beside`` each write is done
-as a large run does it: the source rows built first into their side file (``engine.runstore.sources``,
-the output stage's other process: its CPU seconds shown apart), then the record copying them in.
+as a large run does it: the source rows and outcomes built first into their side file
+(``engine.runstore.sources``, the output stage's other process: its CPU seconds shown apart), then the
+record copying them in.
 """
 
 from __future__ import annotations
@@ -46,19 +47,20 @@ def breakdown(path: Path) -> list[tuple[str, int]]:
 
 
 def timed_write(series: SeriesResult, out: Path, data: Path, beside: bool = False) -> tuple[float, float, float]:
-    """CPU seconds and seconds of the record's writing in this process (with ``beside``, the facts'
-    hand-over too), and CPU seconds of building its source rows beside it (``beside``: done first, as
-    the other process would, and counted apart)."""
+    """CPU seconds and seconds of the record's writing in this process (with ``beside``, the facts' and
+    decisions' hand-overs too), and CPU seconds of building its source rows and outcomes beside it
+    (``beside``: done first, as the other process would, and counted apart)."""
     directory = entity_directory(series.last)
     sources, handed_over, built = None, 0.0, 0.0
     if beside:
+        from engine.outputs.files import hand_over_decisions
         from engine.runstore.sources import build_sources, hand_over_facts, side_path
-        from engine.runstore.writer import SourceRows, record_layouts
+        from engine.runstore.writer import RecordParts, SourceRows
 
         start_cpu = _cpu()
-        facts = hand_over_facts(series, out)
+        facts, decisions, parts = hand_over_facts(series, out), hand_over_decisions(series, out), RecordParts.of(series)
         handed_over = _cpu() - start_cpu
-        build_sources(facts, record_layouts(series), side_path(out))
+        build_sources(facts, decisions, parts, side_path(out))
         built = _cpu() - start_cpu - handed_over
         sources = SourceRows(side_path(out), lambda: None)
     start_cpu, start = _cpu(), time.perf_counter()
@@ -78,7 +80,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="simpan run.sqlite terakhir di folder ini")
     parser.add_argument("--beside", action="store_true",
-                        help="baris sumber dibuat dulu di berkas samping (proses lain pada run besar), lalu disalin")
+                        help="baris sumber dan keputusan dibuat dulu di berkas samping (proses lain pada run besar), "
+                             "lalu disalin")
     arguments = parser.parse_args()
     years = [int(year) for year in arguments.years.split(",")]
     with tempfile.TemporaryDirectory() as scratch:
@@ -88,7 +91,7 @@ def main() -> None:
         out.mkdir()
         for attempt in range(arguments.repeat):
             cpu, wall, built = timed_write(series, out, arguments.data, arguments.beside)
-            aside = f"; baris sumber di samping {built:.2f} CPU-s" if arguments.beside else ""
+            aside = f"; baris sumber dan keputusan di samping {built:.2f} CPU-s" if arguments.beside else ""
             print(f"write_run_record #{attempt + 1}: {cpu:.2f} CPU-s, {wall:.2f} s{aside}")
         size = (out / "run.sqlite").stat().st_size
         print(f"run.sqlite {size:,} B, {entities:,} entitas: {size / entities:.1f} B/entitas")

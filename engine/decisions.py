@@ -274,11 +274,7 @@ class DecisionTable(Sequence[Decision]):
 
     def expand(self, item: Item) -> list[DecisionRow] | tuple[DecisionRow]:
         """An item's rows: a compact outcome's, made by its tree, or the row itself."""
-        if len(item) == COMPACT:
-            entity_type, entity_id, number, mask, found = item  # type: ignore[misc]
-            tree = self.trees[number]
-            return tree.rows(entity_type, entity_id, tree.year, mask, found)
-        return (item,)  # type: ignore[return-value]
+        return expand_item(item, self.trees)
 
     def rows(self) -> Iterator[DecisionRow]:
         return chain.from_iterable(map(self.expand, self._list))
@@ -366,6 +362,15 @@ class DecisionTable(Sequence[Decision]):
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
 
+def expand_item(item: Item, trees: Sequence[OutcomeRows]) -> list[DecisionRow] | tuple[DecisionRow]:
+    """An item's rows: a compact outcome's, made by its tree (``trees``: its table's, by number), or the row itself."""
+    if len(item) == COMPACT:
+        entity_type, entity_id, number, mask, found = item  # type: ignore[misc]
+        tree = trees[number]
+        return tree.rows(entity_type, entity_id, tree.year, mask, found)
+    return (item,)  # type: ignore[return-value]
+
+
 def decision_keys(decisions: Iterable[Decision] | DecisionTable) -> list[DecisionKey]:
     if isinstance(decisions, DecisionTable):
         return list(decisions.keys())
@@ -374,4 +379,4 @@ def decision_keys(decisions: Iterable[Decision] | DecisionTable) -> list[Decisio
 
 __all__ = ["COMPACT", "ClauseResult", "ClauseRow", "CompactOutcome", "Decision", "DecisionKey", "DecisionRow",
            "DecisionTable", "Given", "GivenTags", "Item", "OutcomeRows", "TagTables", "TagTriple", "decision_keys", "given_in",
-           "decision_of", "decision_row"]
+           "decision_of", "decision_row", "expand_item"]

@@ -14,12 +14,18 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from functools import partial
+from itertools import count, groupby
+from operator import itemgetter
 
 import polars as pl
 
-from engine.facts import ENTITY_TABLES, EntityFacts
+from engine.facts import ENTITY_TABLES, EntityFacts, fact_id
 
+# An entity's places: (table, evidence: fact ids such as ``rat:12``) → the place of each row the evidence
+# names among the entity's rows of that table in row order (``CitedRows.of_entity``, ``OwnRows``)
+Places = Callable[[str, Sequence[str]], tuple[int, ...]]
 _SCHEMA = {"row": pl.Int32, "position": pl.Int32}  # a row number; its owner's position among its type's entities
 
 
@@ -76,6 +82,10 @@ class CitedRows:
             tables[kind] = {table: _numbered(frame) for table, frame in noted.items()}
         return cls(tables)
 
+    def of_entity(self, kind: str, position: int) -> Places:
+        """The places of the ``position``-th entity of type ``kind``."""
+        return partial(self.nths, kind, position)
+
     def nths(self, kind: str, position: int, table: str, evidence: Sequence[str]) -> tuple[int, ...]:
         """The places of the rows ``evidence`` names (fact ids, ``rat:12``): each a row of ``table``
         of the entity itself (the ``position``-th of type ``kind``), as a clause on a table matches."""
@@ -99,6 +109,64 @@ class CitedRows:
 PLACES = 1 << 32  # more rows than any entity has of a table
 _NONE = array("q")
 PIECE = 100_000  # rows made into Python numbers at a time, on their way into an array
+
+
+class OwnRows:
+    """One entity's places worked out from its own fact rows (its rows of a table come in row order:
+    ``facts.build_entities``), where they are read entity by entity anyway: the output stage's other
+    process, which builds the record's source rows and outcomes from them (``engine.runstore.sources``).
+    The same places, and the same refusals, as ``CitedRows``: looked up by fact id (``facts.fact_id``,
+    as evidence names rows), by the row number read from it when it is not written so."""
+
+    __slots__ = ("facts", "cited", "places")
+
+    def __init__(self, facts: Iterable[Sequence[object]], cited: Collection[str]):
+        self.facts = facts
+        self.cited = cited
+        self.places: dict[str, dict[str, int]] | None = None  # table → fact id → place: made when first asked
+
+    def nths(self, table: str, evidence: Sequence[str]) -> tuple[int, ...]:
+        if not evidence:
+            return ()
+        if self.places is None:
+            self.places = _own_places(self.facts, self.cited)
+        rows = self.places.get(table, _NO_ROWS)
+        try:
+            return tuple(map(rows.__getitem__, evidence))  # the fact ids as the run writes them: no Python call each
+        except KeyError:
+            return tuple(_read_place(rows, table, fact) for fact in evidence)
+
+
+_NO_ROWS: dict[str, int] = {}
+
+
+def _read_place(rows: Mapping[str, int], table: str, fact: str) -> int:
+    """The place of the row ``fact`` names, read as ``CitedRows.nths`` reads it (``rat:012`` is row 12)."""
+    try:
+        number = int(fact[len(table) + 1:]) if fact.startswith(table + ":") else -1
+    except ValueError:
+        number = -1
+    place = rows.get(fact_id(table, number)) if number >= 0 else None
+    if place is None:  # not a row of the table, or another entity's
+        raise _not_its(fact, table)
+    return place
+
+
+def _own_places(facts: Iterable[Sequence[object]], cited: Collection[str]) -> dict[str, dict[str, int]]:
+    """Of an entity's fact rows (table, row number, …; a table's rows in row order), those of the ``cited``
+    tables: per table, each row's fact id (``facts.fact_id``) → its place among them. A table's rows at a
+    time (an entity's come table by table), each row's in C: a run has millions of them."""
+    places: dict[str, dict[str, int]] = {}
+    for table, rows in groupby(facts, key=_TABLE):
+        if table in cited:
+            ids = places.get(table)  # type: ignore[call-overload]
+            if ids is None:
+                ids = places[table] = {}  # type: ignore[index]
+            ids.update(zip(map((table + ":").__add__, map(str, map(_ROW, rows))), count(len(ids))))  # type: ignore[operator]
+    return places
+
+
+_TABLE, _ROW = itemgetter(0), itemgetter(1)  # of a fact row
 
 
 def _not_its(fact: str, table: str) -> ValueError:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.fact_places import CitedRows, RowOwners
+from engine.fact_places import CitedRows, OwnRows, RowOwners
 from engine.facts import ENTITY_TABLES, EntityFacts, fact_id
 from engine.pipeline import run
 from engine.runstore.writer import write_run_record
@@ -83,3 +83,33 @@ def test_the_record_refuses_evidence_that_names_another_entitys_row(jatim, tmp_p
     with pytest.raises(ValueError, match="bukan baris tabel rat milik entitas ini"):
         write_run_record(dataclasses.replace(jatim, owners=moved), tmp_path, SAMPLES / "jatim")
 
+
+
+def test_an_entitys_own_rows_give_the_places_the_run_noted(jatim):
+    """Worked out from one entity's fact rows (the other output process's way): the places ``CitedRows``
+    gives, evidence in any order, a row number written otherwise (``rat:012``) read as the same row."""
+    noted = CitedRows.of(jatim.entities, jatim.owners, EVERY)
+    checked = 0
+    for kind, group in jatim.entities.items():
+        for position, entity in enumerate(group):
+            own = OwnRows(entity.fact_rows, EVERY)
+            for table in {fact[0] for fact in entity.fact_rows}:
+                numbers = [fact[1] for fact in entity.fact_rows if fact[0] == table]
+                for ids in ([fact_id(table, number) for number in reversed(numbers)],
+                            [f"{table}:0{number}" for number in numbers]):
+                    assert own.nths(table, ids) == noted.nths(kind, position, table, ids)
+                    checked += len(ids)
+            assert own.nths("rat", ()) == ()
+    assert checked > 2000
+
+
+def test_an_entitys_own_rows_refuse_what_the_run_refuses():
+    facts = [("koperasi", 3), ("rat", 9), ("fasilitasi", 11)]  # the second koperasi of the tests above
+    for evidence in ["rat:4", "rat:6", "rat:99", "rat:-1", "fasilitasi:9", "rat:x", "koperasi:2", "rat:11"]:
+        table = evidence.split(":")[0] if evidence.startswith("koperasi") else "rat"
+        for given in ([evidence], ["koperasi:3" if table == "koperasi" else "rat:9", evidence]):
+            with pytest.raises(ValueError, match=f"bukti {evidence} bukan baris tabel {table} milik entitas ini"):
+                OwnRows(facts, EVERY).nths(table, given)
+    assert OwnRows(facts, {"koperasi"}).nths("koperasi", ["koperasi:3"]) == (0,)
+    with pytest.raises(ValueError, match="bukti rat:9 bukan baris tabel rat"):  # a table no clause cites
+        OwnRows(facts, {"koperasi"}).nths("rat", ["rat:9"])

@@ -126,8 +126,9 @@ def out(previous, tmp_path) -> Path:
 
 
 LARGE = "engine.outputs.run:WORKBOOK_ALONGSIDE_FROM=0;engine.outputs.run:SOURCE_ROWS_ALONGSIDE_FROM=0"  # as a large run
-SOURCE_MOMENTS = {  # where the record's source rows are, for a large run (engine.runstore.sources)
+SOURCE_MOMENTS = {  # where the record's source rows and outcomes are, for a large run (engine.runstore.sources)
     "source rows built by the output process": ("engine.runstore.sources:fill_sources", 1, {"set": LARGE}),
+    "outcomes built by the output process": ("engine.runstore.writer:OutcomeTables.finish", 1, {"set": LARGE}),
     "source rows copied into the record": ("engine.runstore.writer:_copy_sources", 1, {"set": LARGE}),
 }
 MOMENTS = {
@@ -273,8 +274,8 @@ def test_the_output_process_killed_while_it_builds_the_source_rows_stops_the_run
     held = wait_for(mark, run)
     assert held != run.pid  # held in the other process
     os.kill(held, signal.SIGKILL)
-    assert_stopped_plainly(run, 1, "proses yang menulis baris sumber catatan run berhenti tanpa jawaban", out,
-                           before, runs_before)
+    assert_stopped_plainly(run, 1, "proses yang menulis baris sumber dan keputusan catatan run berhenti tanpa jawaban",
+                           out, before, runs_before)
 
 
 def test_a_failure_in_the_output_process_stops_the_run_with_a_message(data, out, tmp_path):
@@ -285,8 +286,8 @@ def test_a_failure_in_the_output_process_stops_the_run_with_a_message(data, out,
     # the other process will find there a file that is no SQLite database (a disk's damage, say)
     (staging_folder(out) / ".run.sqlite.sources.tmp").write_bytes(b"bukan sqlite " * 400)
     Path(f"{mark}.go").write_text("")
-    assert_stopped_plainly(run, 1, "baris sumber catatan run tidak dapat ditulis di proses lain: DatabaseError", out,
-                           before, runs_before)
+    assert_stopped_plainly(run, 1, "baris sumber dan keputusan catatan run tidak dapat ditulis di proses lain: "
+                           "DatabaseError", out, before, runs_before)
 
 
 # The first year's workers start with the facts stage and evaluate each chunk as it is made: a run held

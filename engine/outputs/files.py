@@ -15,7 +15,8 @@ import pickle
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -141,34 +142,60 @@ def _tag_lines(years: Iterable[Iterable[Given]]) -> Iterator[str]:
     yield "".join(lines)
 
 
-def hand_over_decisions(run: RunResult | SeriesResult | Decided, out: Path) -> Path:
+@dataclass(frozen=True)
+class HandedOver:
+    """A run's decisions handed over to another process (``hand_over_decisions``): the file, and where
+    each year's part of it starts."""
+
+    path: Path
+    starts: tuple[int, ...]
+
+
+def hand_over_decisions(run: RunResult | SeriesResult | Decided, out: Path) -> HandedOver:
     """Each year's decisions, in a temporary file in ``out``: its tag tables (``DecisionTable.tag_tables``,
     the tags each mask gives) then its items as pickled blocks ending with None; for another process
-    to write tags.csv from (``write_tags_from``, which removes the file). The spool's blocks are
-    copied as they are, not read into objects here."""
+    to write tags.csv (``write_tags_from``) or the record's outcomes (``handed_over_years``) from, which
+    removes the file. The spool's blocks are copied as they are, not read into objects here."""
     from engine.pipeline import Decided
 
     handle, name = tempfile.mkstemp(dir=out, prefix=".tags.csv.", suffix=".decisions.tmp")
     path = Path(name)
+    starts = []
     try:
         with open(handle, "wb") as stream:
             for decisions in Decided.of(run).decisions:
+                starts.append(stream.tell())
                 pickle.dump(decisions.tag_tables(), stream, protocol=pickle.HIGHEST_PROTOCOL)
                 stream.writelines(decisions.pickled())
                 pickle.dump(None, stream)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return path
+    return HandedOver(path, tuple(starts))
 
 
-def write_tags_from(path: Path, out: Path) -> None:
-    """tags.csv, the same file ``write_tags`` writes, from the decisions ``hand_over_decisions`` wrote."""
+def write_tags_from(handed: HandedOver, out: Path) -> None:
+    """tags.csv, the same file ``write_tags`` writes, from the decisions ``hand_over_decisions`` wrote
+    (the file then removed)."""
     try:
-        with path.open("rb") as stream:
+        with handed.path.open("rb") as stream:
             _write_tag_rows(_handed_over(stream), out)
     finally:
-        path.unlink(missing_ok=True)
+        handed.path.unlink(missing_ok=True)
+
+
+@contextmanager
+def handed_over_years(handed: HandedOver) -> Iterator[list[Iterator[Item]]]:
+    """Each year's decision items as ``hand_over_decisions`` wrote them, read side by side (the file
+    opened once per year)."""
+    with ExitStack() as files:
+        years = []
+        for start in handed.starts:
+            stream = files.enter_context(handed.path.open("rb"))
+            stream.seek(start)
+            pickle.load(stream)  # the year's tag tables: tags.csv's
+            years.append(_year_items(stream))
+        yield years
 
 
 def _handed_over(stream: BinaryIO) -> Iterator[Iterator[Given]]:

@@ -29,31 +29,34 @@ from engine.processes import answer_told, process_pool
 logger = structlog.get_logger("iku.run")
 EXPLAIN_ALL_UP_TO = 2_000  # beyond this, the page explains the first few of each list (the rest: iku explain --run)
 WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs more than it saves
-# from this (and a process alongside), the record's source rows are built there: the balance of the two processes
-# (bench/README.md, "Source rows built beside the record"); above any run's size, the record makes them here
+# from this (and a process alongside), the record's source rows and outcomes are built there, and tags.csv is
+# written here instead: the balance of the two processes (bench/README.md, "Source rows built beside the record",
+# "branch `outproc`: the record's outcomes built beside it"); above any run's size, the record makes them here
 SOURCE_ROWS_ALONGSIDE_FROM = PARALLEL_FROM
 
 
 class OutputProcess:
-    """The output stage's other process, for a large run, on the other core: it writes tags.csv from the
-    decisions as the spool holds them, then builds the record's source rows from the facts as the spool
-    holds them (``engine.runstore.sources``), then report.xlsx from sheets laid out here (``write_outputs``).
+    """The output stage's other process, for a large run, on the other core: it builds the record's source
+    rows and outcomes from the facts and the decisions as the spool holds them (``engine.runstore.sources``),
+    then writes report.xlsx from sheets laid out here (``write_outputs``); this process writes tags.csv.
+    Above any run's size (``SOURCE_ROWS_ALONGSIDE_FROM``) the record makes its own rows, and the other
+    process writes tags.csv from the decisions handed over instead.
 
-    Started as soon as every year is decided (``start``, which ``run_series`` tells), so that its first
-    two files are under way while this process counts the last year's indicators. Kept by ``stack``: an
-    exception meanwhile kills it; its hand-over files are gone with the stack (read, or the run failed).
+    Started as soon as every year is decided (``start``, which ``run_series`` tells), so that its work is
+    under way while this process counts the last year's indicators. Kept by ``stack``: an exception
+    meanwhile kills it; its hand-over files are gone with the stack (read, or the run failed).
     """
 
     def __init__(self, stack: ExitStack, out: Path):
         self.stack = stack
         self.out = out
         self.writer: ProcessPoolExecutor | None = None
-        self.tags: Future[None] | None = None
+        self.tags: Future[None] | None = None  # tags.csv, when written there
         self.sources: SourceRows | None = None
         self.seconds = 0.0  # spent here starting it: the output stage's time
 
     def start(self, decided: Decided) -> None:
-        """Started on ``decided``'s tags.csv and source rows, for a large run (once; a small one: never)."""
+        """Started on ``decided``'s record rows (or tags.csv), for a large run (once; a small one: never)."""
         entities = sum(len(group) for group in decided.entities.values())
         if self.writer is not None or entities < WORKBOOK_ALONGSIDE_FROM:
             return
@@ -61,10 +64,13 @@ class OutputProcess:
         # no cyclic garbage collector there: its writers make no cycles, and its passes over their
         # millions of short-lived rows and facts cost ≈ 0.4 CPU-s at national (bench/README.md)
         self.writer = self.stack.enter_context(process_pool(1, initializer=gc.disable))
-        self.tags = self.writer.submit(write_tags_from, hand_over_decisions(decided, self.out), self.out)
+        decisions = hand_over_decisions(decided, self.out)
+        self.stack.callback(decisions.path.unlink, missing_ok=True)  # read there by then, or the run failed
         if entities >= SOURCE_ROWS_ALONGSIDE_FROM:
-            self.sources = sources_built_by(self.writer, decided, self.out)
+            self.sources = sources_built_by(self.writer, decided, self.out, decisions)
             self.stack.callback(self.sources.path.unlink, missing_ok=True)  # copied into the record, or the run failed
+        else:
+            self.tags = self.writer.submit(write_tags_from, decisions, self.out)
         self.seconds += time.perf_counter() - started
 
 
@@ -73,9 +79,9 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path, alongsid
     ``execute_series``). The reports detail the last year and show every year's trend, kabupaten/kota
     table and capaian; the record, tags.csv and indicators.json hold every year.
 
-    A large run's other process (``OutputProcess``: ``alongside`` if it was started already) writes
-    tags.csv, the record's source rows and report.xlsx, while this process writes the page and the
-    record (which copies the source rows in when it has done the rest).
+    A large run's other process (``OutputProcess``: ``alongside`` if it was started already) builds the
+    record's source rows and outcomes and writes report.xlsx, while this process writes tags.csv, the
+    page and the record (which copies those rows in when it has done the rest).
     """
     series = SeriesResult.of(run)
     result = series.last
@@ -84,15 +90,17 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path, alongsid
     with ExitStack() as stack:
         other = alongside or OutputProcess(stack, out)
         other.start(series.decided)
+        if other.tags is None:
+            write_tags(series, out)
         directory = entity_directory(result)  # names and kabupaten/kota, shared by the writers
         if other.writer is None:
-            write_tags(series, out)
             write_report_xlsx(result, out, directory, series)
             _write_page_and_record(series, out, data, directory, entities)
         else:
             workbook = other.writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
             _write_page_and_record(series, out, data, directory, entities, other.sources)
-            answer_told(other.tags, "tags.csv")
+            if other.tags is not None:
+                answer_told(other.tags, "tags.csv")
             answer_told(workbook, "report.xlsx")
     write_indicators(series, out)
 

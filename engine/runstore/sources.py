@@ -1,12 +1,16 @@
-"""The record's source rows, built by the output stage's other process while this one writes the rest.
+"""The record's source rows and outcomes, built by the output stage's other process while this one writes the rest.
 
 Every source row evidence can cite (``src_<table>``: an entity's rows of a table a clause reads, with
 the columns shown) is made from the entity's fact rows: for a large run that is most of the record's
-rows (a million entities: 631 thousand rows, made one tuple at a time). ``hand_over_facts`` gives
-the run's fact rows to the other process as the spool holds them (its blocks copied as they are, in a
-temporary file in the run's folder); ``build_sources`` there makes the rows into an SQLite file of
-the record's own source tables; the record's transaction copies them from it (``SourceRows``), so
-``run.sqlite`` is the same whichever process made them.
+rows (a million entities: 631 thousand rows, made one tuple at a time). Each entity's outcome in each
+year (``outcome``, with the ``verdict`` and ``citation`` it names) is made from its decisions and the
+places of the rows its evidence cites among its fact rows. ``hand_over_facts`` gives the run's fact
+rows to the other process as the spool holds them (its blocks copied as they are, in a temporary file
+in the run's folder), ``files.hand_over_decisions`` its decisions (each year's, read side by side);
+``build_sources`` there makes the rows, entity by entity in the record's order, into an SQLite file of
+the record's own source and outcome tables (``writer.OutcomeTables``: the record's own way of making
+them, with each entity's places worked out from its fact rows, ``fact_places.OwnRows``); the record's
+transaction copies them from it (``SourceRows``), so ``run.sqlite`` is the same whichever process made them.
 """
 
 from __future__ import annotations
@@ -14,19 +18,21 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from itertools import groupby, islice
 from pathlib import Path
 from typing import BinaryIO
 
+from engine.decisions import Item
 from engine.fact_chunks import SpooledRows, pickled_fact_rows
+from engine.fact_places import OwnRows
 from engine.facts import EntityFacts, FactRow
+from engine.outputs.files import HandedOver, handed_over_years
 from engine.pipeline import Decided, RunResult, SeriesResult
 from engine.processes import answer_told
-from engine.runstore.layout import SourceLayout
-from engine.runstore.writer import BATCH, SourceRows, SourceRowsBuilder, create_source_tables, record_layouts
+from engine.runstore.writer import BATCH, RecordParts, SourceRows, SourceRowsBuilder, create_side_tables
 
 PART = 500  # entities pickled together when their facts are not one block of the spool
 
@@ -70,10 +76,10 @@ def side_path(out: Path) -> Path:
     return out / ".run.sqlite.sources.tmp"
 
 
-def build_sources(facts: Path, layouts: Mapping[str, SourceLayout], side: Path) -> None:
-    """In the other process: the source rows of the entities handed over in ``facts`` (removed
-    here), in ``side``, an SQLite file holding the record's ``src_<table>`` tables and only them;
-    complete when this returns, removed when it fails."""
+def build_sources(facts: Path, decisions: HandedOver, parts: RecordParts, side: Path) -> None:
+    """In the other process: the source rows and outcomes of the entities handed over in ``facts``
+    and ``decisions`` (both removed here: read last), in ``side``, an SQLite file holding the record's
+    ``src_<table>`` and outcome tables and only them; complete when this returns, removed when it fails."""
     try:
         db = sqlite3.connect(side, isolation_level=None)
         try:
@@ -81,9 +87,9 @@ def build_sources(facts: Path, layouts: Mapping[str, SourceLayout], side: Path) 
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             db.execute("BEGIN")
-            create_source_tables(db, layouts, view=False)
-            with facts.open("rb") as stream:
-                fill_sources(db, layouts, _handed_over(stream))
+            create_side_tables(db, parts.rules.layouts)
+            with facts.open("rb") as stream, handed_over_years(decisions) as years:
+                fill_sources(db, parts, _handed_over(stream), years)
             db.execute("COMMIT")
         finally:
             db.close()
@@ -92,17 +98,24 @@ def build_sources(facts: Path, layouts: Mapping[str, SourceLayout], side: Path) 
         raise
     finally:
         facts.unlink(missing_ok=True)
+        decisions.path.unlink(missing_ok=True)
 
 
-def fill_sources(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout],
-                 entities: Iterable[Sequence[FactRow]]) -> None:
-    """The source rows of ``entities``' fact rows, the entities keyed 0, 1, … as the record keys them."""
-    builder = SourceRowsBuilder(db, layouts)
-    for key, facts in enumerate(entities):
+def fill_sources(db: sqlite3.Connection, parts: RecordParts, entities: Iterable[Sequence[FactRow]],
+                 decisions: Sequence[Iterable[Item]]) -> None:
+    """The source rows and outcomes of ``entities``' fact rows (in the record's order: keyed 0, 1, … as
+    the record keys them) and of each year's ``decisions`` (items in the order of ``parts.years``)."""
+    builder = SourceRowsBuilder(db, parts.rules.layouts)
+    outcomes = parts.outcome_tables(db, decisions)
+    cited = parts.rules.cited
+    for key, (facts, (kind, entity_id)) in enumerate(zip(entities, parts.keyed(), strict=True)):
         builder.add(key, facts)
+        outcomes.add(key, kind, entity_id, OwnRows(facts, cited).nths)
         if key % BATCH == BATCH - 1:
             builder.flush()
+            outcomes.flush()
     builder.flush()
+    outcomes.finish()
 
 
 def _handed_over(stream: BinaryIO) -> Iterator[Sequence[FactRow]]:
@@ -110,8 +123,12 @@ def _handed_over(stream: BinaryIO) -> Iterator[Sequence[FactRow]]:
         yield from part
 
 
-def sources_built_by(writer: ProcessPoolExecutor, decided: Decided, out: Path) -> SourceRows:
-    """The record's source rows, given to ``writer`` (the output stage's other process) to build."""
+BUILT_BESIDE = "baris sumber dan keputusan catatan run"  # what the other process builds, as an error names it
+
+
+def sources_built_by(writer: ProcessPoolExecutor, decided: Decided, out: Path, decisions: HandedOver) -> SourceRows:
+    """The record's source rows and outcomes, given to ``writer`` (the output stage's other process) to
+    build from the run's facts and its ``decisions`` as handed over (the file is removed there)."""
     side = side_path(out)
-    future = writer.submit(build_sources, hand_over_facts(decided, out), record_layouts(decided), side)
-    return SourceRows(side, partial(answer_told, future, "baris sumber catatan run"))
+    future = writer.submit(build_sources, hand_over_facts(decided, out), decisions, RecordParts.of(decided), side)
+    return SourceRows(side, partial(answer_told, future, BUILT_BESIDE))

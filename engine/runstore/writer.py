@@ -5,8 +5,10 @@ Built in a temporary file beside it, in ONE transaction (schema and rows), and m
 one step, so the file is complete or absent, never half of one. Not copied packed (``VACUUM INTO``,
 as it was): the copy cost ≈ 0.4 CPU-s at the national registry's size for ≈ 4 % fewer bytes.
 
-A large run's source rows (``src_<table>``) are built by another process meanwhile, in a file of
-their own (``engine.runstore.sources``); the transaction copies them from there (``SourceRows``).
+A large run's source rows (``src_<table>``) and outcomes (``OUTCOME_TABLES``) are built by another
+process meanwhile, in a file of their own (``engine.runstore.sources``); the transaction copies them
+from there (``SourceRows``). Either way the outcomes are made by ``OutcomeTables``: only where the places
+of the cited rows come from differs (``fact_places``).
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from typing import NamedTuple
 
-from engine.decisions import COMPACT, ClauseRow, DecisionRow, OutcomeRows
+from engine.decisions import COMPACT, ClauseRow, DecisionRow, Item, OutcomeRows, expand_item
 from engine.explain.indicator import indicator_header
 from engine.explain.ruleview import RuleView, known_tags
 from engine.explain.source import rule_views_in
-from engine.fact_places import CitedRows
+from engine.fact_places import CitedRows, Places
 from engine.facts import ENTITY_ORDER, FactRow, fact_layout
 from engine.indicators.compute import IndicatorResult
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
@@ -104,6 +106,8 @@ class _Rules:
                 _check_width(self.views[key].rule_id, "klausa", len(self.views[key].nodes))
             self.of[(year, kind)] = _TypeRules.of(keys, [self.views[key] for key in keys])
         self.layouts = source_layouts(self.views)  # source columns any year's clauses compare
+        # the tables a clause cites rows of (the places of an entity's rows in them: ``fact_places``)
+        self.cited = frozenset(table for plan in self.of.values() for _, _, table, _ in plan.on_tables)
 
     def rows(self) -> Iterator[Row]:
         for key, view in enumerate(self.views):
@@ -133,9 +137,8 @@ class _Outcomes:
     its own. An entity kept as rows is read a whole entity at a time (its clauses as one flat
     sequence), not clause by clause: a run makes millions of clause results."""
 
-    def __init__(self, rules: _Rules, rows: CitedRows):
+    def __init__(self, rules: _Rules):
         self.rules = rules
-        self.rows = rows  # where each source row stands among its entity's: the places a citation names
         # (year, type, given flags, held flags of every clause in order) → key
         self.verdicts: dict[tuple[int, str, bytes, bytes], int] = {}
         self.citations: dict[tuple[object, ...], int] = {}  # ((rule key, bit, places), …) → key
@@ -146,16 +149,16 @@ class _Outcomes:
         # (plan number, the places of each evidence the plan cites) → the citation's key (None: cites none)
         self.planned: dict[tuple[int, tuple[tuple[int, ...], ...]], int | None] = {}
 
-    def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, kind: str, position: int) -> Row:
-        """An entity's decisions (in rule order, or its compact outcome); the entity is the ``position``-th
-        of type ``kind`` (``rows`` finds the places of the rows its evidence names by it)."""
+    def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, nths: Places) -> Row:
+        """An entity's decisions (in rule order, or its compact outcome); ``nths`` finds the places of
+        the rows its evidence names among the entity's (what a citation names them by)."""
         if isinstance(decisions, _Compact):
             plan = self.plans.get((decisions.tree, decisions.mask))
             if plan is None:
                 plan = self._plan(year, decisions)
             verdict, number, sources, cites = plan
-            found, nths = decisions.found, self.rows.nths
-            places = tuple(nths(kind, position, table, found[source] if source.__class__ is int else source)
+            found = decisions.found
+            places = tuple(nths(table, found[source] if source.__class__ is int else source)
                            for table, source in sources)
             citation = self.planned.get((number, places), -1)
             if citation == -1:
@@ -165,7 +168,7 @@ class _Outcomes:
         else:
             verdict, clauses = self._verdict(year, decisions)
             cited = [(rule, bit, table, clauses[clause][2]) for clause, bit, table, rule in self.cites[verdict]]
-        return (year, entity, verdict, self._citation(cited, kind, position))
+        return (year, entity, verdict, self._citation(cited, nths))
 
     def _verdict(self, year: int, decisions: Sequence[DecisionRow]) -> tuple[int, tuple[ClauseRow, ...]]:
         """The key of the verdict of an entity's decisions (in rule order), and their clauses as one sequence."""
@@ -201,13 +204,11 @@ class _Outcomes:
         plan = self.plans[(tree, mask)] = (verdict, len(self.plans), tuple(sources), cites)
         return plan
 
-    def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], kind: str, position: int) -> int | None:
+    def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], nths: Places) -> int | None:
         """The key of the citation of an entity's held clauses on a table (rule key, bit, table, evidence):
         a citation names rows by their place among the entity's (the same few places recur across
         entities; row numbers do not)."""
-        nths = self.rows.nths
-        return self._key(tuple((rule, bit, nths(kind, position, table, evidence))
-                               for rule, bit, table, evidence in cited if evidence))
+        return self._key(tuple((rule, bit, nths(table, evidence)) for rule, bit, table, evidence in cited if evidence))
 
     def _key(self, citation: tuple[tuple[int, int, tuple[int, ...]], ...]) -> int | None:
         return self.citations.setdefault(citation, len(self.citations)) if citation else None
@@ -252,13 +253,18 @@ _Plan = tuple[int, int, tuple[tuple[str, "int | tuple[str, ...]"], ...], tuple[t
 
 class _Decided:
     """A year's decisions taken entity by entity, in the order of the run's entities (the order
-    they were evaluated in)."""
+    they were evaluated in): its table's items and trees (``DecisionTable``), or the same handed over
+    to another process (``engine.runstore.sources``)."""
 
-    def __init__(self, result: RunResult):
-        self.year = result.year
-        self._table = result.decisions
-        self._groups = groupby(result.decisions.items(), key=ENTITY)
+    def __init__(self, year: int, items: Iterable[Item], trees: Sequence[OutcomeRows]):
+        self.year = year
+        self._trees = trees
+        self._groups = groupby(items, key=ENTITY)
         self._next = next(self._groups, None)
+
+    @classmethod
+    def of(cls, result: RunResult) -> _Decided:
+        return cls(result.year, result.decisions.items(), result.decisions.trees)
 
     def take(self, kind: str, entity_id: str) -> list[DecisionRow] | _Compact:
         """The entity's decisions (its compact outcome if kept as one), or none if it has none this year."""
@@ -268,8 +274,8 @@ class _Decided:
         self._next = next(self._groups, None)
         if len(items) == 1 and len(items[0]) == COMPACT:
             _, _, number, mask, found = items[0]
-            return _Compact(self._table.trees[number], kind, entity_id, mask, found)  # type: ignore[arg-type]
-        return [row for item in items for row in self._table.expand(item)]
+            return _Compact(self._trees[number], kind, entity_id, mask, found)  # type: ignore[arg-type]
+        return [row for item in items for row in expand_item(item, self._trees)]
 
     def finish(self) -> None:
         if self._next is not None:
@@ -279,6 +285,71 @@ class _Decided:
 
 def _insert(db: sqlite3.Connection, table: str, rows: Iterable[Row]) -> None:
     insert_rows(db, table, rows)
+
+
+OUTCOME_TABLES = ("outcome", "verdict", "verdict_rule", "citation")  # what ``OutcomeTables`` fills
+
+
+class OutcomeTables:
+    """The record's outcomes (``OUTCOME_TABLES``) of entities given one after another in the record's
+    order (``add``), each with its places: each year's decisions taken from ``decided`` (one per year
+    of the run, in its order) as the entities come, the outcome rows inserted a batch of entities at a
+    time (``flush``), the verdicts and citations once every entity is in (``finish``). The record's
+    transaction makes them (``_fill_entities``), or for a large run the output stage's other process
+    (``engine.runstore.sources``): the same rows, numbered the same."""
+
+    def __init__(self, db: sqlite3.Connection, rules: _Rules, decided: Sequence[_Decided]):
+        self.db = db
+        self.outcomes = _Outcomes(rules)
+        self.decided = decided
+        self.rows: list[Row] = []
+
+    def add(self, key: int, kind: str, entity_id: str, nths: Places) -> None:
+        """The entity's outcome in each year it has decisions (``nths``: its places)."""
+        for year in self.decided:
+            decisions = year.take(kind, entity_id)
+            if decisions:
+                self.rows.append(self.outcomes.row(year.year, key, decisions, nths))
+
+    def flush(self) -> None:
+        _insert(self.db, "outcome", self.rows)
+        self.rows.clear()
+
+    def finish(self) -> None:
+        for year in self.decided:
+            year.finish()
+        self.flush()
+        verdicts, held = self.outcomes.verdict_parts()
+        _insert(self.db, "verdict", verdicts)
+        _insert(self.db, "verdict_rule", held)
+        _insert(self.db, "citation", self.outcomes.citation_rows())
+
+
+@dataclass(frozen=True)
+class RecordParts:
+    """What another process needs, besides the run's fact rows and decisions handed over to it, to
+    build the record's source rows and outcomes as the record would (``engine.runstore.sources``):
+    the rules (keys, layouts), the entities in the record's order (type, ids) and each year's trees."""
+
+    rules: _Rules
+    entities: tuple[tuple[str, tuple[str, ...]], ...]
+    years: tuple[tuple[int, tuple[OutcomeRows, ...]], ...]  # each year of the run: the year, its table's trees
+
+    @classmethod
+    def of(cls, run: RunResult | SeriesResult | Decided) -> RecordParts:
+        decided = Decided.of(run)
+        return cls(_Rules(decided),
+                   tuple((kind, tuple(map(ENTITY_ID, group))) for kind, group in decided.entities.items()),
+                   tuple((year, tuple(decisions.trees)) for year, decisions in zip(decided.years, decided.decisions)))
+
+    def keyed(self) -> Iterator[tuple[str, str]]:
+        """Each entity's type and id, in the record's order (its key: its place in it)."""
+        return ((kind, entity_id) for kind, ids in self.entities for entity_id in ids)
+
+    def outcome_tables(self, db: sqlite3.Connection, items: Sequence[Iterable[Item]]) -> OutcomeTables:
+        """The outcome tables into ``db`` of each year's ``items`` (in the order of ``years``)."""
+        return OutcomeTables(db, self.rules, [_Decided(year, of_year, trees)
+                                              for (year, trees), of_year in zip(self.years, items, strict=True)])
 
 
 def _run_row(result: RunResult, data: Path, run: str, series: SeriesResult) -> Row:
@@ -312,21 +383,25 @@ def create_source_tables(db: sqlite3.Connection, layouts: Mapping[str, SourceLay
         db.execute(evidence_view(layouts))
 
 
+def create_side_tables(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout]) -> None:
+    """The tables of the side file the other output process fills (``engine.runstore.sources``): the
+    record's ``src_<table>`` tables and its outcome tables, as the record defines them."""
+    create_source_tables(db, layouts, view=False)
+    for statement in SCHEMA.split(";\n"):
+        if statement.strip().startswith(tuple(f"CREATE TABLE {table} (" for table in OUTCOME_TABLES)):
+            db.execute(statement)
+
+
 def _copy_sources(db: sqlite3.Connection, layouts: Mapping[str, SourceLayout], path: Path) -> None:
-    """The source rows of the file at ``path``, copied into the record's (empty) tables of the same
-    definition: SQLite copies such a table's records as they are (its transfer optimisation)."""
+    """The source rows and outcomes of the file at ``path``, copied into the record's (empty) tables of
+    the same definition: SQLite copies such a table's records as they are (its transfer optimisation)."""
     try:
         db.execute("ATTACH DATABASE ? AS sources", (str(path),))
-        for table in layouts:
-            name = source_table_name(table)
+        for name in (*map(source_table_name, layouts), *OUTCOME_TABLES):
             db.execute(f"INSERT INTO main.{name} SELECT * FROM sources.{name}")
     except sqlite3.Error as error:
-        raise SourceRowsError(f"baris sumber dari {path.name} tidak dapat disalin ke catatan run: {error}") from None
-
-
-def record_layouts(run: RunResult | SeriesResult | Decided) -> dict[str, SourceLayout]:
-    """The source tables the record of ``run`` keeps, and their columns."""
-    return _Rules(Decided.of(run)).layouts
+        raise SourceRowsError(f"baris sumber dan keputusan dari {path.name} tidak dapat disalin ke catatan run: "
+                              f"{error}") from None
 
 
 class SourceRowsBuilder:
@@ -374,18 +449,18 @@ def _flush(db: sqlite3.Connection, pending: Mapping[str, list[Row]]) -> None:
 
 def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
                    directory: Mapping[EntityKey, EntityInfo], built: bool = False) -> dict[str, dict[str, int]]:
-    """Entities, their source rows (the kept columns of the tables a clause reads; not if ``built``
-    elsewhere) and their outcomes in each year (the outcome names source rows by their place among
-    the entity's); their keys, by entity type and id. Rows go in a batch of entities at a time: the
-    writer's memory does not grow with the run."""
+    """Entities, their source rows (the kept columns of the tables a clause reads) and their outcomes
+    in each year (the outcome names source rows by their place among the entity's), the last two
+    not if ``built`` elsewhere; their keys, by entity type and id. Rows go in a batch of entities at
+    a time: the writer's memory does not grow with the run."""
     result = series.last  # the entities every year shares
     keys: dict[str, dict[str, int]] = {}
     sources = SourceRowsBuilder(db, {} if built else rules.layouts)
-    cited = {table for plan in rules.of.values() for _, _, table, _ in plan.on_tables}
-    outcomes = _Outcomes(rules, CitedRows.of(result.entities, result.owners, cited))
-    decided = [_Decided(year) for year in series.results]
+    outcomes, cited = None, None
+    if not built:
+        outcomes = OutcomeTables(db, rules, [_Decided.of(year) for year in series.results])
+        cited = CitedRows.of(result.entities, result.owners, rules.cited)
     entity_rows: list[Row] = []
-    outcome_rows: list[Row] = []
     key = 0
     for kind, group in result.entities.items():
         numbered = keys.setdefault(kind, {})
@@ -397,25 +472,19 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
             infos = list(map(directory.__getitem__, zip(repeat(kind), ids)))
             entity_rows += zip(numbers, repeat(kind), ids, map(NAMA, infos), map(REGION_CODE, infos),
                                map(SOURCE_ROW, infos), map(int, map(not_, map(result.in_scope, repeat(kind), ids))))
-            if not built:  # a large run's facts are in the spool: read only to make source rows here
+            if outcomes is not None and cited is not None:  # a large run's facts are in the spool: read only here
                 for number, entity in zip(numbers, batch):
                     sources.add(number, entity.fact_rows)
-            for position, number, entity_id in zip(range(first, first + len(ids)), numbers, ids):
-                for year in decided:
-                    decisions = year.take(kind, entity_id)
-                    if decisions:
-                        outcome_rows.append(outcomes.row(year.year, number, decisions, kind, position))
+                for position, number, entity_id in zip(range(first, first + len(ids)), numbers, ids):
+                    outcomes.add(number, kind, entity_id, cited.of_entity(kind, position))
+                outcomes.flush()
             key += len(ids)
-            _flush(db, {"entity": entity_rows, "outcome": outcome_rows})
+            _flush(db, {"entity": entity_rows})
             sources.flush()
-    for year in decided:
-        year.finish()
-    _flush(db, {"entity": entity_rows, "outcome": outcome_rows})
-    sources.flush()
-    verdicts, held = outcomes.verdict_parts()
-    _insert(db, "verdict", verdicts)
-    _insert(db, "verdict_rule", held)
-    _insert(db, "citation", outcomes.citation_rows())
+    _flush(db, {"entity": entity_rows})
+    if outcomes is not None:
+        outcomes.finish()
+        sources.flush()
     regions = {info.region.code: info.region.name for info in directory.values() if info.region.code}
     _insert(db, "region", sorted(regions.items()))
     return keys
