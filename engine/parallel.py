@@ -42,7 +42,7 @@ from engine.evaluate import Evaluator, check_complete
 from engine.facts import EntityFacts
 from engine.lean_evaluate import LeanEvaluator, Outcome, OutcomeTree, evaluate_rows
 from engine.processes import answer_of, process_pool, submitted
-from engine.rules.compiler import CompiledRuleset, compile_ruleset
+from engine.rules.compiler import CompiledRuleset, CompileError, compile_ruleset
 from engine.rules.load import load_rulebook
 from engine.rules.rulebook import RuleBook
 from engine.spool import BlockSpool
@@ -293,6 +293,17 @@ class WorkerRules:
 def worker_pool(book: RuleBook, workers: int) -> AbstractContextManager[ProcessPoolExecutor]:
     """``workers`` processes for ``rules_in_workers``, each with ``book``'s rules folder loaded (its version checked)."""
     return process_pool(workers, _start_worker, (book.directory, book.version))
+
+
+def rules_compile(book: RuleBook, year: int, entity_types: Iterable[str]) -> bool:
+    """Whether ``year``'s rules of each of ``entity_types`` compile, as ``rules_in_workers`` compiles them
+    before it takes any worker (milliseconds)."""
+    try:
+        for entity_type in entity_types:
+            compile_ruleset(book, entity_type, year)
+    except CompileError:
+        return False
+    return True
 
 
 def start_workers(pool: ProcessPoolExecutor, workers: int) -> None:

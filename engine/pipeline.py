@@ -33,8 +33,8 @@ from engine.ingest.dataset import Dataset, load_dataset
 from engine.ingest.policy import DataPolicy
 from engine import parallel
 from engine.lean_evaluate import LeanEvaluator
-from engine.parallel import (CHUNK, WorkerRules, default_workers, evaluate_in_workers, rules_in_workers, start_workers,
-                             worker_pool)
+from engine.parallel import (CHUNK, WorkerRules, default_workers, evaluate_in_workers, rules_compile, rules_in_workers,
+                             start_workers, worker_pool)
 from engine.rules import DEFAULT_RULES
 from engine.rules.compiler import CompileError, compile_ruleset
 from engine.rules.load import load_rulebook
@@ -250,23 +250,28 @@ class WorkersAhead:
     """The first year's rules workers, started while the data is still read, as soon as the entity tables
     read so far (``TABLES`` reads them first) make the run one for several processes: their start (an
     interpreter, the imports, the rules folder: ≈ 0.7 CPU-s each) then takes the core the reading leaves
-    idle, not the facts stage's, where the workers begin evaluating at once. Kept by ``stack``, as the
-    workers ``rules_alongside_facts`` makes."""
+    idle, not the facts stage's, where the workers begin evaluating at once. None start for rules that
+    do not compile (``rules_alongside_facts`` takes no worker then). Kept by ``stack``, as the workers
+    ``rules_alongside_facts`` makes."""
 
-    def __init__(self, stack: ExitStack, book: RuleBook, workers: int):
+    def __init__(self, stack: ExitStack, book: RuleBook, year: int, workers: int):
         self.stack = stack
         self.book = book
+        self.year = year  # the first year's
         self.workers = workers  # as asked: 0 for one per core in a large run
         self.pool: ProcessPoolExecutor | None = None
+        self.settled = workers == 1  # whether it is known that none start here, or they have started
 
     def read(self, dataset: Dataset) -> None:
         """Told the data set after each table read: starts the workers once it is large enough."""
-        if self.pool is not None or self.workers == 1:
+        if self.settled:
             return
         workers = self.workers or default_workers(entity_count(dataset))
         if workers > 1:
-            self.pool = self.stack.enter_context(worker_pool(self.book, workers))
-            start_workers(self.pool, workers)
+            self.settled = True
+            if rules_compile(self.book, self.year, ENTITY_TABLES):
+                self.pool = self.stack.enter_context(worker_pool(self.book, workers))
+                start_workers(self.pool, workers)
 
 
 def entity_count(dataset: Dataset) -> int:
@@ -344,7 +349,7 @@ def run_series(
     chunks = FactChunks(spool, CHUNK, kept=tables_still_read(profile),
                         projections=fact_projections(book, years) if workers != 1 else None)
     with ExitStack() as alongside:
-        ahead = WorkersAhead(alongside, book, workers)
+        ahead = WorkersAhead(alongside, book, years[0], workers)
         with clock("ingest"):
             dataset = load_dataset(data, chunks, data_policy(book, years), read=ahead.read).with_records(chunks.set_aside)
         log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))

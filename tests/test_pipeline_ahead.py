@@ -13,6 +13,7 @@ import pytest
 from engine import parallel, pipeline
 from engine.ingest.dataset import Dataset, DataError
 from engine.pipeline import WorkersAhead, run_series
+from engine.rules.compiler import CompileError
 from engine.rules.load import load_rulebook
 from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
 
@@ -29,7 +30,7 @@ def book():
 def test_workers_start_once_the_entities_read_make_a_large_run(book, monkeypatch):
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 10)
     with ExitStack() as stack:
-        ahead = WorkersAhead(stack, book, workers=0)
+        ahead = WorkersAhead(stack, book, 2024, workers=0)
         ahead.read(read_so_far(9))
         assert ahead.pool is None  # not yet: one process would do
         ahead.read(read_so_far(10))
@@ -43,14 +44,14 @@ def test_workers_start_once_the_entities_read_make_a_large_run(book, monkeypatch
 
 def test_no_workers_start_for_a_run_in_one_process(book):
     with ExitStack() as stack:
-        ahead = WorkersAhead(stack, book, workers=1)
+        ahead = WorkersAhead(stack, book, 2024, workers=1)
         ahead.read(read_so_far(1_000_000))
         assert ahead.pool is None
 
 
 def test_workers_asked_for_start_with_the_first_table(book):
     with ExitStack() as stack:
-        ahead = WorkersAhead(stack, book, workers=2)
+        ahead = WorkersAhead(stack, book, 2024, workers=2)
         ahead.read(read_so_far(1))
         assert ahead.pool is not None
 
@@ -82,3 +83,14 @@ def test_the_decisions_are_told_before_the_last_years_indicators(tmp_path, monke
     decided = told[1]
     assert decided == series.decided
     assert decided.years == (2023, 2024) and [d is r.decisions for d, r in zip(decided.decisions, series.results)] == [True, True]
+
+
+def test_no_workers_start_for_rules_that_do_not_compile(book, monkeypatch):
+    def refused(*given):
+        raise CompileError("aturan X: tidak dapat dikompilasi", "X")
+
+    monkeypatch.setattr(parallel, "compile_ruleset", refused)
+    with ExitStack() as stack:
+        ahead = WorkersAhead(stack, book, 2024, workers=2)
+        ahead.read(read_so_far(10))
+        assert ahead.pool is None
