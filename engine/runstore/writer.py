@@ -567,8 +567,9 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
 
 
 def _finish(db: sqlite3.Connection, rules: _Rules, sources: SourceRows | None) -> None:
-    """The record's last statements, all SQLite's own work: the source rows copied in (last: the other
-    process has had all this time to build them), the indexes, the sample frame; committed."""
+    """The record's last statements, all SQLite's own work: the side file's source rows and outcomes
+    copied in (last: the other process has had all this time to build them), the indexes, the sample
+    frame; committed."""
     if sources is not None:
         sources.wait()
         _copy_sources(db, rules.layouts, sources.path)
