@@ -92,13 +92,13 @@ class CitedRows:
         if not evidence:
             return ()
         rows = self.tables[kind].get(table, _NONE)
-        prefix, cut, base = table + ":", len(table) + 1, position * PLACES
+        base = position * PLACES
         places = []
         for fact in evidence:  # a loop, not a few passes over the evidence: most evidence is one row
+            number = _row_number(fact, table)
             try:
-                number = int(fact[cut:]) if fact.startswith(prefix) else -1
                 place = (rows[number] if number >= 0 else -1) - base
-            except (ValueError, IndexError):
+            except IndexError:
                 place = -1
             if not 0 <= place < PLACES:  # not a row of the table, or another entity's
                 raise _not_its(fact, table)
@@ -142,10 +142,7 @@ _NO_ROWS: dict[str, int] = {}
 
 def _read_place(rows: Mapping[str, int], table: str, fact: str) -> int:
     """The place of the row ``fact`` names, read as ``CitedRows.nths`` reads it (``rat:012`` is row 12)."""
-    try:
-        number = int(fact[len(table) + 1:]) if fact.startswith(table + ":") else -1
-    except ValueError:
-        number = -1
+    number = _row_number(fact, table)
     place = rows.get(fact_id(table, number)) if number >= 0 else None
     if place is None:  # not a row of the table, or another entity's
         raise _not_its(fact, table)
@@ -167,6 +164,17 @@ def _own_places(facts: Iterable[Sequence[object]], cited: Collection[str]) -> di
 
 
 _TABLE, _ROW = itemgetter(0), itemgetter(1)  # of a fact row
+
+
+def _row_number(fact: str, table: str) -> int:
+    """The row number a fact id names as a row of ``table`` (``rat:12`` and ``rat:012``: 12), -1 if none."""
+    prefix = table + ":"
+    if not fact.startswith(prefix):
+        return -1
+    try:
+        return int(fact[len(prefix):])
+    except ValueError:
+        return -1
 
 
 def _not_its(fact: str, table: str) -> ValueError:
