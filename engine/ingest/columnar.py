@@ -56,6 +56,9 @@ class TableCells:
     blank_rows: list[int] = field(default_factory=list)
     lines: int | None = None
     continued: int = 0
+    # its columns as ``parse_cells`` parses them, when parsed before the check (``dataset``): taken by
+    # the check, which then holds them once (a large table's parsed columns are hundreds of MB)
+    typed: pl.DataFrame | None = None
     blanks: pl.DataFrame | None = None  # per row of ``frame``, each named column's cell blank (if worked out)
 
 
@@ -173,9 +176,21 @@ def _texts(texts: Iterable[str]) -> pl.Expr:
     return pl.lit(pl.Series(list(texts), dtype=pl.String).implode())
 
 
+def parse_cells(model: type[Record], cells: TableCells) -> pl.DataFrame:
+    """ROW, each present column parsed and _BAD (a cell refused, deferred or blank where required): the
+    part of a table's check that reads no other table, so it can be done while another is checked."""
+    return _parsed(model, cells.frame, _present(model, cells), cells.blanks)
+
+
+def _present(model: type[Record], cells: TableCells) -> list[str]:
+    return [column for column in model.columns() if column in cells.frame.columns]
+
+
 def _flagged(model: type[Record], cells: TableCells, checker: RowCheck) -> pl.DataFrame:
-    present = [column for column in model.columns() if column in cells.frame.columns]
-    typed = _parsed(model, cells.frame, present, cells.blanks)
+    present = _present(model, cells)
+    typed, cells.typed = cells.typed, None
+    if typed is None:
+        typed = parse_cells(model, cells)
     outside = _outside(model, present, checker)
     if cells.by_row:
         outside.append(pl.col(ROW).is_in(pl.lit(pl.Series(list(cells.by_row), dtype=pl.Int64).implode())))

@@ -8,18 +8,22 @@ checked while streaming, parents first (see ``tables.TABLES``).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from itertools import repeat
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from engine.ingest.columnar import (RESERVED, AcceptedRows, TableCells, cells_of_csv, cells_of_stream, check_table,
-                                    collector_paused)
+                                    collector_paused, parse_cells)
 from engine.ingest.compact import Compactor
 from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.policy import DataPolicy
+from engine.ingest.polars_setup import pl
 from engine.ingest.spooled import SpooledRecords
 from engine.ingest.readers import HIDDEN, CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REFERENCED, REQUIRED_TABLES, TABLES, Record
@@ -282,23 +286,63 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPol
         raise DataError(f"tabel wajib tidak ditemukan: {', '.join(missing)} (berkas {missing[0]}.csv atau sheet {missing[0]})")
     validator = _Validator(policy)
     dataset = Dataset(records={}, rejects=[], counts=[], sources=[])
-    for model in TABLES:
-        if not source.has(model.table):
-            dataset.absent.append(model.table)
-            continue
-        if columnar:
-            cells = _table_cells(model, source)
-            with collector_paused():
-                _load_checked(model, cells, *check_table(model, cells, validator), dataset, sink)
-        else:
-            stream = source.open(model.table)
-            _load_table(model, stream, validate_stream(model, stream, validator), dataset, sink)
-        if model.table not in REFERENCED:  # the keys of the others are forgotten once their table is read
-            validator.keys.pop(model.table, None)
-        if read is not None:
-            read(dataset)
+    dataset.absent.extend(model.table for model in TABLES if not source.has(model.table))
+    present = [model for model in TABLES if source.has(model.table)]
+    with ExitStack() as stack:
+        tables = stack.enter_context(_tables_read(present, source)) if columnar else repeat(None)
+        for model, read_table in zip(present, tables):
+            if read_table is not None:
+                with collector_paused():
+                    _load_checked(model, read_table, *check_table(model, read_table, validator), dataset, sink)
+            else:
+                stream = source.open(model.table)
+                _load_table(model, stream, validate_stream(model, stream, validator), dataset, sink)
+            if model.table not in REFERENCED:  # the keys of the others are forgotten once their table is read
+                validator.keys.pop(model.table, None)
+            if read is not None:
+                read(dataset)
     dataset.sources = [SourceFile(name=file.name, sha256=sha256_of(file)) for file in source.files()]
     return dataset
+
+
+READ_AHEAD_BYTES = 64 << 20  # a CSV file read and parsed ahead only if it and the one checked meanwhile are no larger together
+
+
+@contextmanager
+def _tables_read(models: Sequence[type[Record]], source: CsvFolder | Workbook) -> Iterator[Iterator[TableCells]]:
+    """Each of ``models``' tables read (``_table_cells``) and parsed (``parse_cells``), in order. From a
+    folder of CSV files the next table is read and parsed in a thread while the caller checks this one
+    and makes its records: polars reads and parses without Python's lock, the check and the records
+    are Python's, so the two take both cores. That holds two tables at once: a file that, with the one
+    checked meanwhile, is larger than ``READ_AHEAD_BYTES`` waits its turn (at a million entities the
+    ingest is main's memory peak; the national set's pairs of files are under it). A workbook's
+    sheets come from one open file, one at a time."""
+    if not isinstance(source, CsvFolder):
+        yield (_table_cells(model, source) for model in models)
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="iku-read-ahead") as ahead:
+        yield _one_ahead(ahead, models, source)
+
+
+def _one_ahead(ahead: ThreadPoolExecutor, models: Sequence[type[Record]], source: CsvFolder) -> Iterator[TableCells]:
+    following: Future[TableCells] | None = None  # the table after the current one, being read
+    for model, after in zip(models, [*models[1:], None]):
+        current = following.result() if following is not None else _table_cells(model, source)
+        following = None
+        if after is not None and _bytes(source, model, after) <= READ_AHEAD_BYTES:
+            following = ahead.submit(_read_parsed, after, source)
+        yield current
+
+
+def _bytes(source: CsvFolder, *models: type[Record]) -> int:
+    return sum(source.path(model.table).stat().st_size for model in models)
+
+
+def _read_parsed(model: type[Record], source: CsvFolder) -> TableCells:
+    """A table read ahead: its cells, and their columns parsed for its check to take."""
+    cells = _table_cells(model, source)
+    cells.typed = parse_cells(model, cells)
+    return cells
 
 
 def _load_table(model: type[Record], stream: TableStream | TableCells, outcomes: Iterator[Record | Reject],
