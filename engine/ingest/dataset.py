@@ -23,7 +23,6 @@ from engine.ingest.columnar import (RESERVED, AcceptedRows, TableCells, cells_of
 from engine.ingest.compact import Compactor
 from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.policy import DataPolicy
-from engine.ingest.polars_setup import pl
 from engine.ingest.spooled import SpooledRecords
 from engine.ingest.readers import HIDDEN, CsvFolder, DataError, TableStream, Workbook, open_data, sha256_of
 from engine.ingest.tables import REFERENCED, REQUIRED_TABLES, TABLES, Record
