@@ -37,8 +37,6 @@ from typing import Any
 import durable_rules_engine
 from durable import engine as durable
 
-from engine.id_hash import FNV_PRIME, fnv1a_32
-
 MAX_PROPERTIES = 254  # per message, sid included: 255 is dropped with the rest of the batch (measured)
 _names = itertools.count(1)
 
@@ -59,6 +57,18 @@ class QuietHost(durable.Host):
 
     def get_action(self, action_name: str) -> Callable[[Any], None]:
         return self._named_actions[action_name]
+
+
+FNV_START = 0x811C9DC5
+
+
+def fnv1a_32(text: str, value: int = FNV_START) -> int:
+    """durable_rules' id hash: FNV-1a over the bytes as signed chars (state.c, fnv1Hash32);
+    ``value``: the state after the text's prefix, to hash only the rest."""
+    for byte in text.encode("utf-8"):
+        value ^= byte if byte < 128 else (byte - 256) & 0xFFFFFFFF
+        value = (value * 16777619) & 0xFFFFFFFF
+    return value
 
 
 def _count_properties(value: Any) -> int:
@@ -146,8 +156,8 @@ class IdHashes:
             tail = fact_id[-2:]
             value = states.get(fact_id[:-2])
             if value is not None and len(tail) == 2 and tail.isascii():  # ``of``, unrolled: the common case
-                value = ((value ^ ord(tail[0])) * FNV_PRIME) & 0xFFFFFFFF
-                value = ((value ^ ord(tail[1])) * FNV_PRIME) & 0xFFFFFFFF
+                value = ((value ^ ord(tail[0])) * 16777619) & 0xFFFFFFFF
+                value = ((value ^ ord(tail[1])) * 16777619) & 0xFFFFFFFF
             else:
                 value = self.of(fact_id)
             other = derived.get(value) or mine.setdefault(value, fact_id)

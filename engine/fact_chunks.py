@@ -32,7 +32,7 @@ from operator import attrgetter
 
 from engine.fact_places import RowOwners
 from engine.fact_projection import Projection, YearProjections
-from engine.fact_texts import HASH, OWNER, TEXT, NotFinite, fact_frame, owned_texts
+from engine.fact_texts import OWNER, TEXT, NotFinite, fact_frame, owned_texts
 from engine.facts import (DERIVED_YEARS, ENTITY_TABLES, EntityFacts, FactRow, build_entities, fact_layout, fact_rows,
                           to_fact_row)
 from engine.ingest.columnar import ROW, AcceptedRows, collector_paused, present_or_null
@@ -71,12 +71,11 @@ class FactChunks:
         # how each entity type's facts are given to durable_rules in a year, for their texts; None: no texts
         self.year = projections.year if projections is not None else None
         self.projections = dict(projections.by_type) if projections is not None else None
-        self.derived = projections.derived if projections is not None else {}
         # (entity type, table, band number) → frames of (entity position, fact text) of the rows with a
         # text, in input order: a band is ``BAND`` chunks (the texts joined per entity a band at a time)
         self._texts: dict[ChunkKey, SpooledList[pl.DataFrame]] = {}
         self._places: dict[str, pl.DataFrame] = {}  # entity type → (id, position) of its entities, as ``_positions``
-        self._band: tuple[str, int, list[str], list[int]] | None = None  # the last band's ``_joined``
+        self._band: tuple[str, int, list[str]] | None = None  # the last band's texts joined per entity
         # Of the related tables read again later (by the indicators), the records wait in the spool.
         self.set_aside = {table: SpooledRecords(TABLE_BY_NAME[table], spool)
                           for _, _, related in ENTITY_TABLES.values() for table in related if table in kept}
@@ -287,45 +286,36 @@ class FactChunks:
         return list(map(made.__getitem__, order[_AT].to_list())), bounds.to_list()
 
 
-    def texts(self, entity_type: str, chunk: int, entities: int) -> tuple[list[str], list[int]] | None:
+    def texts(self, entity_type: str, chunk: int, entities: int) -> list[str] | None:
         """The fact texts of the ``entities`` entities of a chunk, each entity's joined as the
         evaluator takes them (``LeanEvaluator._texts``): its own row's, then each related table's in
-        input order, as its rows are (``facts.build_entities``); and the places in the chunk of the
-        entities whose fact ids' hashes the evaluator must check (``_joined``). None if the type gets no texts."""
+        input order, as its rows are (``facts.build_entities``); None if the type gets no texts."""
         if self.projections is None or entity_type not in self.projections:
             return None
         number, start = divmod(chunk * self.chunk, self.chunk * self.BAND)
         if self._band is None or self._band[:2] != (entity_type, number):
-            self._band = (entity_type, number, *self._joined(entity_type, number))
+            self._band = (entity_type, number, self._joined(entity_type, number))
         texts = self._band[2][start:start + entities]
         assert len(texts) == entities, (entity_type, chunk, entities)
-        return texts, [place - start for place in self._band[3] if start <= place < start + entities]
+        return texts
 
-    def _joined(self, entity_type: str, number: int) -> tuple[list[str], list[int]]:
-        """The texts of the entities of a band, each entity's joined (",", none: ""), and the places
-        in the band of those to whose fact ids durable_rules' 32-bit hash gives a value another of
-        its ids, or a derived fact's, has (trap 7: the evaluator checks them and says which): for
-        any other, the hashes are known distinct here, worked out for the whole band at once."""
+    def _joined(self, entity_type: str, number: int) -> list[str]:
+        """The texts of the entities of a band, each entity's joined (",", none: "")."""
         own, _, related = ENTITY_TABLES[entity_type]
         size = self.chunk * self.BAND
         start, stop = number * size, min((number + 1) * size, len(self._positions[entity_type]))
         frames = [frame for table in (own, *related) for frame in self._texts.get((entity_type, table, number), ())]
         everyone = pl.DataFrame({_POSITION: pl.int_range(start, stop, dtype=pl.Int64, eager=True)})
-        if not frames:
-            return [""] * everyone.height, []
-        texts = pl.concat(frames)
-        derived = self.derived[entity_type]
-        alike = pl.struct(_POSITION, HASH).is_duplicated() | pl.col(HASH).is_in(pl.lit(pl.Series(list(derived), dtype=pl.UInt32).implode()))
-        # each entity's texts in the order of ``frames`` (a group keeps its rows' order)
-        joined = texts.group_by(_POSITION).agg(pl.col(TEXT).str.join(","))
-        everyone = everyone.join(joined, on=_POSITION, how="left", maintain_order="left")
-        checked = texts.filter(alike)[_POSITION].unique().sort() - start
-        return everyone[TEXT].fill_null("").to_list(), checked.to_list()
+        if frames:  # each entity's texts in the order of ``frames`` (a group keeps its rows' order)
+            joined = pl.concat(frames).group_by(_POSITION).agg(pl.col(TEXT).str.join(","))
+            everyone = everyone.join(joined, on=_POSITION, how="left", maintain_order="left")
+        else:
+            everyone = everyone.with_columns(pl.lit(None, dtype=pl.String).alias(TEXT))
+        return everyone[TEXT].fill_null("").to_list()
 
 
-# A chunk's fact texts as spooled and sent to a worker: the year they were made for, the texts, and
-# the places in the chunk of the entities whose fact ids' hashes the worker must check (``FactChunks.texts``)
-FactTexts = tuple[int, list[str], list[int]]
+# A chunk's fact texts as spooled and sent to a worker: the year they were made for, and the texts
+FactTexts = tuple[int, list[str]]
 
 
 def chunked_entities(dataset: Dataset, entity_type: str, chunks: FactChunks,
@@ -337,7 +327,7 @@ def chunked_entities(dataset: Dataset, entity_type: str, chunks: FactChunks,
 
     def made(entities: list[EntityFacts]) -> None:
         texts = chunks.texts(entity_type, next(numbers), len(entities))
-        spool_facts(entities, chunks.spool, (chunks.year, *texts) if texts is not None else None)  # type: ignore[arg-type]
+        spool_facts(entities, chunks.spool, (chunks.year, texts) if texts is not None else None)  # type: ignore[arg-type]
         if spooled is not None:
             spooled(entity_type, entities)
 
@@ -389,7 +379,7 @@ def pickled_fact_rows(entities: list[EntityFacts]) -> bytes:
 
 
 def pickled_fact_texts(entities: list[EntityFacts]) -> bytes | None:
-    """The fact texts of ``entities`` pickled (``FactTexts``: their year, a text per entity, those to check), for a
+    """The fact texts of ``entities`` pickled (``FactTexts``: their year, a text per entity), for a
     worker: the spool's block as written, when the entities are exactly one block and their texts
     were made; else None."""
     first = _one_block(entities)

@@ -98,6 +98,3 @@ class YearProjections:
 
     year: int
     by_type: dict[str, dict[str, Projection | None]]
-    # entity type → the hashes of the ids of the facts its sessions assert besides the entity's own
-    # (``lean_evaluate.derived_fact_ids``): an entity's fact id hashed alike must be checked (trap 7)
-    derived: dict[str, frozenset[int]]

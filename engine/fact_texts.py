@@ -17,7 +17,6 @@ from functools import partial
 from math import isfinite
 from typing import Any
 
-from engine.id_hash import FNV_PRIME, fnv1a_32
 from engine.fact_columns import fact_columns
 from engine.fact_projection import SID, Projection, fact_text
 from engine.facts import to_fact_row
@@ -86,37 +85,20 @@ def fact_texts(rows: AcceptedRows, frame: pl.DataFrame, projection: Projection) 
     return rows.with_checked(clean, partial(_record_text, projection))
 
 
-OWNER, TEXT, HASH = "owner", "text", "hash"
+OWNER, TEXT = "owner", "text"
 
 
 def owned_texts(rows: AcceptedRows, frame: pl.DataFrame, projection: Projection, owner: str) -> pl.DataFrame:
     """``fact_texts`` of the rows that have one, with the id in their column ``owner`` (the entity
-    they belong to), as a frame (``OWNER``, ``TEXT``, ``HASH``: the hash durable_rules takes of the
-    fact's id, ``id_hashes``) in row order: no text made a Python string."""
+    they belong to), as a frame (``OWNER``, ``TEXT``) in row order: no text made a Python string."""
     text, relevant = _text_of(frame, projection)
     found = (frame if relevant is None else frame.filter(relevant)).select(
         ROW, present_or_null(frame, owner).cast(pl.String).alias(OWNER), text.alias(TEXT))
-    if rows.checked:
-        checked = [(record.row, getattr(record, owner), _record_text(projection, record)) for record in rows.checked]
-        made = pl.DataFrame([row for row in checked if row[2] is not None], schema=found.schema, orient="row")
-        found = pl.concat([found, made]).sort(ROW, maintain_order=True)
-    return found.with_columns(id_hashes(projection.prefix, found[ROW]).alias(HASH)).drop(ROW)
-
-
-def id_hashes(prefix: str, rows: pl.Series) -> pl.Series:
-    """``id_hash.fnv1a_32`` of each fact id ``prefix`` + row number (``facts.fact_id``), as
-    32-bit integers: the prefix hashed once, then the row numbers' decimal digits, most significant
-    first, a digit place at a time over the whole column (a run's millions of fact ids were hashed
-    one by one in Python in the workers: a tenth of their time)."""
-    numbers = rows.cast(pl.UInt64)
-    frame = pl.DataFrame({"n": numbers, "hash": pl.repeat(fnv1a_32(prefix), len(rows), dtype=pl.UInt64, eager=True)})
-    n = pl.col("n")
-    for place in reversed(range(len(str(numbers.max() or 0)))):
-        digit = (n // 10**place) % 10 + ord("0")
-        hashed = ((pl.col("hash") ^ digit) * FNV_PRIME) & 0xFFFFFFFF
-        frame = frame.with_columns((hashed if place == 0 else pl.when(n >= 10**place).then(hashed)
-                                    .otherwise(pl.col("hash"))).alias("hash"))
-    return frame["hash"].cast(pl.UInt32)
+    if not rows.checked:
+        return found.drop(ROW)
+    checked = [(record.row, getattr(record, owner), _record_text(projection, record)) for record in rows.checked]
+    made = pl.DataFrame([row for row in checked if row[2] is not None], schema=found.schema, orient="row")
+    return pl.concat([found, made]).sort(ROW, maintain_order=True).drop(ROW)
 
 
 def _text_of(frame: pl.DataFrame, projection: Projection) -> tuple[pl.Expr, pl.Expr | None]:

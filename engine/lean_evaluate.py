@@ -113,22 +113,6 @@ class Share:
         return one((node, held, one(evidence, evidence)), (node, held, evidence))  # type: ignore[return-value]
 
 
-def phase_facts(compiled: CompiledRuleset) -> list[dict[str, Any]]:
-    """The phase facts every session of ``compiled`` asserts (with terms: one per phase level they read)."""
-    if compiled.terms is not None:
-        return [{"t": PHASE, "level": level, "id": f"$p:{level}"} for level in compiled.terms.phases]
-    return compiled.phase_facts()
-
-
-def derived_fact_ids(compiled: CompiledRuleset) -> list[str]:
-    """The ids of the facts every session of ``compiled`` asserts besides the entity's own (without
-    terms each clause's, then each rule's tag, then the phases): the same in every session, so their
-    hashes are checked distinct once, and each entity's fact ids against them (trap 7)."""
-    clauses = [] if compiled.terms is not None else [clause_fact_id(node) for node in compiled.actions]
-    tags = [tag_fact_id(rule.rule.tag) for rule in compiled.rules]
-    return [*clauses, *tags, *(phase["id"] for phase in phase_facts(compiled))]
-
-
 class LeanEvaluator:
     """Evaluates entities of one type for one year, one entity at a time, each in its own session."""
 
@@ -148,8 +132,8 @@ class LeanEvaluator:
         self._emits: dict[str, tuple[str, ...]] = {}
         # the rule of a record leaf → the tags its first match gives (``TermRuleset.tagging``)
         self._tagging: dict[str, tuple[str, ...]] = {}
-        phases = phase_facts(self.compiled)
         if terms is not None:
+            phases = [{"t": PHASE, "level": level, "id": f"$p:{level}"} for level in terms.phases]
             for name, term in terms.terms.items():
                 self._key[name] = tag_fact_id(term.tag)
                 head = _json_head({"t": TAG, "tag": term.tag, "rule": term.rule_id, "id": tag_fact_id(term.tag)})
@@ -161,20 +145,24 @@ class LeanEvaluator:
                 for term in given:
                     head = _json_head({"t": TAG, "tag": term.tag, "rule": term.rule_id, "id": tag_fact_id(term.tag)})
                     self._emits[tag_fact_id(term.tag)] = (head,) if term.tag in terms.reads else ()
+            derived = [tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
         else:
+            phases = self.compiled.phase_facts()
             for node, spec in self.compiled.actions.items():
                 emits = [_json_head({"t": CLAUSE, "node": node, "id": clause_fact_id(node)})]
                 if spec.tag is not None:
                     emits.append(_json_head({"t": TAG, "tag": spec.tag, "rule": spec.rule_id,
                                              "id": tag_fact_id(spec.tag)}))
                 self._emits[node] = tuple(emits)
+            derived = [clause_fact_id(node) for node in self.compiled.actions] + [
+                tag_fact_id(compiled.rule.tag) for compiled in self.compiled.rules]
         self._phases = [_json_head(phase) for phase in phases]
         # the phase fact asserted as the last of the entity's facts, and those asserted after them
         batched = [head for phase, head in zip(phases, self._phases)
                    if terms is not None and phase["level"] == terms.batched_phase]
         self._batched_phase = "," + batched[0] + TAIL + "]" if batched else "]"
         self._phases_after = [head for head in self._phases if head not in batched]
-        self._hashes = IdHashes(hash_ids(derived_fact_ids(self.compiled)))
+        self._hashes = IdHashes(hash_ids([*derived, *(phase["id"] for phase in phases)]))
         self._tree = OutcomeTree(self.compiled, terms) if terms is not None else None
         self._tags = {node: spec.tag for node, spec in self.compiled.actions.items() if spec.tag is not None}
         # per rule: (rule id, version, tag, nodes as (node id, kind, children))
@@ -218,12 +206,10 @@ class LeanEvaluator:
         """Whether durable_rules decides by terms here, so that an entity's outcome is ``outcome``'s pair."""
         return self._tree is not None
 
-    def outcome(self, entity_id: str, fact_rows: Facts, ids_distinct: bool = False) -> Outcome:
-        """The entity's outcome in its compact form (``OutcomeTree.compact``), its tags cross-checked;
-        terms only. ``ids_distinct``: the hashes of the ids of its facts' ready text were found distinct
-        from each other and from the derived facts' as the texts were made (``FactChunks.texts``)."""
+    def outcome(self, entity_id: str, fact_rows: Facts) -> Outcome:
+        """The entity's outcome in its compact form (``OutcomeTree.compact``), its tags cross-checked; terms only."""
         assert self._tree is not None
-        return self._tree.compact(entity_id, self._run(self._facts(fact_rows, ids_distinct)))
+        return self._tree.compact(entity_id, self._run(self._facts(fact_rows)))
 
     @property
     def leaf_order(self) -> tuple[str, ...]:
@@ -236,14 +222,14 @@ class LeanEvaluator:
             raise EngineError(f"entitas {entity.entity_id} bukan {self.entity_type}")
         return [decision_of(row) for row in self.rows(entity.entity_id, entity.fact_rows)]
 
-    def _facts(self, fact_rows: Facts, ids_distinct: bool = False) -> tuple[str, bool]:
+    def _facts(self, fact_rows: Facts) -> tuple[str, list[str]]:
         """The facts a leaf can match, as one compact JSON array (no spaces: the C engine's parser
         spends less per fact), and their ids; each fact with only the values some leaf reads
         (``_Projection``); checked as ``durable_host.check_message`` would (trap 3), the number of
         properties once per table (a fact has at most its table's columns). Ready texts are taken as
-        they are (``_texts``). With the array, whether it holds any fact."""
+        they are (``_texts``)."""
         if fact_rows.__class__ is str:
-            return self._texts(fact_rows, ids_distinct)  # type: ignore[arg-type]
+            return self._texts(fact_rows)  # type: ignore[arg-type]
         facts = []
         ids = []
         projections = self._projections
@@ -262,9 +248,9 @@ class LeanEvaluator:
             for fact in facts:
                 if any(value.__class__ is float and not isfinite(value) for value in fact.values()):
                     check_message(fact)
-        return text.decode(), bool(ids)
+        return text.decode(), ids
 
-    def _texts(self, text: str, ids_distinct: bool = False) -> tuple[str, bool]:
+    def _texts(self, text: str) -> tuple[str, list[str]]:
         """``_facts`` of an entity whose facts come as ready text (``fact_texts``: each fact's JSON as
         ``_Projection`` makes it, the relevant ones in the rows' order, joined by commas): the same
         array and ids. Only finite numbers are made so (the ingest refuses the others); the facts'
@@ -275,11 +261,9 @@ class LeanEvaluator:
                 if table not in self._projections:
                     self._projections[table] = self._projection(table)
             self._texts_checked = True
-        if ids_distinct:
-            return f"[{text}]", bool(text)
         ids = _IDS.findall(text)  # a fact's "id" key, never inside a string (see ``_IDS``)
         self._hashes.check(ids)
-        return f"[{text}]", bool(ids)
+        return f"[{text}]", ids
 
     def _projection(self, table: str) -> _Projection | None:
         """How a fact of ``table`` is handed to durable_rules; None: no leaf reads the table."""
@@ -287,7 +271,7 @@ class LeanEvaluator:
         check_message(widest)  # a table whose facts could exceed durable_rules' properties is refused
         return projection_of(self.compiled, table)
 
-    def _run(self, facts: tuple[str, bool]) -> dict[str, list[str]]:
+    def _run(self, facts: tuple[str, list[str]]) -> dict[str, list[str]]:
         """Assert the facts, then each phase fact once the session is drained; the evidence of
         every node whose action ran (the clauses that held). Then the session is deleted, never its
         facts retracted (trap 17); its session-init action has run, so deleting it is safe (trap 6)."""
@@ -295,14 +279,14 @@ class LeanEvaluator:
             raise EngineError("sesi durable_rules tidak dapat dipakai lagi setelah galat sebelumnya")
         handle = self._handle
         evidence: dict[str, list[str]] = {}
-        text, any_fact = facts
+        text, ids = facts
         try:
-            if any_fact:
+            if ids:
                 self._assert(text[:-1] + self._batched_phase, evidence, facts=True)
-            phases = self._phases_after if any_fact else self._phases
+            phases = self._phases_after if ids else self._phases
             for phase in phases:
                 self._assert(phase + TAIL, evidence)
-            if any_fact or phases:  # else no fact made a session
+            if ids or phases:  # else no fact made a session
                 durable_rules_engine.delete_state(handle, SID)
         except BaseException:
             self._broken = True  # the session holds an unknown part of this entity's facts

@@ -30,7 +30,7 @@ import gc
 import os
 import pickle
 from collections import deque
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
@@ -86,25 +86,22 @@ class Outcomes(NamedTuple):
 def _evaluate_chunk(entity_type: str, year: int, ids: list[str], fact_rows: bytes, path: str = "lean",
                     texts: bool = False) -> list[DecisionRow] | Outcomes:
     """Decisions of a chunk of entities: their ids, and their fact rows as one pickled list — or, with
-    ``texts`` (the lean path only), their facts' ready texts, one per entity, the year they were
-    made for, and the entities whose fact ids' hashes were not found distinct as the texts were made
-    (``fact_chunks.FactTexts``)."""
+    ``texts`` (the lean path only), their facts' ready texts, one per entity, and the year they were
+    made for (``fact_chunks.FactTexts``)."""
     assert _book is not None
     evaluator = _evaluators.get((entity_type, path))
     if evaluator is None or evaluator.year != year:
         make = LeanEvaluator if path == "lean" else Evaluator
         evaluator = _evaluators[entity_type, path] = make(_book, entity_type, year)
     given = pickle.loads(fact_rows)
-    to_check: Container[int] = range(len(ids))  # the entities whose fact ids' hashes are checked here (trap 7)
     if texts:  # which facts and values a text holds depend on the year's rules
-        made_for, given, to_check = given
+        made_for, given = given
         if made_for != year or not isinstance(evaluator, LeanEvaluator):
             raise EngineError(f"teks fakta untuk tahun {made_for} tidak dapat dinilai untuk {year} ({path})")
-        to_check = set(to_check)
     if isinstance(evaluator, LeanEvaluator):  # each entity's fact rows, or its facts' text: the same outcome
         if evaluator.compact:
-            return Outcomes(evaluator.leaf_order, [evaluator.outcome(entity_id, rows, ids_distinct=place not in to_check)
-                                                   for place, (entity_id, rows) in enumerate(zip(ids, given, strict=True))])
+            return Outcomes(evaluator.leaf_order, [evaluator.outcome(entity_id, rows) for entity_id, rows
+                                                   in zip(ids, given, strict=True)])
         return evaluate_rows(evaluator, ids, given)
     sharing = _Sharing()
     return [

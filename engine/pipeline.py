@@ -20,7 +20,6 @@ from pathlib import Path
 import structlog
 
 from engine.decisions import DecisionTable, Given, TagTriple
-from engine.durable_host import EngineError, hash_ids
 from engine.evaluate import Evaluator
 from engine.fact_chunks import FactChunks, chunked_entities
 from engine.fact_places import RowOwners
@@ -33,7 +32,7 @@ from engine.indicators.targets import Capaian, capaian_of
 from engine.ingest.dataset import Dataset, load_dataset
 from engine.ingest.policy import DataPolicy
 from engine import parallel
-from engine.lean_evaluate import LeanEvaluator, derived_fact_ids
+from engine.lean_evaluate import LeanEvaluator
 from engine.parallel import (CHUNK, WorkerRules, default_workers, evaluate_in_workers, rules_compile, rules_in_workers,
                              start_workers, worker_pool)
 from engine.rules import DEFAULT_RULES
@@ -311,12 +310,9 @@ def fact_projections(book: RuleBook, years: Sequence[int]) -> YearProjections | 
     if len(years) != 1:
         return None
     try:
-        compiled = {entity_type: compile_ruleset(book, entity_type, years[0])
-                    for entity_type, (_, _, related) in ENTITY_TABLES.items() if related}
-        return YearProjections(years[0], {entity_type: projections_of(rules) for entity_type, rules in compiled.items()},
-                               {entity_type: frozenset(hash_ids(derived_fact_ids(rules)))
-                                for entity_type, rules in compiled.items()})
-    except (CompileError, EngineError):  # a clash of the derived ids' hashes: the rules stage says which
+        return YearProjections(years[0], {entity_type: projections_of(compile_ruleset(book, entity_type, years[0]))
+                                          for entity_type, (_, _, related) in ENTITY_TABLES.items() if related})
+    except CompileError:
         return None
 
 

@@ -11,8 +11,8 @@ import durable_rules_engine
 import pytest
 from durable import engine as durable
 
-from engine.durable_host import EngineError, GuardedRuleset, IdHashes, QuietHost, check_hashes, check_message, hash_ids
-from engine.id_hash import fnv1a_32
+from engine.durable_host import (EngineError, GuardedRuleset, IdHashes, QuietHost, check_hashes, check_message,
+                                 fnv1a_32, hash_ids)
 from engine.evaluate import Evaluator
 from engine.facts import EntityFacts, to_fact_row
 from engine.ingest.tables import Diklat, Koperasi, Rat

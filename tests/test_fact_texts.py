@@ -8,7 +8,6 @@ import pickle
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -17,10 +16,9 @@ from hypothesis import strategies as st
 from engine import fact_chunks, parallel, pipeline
 from engine.fact_chunks import FactChunks, pickled_fact_texts
 from engine.fact_columns import fact_rows_of
-from engine.durable_host import EngineError, IdHashes
+from engine.durable_host import EngineError
 from engine.fact_projection import Projection, fact_text, projections_of
-from engine.fact_texts import HASH, OWNER, TEXT, NotFinite, fact_frame, fact_texts, id_hashes, owned_texts, relevant_expr
-from engine.id_hash import fnv1a_32
+from engine.fact_texts import OWNER, TEXT, NotFinite, fact_frame, fact_texts, owned_texts, relevant_expr
 from engine.facts import ENTITY_TABLES, fact_layout
 from engine.ingest import values
 from engine.ingest.columnar import ROW, AcceptedRows
@@ -34,7 +32,7 @@ from engine.rules.compiler import YEAR_FIELDS, CompiledRuleset, compile_ruleset
 from engine.rules.load import load_rulebook
 from engine.rules.nodes import Test as YearTest
 from engine.spool import BlockSpool
-from tests.support import REPO, RULES, SAMPLES, koperasi, nik, write_tables
+from tests.support import REPO, RULES, SAMPLES
 
 FACT_TABLES = sorted({table for own, _, related in ENTITY_TABLES.values() if related for table in (own, *related)})
 _DTYPES = {values.parse_date: pl.Date, values.parse_year: pl.Int64, values.parse_count: pl.Int64,
@@ -103,19 +101,10 @@ def test_a_table_s_texts_with_their_owner_are_its_rows_that_have_a_text(case, da
     rows, projection = case
     owner = data.draw(st.sampled_from([column for column in rows.model.columns() if _dtype(rows.model, column) == pl.String]))
     owned = owned_texts(rows, fact_frame(rows), projection, owner)
-    assert owned.columns == [OWNER, TEXT, HASH]
-    expected = [(who, text, fnv1a_32(json.loads(text)["id"]))
-                for who, text in zip(rows.column(owner), fact_texts(rows, fact_frame(rows), projection))
+    assert owned.columns == [OWNER, TEXT]
+    expected = [(who, text) for who, text in zip(rows.column(owner), fact_texts(rows, fact_frame(rows), projection))
                 if text is not None]
     assert owned.rows() == expected
-
-
-@settings(max_examples=300)
-@given(st.text(max_size=12), st.lists(st.integers(min_value=0, max_value=2**40), max_size=40))
-def test_fact_ids_hashed_column_wise_are_durable_rules_hashes(prefix, numbers):
-    hashes = id_hashes(prefix, pl.Series(numbers, dtype=pl.Int64))
-    assert hashes.dtype == pl.UInt32
-    assert hashes.to_list() == [fnv1a_32(f"{prefix}{number}") for number in numbers]
 
 
 @settings(max_examples=200)
@@ -165,10 +154,10 @@ def test_each_entity_s_texts_are_what_the_evaluator_makes_of_its_rows_and_decide
         evaluator = LeanEvaluator(book, entity_type, 2024)
         for entity in entities[entity_type]:
             rows = entity.fact_rows
-            year, texts, to_check = chunks.spool.read(rows.texts)
+            year, texts = chunks.spool.read(rows.texts)
             text = texts[rows.index]
-            assert year == 2024 and to_check == []
-            assert evaluator._texts(text) == evaluator._facts(list(rows)) == evaluator._texts(text, ids_distinct=True)
+            assert year == 2024
+            assert evaluator._texts(text) == evaluator._facts(list(rows))
             assert evaluator.outcome(entity.entity_id, text) == evaluator.outcome(entity.entity_id, list(rows))
     assert all(entity.fact_rows.texts is None for entity in entities["peserta_diklat"])
 
@@ -188,7 +177,7 @@ def test_texts_joined_a_band_of_chunks_at_a_time_are_each_entity_s_texts_in_the_
     for entity_type in ("koperasi", "ukm"):
         assert len(entities[entity_type]) > 3 * 2 * 2  # more than two bands
         for entity in entities[entity_type]:
-            _, texts, _ = chunks.spool.read(entity.fact_rows.texts)
+            _, texts = chunks.spool.read(entity.fact_rows.texts)
             made = (fact_text(projections[entity_type][row[0]], row) if projections[entity_type].get(row[0]) else None
                     for row in entity.fact_rows)
             assert texts[entity.fact_rows.index] == ",".join(text for text in made if text is not None)
@@ -271,50 +260,3 @@ def test_the_facts_layer_does_not_import_durable_rules_nor_the_evaluator():
     done = subprocess.run([sys.executable, "-c", "import sys, engine.fact_projection; print('polars' in sys.modules)"],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "False"
-
-
-# Trap 7: the hashes of an entity's fact ids are worked out as its texts are made; the worker hashes
-# them one by one only for an entity where two came out equal (or one equal to a derived fact's).
-FIRST, SECOND = "fasilitasi:6029", "standardisasi:32346"  # equal FNV-1a hashes; both tables read in 2024
-
-
-def _colliding(tmp_path: Path) -> Path:
-    """A koperasi whose facilitation and standardisation rows (both of 2024) are rows 6029 and 32346."""
-    assert fnv1a_32(FIRST) == fnv1a_32(SECOND)
-    data = write_tables(tmp_path, {"koperasi": [koperasi(nik(1))]})
-    blank = "\n" * (6029 - 2)
-    (data / "fasilitasi.csv").write_text(f"id_kukm,tahun,bidang\n{blank}{nik(1)},2024,pemasaran\n", encoding="utf-8")
-    blank = "\n" * (32346 - 2)
-    (data / "standardisasi.csv").write_text(f"id_kukm,standar,lembaga,nomor_sertifikat,tanggal_terbit\n{blank}"
-                                            f"{nik(1)},PIRT,Dinas Kesehatan,P-IRT 1,21-08-2024\n", encoding="utf-8")
-    return data
-
-
-def test_an_entity_whose_fact_ids_hash_alike_is_refused_from_its_texts_as_from_its_rows(tmp_path):
-    data = _colliding(tmp_path)
-    book = load_rulebook(RULES)
-    chunks = FactChunks(BlockSpool(None), parallel.CHUNK, kept=tables_still_read(profile_of(book, "jatim")),
-                        projections=fact_projections(book, [2024]))
-    dataset = load_dataset(data, chunks, data_policy(book, [2024]))
-    [entity] = entities_of(dataset.with_records(chunks.set_aside), chunks)["koperasi"]
-    _, texts, to_check = chunks.spool.read(entity.fact_rows.texts)
-    assert FIRST in texts[0] and SECOND in texts[0] and to_check == [0]
-    for workers in (1, 2):
-        with pytest.raises(EngineError, match=f"'{SECOND}' dan '{FIRST}' bertabrakan"):
-            pipeline.run(data, "jatim", 2024, workers=workers)
-
-
-def test_a_worker_hashes_no_fact_id_of_an_entity_found_clean_as_its_texts_were_made(monkeypatch):
-    book, chunks, entities = _sample("jambi")
-    chunk = entities["koperasi"][:parallel.CHUNK]
-    texts = pickled_fact_texts(chunk)
-    assert pickle.loads(texts)[2] == []  # none to check
-    monkeypatch.setattr(parallel, "_book", book)  # as in a worker
-    monkeypatch.setattr(parallel, "_evaluators", {})
-    hashed = []
-    monkeypatch.setattr(IdHashes, "check", lambda self, ids: hashed.append(ids))
-    ids = [entity.entity_id for entity in chunk]
-    from_texts = parallel._evaluate_chunk("koperasi", 2024, ids, texts, "lean", True)
-    assert hashed == []
-    assert from_texts == parallel._evaluate_chunk("koperasi", 2024, ids, fact_chunks.pickled_fact_rows(chunk), "lean")
-    assert len(hashed) == len(chunk)  # from its rows, every entity's ids are hashed there
