@@ -203,11 +203,11 @@ def test_a_failure_midway_leaves_the_previous_record_and_no_temporary_file(tmp_p
     writer.write_run_record(result, out, data)
     before = (out / "run.sqlite").read_bytes()
 
-    def broken(_result, _keys):
-        yield (0, 0, 0, 0, None, None)
+    def broken(db, _series, _keys):
+        db.execute("INSERT INTO indicator_member VALUES (0, 0, 0, 0, NULL, NULL)")
         raise RuntimeError("disk penuh")
 
-    monkeypatch.setattr(writer, "_member_rows", broken)
+    monkeypatch.setattr(writer, "_insert_members", broken)
     with pytest.raises(RuntimeError):
         writer.write_run_record(result, out, data)
     assert (out / "run.sqlite").read_bytes() == before

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain, count, groupby, repeat
+from itertools import chain, groupby, repeat
 from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from typing import NamedTuple
@@ -497,15 +497,25 @@ def _numbered(series: SeriesResult) -> Iterator[tuple[int, RunResult, IndicatorR
         yield number, result, indicator
 
 
-def _member_rows(series: SeriesResult, keys: Mapping[str, Mapping[str, int]]) -> Iterator[Row]:
+def _insert_members(db: sqlite3.Connection, series: SeriesResult, keys: Mapping[str, Mapping[str, int]]) -> None:
+    """``indicator_member``'s rows, ``BATCH`` members of a role at a time: their values laid out column by
+    column into one flat list (``values.insert_values``), in C. A national run lists 623,000 members, and a
+    row tuple made in Python per member, then taken apart again for the statements, cost ≈ 1 CPU-s more
+    (bench/README.md, "Output stage's main process")."""
     for number, _, indicator in _numbered(series):
         for code, role in enumerate(ROLES):
             members = getattr(indicator, role)
-            # the members' keys, a run of one entity type at a time (no Python call per member: a run lists millions)
-            entities = chain.from_iterable(map(keys[kind].__getitem__, map(ENTITY_ID, run))
-                                           for kind, run in groupby(members, key=ENTITY_TYPE))
-            yield from zip(repeat(number), repeat(code), count(), entities, map(NILAI_SEBELUM, members),
-                           map(NILAI, members))
+            for first in range(0, len(members), BATCH):
+                part = members[first:first + BATCH]
+                # the members' keys, a run of one entity type at a time
+                entities = chain.from_iterable(map(keys[kind].__getitem__, map(ENTITY_ID, run))
+                                               for kind, run in groupby(part, key=ENTITY_TYPE))
+                columns = (repeat(number, len(part)), repeat(code, len(part)), range(first, first + len(part)),
+                           entities, map(NILAI_SEBELUM, part), map(NILAI, part))  # the table's, in its order
+                values: list[object] = [None] * (len(columns) * len(part))
+                for position, cells in enumerate(columns):
+                    values[position::len(columns)] = cells
+                insert_values(db, "indicator_member", len(columns), values)
 
 
 def _indicator_rows(series: SeriesResult) -> Iterator[Row]:
@@ -537,7 +547,7 @@ def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: M
     _insert(db, "capaian", ((row.year, row.indicator_id, row.target, row.realisasi, row.capaian, row.catatan,
                              row.sumber) for row in series.capaian()))
     _insert(db, "member_role", enumerate(ROLES))
-    _insert(db, "indicator_member", _member_rows(series, keys))
+    _insert_members(db, series, keys)
     return rules
 
 
