@@ -577,13 +577,14 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
 
 
 def _finish(db: sqlite3.Connection, rules: _Rules, sources: SourceRows | None) -> None:
-    """The record's last statements, all SQLite's own work: the side file's source rows and outcomes
-    copied in (last: the other process has had all this time to build them), the indexes, the sample
-    frame; committed."""
+    """The record's last statements, all SQLite's own work: the indexes (of the rows made here: built
+    while the other process may still be building its rows, off the stage's critical path), the side
+    file's source rows and outcomes copied in (last: the other process has had all this time to build
+    them), the sample frame (of the outcomes); committed."""
+    _script(db, INDEXES)  # before the sample frame, which reads the region codes from their index
     if sources is not None:
         sources.wait()
         _copy_sources(db, rules.layouts, sources.path)
-    _script(db, INDEXES)  # first: the sample frame reads the region codes from their index
     _script(db, STRATA)
     db.execute("COMMIT")
     if sources is not None:
