@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, groupby, repeat
-from operator import attrgetter, itemgetter, not_
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -464,6 +464,7 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
     key = 0
     for kind, group in result.entities.items():
         numbered = keys.setdefault(kind, {})
+        outside = result.scope.outside_of(kind).__contains__  # not a Python call per entity (``in_scope``)
         for first in range(0, len(group), BATCH):
             batch = group[first:first + BATCH]
             ids = list(map(ENTITY_ID, batch))
@@ -471,7 +472,7 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
             numbered.update(zip(ids, numbers))
             infos = list(map(directory.__getitem__, zip(repeat(kind), ids)))
             entity_rows += zip(numbers, repeat(kind), ids, map(NAMA, infos), map(REGION_CODE, infos),
-                               map(SOURCE_ROW, infos), map(int, map(not_, map(result.in_scope, repeat(kind), ids))))
+                               map(SOURCE_ROW, infos), map(int, map(outside, ids)))
             if outcomes is not None and cited is not None:  # a large run's facts are in the spool: read only here
                 for number, entity in zip(numbers, batch):
                     sources.add(number, entity.fact_rows)
