@@ -276,16 +276,17 @@ def test_the_writer_holds_a_batch_of_entities_at_a_time(tmp_path, monkeypatch):
     result = run(data=data, profile_id="jatim", year=2024, rules=RULES)
     writer.write_run_record(result, tmp_path / "whole", data)
     inserted: list[tuple[str, int]] = []
-    insert = writer._insert
+    insert = writer.insert_columns
 
-    def counted(db, table, rows):
-        if isinstance(rows, list):
-            inserted.append((table, len(rows)))
-        insert(db, table, rows)
+    def counted(db, table, columns, count):
+        inserted.append((table, count))
+        insert(db, table, columns, count)
 
     monkeypatch.setattr(writer, "BATCH", 3)
-    monkeypatch.setattr(writer, "_insert", counted)
+    monkeypatch.setattr(writer, "insert_columns", counted)
     writer.write_run_record(result, tmp_path / "batched", data)
     entity_batches = [count for table, count in inserted if table == "entity"]
     assert len(entity_batches) > 1 and max(entity_batches) <= 3
+    member_batches = [count for table, count in inserted if table == "indicator_member"]
+    assert len(member_batches) > 1 and max(member_batches) <= 3
     assert _rows_of(tmp_path / "batched" / "run.sqlite") == _rows_of(tmp_path / "whole" / "run.sqlite")

@@ -38,7 +38,7 @@ from engine.runstore.layout import SQL_TYPES, SourceLayout, source_layouts
 from engine.runstore.rulecodec import encode_rule
 from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VERSION, STRATA, evidence_view,
                                     source_table_name)
-from engine.runstore.values import insert_rows, insert_values
+from engine.runstore.values import insert_columns, insert_rows, insert_values
 
 Row = tuple[object, ...]
 BATCH = 20_000  # entities whose rows are gathered before one executemany per table
@@ -441,12 +441,6 @@ def _row_getter(table: str, layout: SourceLayout) -> Callable[[FactRow], tuple[o
     return itemgetter(1, *positions)
 
 
-def _flush(db: sqlite3.Connection, pending: Mapping[str, list[Row]]) -> None:
-    for table, rows in pending.items():
-        _insert(db, table, rows)
-        rows.clear()
-
-
 def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
                    directory: Mapping[EntityKey, EntityInfo], built: bool = False) -> dict[str, dict[str, int]]:
     """Entities, their source rows (the kept columns of the tables a clause reads) and their outcomes
@@ -460,7 +454,6 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
     if not built:
         outcomes = OutcomeTables(db, rules, [_Decided.of(year) for year in series.results])
         cited = CitedRows.of(result.entities, result.owners, rules.cited)
-    entity_rows: list[Row] = []
     key = 0
     for kind, group in result.entities.items():
         numbered = keys.setdefault(kind, {})
@@ -471,8 +464,6 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
             numbers = range(key, key + len(ids))
             numbered.update(zip(ids, numbers))
             infos = list(map(directory.__getitem__, zip(repeat(kind), ids)))
-            entity_rows += zip(numbers, repeat(kind), ids, map(NAMA, infos), map(REGION_CODE, infos),
-                               map(SOURCE_ROW, infos), map(int, map(outside, ids)))
             if outcomes is not None and cited is not None:  # a large run's facts are in the spool: read only here
                 for number, entity in zip(numbers, batch):
                     sources.add(number, entity.fact_rows)
@@ -480,9 +471,10 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
                     outcomes.add(number, kind, entity_id, cited.of_entity(kind, position))
                 outcomes.flush()
             key += len(ids)
-            _flush(db, {"entity": entity_rows})
+            insert_columns(db, "entity", (numbers, repeat(kind, len(ids)), ids, map(NAMA, infos),
+                                          map(REGION_CODE, infos), map(SOURCE_ROW, infos), map(int, map(outside, ids))),
+                           len(ids))
             sources.flush()
-    _flush(db, {"entity": entity_rows})
     if outcomes is not None:
         outcomes.finish()
         sources.flush()
@@ -499,10 +491,10 @@ def _numbered(series: SeriesResult) -> Iterator[tuple[int, RunResult, IndicatorR
 
 
 def _insert_members(db: sqlite3.Connection, series: SeriesResult, keys: Mapping[str, Mapping[str, int]]) -> None:
-    """``indicator_member``'s rows, ``BATCH`` members of a role at a time: their values laid out column by
-    column into one flat list (``values.insert_values``), in C. A national run lists 623,000 members, and a
-    row tuple made in Python per member, then taken apart again for the statements, cost ≈ 1 CPU-s more
-    (bench/README.md, "Output stage's main process")."""
+    """``indicator_member``'s rows, ``BATCH`` members of a role at a time, given column by column
+    (``values.insert_columns``): a national run lists 623,000 members, and a row tuple made per member,
+    then taken apart again for the statements, cost ≈ 0.1–0.2 CPU-s more (bench/README.md, "Output
+    stage's main process")."""
     for number, _, indicator in _numbered(series):
         for code, role in enumerate(ROLES):
             members = getattr(indicator, role)
@@ -511,12 +503,9 @@ def _insert_members(db: sqlite3.Connection, series: SeriesResult, keys: Mapping[
                 # the members' keys, a run of one entity type at a time
                 entities = chain.from_iterable(map(keys[kind].__getitem__, map(ENTITY_ID, run))
                                                for kind, run in groupby(part, key=ENTITY_TYPE))
-                columns = (repeat(number, len(part)), repeat(code, len(part)), range(first, first + len(part)),
-                           entities, map(NILAI_SEBELUM, part), map(NILAI, part))  # the table's, in its order
-                values: list[object] = [None] * (len(columns) * len(part))
-                for position, cells in enumerate(columns):
-                    values[position::len(columns)] = cells
-                insert_values(db, "indicator_member", len(columns), values)
+                insert_columns(db, "indicator_member", (repeat(number, len(part)), repeat(code, len(part)),
+                                                        range(first, first + len(part)), entities,
+                                                        map(NILAI_SEBELUM, part), map(NILAI, part)), len(part))
 
 
 def _indicator_rows(series: SeriesResult) -> Iterator[Row]:
