@@ -19,7 +19,7 @@ from engine.processes import OtherProcessFailed, answer_told, process_pool
 from engine.runstore import sources, writer
 from engine.runstore.schema import SOURCE_PREFIX
 from engine.runstore.writer import OUTCOME_TABLES, RecordParts, SourceRows, SourceRowsError, write_run_record
-from tests.support import RULES, SAMPLES
+from tests.support import RULES, SAMPLES, traced_statements
 
 CASES = {"jatim 2024": ("jatim", (2024,), 0), "jambi 2024": ("jambi", (2024,), 0),
          "jatim 2022-2024": ("jatim", (2022, 2023, 2024), 0),
@@ -219,15 +219,7 @@ def test_the_indexes_are_built_before_the_side_file_is_waited_for(case, tmp_path
     # process may still be building its rows; only the sample frame, of the outcomes, waits for them
     series, data = case
     side = built_beside(series, tmp_path / "side")
-    statements: list[str] = []
-    connect = sqlite3.connect
-
-    def traced(*args, **kwargs):
-        db = connect(*args, **kwargs)
-        db.set_trace_callback(statements.append)
-        return db
-
-    monkeypatch.setattr(writer.sqlite3, "connect", traced)
+    statements = traced_statements(monkeypatch)
     out = tmp_path / "copied" / "out"
     out.mkdir(parents=True)
     write_run_record(series, out, data, sources=SourceRows(side, lambda: statements.append("-- waited")))

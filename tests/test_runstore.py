@@ -17,7 +17,7 @@ from engine.pipeline import run
 from engine.runstore import schema, writer
 from engine.runstore.reader import StoreSource
 from engine.runstore.schema import StoreError, open_store
-from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
+from tests.support import RULES, SAMPLES, koperasi, nik, traced_statements, write_tables
 
 TABLES = {"schema_version", "run", "run_year", "capaian", "input_file", "table_count", "outside_province", "reject", "region", "entity",
           "rule", "clause", "known_tag", "verdict", "verdict_rule", "citation", "outcome", "indicator", "member_role", "indicator_member", "stratum", "stratum_member", "src_koperasi", "src_rat",
@@ -170,15 +170,7 @@ def small_result(tmp_path, year: int = 2024):
 
 
 def test_everything_is_written_in_one_transaction(tmp_path, monkeypatch):
-    statements: list[str] = []
-    connect = sqlite3.connect
-
-    def traced(*args, **kwargs):
-        db = connect(*args, **kwargs)
-        db.set_trace_callback(statements.append)
-        return db
-
-    monkeypatch.setattr(writer.sqlite3, "connect", traced)
+    statements = traced_statements(monkeypatch)
     result, data = small_result(tmp_path)
     writer.write_run_record(result, tmp_path / "out", data)
     # The PRAGMAs (no journal, no fsync per page: the file is a temporary one) come before it.
