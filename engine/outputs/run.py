@@ -89,7 +89,7 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path, alongsid
     write_rejects(result.dataset.rejects, out)
     entities = sum(len(group) for group in result.entities.values())
     # no cyclic garbage collector meanwhile: the writers make no cycles, and its passes here (the full ones
-    # walk every object the run holds) cost ≈ 0.5–0.9 CPU-s at national (bench/README.md, "Output stage's
+    # walk every object the run holds) cost ≈ 0.5–1.4 CPU-s at national (bench/README.md, "Output stage's
     # main process"); what it would find is collected once it runs again
     with ExitStack() as stack, collector_paused():
         other = alongside or OutputProcess(stack, out)
