@@ -7,8 +7,10 @@ real reader, validator, facts, compiler and durable_rules — no mocks.
 from __future__ import annotations
 
 import csv
+import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from engine.fact_places import RowOwners
 from engine.pipeline import DEFAULT_RULES, RunResult, run
@@ -85,3 +87,17 @@ def rat_rows_of_the_next_koperasi(result: RunResult) -> RowOwners:
             if fact[0] == "rat":
                 moved.note(kind, "rat", fact[1], (position + 1) % count)
     return moved
+
+
+def traced_statements(monkeypatch: Any) -> list[str]:
+    """Every SQL statement run from now on by the SQLite connections opened from now on, in order."""
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    return statements

@@ -19,7 +19,7 @@ from engine.processes import OtherProcessFailed, answer_told, process_pool
 from engine.runstore import sources, writer
 from engine.runstore.schema import SOURCE_PREFIX
 from engine.runstore.writer import OUTCOME_TABLES, RecordParts, SourceRows, SourceRowsError, write_run_record
-from tests.support import RULES, SAMPLES
+from tests.support import RULES, SAMPLES, traced_statements
 
 CASES = {"jatim 2024": ("jatim", (2024,), 0), "jambi 2024": ("jambi", (2024,), 0),
          "jatim 2022-2024": ("jatim", (2022, 2023, 2024), 0),
@@ -212,3 +212,21 @@ def test_tags_written_by_the_other_process_and_failing_there_are_reported_plainl
         with pytest.raises(OtherProcessFailed, match="tags.csv tidak dapat ditulis di proses lain: UnpicklingError"):
             answer_told(future, "tags.csv")
     assert not (tmp_path / "tags.csv").exists() and not handed_over.exists()
+
+
+def test_the_indexes_are_built_before_the_side_file_is_waited_for(case, tmp_path, monkeypatch):
+    # what the record's own rows need (the indexes, the names' index) is built while the other
+    # process may still be building its rows; only the sample frame, of the outcomes, waits for them
+    series, data = case
+    side = built_beside(series, tmp_path / "side")
+    statements = traced_statements(monkeypatch)
+    out = tmp_path / "copied" / "out"
+    out.mkdir(parents=True)
+    write_run_record(series, out, data, sources=SourceRows(side, lambda: statements.append("-- waited")))
+    statements = [statement.strip() for statement in statements]
+    waited = statements.index("-- waited")
+    assert statements.index("CREATE INDEX entity_id ON entity (entity_id)") < waited
+    assert statements.index("INSERT INTO entity_name (entity_name) VALUES ('rebuild')") < waited
+    assert waited < next(index for index, statement in enumerate(statements) if statement.startswith("ATTACH"))
+    assert waited < next(index for index, statement in enumerate(statements)
+                         if statement.startswith("INSERT INTO stratum_member"))

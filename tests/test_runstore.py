@@ -17,7 +17,7 @@ from engine.pipeline import run
 from engine.runstore import schema, writer
 from engine.runstore.reader import StoreSource
 from engine.runstore.schema import StoreError, open_store
-from tests.support import RULES, SAMPLES, koperasi, nik, write_tables
+from tests.support import RULES, SAMPLES, koperasi, nik, traced_statements, write_tables
 
 TABLES = {"schema_version", "run", "run_year", "capaian", "input_file", "table_count", "outside_province", "reject", "region", "entity",
           "rule", "clause", "known_tag", "verdict", "verdict_rule", "citation", "outcome", "indicator", "member_role", "indicator_member", "stratum", "stratum_member", "src_koperasi", "src_rat",
@@ -170,15 +170,7 @@ def small_result(tmp_path, year: int = 2024):
 
 
 def test_everything_is_written_in_one_transaction(tmp_path, monkeypatch):
-    statements: list[str] = []
-    connect = sqlite3.connect
-
-    def traced(*args, **kwargs):
-        db = connect(*args, **kwargs)
-        db.set_trace_callback(statements.append)
-        return db
-
-    monkeypatch.setattr(writer.sqlite3, "connect", traced)
+    statements = traced_statements(monkeypatch)
     result, data = small_result(tmp_path)
     writer.write_run_record(result, tmp_path / "out", data)
     # The PRAGMAs (no journal, no fsync per page: the file is a temporary one) come before it.
@@ -203,11 +195,11 @@ def test_a_failure_midway_leaves_the_previous_record_and_no_temporary_file(tmp_p
     writer.write_run_record(result, out, data)
     before = (out / "run.sqlite").read_bytes()
 
-    def broken(_result, _keys):
-        yield (0, 0, 0, 0, None, None)
+    def broken(db, _series, _keys):
+        db.execute("INSERT INTO indicator_member VALUES (0, 0, 0, 0, NULL, NULL)")
         raise RuntimeError("disk penuh")
 
-    monkeypatch.setattr(writer, "_member_rows", broken)
+    monkeypatch.setattr(writer, "_insert_members", broken)
     with pytest.raises(RuntimeError):
         writer.write_run_record(result, out, data)
     assert (out / "run.sqlite").read_bytes() == before
@@ -276,16 +268,17 @@ def test_the_writer_holds_a_batch_of_entities_at_a_time(tmp_path, monkeypatch):
     result = run(data=data, profile_id="jatim", year=2024, rules=RULES)
     writer.write_run_record(result, tmp_path / "whole", data)
     inserted: list[tuple[str, int]] = []
-    insert = writer._insert
+    insert = writer.insert_columns
 
-    def counted(db, table, rows):
-        if isinstance(rows, list):
-            inserted.append((table, len(rows)))
-        insert(db, table, rows)
+    def counted(db, table, columns, count):
+        inserted.append((table, count))
+        insert(db, table, columns, count)
 
     monkeypatch.setattr(writer, "BATCH", 3)
-    monkeypatch.setattr(writer, "_insert", counted)
+    monkeypatch.setattr(writer, "insert_columns", counted)
     writer.write_run_record(result, tmp_path / "batched", data)
     entity_batches = [count for table, count in inserted if table == "entity"]
     assert len(entity_batches) > 1 and max(entity_batches) <= 3
+    member_batches = [count for table, count in inserted if table == "indicator_member"]
+    assert len(member_batches) > 1 and max(member_batches) <= 3
     assert _rows_of(tmp_path / "batched" / "run.sqlite") == _rows_of(tmp_path / "whole" / "run.sqlite")

@@ -29,7 +29,11 @@ class ProvinceScope:
     regions: Mapping[tuple[str, str], str] = field(default_factory=dict)  # outside entity → its kode_wilayah
 
     def in_scope(self, entity_type: str, entity_id: str) -> bool:
-        return entity_id not in self.outside.get(entity_type, frozenset())
+        return entity_id not in self.outside_of(entity_type)
+
+    def outside_of(self, entity_type: str) -> frozenset[str]:
+        """The ids of the type's entities outside the province (a set to test many ids against, in C)."""
+        return self.outside.get(entity_type, frozenset())
 
     def counts(self) -> dict[str, int]:
         """Entities outside the province per table (every regional table listed, 0 included)."""

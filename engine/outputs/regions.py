@@ -47,10 +47,9 @@ class RegionNames:
 
 def most_written(pairs: Iterable[tuple[str | None, str | None]]) -> dict[str, str]:
     """For each code, the ``kab_kota`` spelling written most often beside it (ties: alphabetical)."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for code, name in pairs:
+    by_code: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    # the pairs counted in C (a national run's 250,000 are a few dozen distinct ones), then each code's told apart
+    for (code, name), times in Counter(pairs).items():
         if code and name:
-            counts[code][name] += 1
-    return {code: min(names, key=lambda name: (-names[name], name)) for code, names in counts.items()}
-
-
+            by_code[code].append((-times, name))
+    return {code: min(named)[1] for code, named in by_code.items()}

@@ -13,6 +13,7 @@ import structlog
 
 from engine import log
 from engine.explain import explanation_texts
+from engine.ingest.columnar import collector_paused
 from engine.outputs.audit import log_end, log_run, log_start
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import hand_over_decisions, write_indicators, write_rejects, write_tags, write_tags_from
@@ -87,7 +88,10 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path, alongsid
     result = series.last
     write_rejects(result.dataset.rejects, out)
     entities = sum(len(group) for group in result.entities.values())
-    with ExitStack() as stack:
+    # no cyclic garbage collector meanwhile: the writers make no cycles, and its passes here (the full ones
+    # walk every object the run holds) cost ≈ 0.5–1.4 CPU-s at national (bench/README.md, "Output stage's
+    # main process"); what it would find is collected once it runs again
+    with ExitStack() as stack, collector_paused():
         other = alongside or OutputProcess(stack, out)
         other.start(series.decided)
         if other.tags is None:

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain, count, groupby, repeat
-from operator import attrgetter, itemgetter, not_
+from itertools import chain, groupby, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,7 +38,7 @@ from engine.runstore.layout import SQL_TYPES, SourceLayout, source_layouts
 from engine.runstore.rulecodec import encode_rule
 from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VERSION, STRATA, evidence_view,
                                     source_table_name)
-from engine.runstore.values import insert_rows, insert_values
+from engine.runstore.values import insert_columns, insert_rows, insert_values
 
 Row = tuple[object, ...]
 BATCH = 20_000  # entities whose rows are gathered before one executemany per table
@@ -441,12 +441,6 @@ def _row_getter(table: str, layout: SourceLayout) -> Callable[[FactRow], tuple[o
     return itemgetter(1, *positions)
 
 
-def _flush(db: sqlite3.Connection, pending: Mapping[str, list[Row]]) -> None:
-    for table, rows in pending.items():
-        _insert(db, table, rows)
-        rows.clear()
-
-
 def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
                    directory: Mapping[EntityKey, EntityInfo], built: bool = False) -> dict[str, dict[str, int]]:
     """Entities, their source rows (the kept columns of the tables a clause reads) and their outcomes
@@ -460,18 +454,16 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
     if not built:
         outcomes = OutcomeTables(db, rules, [_Decided.of(year) for year in series.results])
         cited = CitedRows.of(result.entities, result.owners, rules.cited)
-    entity_rows: list[Row] = []
     key = 0
     for kind, group in result.entities.items():
         numbered = keys.setdefault(kind, {})
+        outside = result.scope.outside_of(kind).__contains__  # not a Python call per entity (``in_scope``)
         for first in range(0, len(group), BATCH):
             batch = group[first:first + BATCH]
             ids = list(map(ENTITY_ID, batch))
             numbers = range(key, key + len(ids))
             numbered.update(zip(ids, numbers))
             infos = list(map(directory.__getitem__, zip(repeat(kind), ids)))
-            entity_rows += zip(numbers, repeat(kind), ids, map(NAMA, infos), map(REGION_CODE, infos),
-                               map(SOURCE_ROW, infos), map(int, map(not_, map(result.in_scope, repeat(kind), ids))))
             if outcomes is not None and cited is not None:  # a large run's facts are in the spool: read only here
                 for number, entity in zip(numbers, batch):
                     sources.add(number, entity.fact_rows)
@@ -479,9 +471,10 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
                     outcomes.add(number, kind, entity_id, cited.of_entity(kind, position))
                 outcomes.flush()
             key += len(ids)
-            _flush(db, {"entity": entity_rows})
+            insert_columns(db, "entity", (numbers, repeat(kind, len(ids)), ids, map(NAMA, infos),
+                                          map(REGION_CODE, infos), map(SOURCE_ROW, infos), map(int, map(outside, ids))),
+                           len(ids))
             sources.flush()
-    _flush(db, {"entity": entity_rows})
     if outcomes is not None:
         outcomes.finish()
         sources.flush()
@@ -497,15 +490,22 @@ def _numbered(series: SeriesResult) -> Iterator[tuple[int, RunResult, IndicatorR
         yield number, result, indicator
 
 
-def _member_rows(series: SeriesResult, keys: Mapping[str, Mapping[str, int]]) -> Iterator[Row]:
+def _insert_members(db: sqlite3.Connection, series: SeriesResult, keys: Mapping[str, Mapping[str, int]]) -> None:
+    """``indicator_member``'s rows, ``BATCH`` members of a role at a time, given column by column
+    (``values.insert_columns``): a national run lists 623,000 members, and a row tuple made per member,
+    then taken apart again for the statements, cost ≈ 0.1–0.2 CPU-s more (bench/README.md, "Output
+    stage's main process")."""
     for number, _, indicator in _numbered(series):
         for code, role in enumerate(ROLES):
             members = getattr(indicator, role)
-            # the members' keys, a run of one entity type at a time (no Python call per member: a run lists millions)
-            entities = chain.from_iterable(map(keys[kind].__getitem__, map(ENTITY_ID, run))
-                                           for kind, run in groupby(members, key=ENTITY_TYPE))
-            yield from zip(repeat(number), repeat(code), count(), entities, map(NILAI_SEBELUM, members),
-                           map(NILAI, members))
+            for first in range(0, len(members), BATCH):
+                part = members[first:first + BATCH]
+                # the members' keys, a run of one entity type at a time
+                entities = chain.from_iterable(map(keys[kind].__getitem__, map(ENTITY_ID, run))
+                                               for kind, run in groupby(part, key=ENTITY_TYPE))
+                insert_columns(db, "indicator_member", (repeat(number, len(part)), repeat(code, len(part)),
+                                                        range(first, first + len(part)), entities,
+                                                        map(NILAI_SEBELUM, part), map(NILAI, part)), len(part))
 
 
 def _indicator_rows(series: SeriesResult) -> Iterator[Row]:
@@ -537,7 +537,7 @@ def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: M
     _insert(db, "capaian", ((row.year, row.indicator_id, row.target, row.realisasi, row.capaian, row.catatan,
                              row.sumber) for row in series.capaian()))
     _insert(db, "member_role", enumerate(ROLES))
-    _insert(db, "indicator_member", _member_rows(series, keys))
+    _insert_members(db, series, keys)
     return rules
 
 
@@ -567,13 +567,14 @@ def _build(path: str, series: SeriesResult, data: Path, directory: Mapping[Entit
 
 
 def _finish(db: sqlite3.Connection, rules: _Rules, sources: SourceRows | None) -> None:
-    """The record's last statements, all SQLite's own work: the side file's source rows and outcomes
-    copied in (last: the other process has had all this time to build them), the indexes, the sample
-    frame; committed."""
+    """The record's last statements, all SQLite's own work: the indexes (of the rows made here: built
+    while the other process may still be building its rows, off the stage's critical path), the side
+    file's source rows and outcomes copied in (last: the other process has had all this time to build
+    them), the sample frame (of the outcomes); committed."""
+    _script(db, INDEXES)  # before the sample frame, which reads the region codes from their index
     if sources is not None:
         sources.wait()
         _copy_sources(db, rules.layouts, sources.path)
-    _script(db, INDEXES)  # first: the sample frame reads the region codes from their index
     _script(db, STRATA)
     db.execute("COMMIT")
     if sources is not None:
