@@ -156,10 +156,8 @@ class _Outcomes:
             plan = self.plans.get((decisions.tree, decisions.mask))
             if plan is None:
                 plan = self._plan(year, decisions)
-            verdict, number, sources, cites = plan
-            found = decisions.found
-            places = tuple(nths(table, found[source] if source.__class__ is int else source)
-                           for table, source in sources)
+            verdict, number, tables, constants, picks, cites = plan
+            places = nths(tables, tuple(map((constants + decisions.found).__getitem__, picks)))
             citation = self.planned.get((number, places), -1)
             if citation == -1:
                 citation = self.planned[(number, places)] = self._key(
@@ -201,14 +199,21 @@ class _Outcomes:
         cites = tuple((rule, bit, sources.setdefault((table, place.get(id(clauses[clause][2]), clauses[clause][2])),
                                                      len(sources)))
                       for clause, bit, table, rule in self.cites[verdict])
-        plan = self.plans[(tree, mask)] = (verdict, len(self.plans), tuple(sources), cites)
+        # an entity's evidence, picked from the clauses' own evidence followed by its held leaves'
+        constants = tuple(source for _, source in sources if source.__class__ is not int)
+        picks = tuple(len(constants) + source if source.__class__ is int else constants.index(source)
+                      for _, source in sources)
+        plan = self.plans[(tree, mask)] = (verdict, len(self.plans), tuple(table for table, _ in sources), constants,
+                                           picks, cites)
         return plan
 
     def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], nths: Places) -> int | None:
         """The key of the citation of an entity's held clauses on a table (rule key, bit, table, evidence):
         a citation names rows by their place among the entity's (the same few places recur across
         entities; row numbers do not)."""
-        return self._key(tuple((rule, bit, nths(table, evidence)) for rule, bit, table, evidence in cited if evidence))
+        kept = [clause for clause in cited if clause[3]]
+        places = nths(tuple(table for _, _, table, _ in kept), tuple(evidence for *_, evidence in kept))
+        return self._key(tuple((rule, bit, nths) for (rule, bit, _, _), nths in zip(kept, places)))
 
     def _key(self, citation: tuple[tuple[int, int, tuple[int, ...]], ...]) -> int | None:
         return self.citations.setdefault(citation, len(self.citations)) if citation else None
@@ -245,10 +250,10 @@ class _Compact(NamedTuple):
     found: tuple[tuple[str, ...], ...]
 
 
-# A compact outcome's plan: its verdict's key, its number, where the evidence it cites comes from
-# (table, the place of a held leaf among the outcome's evidence or the evidence itself), and per
-# cited clause (rule key, bit, the index of its evidence's source)
-_Plan = tuple[int, int, tuple[tuple[str, "int | tuple[str, ...]"], ...], tuple[tuple[int, int, int], ...]]
+# A compact outcome's plan: its verdict's key, its number, the evidence it cites (its sources': each one's
+# table, the clauses' own evidence, where each source's evidence is among that followed by the outcome's
+# evidence of its held leaves), and per cited clause (rule key, bit, the index of its evidence's source)
+_Plan = tuple[int, int, tuple[str, ...], tuple[tuple[str, ...], ...], tuple[int, ...], tuple[tuple[int, int, int], ...]]
 
 
 class _Decided:
