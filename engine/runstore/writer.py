@@ -28,7 +28,7 @@ from engine.decisions import COMPACT, ClauseRow, DecisionRow, Item, OutcomeRows,
 from engine.explain.indicator import indicator_header
 from engine.explain.ruleview import RuleView, known_tags
 from engine.explain.source import rule_views_in
-from engine.fact_places import CitedRows, Places
+from engine.fact_places import CitedRows, Places, split
 from engine.facts import ENTITY_ORDER, FactRow, fact_layout
 from engine.indicators.compute import IndicatorResult
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
@@ -146,8 +146,9 @@ class _Outcomes:
         # for each distinct verdict, not for each entity
         self.cites: list[tuple[tuple[int, int, str, int], ...]] = []
         self.plans: dict[tuple[OutcomeRows, int], _Plan] = {}  # (tree, mask) → its plan
-        # (plan number, the places of each evidence the plan cites) → the citation's key (None: cites none)
-        self.planned: dict[tuple[int, tuple[tuple[int, ...], ...]], int | None] = {}
+        # (plan number, how many rows each evidence the plan cites names, their places) → the citation's key
+        # (None: cites none)
+        self.planned: dict[tuple[int, tuple[int, ...], tuple[int, ...]], int | None] = {}
 
     def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, nths: Places) -> Row:
         """An entity's decisions (in rule order, or its compact outcome); ``nths`` finds the places of
@@ -157,10 +158,13 @@ class _Outcomes:
             if plan is None:
                 plan = self._plan(year, decisions)
             verdict, number, tables, constants, picks, cites = plan
-            places = nths(tables, tuple(map((constants + decisions.found).__getitem__, picks)))
-            citation = self.planned.get((number, places), -1)
+            evidence = tuple(map((constants + decisions.found).__getitem__, picks))
+            # the places, flat, with how many each source has: as distinct as the places per source
+            known = (number, tuple(map(len, evidence)), nths(tables, evidence))
+            citation = self.planned.get(known, -1)
             if citation == -1:
-                citation = self.planned[(number, places)] = self._key(
+                places = split(known[2], known[1])
+                citation = self.planned[known] = self._key(
                     tuple((rule, bit, places[index]) for rule, bit, index in cites if places[index]))
             return (year, entity, verdict, citation)
         else:
@@ -212,7 +216,8 @@ class _Outcomes:
         a citation names rows by their place among the entity's (the same few places recur across
         entities; row numbers do not)."""
         kept = [clause for clause in cited if clause[3]]
-        places = nths(tuple(table for _, _, table, _ in kept), tuple(evidence for *_, evidence in kept))
+        evidence = tuple(evidence for *_, evidence in kept)
+        places = split(nths(tuple(table for _, _, table, _ in kept), evidence), map(len, evidence))
         return self._key(tuple((rule, bit, nths) for (rule, bit, _, _), nths in zip(kept, places)))
 
     def _key(self, citation: tuple[tuple[int, int, tuple[int, ...]], ...]) -> int | None:
