@@ -218,7 +218,7 @@ class _Outcomes:
         kept = [clause for clause in cited if clause[3]]
         evidence = tuple(evidence for *_, evidence in kept)
         places = split(nths(tuple(table for _, _, table, _ in kept), evidence), map(len, evidence))
-        return self._key(tuple((rule, bit, nths) for (rule, bit, _, _), nths in zip(kept, places)))
+        return self._key(tuple((rule, bit, clause_places) for (rule, bit, _, _), clause_places in zip(kept, places)))
 
     def _key(self, citation: tuple[tuple[int, int, tuple[int, ...]], ...]) -> int | None:
         return self.citations.setdefault(citation, len(self.citations)) if citation else None
