@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.fact_places import CitedRows, OwnRows, RowOwners
+from engine.fact_places import CitedRows, OwnRows, RowOwners, split
 from engine.facts import ENTITY_TABLES, EntityFacts, fact_id
 from engine.pipeline import run
 from engine.runstore.writer import write_run_record
@@ -97,9 +97,9 @@ def test_an_entitys_own_rows_give_the_places_the_run_noted(jatim):
                 numbers = [fact[1] for fact in entity.fact_rows if fact[0] == table]
                 for ids in ([fact_id(table, number) for number in reversed(numbers)],
                             [f"{table}:0{number}" for number in numbers]):
-                    assert own.nths(table, ids) == noted.nths(kind, position, table, ids)
+                    assert own.places((table,), (ids,)) == noted.nths(kind, position, table, ids)
                     checked += len(ids)
-            assert own.nths("rat", ()) == ()
+            assert own.places(("rat",), ((),)) == () == own.places((), ())
     assert checked > 2000
 
 
@@ -109,7 +109,53 @@ def test_an_entitys_own_rows_refuse_what_the_run_refuses():
         table = evidence.split(":")[0] if evidence.startswith("koperasi") else "rat"
         for given in ([evidence], ["koperasi:3" if table == "koperasi" else "rat:9", evidence]):
             with pytest.raises(ValueError, match=f"bukti {evidence} bukan baris tabel {table} milik entitas ini"):
-                OwnRows(facts, EVERY).nths(table, given)
-    assert OwnRows(facts, {"koperasi"}).nths("koperasi", ["koperasi:3"]) == (0,)
+                OwnRows(facts, EVERY).places((table,), (given,))
+    assert OwnRows(facts, {"koperasi"}).places(("koperasi",), (["koperasi:3"],)) == (0,)
     with pytest.raises(ValueError, match="bukti rat:9 bukan baris tabel rat"):  # a table no clause cites
-        OwnRows(facts, {"koperasi"}).nths("rat", ["rat:9"])
+        OwnRows(facts, {"koperasi"}).places(("rat",), (["rat:9"],))
+
+
+def test_an_entitys_own_rows_give_every_tables_places_at_once_as_the_run_noted(jatim):
+    """All the evidence an outcome cites asked in one call (``OwnRows.places``, the other output process's
+    way), tables mixed and repeated, evidence of several rows, none, or a row written ``table:0N``: the
+    places ``CitedRows`` gives for each table alone, one after another in the order asked."""
+    noted = CitedRows.of(jatim.entities, jatim.owners, EVERY)
+    checked = 0
+    for kind, group in jatim.entities.items():
+        for position, entity in enumerate(group):
+            numbers = {}
+            for fact in entity.fact_rows:
+                numbers.setdefault(fact[0], []).append(fact[1])
+            tables, evidence = [], []
+            for table, rows in numbers.items():
+                tables += [table, table, "rat", table]
+                evidence += [[fact_id(table, number) for number in reversed(rows)], [f"{table}:0{rows[-1]}"], [],
+                             [fact_id(table, rows[0])]]
+            expected = tuple(noted.nths(kind, position, table, ids) for table, ids in zip(tables, evidence))
+            flat = tuple(place for places in expected for place in places)
+            assert OwnRows(entity.fact_rows, EVERY).places(tables, evidence) == flat
+            assert noted.of_entity(kind, position)(tables, evidence) == flat
+            assert split(flat, map(len, evidence)) == expected
+            checked += len(tables)
+    assert checked > 2000
+
+
+def test_evidence_asked_at_once_is_refused_at_its_first_row_not_the_entitys_in_the_order_asked():
+    facts = [("koperasi", 3), ("rat", 9), ("rat", 12), ("fasilitasi", 11)]
+    own = OwnRows(facts, EVERY)
+    assert own.places(["rat", "fasilitasi", "koperasi"], [["rat:12", "rat:9"], ["fasilitasi:11"], ["koperasi:3"]]) \
+        == (1, 0, 0, 0)
+    for tables, evidence, wrong, table in [
+            (["rat", "fasilitasi"], [["rat:9"], ["rat:12"]], "rat:12", "fasilitasi"),  # a row of the entity's, another table
+            (["rat", "rat"], [["rat:12", "rat:4"], ["fasilitasi:11"]], "rat:4", "rat"),  # the first wrong one asked
+            (["fasilitasi", "rat"], [["fasilitasi:011", "fasilitasi:x"], ["rat:4"]], "fasilitasi:x", "fasilitasi")]:
+        with pytest.raises(ValueError, match=f"^bukti {wrong} bukan baris tabel {table} milik entitas ini$"):
+            own.places(tables, evidence)
+
+
+def test_an_outcome_citing_nothing_does_not_read_the_entitys_rows():
+    class Unread:
+        def __iter__(self):
+            raise AssertionError("fact rows read")
+
+    assert OwnRows(Unread(), EVERY).places((), ()) == ()

@@ -110,7 +110,7 @@ def fill_sources(db: sqlite3.Connection, parts: RecordParts, entities: Iterable[
     cited = parts.rules.cited
     for key, (facts, (kind, entity_id)) in enumerate(zip(entities, parts.keyed(), strict=True)):
         builder.add(key, facts)
-        outcomes.add(key, kind, entity_id, OwnRows(facts, cited).nths)
+        outcomes.add(key, kind, entity_id, OwnRows(facts, cited).places)
         if key % BATCH == BATCH - 1:
             builder.flush()
             outcomes.flush()

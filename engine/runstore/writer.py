@@ -28,7 +28,7 @@ from engine.decisions import COMPACT, ClauseRow, DecisionRow, Item, OutcomeRows,
 from engine.explain.indicator import indicator_header
 from engine.explain.ruleview import RuleView, known_tags
 from engine.explain.source import rule_views_in
-from engine.fact_places import CitedRows, Places
+from engine.fact_places import CitedRows, Places, split
 from engine.facts import ENTITY_ORDER, FactRow, fact_layout
 from engine.indicators.compute import IndicatorResult
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
@@ -146,8 +146,9 @@ class _Outcomes:
         # for each distinct verdict, not for each entity
         self.cites: list[tuple[tuple[int, int, str, int], ...]] = []
         self.plans: dict[tuple[OutcomeRows, int], _Plan] = {}  # (tree, mask) → its plan
-        # (plan number, the places of each evidence the plan cites) → the citation's key (None: cites none)
-        self.planned: dict[tuple[int, tuple[tuple[int, ...], ...]], int | None] = {}
+        # (plan number, how many rows each evidence the plan cites names, their places) → the citation's key
+        # (None: cites none)
+        self.planned: dict[tuple[int, tuple[int, ...], tuple[int, ...]], int | None] = {}
 
     def row(self, year: int, entity: int, decisions: list[DecisionRow] | _Compact, nths: Places) -> Row:
         """An entity's decisions (in rule order, or its compact outcome); ``nths`` finds the places of
@@ -156,13 +157,14 @@ class _Outcomes:
             plan = self.plans.get((decisions.tree, decisions.mask))
             if plan is None:
                 plan = self._plan(year, decisions)
-            verdict, number, sources, cites = plan
-            found = decisions.found
-            places = tuple(nths(table, found[source] if source.__class__ is int else source)
-                           for table, source in sources)
-            citation = self.planned.get((number, places), -1)
+            verdict, number, tables, constants, picks, cites = plan
+            evidence = tuple(map((constants + decisions.found).__getitem__, picks))
+            # the places, flat, with how many each source has: as distinct as the places per source
+            known = (number, tuple(map(len, evidence)), nths(tables, evidence))
+            citation = self.planned.get(known, -1)
             if citation == -1:
-                citation = self.planned[(number, places)] = self._key(
+                places = split(known[2], known[1])
+                citation = self.planned[known] = self._key(
                     tuple((rule, bit, places[index]) for rule, bit, index in cites if places[index]))
             return (year, entity, verdict, citation)
         else:
@@ -201,14 +203,22 @@ class _Outcomes:
         cites = tuple((rule, bit, sources.setdefault((table, place.get(id(clauses[clause][2]), clauses[clause][2])),
                                                      len(sources)))
                       for clause, bit, table, rule in self.cites[verdict])
-        plan = self.plans[(tree, mask)] = (verdict, len(self.plans), tuple(sources), cites)
+        # an entity's evidence, picked from the clauses' own evidence followed by its held leaves'
+        constants = tuple(source for _, source in sources if source.__class__ is not int)
+        picks = tuple(len(constants) + source if source.__class__ is int else constants.index(source)
+                      for _, source in sources)
+        plan = self.plans[(tree, mask)] = (verdict, len(self.plans), tuple(table for table, _ in sources), constants,
+                                           picks, cites)
         return plan
 
     def _citation(self, cited: list[tuple[int, int, str, Sequence[str]]], nths: Places) -> int | None:
         """The key of the citation of an entity's held clauses on a table (rule key, bit, table, evidence):
         a citation names rows by their place among the entity's (the same few places recur across
         entities; row numbers do not)."""
-        return self._key(tuple((rule, bit, nths(table, evidence)) for rule, bit, table, evidence in cited if evidence))
+        kept = [clause for clause in cited if clause[3]]
+        evidence = tuple(evidence for *_, evidence in kept)
+        places = split(nths(tuple(table for _, _, table, _ in kept), evidence), map(len, evidence))
+        return self._key(tuple((rule, bit, clause_places) for (rule, bit, _, _), clause_places in zip(kept, places)))
 
     def _key(self, citation: tuple[tuple[int, int, tuple[int, ...]], ...]) -> int | None:
         return self.citations.setdefault(citation, len(self.citations)) if citation else None
@@ -245,10 +255,10 @@ class _Compact(NamedTuple):
     found: tuple[tuple[str, ...], ...]
 
 
-# A compact outcome's plan: its verdict's key, its number, where the evidence it cites comes from
-# (table, the place of a held leaf among the outcome's evidence or the evidence itself), and per
-# cited clause (rule key, bit, the index of its evidence's source)
-_Plan = tuple[int, int, tuple[tuple[str, "int | tuple[str, ...]"], ...], tuple[tuple[int, int, int], ...]]
+# A compact outcome's plan: its verdict's key, its number, the evidence it cites (its sources': each one's
+# table, the clauses' own evidence, where each source's evidence is among that followed by the outcome's
+# evidence of its held leaves), and per cited clause (rule key, bit, the index of its evidence's source)
+_Plan = tuple[int, int, tuple[str, ...], tuple[tuple[str, ...], ...], tuple[int, ...], tuple[tuple[int, int, int], ...]]
 
 
 class _Decided:
