@@ -249,29 +249,3 @@ def test_a_column_named_like_the_readers_own_keys_gives_the_rows_of_row_by_row(t
 def test_the_written_out_spaces_are_every_character_python_strips():
     every = "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
     assert value_exprs.SPACES == every
-
-
-@given(st.lists(st.one_of(st.none(), cells), min_size=1, max_size=12), st.lists(st.integers(0, 11), min_size=8, max_size=80))
-def test_a_column_parsed_over_its_distinct_cells_reads_as_parsed_whole(distinct, picks):
-    """``parse_column``: a column whose cells repeat is parsed once per distinct cell, its values
-    spread back to its rows; the same value and status, row for row, as the parser over every cell."""
-    column = pl.Series([distinct[pick % len(distinct)] for pick in picks], dtype=pl.String)
-    for parse in value_exprs.PARSERS:
-        whole = value_exprs.PARSERS[parse](column)
-        spread = value_exprs.parse_column(parse, column)
-        assert spread.value.to_list() == whole.value.to_list(), parse
-        assert spread.status.to_list() == whole.status.to_list(), parse
-        assert (spread.value.dtype, spread.status.dtype) == (whole.value.dtype, whole.status.dtype)
-
-
-def test_a_repeating_column_is_parsed_once_per_distinct_cell(monkeypatch):
-    parsed_lengths = []
-    real = value_exprs.PARSERS[values.parse_date]
-    monkeypatch.setitem(value_exprs.PARSERS, values.parse_date,
-                        lambda cells: parsed_lengths.append(cells.len()) or real(cells))
-    column = pl.Series(["01/02/2024", "3 Mei 2023", None, "31/02/2024"] * 50)
-    spread = value_exprs.parse_column(values.parse_date, column)
-    assert parsed_lengths == [4]
-    assert spread.value.to_list()[:4] == [date(2024, 2, 1), date(2023, 5, 3), None, None]
-    value_exprs.parse_column(values.parse_date, pl.Series([f"{day}/01/2024" for day in range(1, 29)] * 2))
-    assert parsed_lengths == [4, 56]  # half its cells distinct: parsed whole

@@ -131,7 +131,7 @@ def _parsed_part(model: type[Record], frame: pl.DataFrame, present: list[str], p
                  blanks: pl.DataFrame | None) -> pl.DataFrame:
     def parse(column: str) -> tuple[pl.Series, value_exprs.Parsed]:
         blank = value_exprs.is_blank(frame[column]) if blanks is None else blanks[column]
-        return blank, value_exprs.parse_column(model.cell_parser(column).parse, frame[column])
+        return blank, value_exprs.PARSERS[model.cell_parser(column).parse](frame[column])
 
     columns, bad = [], []
     for column, (empty, parsed) in zip(present, pool.map(parse, present)):

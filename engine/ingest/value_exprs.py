@@ -233,28 +233,3 @@ PARSERS: dict[Callable[[Any], Any], Callable[[pl.Series], Parsed]] = {
                                     & (value == value.floor()), integer_amount=False, cast=pl.Int64),
     values.parse_score: _number_kind(lambda value: value.is_between(0, 100), integer_amount=False),
 }
-
-
-FEW = 4  # a column is parsed over its distinct cells when they are at most a ``FEW``-th of its cells
-
-
-def parse_column(parser: Callable[[Any], Any], cells: pl.Series) -> Parsed:
-    """``PARSERS[parser]`` of a text column. A column whose cells repeat (a date column of a
-    million RAT rows holds a few thousand distinct dates: 17,226 of 925,657 at national scale; a
-    score, a count) is parsed once per distinct cell and the values spread back to its rows by a
-    join: the same values and statuses, row for row, for a fraction of the parsing."""
-    parse = PARSERS[parser]
-    if parser in _ALWAYS_WHOLE or cells.len() < 2 * FEW:
-        return parse(cells)
-    distinct = cells.unique()
-    if distinct.len() * FEW > cells.len():
-        return parse(cells)
-    parsed = parse(distinct)
-    table = pl.DataFrame({"cell": distinct, "value": parsed.value, "status": parsed.status})
-    spread = pl.DataFrame({"cell": cells}).join(table, on="cell", how="left", maintain_order="left", nulls_equal=True)
-    return Parsed(spread["value"], spread["status"])
-
-
-# Parsers cheaper than finding a column's distinct cells (a text is only stripped and checked)
-_ALWAYS_WHOLE = frozenset({values.parse_text, values.parse_id_text, values.parse_label, values.parse_nik,
-                           values.parse_nib, values.parse_id_kukm, values.parse_kode_wilayah})
