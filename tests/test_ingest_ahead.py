@@ -1,5 +1,5 @@
 """From a folder of CSV files the next table is read and parsed while this one is checked: the same
-data set, the same errors in the same order, and no file larger than the limit held beside another."""
+data set, the same errors in the same order; a folder larger than the limit is read a table at a time."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_the_next_table_is_read_while_this_one_is_checked(reading):
     assert reading.seen == {"koperasi": True}
 
 
-def test_a_file_larger_than_the_limit_is_read_only_in_its_turn(reading, monkeypatch):
+def test_a_folder_larger_than_the_limit_is_read_a_table_at_a_time(reading, monkeypatch):
     monkeypatch.setattr(ingest, "READ_AHEAD_BYTES", 0)
     reading.wait = 0.5  # had it been started, the next table's reading would have started by now
     load_dataset(SAMPLES / "jatim")

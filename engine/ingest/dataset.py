@@ -304,7 +304,7 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPol
     return dataset
 
 
-READ_AHEAD_BYTES = 64 << 20  # a CSV file read and parsed ahead only if it and the one checked meanwhile are no larger together
+READ_AHEAD_BYTES = 256 << 20  # a folder of CSV files is read a table ahead only up to this size in all
 
 
 @contextmanager
@@ -312,11 +312,12 @@ def _tables_read(models: Sequence[type[Record]], source: CsvFolder | Workbook) -
     """Each of ``models``' tables read (``_table_cells``) and parsed (``parse_cells``), in order. From a
     folder of CSV files the next table is read and parsed in a thread while the caller checks this one
     and makes its records: polars reads and parses without Python's lock, the check and the records
-    are Python's, so the two take both cores. That holds two tables at once: a file that, with the one
-    checked meanwhile, is larger than ``READ_AHEAD_BYTES`` waits its turn (at a million entities the
-    ingest is main's memory peak; the national set's pairs of files are under it). A workbook's
-    sheets come from one open file, one at a time."""
-    if not isinstance(source, CsvFolder):
+    are Python's, so the two take both cores. That holds two tables at once, and the memory polars
+    frees in the reading thread stays with the process: a folder larger than ``READ_AHEAD_BYTES`` in
+    all is read a table at a time (a million entities, 339 MB: the run's memory peak has no room for
+    it; the national registry, 90 MB, is read ahead). A workbook's sheets come from one open file, one
+    at a time."""
+    if not isinstance(source, CsvFolder) or _bytes(source, *models) > READ_AHEAD_BYTES:
         yield (_table_cells(model, source) for model in models)
         return
     with ThreadPoolExecutor(1, thread_name_prefix="iku-read-ahead") as ahead:
@@ -327,9 +328,7 @@ def _one_ahead(ahead: ThreadPoolExecutor, models: Sequence[type[Record]], source
     following: Future[TableCells] | None = None  # the table after the current one, being read
     for model, after in zip(models, [*models[1:], None]):
         current = following.result() if following is not None else _table_cells(model, source)
-        following = None
-        if after is not None and _bytes(source, model, after) <= READ_AHEAD_BYTES:
-            following = ahead.submit(_read_parsed, after, source)
+        following = ahead.submit(_read_parsed, after, source) if after is not None else None
         yield current
 
 
