@@ -35,7 +35,8 @@ from engine.fact_projection import Projection, YearProjections
 from engine.fact_texts import OWNER, TEXT, NotFinite, fact_frame, owned_texts
 from engine.facts import (DERIVED_YEARS, ENTITY_TABLES, EntityFacts, FactRow, build_entities, fact_layout, fact_rows,
                           to_fact_row)
-from engine.ingest.columnar import ROW, AcceptedRows, collector_paused, present_or_null
+from engine.collector import collector_paused
+from engine.ingest.columnar import ROW, AcceptedRows, present_or_null
 from engine.ingest.dataset import Dataset
 from engine.ingest.polars_setup import pl
 from engine.ingest.spooled import SpooledRecords

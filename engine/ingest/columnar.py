@@ -14,11 +14,9 @@ and the rejects are those of reading every row one by one.
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import attrgetter
@@ -206,19 +204,6 @@ def _hashed(*columns: str) -> pl.Expr:
     of finding them among the values (1.2M keys: 60 instead of 240 MB). Two values sharing a hash
     only flag their rows, and the row-by-row check, given the rows, finds no duplicate."""
     return pl.struct(columns).hash()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a table's records are made: a record holds no
-    cycle, and at 800,000 records its passes over the young objects took a fifth of the ingest."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass

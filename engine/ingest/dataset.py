@@ -19,7 +19,8 @@ from typing import Annotated, Any, Protocol
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from engine.ingest.columnar import (RESERVED, AcceptedRows, TableCells, cells_of_csv, cells_of_stream, check_table,
-                                    collector_paused, parse_cells)
+                                    parse_cells)
+from engine.collector import collector_paused
 from engine.ingest.compact import Compactor
 from engine.ingest.csv_frame import read_plain_csv
 from engine.ingest.policy import DataPolicy

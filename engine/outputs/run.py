@@ -13,7 +13,7 @@ import structlog
 
 from engine import log
 from engine.explain import explanation_texts
-from engine.ingest.columnar import collector_paused
+from engine.collector import collector_paused
 from engine.outputs.audit import log_end, log_run, log_start
 from engine.outputs.entities import EntityInfo, EntityKey, entity_directory
 from engine.outputs.files import hand_over_decisions, write_indicators, write_rejects, write_tags, write_tags_from
