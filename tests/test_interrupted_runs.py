@@ -134,7 +134,7 @@ SOURCE_MOMENTS = {  # where the record's source rows and outcomes are, for a lar
 MOMENTS = {
     "staging folder made, rules not yet run": ("engine.pipeline:run_series", 1, {}),
     "rules evaluated by workers": ("engine.parallel:_evaluate_chunk", 1, {"workers": "2"}),
-    "workbook written by its own process": ("engine.outputs.report_xlsx:write_workbook", 1,
+    "workbook written by its own process": ("engine.outputs.workbook:write_workbook", 1,
                                             {"set": "engine.outputs.run:WORKBOOK_ALONGSIDE_FROM=0"}),
     "every file written, just before the switch": ("engine.outputs.folder:_RunFolder._switch", 1, {}),
     **SOURCE_MOMENTS,

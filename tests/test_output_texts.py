@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from engine.outputs import files, xlsx_rows
 from engine.outputs.files import write_csv
-from engine.outputs.report_xlsx import Column, Sheet, write_workbook
+from engine.outputs.workbook import Column, Sheet, write_workbook
 from engine.pipeline import tag_rows
 
 HOSTILE = ["=1+1", "+62 811", "-5", "@SUM(A1)", "\tTAB", "kontrol\x01di tengah", "a & b <c>", " spasi",

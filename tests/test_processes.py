@@ -37,6 +37,47 @@ def test_the_workbook_written_by_another_process_is_the_one_written_here(tmp_pat
     assert not list((tmp_path / "alongside").rglob(".*.tmp")), "the laid-out sheets are removed"
 
 
+def _output_processes(tmp_path, monkeypatch):
+    """The pids and the workbook process's niceness of a run on the samples, taken as large."""
+    monkeypatch.setattr(run_outputs, "WORKBOOK_ALONGSIDE_FROM", 0)
+    monkeypatch.setattr(run_outputs, "SOURCE_ROWS_ALONGSIDE_FROM", 0)
+    seen = {}
+    start = run_outputs.OutputProcess.start
+
+    def started(other, decided):
+        start(other, decided)
+        seen["sources"] = other.writer.submit(os.getpid).result()
+        seen["workbook"] = other.workbook.submit(os.getpid).result()
+        seen["niceness"] = other.workbook.submit(os.nice, 0).result()
+
+    monkeypatch.setattr(run_outputs.OutputProcess, "start", started)
+    execute_run(SAMPLES / "jatim", "jatim", 2024, tmp_path / "out", RULES)
+    assert (tmp_path / "out" / "report.xlsx").exists()
+    return seen
+
+
+def test_the_workbook_is_written_by_a_process_of_its_own_that_yields_to_the_source_rows(tmp_path, monkeypatch):
+    """A large run's workbook takes the cores' idle time: its process is not the source rows' and runs at a
+    lower priority, so the record, which waits for the source rows, is not slowed by it."""
+    seen = _output_processes(tmp_path, monkeypatch)
+    assert seen["workbook"] not in (seen["sources"], os.getpid())
+    assert seen["niceness"] == min(os.nice(0) + run_outputs.WORKBOOK_NICENESS, 19)
+
+
+def test_beyond_the_size_memory_has_room_for_the_source_rows_process_writes_the_workbook(tmp_path, monkeypatch):
+    monkeypatch.setattr(run_outputs, "WORKBOOK_OF_ITS_OWN_UP_TO", 0)
+    seen = _output_processes(tmp_path, monkeypatch)
+    assert seen["workbook"] == seen["sources"] != os.getpid()
+    assert seen["niceness"] == os.nice(0)
+
+
+def test_the_workbooks_process_imports_neither_the_pipeline_nor_polars():
+    """What it imports it holds beside the run's two other processes: the writer's module alone is small."""
+    loaded = subprocess.run([sys.executable, "-c", "import sys, engine.outputs.workbook; print(*sorted(sys.modules))"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert "engine.pipeline" not in loaded and "polars" not in loaded and "pydantic" not in loaded
+
+
 def test_a_process_that_dies_stops_the_run_with_a_message():
     with process_pool(1) as pool:
         died = pool.submit(os._exit, 9)

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from engine.outputs import report_xlsx
+from engine.outputs import report_xlsx, workbook
 from engine.outputs.report_xlsx import write_report_xlsx
 from engine.outputs.run import execute_run
 from engine.pipeline import run
@@ -166,18 +166,18 @@ def _cells(path):
 
 def test_the_workbook_process_gets_the_rows_a_few_at_a_time_and_writes_the_same_workbook(jambi, tmp_path, monkeypatch):
     result, _, _ = jambi
-    monkeypatch.setattr(report_xlsx, "ROWS_PER_PICKLE", 2)
+    monkeypatch.setattr(workbook, "ROWS_PER_PICKLE", 2)
     monkeypatch.setattr(report_xlsx, "SHEET_ROWS", report_xlsx.HEADER_ROW + 5)  # cut, as a long list is
     laid_out = report_xlsx.lay_out(result, report_xlsx.entity_directory(result), tmp_path)
     with laid_out.open("rb") as stream:
         pickles = []
         while stream.peek(1):
             pickles.append(pickle.load(stream))
-    assert all(len(item.rows if isinstance(item, report_xlsx.Sheet) else item) <= 2 for item in pickles if item)
-    lengths = {item.title: item.length for item in pickles if isinstance(item, report_xlsx.Sheet)}
+    assert all(len(item.rows if isinstance(item, workbook.Sheet) else item) <= 2 for item in pickles if item)
+    lengths = {item.title: item.length for item in pickles if isinstance(item, workbook.Sheet)}
     assert lengths[result.indicators[0].id] == 5 < len(result.indicators[0].denominator)
     (tmp_path / "whole").mkdir()
-    report_xlsx.write_workbook_from(laid_out, tmp_path)
+    workbook.write_workbook_from(laid_out, tmp_path)
     write_report_xlsx(result, tmp_path / "whole")
     assert not laid_out.exists()
     assert _cells(tmp_path / "report.xlsx") == _cells(tmp_path / "whole" / "report.xlsx")

@@ -10,7 +10,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from engine.outputs.files import FORMULA_STARTS, neutralise
-from engine.outputs.report_xlsx import _text
+from engine.outputs.workbook import _text
 from engine.outputs.xlsx_rows import _CHANGED, RowSheet, Texts
 
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,

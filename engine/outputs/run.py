@@ -20,7 +20,8 @@ from engine.outputs.files import hand_over_decisions, write_indicators, write_re
 from engine.outputs.folder import staged_run
 from engine.outputs.lock import output_lock
 from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys, write_report_html
-from engine.outputs.report_xlsx import lay_out, write_report_xlsx, write_workbook_from
+from engine.outputs.report_xlsx import lay_out, write_report_xlsx
+from engine.outputs.workbook import lowered, write_workbook_from
 from engine.runstore.sources import sources_built_by
 from engine.runstore.writer import SourceRows, write_run_record
 from engine.parallel import PARALLEL_FROM
@@ -34,24 +35,35 @@ WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs 
 # written here instead: the balance of the two processes (bench/README.md, "Source rows built beside the record",
 # "branch `outproc`: the record's outcomes built beside it"); above any run's size, the record makes them here
 SOURCE_ROWS_ALONGSIDE_FROM = PARALLEL_FROM
+# report.xlsx in a process of its own, at this much lower a priority (os.nice): at national it had 3.7 CPU-s
+# to write while this process waited ≈ 4 s for the source rows and the workbook; up to this many entities,
+# since the process adds ≈ 50 MB beside the output stage's peak, for which a million entities' run has no
+# room (bench/README.md, "report.xlsx in a process of its own"); beyond, the source rows' process writes it after them
+WORKBOOK_NICENESS = 10
+WORKBOOK_OF_ITS_OWN_UP_TO = 500_000
 
 
 class OutputProcess:
-    """The output stage's other process, for a large run, on the other core: it builds the record's source
-    rows and outcomes from the facts and the decisions as the spool holds them (``engine.runstore.sources``),
-    then writes report.xlsx from sheets laid out here (``write_outputs``); this process writes tags.csv.
-    Above any run's size (``SOURCE_ROWS_ALONGSIDE_FROM``) the record makes its own rows, and the other
-    process writes tags.csv from the decisions handed over instead.
+    """The output stage's other processes, for a large run. One, on the other core, builds the record's
+    source rows and outcomes from the facts and the decisions as the spool holds them
+    (``engine.runstore.sources``) while this process writes tags.csv; above any run's size
+    (``SOURCE_ROWS_ALONGSIDE_FROM``) the record makes its own rows, and that process writes tags.csv from
+    the decisions handed over instead. A third writes report.xlsx from sheets laid out here
+    (``write_outputs``), at a lower priority: it takes the time a core would be idle (this process waits
+    for the source rows, the source rows' process for nothing) and yields to the two others, whose work
+    the record waits for. Beyond ``WORKBOOK_OF_ITS_OWN_UP_TO`` entities, where memory has no room for a
+    third, the first writes the workbook after its rows.
 
-    Started as soon as every year is decided (``start``, which ``run_series`` tells), so that its work is
+    Started as soon as every year is decided (``start``, which ``run_series`` tells), so that their work is
     under way while this process counts the last year's indicators. Kept by ``stack``: an exception
-    meanwhile kills it; its hand-over files are gone with the stack (read, or the run failed).
+    meanwhile kills them; their hand-over files are gone with the stack (read, or the run failed).
     """
 
     def __init__(self, stack: ExitStack, out: Path):
         self.stack = stack
         self.out = out
         self.writer: ProcessPoolExecutor | None = None
+        self.workbook: ProcessPoolExecutor | None = None  # report.xlsx's writer
         self.tags: Future[None] | None = None  # tags.csv, when written there
         self.sources: SourceRows | None = None
         self.seconds = 0.0  # spent here starting it: the output stage's time
@@ -65,6 +77,8 @@ class OutputProcess:
         # no cyclic garbage collector there: its writers make no cycles, and its passes over their
         # millions of short-lived rows and facts cost ≈ 0.4 CPU-s at national (bench/README.md)
         self.writer = self.stack.enter_context(process_pool(1, initializer=gc.disable))
+        self.workbook = self.writer if entities > WORKBOOK_OF_ITS_OWN_UP_TO else \
+            self.stack.enter_context(process_pool(1, initializer=lowered, initargs=(WORKBOOK_NICENESS,)))
         decisions = hand_over_decisions(decided, self.out)
         self.stack.callback(decisions.path.unlink, missing_ok=True)  # read there by then, or the run failed
         if entities >= SOURCE_ROWS_ALONGSIDE_FROM:
@@ -97,11 +111,11 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path, alongsid
         if other.tags is None:
             write_tags(series, out)
         directory = entity_directory(result)  # names and kabupaten/kota, shared by the writers
-        if other.writer is None:
+        if other.workbook is None:
             write_report_xlsx(result, out, directory, series)
             _write_page_and_record(series, out, data, directory, entities)
         else:
-            workbook = other.writer.submit(write_workbook_from, lay_out(result, directory, out, series), out)
+            workbook = other.workbook.submit(write_workbook_from, lay_out(result, directory, out, series), out)
             _write_page_and_record(series, out, data, directory, entities, other.sources)
             if other.tags is not None:
                 answer_told(other.tags, "tags.csv")
