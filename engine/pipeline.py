@@ -332,9 +332,11 @@ def run(
 def run_series(
     data: Path, profile_id: str, years: Sequence[int], rules: Path = DEFAULT_RULES, progress: Progress | None = None,
     workers: int = 0, spool_dir: Path | None = None, decided: Callable[[Decided], None] | None = None,
+    sized: Callable[[int], None] | None = None,
 ) -> SeriesResult:
     """Every year of ``years`` (ascending, distinct) from ONE reading of the data: the facts are made
     once, each year is evaluated with the rules and parameters in force on its 31 December.
+    ``sized``: told how many entities the data holds once it is read, before the facts are made.
     ``decided``: told every year's decisions once the last year's are made, before its indicators."""
     if not years or list(years) != sorted(set(years)):
         raise ValueError(f"tahun seri harus naik dan berbeda: {list(years)}")  # engine.years makes them so
@@ -354,6 +356,8 @@ def run_series(
             dataset = load_dataset(data, chunks, data_policy(book, years), read=ahead.read).with_records(chunks.set_aside)
         log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
         workers = workers or default_workers(entity_count(dataset))
+        if sized is not None:
+            sized(entity_count(dataset))
         # The first year's workers evaluate each chunk as soon as the facts stage has made it. "facts":
         # until the last chunk is made (and sent, the answers come meanwhile taken); "rules": from
         # then until the last answer is taken and the workers have ended.

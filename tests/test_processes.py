@@ -13,6 +13,7 @@ from multiprocessing.queues import SimpleQueue
 import pytest
 from openpyxl import load_workbook
 
+from engine import pipeline
 from engine.durable_host import EngineError
 from engine.outputs import run as run_outputs
 from engine.outputs.report_xlsx import write_report_xlsx
@@ -69,6 +70,31 @@ def test_beyond_the_size_memory_has_room_for_the_source_rows_process_writes_the_
     seen = _output_processes(tmp_path, monkeypatch)
     assert seen["workbook"] == seen["sources"] != os.getpid()
     assert seen["niceness"] == os.nice(0)
+
+
+def test_a_large_runs_other_process_is_started_once_the_data_is_read_and_given_its_work_when_decided(
+        tmp_path, monkeypatch):
+    """Its start (an interpreter, the record's modules) is under way while the facts are made, not on the
+    output stage's critical path; the process that starts then is the one that builds the source rows."""
+    monkeypatch.setattr(run_outputs, "WORKBOOK_ALONGSIDE_FROM", 0)
+    monkeypatch.setattr(run_outputs, "SOURCE_ROWS_ALONGSIDE_FROM", 0)
+    events = []
+    prepare, start, entities_of = run_outputs.OutputProcess.prepare, run_outputs.OutputProcess.start, pipeline.entities_of
+
+    def prepared(other, entities):
+        prepare(other, entities)
+        events.append(("prepared", other.writer.submit(os.getpid).result()))
+
+    def started(other, decided):
+        events.append(("decided", other.writer.submit(os.getpid).result() if other.writer else None))
+        start(other, decided)
+
+    monkeypatch.setattr(run_outputs.OutputProcess, "prepare", prepared)
+    monkeypatch.setattr(run_outputs.OutputProcess, "start", started)
+    monkeypatch.setattr(pipeline, "entities_of", lambda *a: events.append(("facts", None)) or entities_of(*a))
+    execute_run(SAMPLES / "jatim", "jatim", 2024, tmp_path / "out", RULES)
+    assert [event for event, _ in events][:3] == ["prepared", "facts", "decided"]  # then told again by write_outputs
+    assert {pid for event, pid in events if event != "facts"} == {events[0][1]} != {os.getpid()}
 
 
 def test_the_workbooks_process_imports_neither_the_pipeline_nor_polars():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,7 +21,7 @@ from engine.outputs.lock import output_lock
 from engine.outputs.report_html import EXPLAINED_PER_LIST, listed_keys, write_report_html
 from engine.outputs.report_xlsx import lay_out, write_report_xlsx
 from engine.outputs.workbook import lowered, write_workbook_from
-from engine.runstore.sources import sources_built_by
+from engine.runstore.sources import sources_built_by, writer_started
 from engine.runstore.writer import SourceRows, write_run_record
 from engine.parallel import PARALLEL_FROM
 from engine.pipeline import Decided, Progress, RunResult, SeriesResult, run_series
@@ -54,8 +53,9 @@ class OutputProcess:
     the record waits for. Beyond ``WORKBOOK_OF_ITS_OWN_UP_TO`` entities, where memory has no room for a
     third, the first writes the workbook after its rows.
 
-    Started as soon as every year is decided (``start``, which ``run_series`` tells), so that their work is
-    under way while this process counts the last year's indicators. Kept by ``stack``: an exception
+    The first is started once the data is read (``prepare``), so that it is ready when every year is decided;
+    their work is given then (``start``, which ``run_series`` tells), to be under way while this process
+    counts the last year's indicators. Kept by ``stack``: an exception
     meanwhile kills them; their hand-over files are gone with the stack (read, or the run failed).
     """
 
@@ -68,15 +68,22 @@ class OutputProcess:
         self.sources: SourceRows | None = None
         self.seconds = 0.0  # spent here starting it: the output stage's time
 
+    def prepare(self, entities: int) -> None:
+        """Told the run's size once its data is read: a large run's other process is started now, so that it
+        has imported what it needs by the time every year is decided (its start took ≈ 2 s there,
+        on the output stage's critical path: bench/README.md, "The output processes started early")."""
+        if self.writer is None and entities >= WORKBOOK_ALONGSIDE_FROM:
+            self.writer = self.stack.enter_context(process_pool(1, initializer=writer_started))
+            self.writer.submit(int)  # a pool starts its process with the first work it is given
+
     def start(self, decided: Decided) -> None:
         """Started on ``decided``'s record rows (or tags.csv), for a large run (once; a small one: never)."""
         entities = sum(len(group) for group in decided.entities.values())
-        if self.writer is not None or entities < WORKBOOK_ALONGSIDE_FROM:
+        if self.workbook is not None or entities < WORKBOOK_ALONGSIDE_FROM:
             return
         started = time.perf_counter()
-        # no cyclic garbage collector there: its writers make no cycles, and its passes over their
-        # millions of short-lived rows and facts cost ≈ 0.4 CPU-s at national (bench/README.md)
-        self.writer = self.stack.enter_context(process_pool(1, initializer=gc.disable))
+        if self.writer is None:  # not told the run's size before
+            self.prepare(entities)
         self.workbook = self.writer if entities > WORKBOOK_OF_ITS_OWN_UP_TO else \
             self.stack.enter_context(process_pool(1, initializer=lowered, initargs=(WORKBOOK_NICENESS,)))
         decisions = hand_over_decisions(decided, self.out)
@@ -157,7 +164,7 @@ def execute_series(
             with ExitStack() as stack:  # ended before the folder is switched in: no hand-over file left in it
                 other = OutputProcess(stack, staging)
                 series = run_series(data=data, profile_id=profile, years=years, rules=rules, progress=progress,
-                                    workers=workers, spool_dir=staging, decided=other.start)
+                                    workers=workers, spool_dir=staging, decided=other.start, sized=other.prepare)
                 start = time.perf_counter()
                 log_run(audit, series)
                 write_outputs(series, staging, data, other)

@@ -15,6 +15,7 @@ transaction copies them from it (``SourceRows``), so ``run.sqlite`` is the same 
 
 from __future__ import annotations
 
+import gc
 import pickle
 import sqlite3
 import tempfile
@@ -74,6 +75,13 @@ def _block(entity: EntityFacts) -> int | None:
 def side_path(out: Path) -> Path:
     """Where the source rows are built: beside the record, in the run's folder, under a name no output has."""
     return out / ".run.sqlite.sources.tmp"
+
+
+def writer_started() -> None:
+    """The other process started: no cyclic garbage collector there (its writers make no cycles, and its
+    passes over their millions of short-lived rows and facts cost ≈ 0.4 CPU-s at national, bench/README.md).
+    Given as the pool's initializer, it imports this module there as the process starts."""
+    gc.disable()
 
 
 def build_sources(facts: Path, decisions: HandedOver, parts: RecordParts, side: Path) -> None:
