@@ -3,6 +3,7 @@ file (and row), never a traceback, never "kosong" for a cell Excel shows filled.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from unittest.mock import patch
@@ -201,3 +202,19 @@ def test_a_blank_row_under_a_merged_value_is_rejected_an_empty_merge_is_blank(tm
     assert [(row, column) for _, row, column, _, _ in rejects] == [(3, "kab_kota")]
     (count,) = [c for c in load_dataset(path).counts if c.table == "koperasi"]
     assert (count.rejected, count.blank) == (1, 2)
+
+
+@pytest.mark.parametrize("dimension", [b"A1", b"A1:C4", b"A1:F1"])
+def test_a_sheet_whose_dimension_understates_its_cells_is_read_whole(tmp_path, dimension):
+    # <dimension> is a hint some programs write wrong ("A1", or only the first rows or columns);
+    # openpyxl's read-only mode stops at it, so rows and columns beyond it would be silently lost
+    rows = [koperasi(nik(number)) for number in range(1, 11)]
+    made = workbook(tmp_path / "made.xlsx", rows)
+    path = rewritten(made, tmp_path / "data.xlsx", SHEET,
+                     lambda data: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="' + dimension + b'"/>', data))
+    assert rejects_both_ways(path) == []
+    dataset = load_dataset(path)
+    assert [record.row for record in dataset.table("koperasi")] == list(range(2, 12))
+    assert all(record.tanggal_badan_hukum.year == 2010 for record in dataset.table("koperasi"))
+    (count,) = dataset.counts
+    assert (count.read, count.used, count.blank) == (10, 10, 0)
