@@ -4,6 +4,8 @@ file (and row), never a traceback, never "kosong" for a cell Excel shows filled.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from unittest.mock import patch
@@ -218,3 +220,25 @@ def test_a_sheet_whose_dimension_understates_its_cells_is_read_whole(tmp_path, d
     assert all(record.tanggal_badan_hukum.year == 2010 for record in dataset.table("koperasi"))
     (count,) = dataset.counts
     assert (count.read, count.used, count.blank) == (10, 10, 0)
+
+
+def test_what_openpyxl_warns_about_never_reaches_the_terminal(tmp_path):
+    # A workbook without a default style (written by many programs other than Excel) and a date-formatted
+    # cell holding a serial beyond any date: openpyxl warns in English with its own source lines; the
+    # rows are judged by the ingest, which names the cell's row and column.
+    rows = [koperasi(nik(1)), koperasi(nik(2)), koperasi(nik(3))]
+    made = workbook(tmp_path / "made.xlsx", rows)
+    book = load_workbook(made)
+    book.active["E3"] = 99999999
+    book.active["E3"].number_format = "yyyy-mm-dd"
+    book.save(made)
+    path = rewritten(made, tmp_path / "data.xlsx", "xl/styles.xml",
+                     lambda data: re.sub(rb"<cellStyles.*?</cellStyles>", b"", data))
+    command = [sys.executable, "-c", "from engine.cli import main; main()", "check-data", "--data", str(path),
+               "--out", str(tmp_path / "periksa"), "--year", "2024"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    shown = run.stdout + run.stderr
+    assert "Warning" not in shown and "site-packages" not in shown and "warn(" not in shown, shown
+    (reject,) = rejects_both_ways(path)
+    assert reject[:3] == ("koperasi", 3, "tanggal_badan_hukum")

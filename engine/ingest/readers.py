@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import warnings
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,10 @@ from engine.numbers import format_number
 
 FIELD_LIMIT = 16 * 1024 * 1024  # characters of one CSV cell: more is a stray quote, not a value
 csv.field_size_limit(FIELD_LIMIT)
+# openpyxl warns in English, with its own source lines, about what it changes as it reads a workbook (no
+# default style, a date-formatted cell beyond any date read as the error #VALUE!, an extension left out):
+# not for the person running iku, whose rows the ingest judges and names.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
 
 
 class DataError(Exception):
