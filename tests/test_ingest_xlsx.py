@@ -242,3 +242,17 @@ def test_what_openpyxl_warns_about_never_reaches_the_terminal(tmp_path):
     assert "Warning" not in shown and "site-packages" not in shown and "warn(" not in shown, shown
     (reject,) = rejects_both_ways(path)
     assert reject[:3] == ("koperasi", 3, "tanggal_badan_hukum")
+
+
+@pytest.mark.parametrize("change", [(b'<row r="3"', b'<row r="9"'),  # rows 4 and 5 come after row 9
+                                    (b'<row r="4"', b'<row r="3"')])  # row 3 given twice
+def test_rows_stored_out_of_order_refuse_the_sheet_instead_of_losing_rows(tmp_path, change):
+    # openpyxl reads a sheet's rows forward and passes over a row numbered below one it has read
+    rows = [koperasi(nik(number)) for number in range(1, 5)]
+    made = workbook(tmp_path / "made.xlsx", rows)
+    path = rewritten(made, tmp_path / "data.xlsx", SHEET, lambda data: data.replace(*change))
+    for columnar in (True, False):
+        with pytest.raises(DataError) as caught:
+            load_dataset(path, columnar=columnar)
+        message = str(caught.value)
+        assert message.startswith("data.xlsx#koperasi sekitar baris") and "tidak berurutan" in message, message
