@@ -256,3 +256,18 @@ def test_rows_stored_out_of_order_refuse_the_sheet_instead_of_losing_rows(tmp_pa
             load_dataset(path, columnar=columnar)
         message = str(caught.value)
         assert message.startswith("data.xlsx#koperasi sekitar baris") and "tidak berurutan" in message, message
+
+
+def test_a_chart_sheet_named_as_a_table_is_a_message_naming_it(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    book = Workbook()
+    book.active.title = "koperasi"
+    book.active.append(list(koperasi(nik(1))))
+    book.active.append(list(koperasi(nik(1)).values()))
+    chart = BarChart()
+    chart.add_data(Reference(book.active, min_col=1, min_row=1, max_row=2))
+    book.create_chartsheet("rat").add_chart(chart)
+    book.save(tmp_path / "data.xlsx")
+    with pytest.raises(DataError, match=r"^data.xlsx#rat sekitar baris 1: isi sheet rusak"):
+        load_dataset(tmp_path / "data.xlsx")

@@ -311,10 +311,10 @@ class Workbook:
         name = self._sheets[table][0]
         source = f"{self.path.name}#{name}"
         sheet = self._book[name]
-        # The sheet's <dimension> is a hint some programs write wrong ("A1", the first rows only): read
-        # as openpyxl's read-only mode reads it, rows and columns beyond it would be silently lost.
-        sheet.reset_dimensions()
         try:
+            # The sheet's <dimension> is a hint some programs write wrong ("A1", the first rows only): read
+            # as openpyxl's read-only mode reads it, rows and columns beyond it would be silently lost.
+            sheet.reset_dimensions()
             first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
         except Exception as error:  # as in _sheet_rows
             raise _damaged_sheet(source, 1, error) from None
