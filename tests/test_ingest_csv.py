@@ -75,6 +75,30 @@ def test_rows_after_a_value_with_a_line_break_keep_their_spreadsheet_row_in_mess
         load_dataset(write(tmp_path, lines))
 
 
+
+@pytest.mark.parametrize("final_newline", ["\n", ""])
+def test_a_quote_left_open_on_the_last_row_is_refused_not_read_into_one_cell(tmp_path, final_newline):
+    # pembiayaan's optional lembaga swallows the optional nilai: the row would be accepted without it
+    folder = tmp_path / "data"
+    write(folder, koperasi_lines(2))
+    rows = ["id_kukm;tanggal_pengajuan;lembaga;nilai", f"{nik(1)};2024-02-01;BRI;Rp 19.000.000",
+            f'{nik(2)};2024-03-01;"Bank Jatim;Rp 25.000.000']
+    (folder / "pembiayaan.csv").write_text("\n".join(rows) + final_newline, encoding="utf-8")
+    for columnar in (True, False):
+        with pytest.raises(DataError) as caught:
+            load_dataset(folder, columnar=columnar)
+        assert str(caught.value).startswith('pembiayaan.csv baris 3: tanda kutip (") di kolom lembaga dibuka tetapi '
+                                            "tidak ditutup sampai akhir berkas")
+
+
+def test_a_quoted_value_closed_on_the_last_row_is_read(tmp_path):
+    lines = koperasi_lines(2)
+    lines[2] = f'{nik(2)},"Koperasi Dua, Unit ""Maju""",35.78,Kota Surabaya,2010-01-01'
+    for newline in ("\n", "\r\n"):
+        dataset = load_dataset(write(tmp_path / newline.encode().hex(), lines, newline=newline))
+        assert dataset.table("koperasi")[1].nama == 'Koperasi Dua, Unit "Maju"'
+
+
 def test_old_mac_line_endings_are_lines(tmp_path):
     dataset = load_dataset(write(tmp_path, koperasi_lines(3), newline="\r"))
     assert len(dataset.table("koperasi")) == 3 and dataset.counts[0].lines == 3

@@ -58,3 +58,33 @@ def test_two_sheets_for_one_table_are_refused_naming_both(tmp_path):
 ])
 def test_table_key_leaves_out_case_spaces_and_copy_marks_only(name, key):
     assert table_key(name) == key
+
+
+HEADER_TWICE = ["nik", "Nama", "kode_wilayah", "tanggal_badan_hukum", " nama ", "catatan", "Catatan"]
+ROW_TWICE = [nik(1), "Koperasi Lama", "35.78", "2010-01-01", "Koperasi Baru", "a", "b"]
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+def test_a_column_of_the_table_given_twice_in_a_header_is_refused_naming_both_places(tmp_path, columnar):
+    # "Nama" and " nama " are both the column nama: reading one of them would drop the other's values unseen
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "koperasi.csv").write_text(",".join(HEADER_TWICE) + "\n" + ",".join(ROW_TWICE) + "\n", encoding="utf-8")
+    book = Workbook()
+    book.active.title = "koperasi"
+    book.active.append(HEADER_TWICE)
+    book.active.append(ROW_TWICE)
+    book.save(tmp_path / "data.xlsx")
+    for path, source in ((data, "koperasi.csv"), (tmp_path / "data.xlsx", "data.xlsx#koperasi")):
+        with pytest.raises(DataError) as caught:
+            load_dataset(path, columnar=columnar)
+        assert str(caught.value).startswith(f"{source}: kolom nama ada lebih dari sekali (kolom ke-2 dan ke-5)")
+
+
+def test_a_column_no_table_has_given_twice_changes_nothing(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    header, row = HEADER_TWICE[:4] + HEADER_TWICE[5:], ROW_TWICE[:4] + ROW_TWICE[5:]
+    (data / "koperasi.csv").write_text(",".join(header) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    (record,) = load_dataset(data).table("koperasi")
+    assert record.nama == "Koperasi Lama"

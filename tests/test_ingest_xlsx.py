@@ -3,6 +3,9 @@ file (and row), never a traceback, never "kosong" for a cell Excel shows filled.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from unittest.mock import patch
@@ -201,3 +204,70 @@ def test_a_blank_row_under_a_merged_value_is_rejected_an_empty_merge_is_blank(tm
     assert [(row, column) for _, row, column, _, _ in rejects] == [(3, "kab_kota")]
     (count,) = [c for c in load_dataset(path).counts if c.table == "koperasi"]
     assert (count.rejected, count.blank) == (1, 2)
+
+
+@pytest.mark.parametrize("dimension", [b"A1", b"A1:C4", b"A1:F1"])
+def test_a_sheet_whose_dimension_understates_its_cells_is_read_whole(tmp_path, dimension):
+    # <dimension> is a hint some programs write wrong ("A1", or only the first rows or columns);
+    # openpyxl's read-only mode stops at it, so rows and columns beyond it would be silently lost
+    rows = [koperasi(nik(number)) for number in range(1, 11)]
+    made = workbook(tmp_path / "made.xlsx", rows)
+    path = rewritten(made, tmp_path / "data.xlsx", SHEET,
+                     lambda data: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="' + dimension + b'"/>', data))
+    assert rejects_both_ways(path) == []
+    dataset = load_dataset(path)
+    assert [record.row for record in dataset.table("koperasi")] == list(range(2, 12))
+    assert all(record.tanggal_badan_hukum.year == 2010 for record in dataset.table("koperasi"))
+    (count,) = dataset.counts
+    assert (count.read, count.used, count.blank) == (10, 10, 0)
+
+
+def test_what_openpyxl_warns_about_never_reaches_the_terminal(tmp_path):
+    # A workbook without a default style (written by many programs other than Excel) and a date-formatted
+    # cell holding a serial beyond any date: openpyxl warns in English with its own source lines; the
+    # rows are judged by the ingest, which names the cell's row and column.
+    rows = [koperasi(nik(1)), koperasi(nik(2)), koperasi(nik(3))]
+    made = workbook(tmp_path / "made.xlsx", rows)
+    book = load_workbook(made)
+    book.active["E3"] = 99999999
+    book.active["E3"].number_format = "yyyy-mm-dd"
+    book.save(made)
+    path = rewritten(made, tmp_path / "data.xlsx", "xl/styles.xml",
+                     lambda data: re.sub(rb"<cellStyles.*?</cellStyles>", b"", data))
+    command = [sys.executable, "-c", "from engine.cli import main; main()", "check-data", "--data", str(path),
+               "--out", str(tmp_path / "periksa"), "--year", "2024"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    shown = run.stdout + run.stderr
+    assert "Warning" not in shown and "site-packages" not in shown and "warn(" not in shown, shown
+    (reject,) = rejects_both_ways(path)
+    assert reject[:3] == ("koperasi", 3, "tanggal_badan_hukum")
+
+
+@pytest.mark.parametrize("change", [(b'<row r="3"', b'<row r="9"'),  # rows 4 and 5 come after row 9
+                                    (b'<row r="4"', b'<row r="3"')])  # row 3 given twice
+def test_rows_stored_out_of_order_refuse_the_sheet_instead_of_losing_rows(tmp_path, change):
+    # openpyxl reads a sheet's rows forward and passes over a row numbered below one it has read
+    rows = [koperasi(nik(number)) for number in range(1, 5)]
+    made = workbook(tmp_path / "made.xlsx", rows)
+    path = rewritten(made, tmp_path / "data.xlsx", SHEET, lambda data: data.replace(*change))
+    for columnar in (True, False):
+        with pytest.raises(DataError) as caught:
+            load_dataset(path, columnar=columnar)
+        message = str(caught.value)
+        assert message.startswith("data.xlsx#koperasi sekitar baris") and "tidak berurutan" in message, message
+
+
+def test_a_chart_sheet_named_as_a_table_is_a_message_naming_it(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    book = Workbook()
+    book.active.title = "koperasi"
+    book.active.append(list(koperasi(nik(1))))
+    book.active.append(list(koperasi(nik(1)).values()))
+    chart = BarChart()
+    chart.add_data(Reference(book.active, min_col=1, min_row=1, max_row=2))
+    book.create_chartsheet("rat").add_chart(chart)
+    book.save(tmp_path / "data.xlsx")
+    with pytest.raises(DataError, match=r"^data.xlsx#rat sekitar baris 1: isi sheet rusak"):
+        load_dataset(tmp_path / "data.xlsx")

@@ -9,8 +9,10 @@ the file into one cell. Nothing here knows the tables; the readers turn the find
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import BinaryIO
@@ -64,3 +66,21 @@ def swallowed_rows(cells: Sequence[str], width: int, delimiter: str) -> Swallowe
         if row_like or len(lines) > MAX_VALUE_LINES:
             return SwallowedRows(column=index, lines=len(lines), row_like=row_like)
     return None
+
+
+def remembered(lines: Iterable[str], recent: deque[str]) -> Iterator[str]:
+    """``lines`` as they are, each also kept in ``recent`` (a deque with a ``maxlen``): the lines last read."""
+    for line in lines:
+        recent.append(line)
+        yield line
+
+
+def ends_in_quote(lines: Iterable[str], delimiter: str) -> bool:
+    """Whether the record made of ``lines`` ends inside a quoted value: a quote opened and the file ended.
+    (``csv.reader`` reads such a value to the end of the file without a word; its strict mode says so.)"""
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        return str(error) == "unexpected end of data"
+    return False

@@ -213,6 +213,12 @@ def _check_header(model: type[Record], source: str, header: list[str]) -> None:
     if missing:
         names = ", ".join(missing)
         raise DataError(f"{source}: kolom wajib tidak ada: {names} (tabel {model.table})")
+    # Two header cells naming one column ("Nama" and " nama "): reading either would drop the other's values.
+    for column in model.columns():
+        places = [f"ke-{index + 1}" for index, name in enumerate(header) if name == column]
+        if len(places) > 1:
+            raise DataError(f"{source}: kolom {column} ada lebih dari sekali (kolom {', '.join(places[:-1])} dan "
+                            f"{places[-1]}); sisakan satu kolom {column} lalu jalankan lagi (tabel {model.table})")
 
 
 def validate_stream(

@@ -12,7 +12,9 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import warnings
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,7 +24,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from engine.ingest.csv_lines import SwallowedRows, decoded_lines, swallowed_rows
+from engine.ingest.csv_lines import (MAX_VALUE_LINES, SwallowedRows, decoded_lines, ends_in_quote, remembered,
+                                     swallowed_rows)
 from engine.ingest.table_names import candidates, given_twice
 from engine.ingest.xlsx_blanks import HiddenCells, SheetUnreadable, hidden_cells
 from engine.ingest.xlsx_guard import workbook_problem
@@ -30,6 +33,10 @@ from engine.numbers import format_number
 
 FIELD_LIMIT = 16 * 1024 * 1024  # characters of one CSV cell: more is a stray quote, not a value
 csv.field_size_limit(FIELD_LIMIT)
+# openpyxl warns in English, with its own source lines, about what it changes as it reads a workbook (no
+# default style, a date-formatted cell beyond any date read as the error #VALUE!, an extension left out):
+# not for the person running iku, whose rows the ingest judges and names.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
 
 
 class DataError(Exception):
@@ -131,22 +138,35 @@ def _unreadable(source: str, row: int, line: int, error: csv.Error) -> DataError
     return DataError(f"{source} {_where(row, line)}: tidak dapat dibaca sebagai CSV ({error})")
 
 
+def _column_name(header: list[str], index: int) -> str:
+    return header[index] if index < len(header) and header[index] else f"ke-{index + 1}"
+
+
 def _swallowed(source: str, header: list[str], row: int, lines: range, found: SwallowedRows) -> DataError:
-    column = header[found.column] if found.column < len(header) and header[found.column] else \
-        f"ke-{found.column + 1}"
     return DataError(
-        f"{source} {_where(row, lines.start)}: tanda kutip (\") di kolom {column} dibuka tetapi tidak ditutup; "
-        f"{format_number(len(lines) - 1)} baris teks berikutnya (sampai baris ke-{lines[-1]}) "
+        f"{source} {_where(row, lines.start)}: tanda kutip (\") di kolom {_column_name(header, found.column)} dibuka "
+        f"tetapi tidak ditutup; {format_number(len(lines) - 1)} baris teks berikutnya (sampai baris ke-{lines[-1]}) "
         "terbaca sebagai isi satu sel. Perbaiki atau hapus tanda kutip itu lalu jalankan lagi"
     )
 
 
-def _csv_rows(reader: Any, stream: TableStream, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
+def _open_at_end(source: str, header: list[str], row: int, line: int, column: int) -> DataError:
+    return DataError(
+        f"{source} {_where(row, line)}: tanda kutip (\") di kolom {_column_name(header, column)} dibuka tetapi "
+        "tidak ditutup sampai akhir berkas, sehingga sisa baris itu terbaca sebagai isi satu sel. Perbaiki atau "
+        "hapus tanda kutip itu lalu jalankan lagi"
+    )
+
+
+def _csv_rows(reader: Any, stream: TableStream, delimiter: str, recent: deque[str]
+              ) -> Iterator[tuple[int, list[Any]]]:
     """Each record with its row number; a record spanning several lines is checked for a stray quote,
+    the last one (whose lines are among ``recent``, the lines last read) for a quote the file ended in,
     and the stream learns how many lines it had."""
     source, header = stream.source, stream.header
     row, taken = 1, reader.line_num
-    after_header = taken
+    after_header = start = taken
+    cells: list[Any] = []
     try:
         for row, cells in enumerate(reader, start=2):
             lines = reader.line_num - taken
@@ -154,8 +174,11 @@ def _csv_rows(reader: Any, stream: TableStream, delimiter: str) -> Iterator[tupl
                 if found := swallowed_rows(cells, len(header), delimiter):
                     raise _swallowed(source, header, row, range(taken + 1, reader.line_num + 1), found)
                 stream.continued += lines - 1
-            taken = reader.line_num
+            start, taken = taken, reader.line_num
             yield row, cells
+        last = taken - start  # the last record's lines (one longer than ``recent`` is left: swallowed_rows refuses it)
+        if cells and 0 < last <= len(recent) and ends_in_quote(list(recent)[-last:], delimiter):
+            raise _open_at_end(source, header, row, start + 1, len(cells) - 1)
         stream.lines = reader.line_num - after_header
     except UnicodeDecodeError as error:  # UTF-8 is decoded a line at a time: the line after those taken
         raise _undecodable(source, row + 1, reader.line_num + 1, error) from None
@@ -176,14 +199,15 @@ def read_csv_table(table: str, path: Path) -> TableStream:
         lines = _text_lines(path)
         first_line = next(lines, "")
         delimiter = detect_delimiter(first_line)
-        reader = csv.reader(chain([first_line], lines), delimiter=delimiter)
+        recent: deque[str] = deque(maxlen=MAX_VALUE_LINES + 1)
+        reader = csv.reader(remembered(chain([first_line], lines), recent), delimiter=delimiter)
         header = normalise_header(next(reader, []))
     except UnicodeDecodeError as error:
         raise _undecodable(path.name, 1, 1, error) from None
     except (UnicodeError, csv.Error) as error:
         raise DataError(f"{path.name}: baris judul tidak terbaca ({error})") from None
     stream = TableStream(table, path.name, header, iter(()))
-    stream.rows = _rows_as_dicts(header, _csv_rows(reader, stream, delimiter), stream.blank_rows)
+    stream.rows = _rows_as_dicts(header, _csv_rows(reader, stream, delimiter, recent), stream.blank_rows)
     return stream
 
 
@@ -288,6 +312,9 @@ class Workbook:
         source = f"{self.path.name}#{name}"
         sheet = self._book[name]
         try:
+            # The sheet's <dimension> is a hint some programs write wrong ("A1", the first rows only): read
+            # as openpyxl's read-only mode reads it, rows and columns beyond it would be silently lost.
+            sheet.reset_dimensions()
             first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
         except Exception as error:  # as in _sheet_rows
             raise _damaged_sheet(source, 1, error) from None

@@ -115,7 +115,7 @@ def hidden_cells(path: Path, part: str, columns: set[int]) -> HiddenCells:
     kept only where they meet a data row and one of ``columns`` (1-based)."""
     formulas: dict[int, dict[int, str]] = {}  # row -> column -> reason
     merges: dict[int, list[_Merge]] = {}
-    row = 1
+    row = 0
     try:
         with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
             for _, element in iterparse(stream):
@@ -124,11 +124,21 @@ def hidden_cells(path: Path, part: str, columns: set[int]) -> HiddenCells:
                 elif element.tag == _MERGE:
                     _merged_range(element.get("ref", ""), columns, merges)
                 elif element.tag == _ROW:
-                    row = int(element.get("r") or row + 1)
+                    row = _next_row(element.get("r"), row)
                     element.clear()  # a sheet may have a million rows: keep none of them
     except (SyntaxError, ValueError) as error:  # ParseError is a SyntaxError
         raise SheetUnreadable(row, error) from None
     return HiddenCells(formulas, merges)
+
+
+def _next_row(number: str | None, last: int) -> int:
+    """The number of a ``<row>`` after row ``last``. openpyxl reads rows forward and passes over one numbered
+    at or below a row already read (Excel never writes such a sheet): its rows would be lost unseen."""
+    row = int(number or last + 1)
+    if row <= last:
+        raise SheetUnreadable(row - 1, ValueError(f"baris {row} tersimpan sesudah baris {last}; baris sheet tidak "
+                                                  "berurutan sehingga sebagian baris akan terlewat"))
+    return row
 
 
 def _formula_cell(element: Any, columns: set[int], formulas: dict[int, dict[int, str]]) -> None:
