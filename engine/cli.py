@@ -316,6 +316,19 @@ def explain_command(
 
 
 @contextmanager
+def reading_record(run_dir: Path) -> Iterator[None]:
+    """A record damaged past its header (a page overwritten, a copy cut short) opens, then fails where it is
+    read: named (exit 2), never a traceback."""
+    import sqlite3  # the record's reader has loaded it already
+
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        raise fail(f"catatan run {run_dir} rusak atau tidak dapat dibaca (SQLite: {error}); jalankan ulang "
+                   f"`iku run --out {run_dir}`", 2) from None
+
+
+@contextmanager
 def explain_source(run_dir: Path | None, data: Path | None, profile: str | None, year: int | None,
                    rules: Path) -> Iterator[tuple[Any, str | None]]:
     """The record of a run (and the line saying which run), or a run of the data made now."""
@@ -323,14 +336,15 @@ def explain_source(run_dir: Path | None, data: Path | None, profile: str | None,
         from engine.runstore.reader import StoreSource, UnknownYear
         from engine.runstore.schema import StoreError
 
-        try:
-            store = StoreSource(run_dir, year)  # --year: which year of a run of several (default: the last)
-        except (StoreError, UnknownYear) as error:
-            raise fail(str(error), 2) from None
-        try:
-            yield store, store.info.text(store.year)
-        finally:
-            store.close()
+        with reading_record(run_dir):
+            try:
+                store = StoreSource(run_dir, year)  # --year: which year of a run of several (default: the last)
+            except (StoreError, UnknownYear) as error:
+                raise fail(str(error), 2) from None
+            try:
+                yield store, store.info.text(store.year)
+            finally:
+                store.close()
         return
     if data is None or profile is None or year is None:
         raise fail("sebutkan --run FOLDER (catatan sebuah run), atau --data, --profile dan --year", 2)
@@ -351,7 +365,7 @@ def verify_command(
     from engine.runstore.verify import verify
 
     log.configure(quiet=True)
-    with friendly_errors():
+    with friendly_errors(), reading_record(run_dir):
         try:
             check = verify(run_dir, data)
         except StoreError as error:
@@ -384,15 +398,16 @@ def sample_command(
 
     if out.suffix.lower() != ".xlsx":
         raise fail(f"{out}: kertas kerja ditulis sebagai workbook .xlsx", 2)
-    try:
-        store = StoreSource(run_dir)
-    except StoreError as error:
-        raise fail(str(error), 2) from None
-    try:
-        sample = draw(store.db, size, secrets.randbelow(10**6) if seed is None else seed)
-        write_workpaper(store, sample, out)
-    finally:
-        store.close()
+    with friendly_errors(), reading_record(run_dir):
+        try:
+            store = StoreSource(run_dir)
+        except StoreError as error:
+            raise fail(str(error), 2) from None
+        try:
+            sample = draw(store.db, size, secrets.randbelow(10**6) if seed is None else seed)
+            write_workpaper(store, sample, out)
+        finally:
+            store.close()
     console.print(f"Sampel {sample.size} dari {sample.population} entitas (seed {sample.seed}, run {store.info.id}) "
                   f"ditulis ke {out}", highlight=False)
 

@@ -13,7 +13,7 @@ from engine.cli import app
 from engine.explain import ResultSource, explain, render
 from engine.outputs.run import execute_run
 from engine.runstore.reader import StoreSource
-from tests.support import RULES, SAMPLES
+from tests.support import RULES, SAMPLES, damage_table
 from tests.test_province_scope import national
 from tests.test_rules_compile import AKTIF
 
@@ -123,3 +123,15 @@ def test_explain_without_a_record_or_data_is_an_unusable_invocation(tmp_path):
     assert answer.exit_code == 2 and "catatan run tidak ditemukan" in answer.output
     answer = runner.invoke(app, ["explain", "jatim-1"])
     assert answer.exit_code == 2 and "--run" in answer.output
+
+
+def test_a_damaged_record_is_named_with_exit_2_not_a_traceback(recorded, tmp_path):
+    result, _, out = recorded
+    damaged = tmp_path / "out"
+    shutil.copytree(out, damaged)
+    damage_table((damaged / "run.sqlite").resolve(), "rule")  # opens, but its rules cannot be read
+    entity = result.entities["koperasi"][0].entity_id
+    for output in ("text", "json"):
+        answer = runner.invoke(app, ["explain", entity, "--run", str(damaged), "--format", output])
+        assert answer.exit_code == 2, answer.output
+        assert f"catatan run {damaged} rusak atau tidak dapat dibaca" in answer.output
