@@ -561,20 +561,22 @@ def serve_command(
 
     from engine.runstore.schema import StoreError
     from engine.serve.app import create_app
-    from engine.serve.security import is_local, new_token
+    from engine.serve.security import CannotListen, is_local, listening_socket, new_token
 
     log.configure(quiet=True)
     token = None if is_local(host) else new_token()
     try:
         application = create_app(run_dirs, token=token, host=host, warm=True)
-    except StoreError as error:
+        listener = listening_socket(host, port)
+    except (StoreError, CannotListen) as error:
         raise fail(str(error), 2) from None
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     console.print(f"iku serve: buka {address}  (Ctrl+C untuk berhenti)", highlight=False, soft_wrap=True)
     if token:
         console.print(f"Token (wajib pada setiap permintaan; header Authorization: Bearer …): {token}", highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    with listener:
+        uvicorn.Server(uvicorn.Config(application, host=host, port=port, log_level="warning")).run(sockets=[listener])
 
 
 def main() -> None:
