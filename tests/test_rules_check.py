@@ -47,6 +47,15 @@ def test_the_repository_rules_are_valid():
     assert result.exit_code == 0 and "Aturan sah" in result.output
 
 
+@pytest.mark.parametrize("folder", ["empty", "data"])
+def test_a_folder_without_rule_files_is_not_valid_rules(tmp_path, folder):
+    directory = tmp_path / "kosong" if folder == "empty" else SAMPLES / "jatim"
+    directory.mkdir(exist_ok=True)
+    result = CliRunner().invoke(app, ["rules", "check", str(directory)])
+    assert result.exit_code == 1 and "Aturan sah" not in result.output
+    assert f"{directory / 'criteria'}:1:1: tidak ada berkas aturan" in result.output
+
+
 def test_unknown_field_with_the_closest_valid_name(rules):
     line, column = edit(rules, PREDIKAT, "notes:", "notse:")
     assert problems(rules) == [at(rules, PREDIKAT, line, column) + "kolom 'notse' tidak dikenal (maksudnya 'notes'?)"]

@@ -184,6 +184,9 @@ def read_rulebook(directory: Path) -> RuleBook:
     problems: list[Problem] = []
     if not directory.is_dir():
         raise RulesInvalid([Problem(str(directory), 1, 1, "folder aturan tidak ditemukan")])
+    if not _yaml_files(directory / CRITERIA):  # an empty folder, a data folder: nothing would be decided
+        raise RulesInvalid([Problem(str(directory / CRITERIA), 1, 1, f"tidak ada berkas aturan ({CRITERIA}/**/*.yaml, "
+                                    "satu aturan per berkas): ini bukan folder aturan iku")])
     book = RuleBook(directory=directory, version=rules_version(directory))
     _load_parameters(book, _read_all(directory / PARAMETERS, problems), problems)
     _load_rules(book, _read_all(directory / CRITERIA, problems), problems)
