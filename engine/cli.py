@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine import log
-from engine.cli_paths import os_error_text, out_folder_problem
+from engine.cli_paths import os_error_text, os_reason, out_folder_problem
 from engine.cli_wording import IkuCommand, IkuGroup
 from engine.ingest.values import FIRST_YEAR, LAST_YEAR
 from engine.numbers import format_number
@@ -482,7 +482,7 @@ def template_command(
     try:
         write_template(template, out)
     except OSError as error:
-        raise fail(f"{out}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+        raise fail(f"{out}: tidak dapat ditulis ({os_reason(error)})", 2) from None
     console.print(f"Templat ({template.scope.title}, {len(template.tables)} tabel) ditulis ke {out}", highlight=False)
 
 
@@ -518,7 +518,7 @@ def check_data_command(
     try:
         write_rejects(check.dataset.rejects, folder)
     except OSError as error:
-        raise fail(f"{folder / 'rejects.csv'}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+        raise fail(f"{folder / 'rejects.csv'}: tidak dapat ditulis ({os_reason(error)})", 2) from None
     console.print(f"rejects.csv ditulis ke {folder / 'rejects.csv'}", highlight=False, soft_wrap=True)
     raise typer.Exit(0 if check.passed else 1)
 
