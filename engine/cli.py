@@ -321,11 +321,12 @@ def reading_record(run_dir: Path) -> Iterator[None]:
     read: named (exit 2), never a traceback."""
     import sqlite3  # the record's reader has loaded it already
 
+    from engine.runstore.schema import damaged_text
+
     try:
         yield
     except sqlite3.DatabaseError as error:
-        raise fail(f"catatan run {run_dir} rusak atau tidak dapat dibaca (SQLite: {error}); jalankan ulang "
-                   f"`iku run --out {run_dir}`", 2) from None
+        raise fail(damaged_text(error, run_dir), 2) from None
 
 
 @contextmanager

@@ -62,6 +62,16 @@ def test_a_record_of_another_schema_version_is_refused_with_a_clear_message(tmp_
         open_store(tmp_path / "nothing")
 
 
+def test_a_record_that_cannot_be_opened_is_refused_with_a_clear_message(jatim, monkeypatch):
+    def refused(*_, **__):  # what SQLite answers for a file without read permission (root reads any)
+        raise sqlite3.OperationalError("unable to open database file")
+
+    _, out, _ = jatim
+    monkeypatch.setattr(schema.sqlite3, "connect", refused)
+    with pytest.raises(StoreError, match="tidak dapat dibuka untuk dibaca"):
+        open_store(out)
+
+
 def test_the_runs_id_is_its_folders_name(jatim):
     _, out, db = jatim
     assert db.execute("SELECT id FROM run").fetchone() == ((out / "current").readlink().name,)

@@ -17,7 +17,7 @@ from engine.cli import app  # noqa: E402
 from engine.outputs.run import execute_run  # noqa: E402
 from engine.serve.app import create_app  # noqa: E402
 from engine.serve.simulate import Simulator  # noqa: E402
-from tests.support import RULES, SAMPLES, named_koperasi, nik, write_tables  # noqa: E402
+from tests.support import RULES, SAMPLES, damage_table, named_koperasi, nik, write_tables  # noqa: E402
 
 KOPERASI = "7290867753712295"
 HOSTILE = ["<script>alert(1)</script>", "Kop\x07 & <b>Tebal</b>"]
@@ -335,6 +335,19 @@ def test_a_busy_port_is_named_before_anything_is_served(runs):
     assert answer.exit_code == 2, answer.output
     assert f"port {port} di 127.0.0.1 sudah dipakai program lain" in answer.output
     assert "buka http" not in answer.output
+
+
+def test_a_page_of_a_damaged_record_says_so_in_indonesian(runs, tmp_path):
+    import shutil
+
+    damaged = tmp_path / "out"
+    shutil.copytree(runs[2], damaged)
+    damage_table((damaged / "run.sqlite").resolve(), "indicator")  # opens and starts; its summary cannot be read
+    with TestClient(create_app([damaged]), base_url="http://127.0.0.1") as client:
+        run = client.get("/api/runs").json()[0]["id"]
+        page, api = client.get(f"/run/{run}/"), client.get(f"/api/runs/{run}/ringkasan")
+    assert page.status_code == 500 and "catatan run rusak atau tidak dapat dibaca" in page.text
+    assert api.status_code == 500 and api.json()["galat"].startswith("catatan run rusak atau tidak dapat dibaca")
 
 
 def test_the_serve_command_names_a_folder_without_a_record(tmp_path):

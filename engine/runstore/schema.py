@@ -173,7 +173,10 @@ def open_store(out: Path) -> sqlite3.Connection:
     path = out if out.is_file() else out / "run.sqlite"
     if not path.is_file():
         raise StoreError(f"catatan run tidak ditemukan: {path} (jalankan dulu `iku run --out {out}`)")
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        raise StoreError(f"{path} tidak dapat dibuka untuk dibaca (izin berkas atau foldernya?)") from None
     try:
         found = db.execute("SELECT version FROM schema_version").fetchone()
     except sqlite3.DatabaseError:
@@ -185,6 +188,13 @@ def open_store(out: Path) -> sqlite3.Connection:
         raise StoreError(f"{path} ditulis dengan skema catatan run versi {version}; versi ini membaca versi "
                          f"{SCHEMA_VERSION}. Jalankan ulang `iku run` untuk membuat catatan run yang baru.")
     return db
+
+
+def damaged_text(error: sqlite3.DatabaseError, out: Path | None = None) -> str:
+    """What a reader says of a record that opened and then failed where it was read (a page overwritten,
+    a copy cut short): ``out`` named where a path may be shown."""
+    where, rerun = (f" {out}", f" --out {out}") if out is not None else ("", "")
+    return f"catatan run{where} rusak atau tidak dapat dibaca (SQLite: {error}); jalankan ulang `iku run{rerun}`"
 
 
 def source_table_name(table: str) -> str:
