@@ -54,6 +54,19 @@ def test_a_record_of_another_schema_version_is_refused_with_a_clear_message(tmp_
     db.close()
     with pytest.raises(StoreError, match="skema catatan run versi 5; versi ini membaca versi 6"):
         open_store(old)
+    db = sqlite3.connect(old / "run.sqlite")
+    db.execute("INSERT INTO schema_version VALUES (6)")  # two versions: neither is believed
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="skema catatan run versi 5, 6; versi ini membaca versi 6"):
+        open_store(old)
+    db = sqlite3.connect(old / "run.sqlite")
+    db.execute("DELETE FROM schema_version WHERE version = 5")
+    db.execute("INSERT INTO schema_version VALUES (6)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="skema catatan run versi 6, 6; versi ini membaca versi 6"):
+        open_store(old)
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "run.sqlite").write_bytes(b"bukan sqlite" * 100)
     with pytest.raises(StoreError, match="bukan catatan run iku"):

@@ -178,13 +178,13 @@ def open_store(out: Path) -> sqlite3.Connection:
     except sqlite3.Error:
         raise StoreError(f"{path} tidak dapat dibuka untuk dibaca (izin berkas atau foldernya?)") from None
     try:
-        found = db.execute("SELECT version FROM schema_version").fetchone()
+        found = [version for (version,) in db.execute("SELECT version FROM schema_version")]
     except sqlite3.DatabaseError:
         db.close()
         raise StoreError(f"{path} bukan catatan run iku") from None
-    if found is None or found[0] != SCHEMA_VERSION:
+    if found != [SCHEMA_VERSION]:  # one row, this version: a second row (another version, or a copy) is not believed
         db.close()
-        version = found[0] if found else "tidak diketahui"
+        version = ", ".join(map(str, found)) or "tidak diketahui"
         raise StoreError(f"{path} ditulis dengan skema catatan run versi {version}; versi ini membaca versi "
                          f"{SCHEMA_VERSION}. Jalankan ulang `iku run` untuk membuat catatan run yang baru.")
     return db
