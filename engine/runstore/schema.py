@@ -190,11 +190,16 @@ def open_store(out: Path) -> sqlite3.Connection:
     return db
 
 
+class DamagedRecord(sqlite3.DatabaseError):
+    """Rows of the record that contradict each other (an entity without its decision): damaged as a bad page is."""
+
+
 def damaged_text(error: sqlite3.DatabaseError, out: Path | None = None) -> str:
     """What a reader says of a record that opened and then failed where it was read (a page overwritten,
-    a copy cut short): ``out`` named where a path may be shown."""
+    a copy cut short, rows missing): ``out`` named where a path may be shown."""
     where, rerun = (f" {out}", f" --out {out}") if out is not None else ("", "")
-    return f"catatan run{where} rusak atau tidak dapat dibaca (SQLite: {error}); jalankan ulang `iku run{rerun}`"
+    detail = error if isinstance(error, DamagedRecord) else f"SQLite: {error}"
+    return f"catatan run{where} rusak atau tidak dapat dibaca ({detail}); jalankan ulang `iku run{rerun}`"
 
 
 def source_table_name(table: str) -> str:
