@@ -67,6 +67,17 @@ def test_wrong_type(rules):
     assert problem.startswith(at(rules, PREDIKAT, line, 5)) and "integer" in problem
 
 
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("  - version: 1", "  - version: satu", "harus bilangan bulat (integer)"),
+    ("tag: predikat_baik", "tag: [predikat, baik]", "harus teks"),
+    ("effective: {from: 2000-01-01}", "effective: {from: 01-01-2000}", "harus tanggal YYYY-MM-DD"),
+])
+def test_a_wrong_type_is_said_in_indonesian(rules, old, new, said):
+    edit(rules, PREDIKAT, old, new)
+    (problem,) = problems(rules)
+    assert problem.endswith(said) and "Input should" not in problem and "invalid" not in problem
+
+
 def test_unknown_tag(rules):
     line, column = edit(rules, PREDIKAT, "has_tag: peserta_tahun_n", "has_tag: peserta_tahun")
     assert problems(rules) == [at(rules, PREDIKAT, line, column) +
