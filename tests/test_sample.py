@@ -168,3 +168,16 @@ def test_a_damaged_record_is_named_with_exit_2_not_a_traceback(recorded, tmp_pat
     answer = runner.invoke(app, ["sample", "--run", str(damaged), "--n", "5", "--out", str(tmp_path / "k.xlsx")])
     assert answer.exit_code == 2, answer.output
     assert f"catatan run {damaged} rusak atau tidak dapat dibaca" in answer.output
+
+
+def test_a_sampled_entity_missing_from_the_record_is_named_not_a_traceback(recorded, tmp_path):
+    out, _ = recorded
+    damaged = tmp_path / "out"
+    shutil.copytree(out, damaged)
+    db = sqlite3.connect((damaged / "run.sqlite").resolve())
+    db.execute("DELETE FROM entity WHERE key = (SELECT min(entity) FROM stratum_member)")
+    db.commit()
+    db.close()
+    answer = runner.invoke(app, ["sample", "--run", str(damaged), "--n", "100000", "--out", str(tmp_path / "k.xlsx")])
+    assert answer.exit_code == 2, answer.output
+    assert f"catatan run {damaged} rusak atau tidak dapat dibaca" in answer.output
