@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine import log
-from engine.cli_paths import os_error_text, out_folder_problem
+from engine.cli_paths import os_error_text, os_reason, out_folder_problem
 from engine.cli_wording import IkuCommand, IkuGroup
 from engine.ingest.values import FIRST_YEAR, LAST_YEAR
 from engine.numbers import format_number
@@ -316,6 +316,20 @@ def explain_command(
 
 
 @contextmanager
+def reading_record(run_dir: Path) -> Iterator[None]:
+    """A record damaged past its header (a page overwritten, a copy cut short) opens, then fails where it is
+    read: named (exit 2), never a traceback."""
+    import sqlite3  # the record's reader has loaded it already
+
+    from engine.runstore.schema import damaged_text
+
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        raise fail(damaged_text(error, run_dir), 2) from None
+
+
+@contextmanager
 def explain_source(run_dir: Path | None, data: Path | None, profile: str | None, year: int | None,
                    rules: Path) -> Iterator[tuple[Any, str | None]]:
     """The record of a run (and the line saying which run), or a run of the data made now."""
@@ -323,14 +337,15 @@ def explain_source(run_dir: Path | None, data: Path | None, profile: str | None,
         from engine.runstore.reader import StoreSource, UnknownYear
         from engine.runstore.schema import StoreError
 
-        try:
-            store = StoreSource(run_dir, year)  # --year: which year of a run of several (default: the last)
-        except (StoreError, UnknownYear) as error:
-            raise fail(str(error), 2) from None
-        try:
-            yield store, store.info.text(store.year)
-        finally:
-            store.close()
+        with reading_record(run_dir):
+            try:
+                store = StoreSource(run_dir, year)  # --year: which year of a run of several (default: the last)
+            except (StoreError, UnknownYear) as error:
+                raise fail(str(error), 2) from None
+            try:
+                yield store, store.info.text(store.year)
+            finally:
+                store.close()
         return
     if data is None or profile is None or year is None:
         raise fail("sebutkan --run FOLDER (catatan sebuah run), atau --data, --profile dan --year", 2)
@@ -351,7 +366,7 @@ def verify_command(
     from engine.runstore.verify import verify
 
     log.configure(quiet=True)
-    with friendly_errors():
+    with friendly_errors(), reading_record(run_dir):
         try:
             check = verify(run_dir, data)
         except StoreError as error:
@@ -384,15 +399,16 @@ def sample_command(
 
     if out.suffix.lower() != ".xlsx":
         raise fail(f"{out}: kertas kerja ditulis sebagai workbook .xlsx", 2)
-    try:
-        store = StoreSource(run_dir)
-    except StoreError as error:
-        raise fail(str(error), 2) from None
-    try:
-        sample = draw(store.db, size, secrets.randbelow(10**6) if seed is None else seed)
-        write_workpaper(store, sample, out)
-    finally:
-        store.close()
+    with friendly_errors(), reading_record(run_dir):
+        try:
+            store = StoreSource(run_dir)
+        except StoreError as error:
+            raise fail(str(error), 2) from None
+        try:
+            sample = draw(store.db, size, secrets.randbelow(10**6) if seed is None else seed)
+            write_workpaper(store, sample, out)
+        finally:
+            store.close()
     console.print(f"Sampel {sample.size} dari {sample.population} entitas (seed {sample.seed}, run {store.info.id}) "
                   f"ditulis ke {out}", highlight=False)
 
@@ -467,7 +483,7 @@ def template_command(
     try:
         write_template(template, out)
     except OSError as error:
-        raise fail(f"{out}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+        raise fail(f"{out}: tidak dapat ditulis ({os_reason(error)})", 2) from None
     console.print(f"Templat ({template.scope.title}, {len(template.tables)} tabel) ditulis ke {out}", highlight=False)
 
 
@@ -503,7 +519,7 @@ def check_data_command(
     try:
         write_rejects(check.dataset.rejects, folder)
     except OSError as error:
-        raise fail(f"{folder / 'rejects.csv'}: tidak dapat ditulis ({error.strerror or error})", 2) from None
+        raise fail(f"{folder / 'rejects.csv'}: tidak dapat ditulis ({os_reason(error)})", 2) from None
     console.print(f"rejects.csv ditulis ke {folder / 'rejects.csv'}", highlight=False, soft_wrap=True)
     raise typer.Exit(0 if check.passed else 1)
 
@@ -546,20 +562,22 @@ def serve_command(
 
     from engine.runstore.schema import StoreError
     from engine.serve.app import create_app
-    from engine.serve.security import is_local, new_token
+    from engine.serve.security import CannotListen, is_local, listening_socket, new_token
 
     log.configure(quiet=True)
     token = None if is_local(host) else new_token()
     try:
         application = create_app(run_dirs, token=token, host=host, warm=True)
-    except StoreError as error:
+        listener = listening_socket(host, port)
+    except (StoreError, CannotListen) as error:
         raise fail(str(error), 2) from None
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     console.print(f"iku serve: buka {address}  (Ctrl+C untuk berhenti)", highlight=False, soft_wrap=True)
     if token:
         console.print(f"Token (wajib pada setiap permintaan; header Authorization: Bearer …): {token}", highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    with listener:
+        uvicorn.Server(uvicorn.Config(application, host=host, port=port, log_level="warning")).run(sockets=[listener])
 
 
 def main() -> None:

@@ -13,6 +13,16 @@ from pathlib import Path
 
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 _NOT_ALLOWED = {errno.EACCES, errno.EPERM, errno.EROFS}
+# The system's own words for an error are English: the common ones said here, the rest by their name.
+_REASONS = {
+    errno.ENOENT: "folder atau berkas tidak ada",
+    errno.EEXIST: "sudah ada berkas atau folder dengan nama itu",
+    errno.ENOTDIR: "bagian path-nya berkas, bukan folder",
+    errno.EISDIR: "folder, bukan berkas",
+    errno.ENAMETOOLONG: "nama terlalu panjang",
+    errno.ELOOP: "tautan simbolik berputar",
+    errno.EIO: "galat baca/tulis disk",
+}
 
 
 def _data_folder(data: Path) -> Path:
@@ -51,5 +61,10 @@ def os_error_text(error: OSError, path: Path | str | None = None) -> str:
         return f"disk penuh saat menulis {where}; kosongkan ruang disk atau pilih --out di disk lain"
     if error.errno in _NOT_ALLOWED:
         return f"akses ke {where} ditolak (hanya-baca atau tanpa izin); pilih folder lain atau ubah izinnya"
+    return f"galat sistem berkas pada {where} ({os_reason(error)})"
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file-system call failed, in Indonesian, with the error's name (EEXIST) for whoever looks it up."""
     name = errno.errorcode.get(error.errno or 0, "tidak dikenal")
-    return f"galat sistem berkas pada {where} ({name}: {error.strerror})"
+    return f"{_REASONS[error.errno]}, {name}" if error.errno in _REASONS else name

@@ -101,3 +101,15 @@ def traced_statements(monkeypatch: Any) -> list[str]:
 
     monkeypatch.setattr(sqlite3, "connect", traced)
     return statements
+
+
+def damage_table(record: Path, table: str) -> None:
+    """Overwrite the first page of ``table`` in the SQLite file ``record`` (a disk's damage, a bad copy):
+    the header and schema still read, so the record opens, and reading that table fails."""
+    db = sqlite3.connect(record)
+    page_size, = db.execute("PRAGMA page_size").fetchone()
+    root, = db.execute("SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+    db.close()
+    with record.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(b"\xff" * page_size)

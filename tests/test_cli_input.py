@@ -107,6 +107,12 @@ def test_an_unknown_file_system_error_still_names_the_file():
     assert "/x/run.sqlite" in text and "EIO" in text
 
 
+@pytest.mark.parametrize("number", [errno.ENOENT, errno.EEXIST, errno.ENOTDIR, errno.EISDIR, errno.EIO])
+def test_common_file_system_errors_are_said_in_indonesian(number):
+    text = cli_paths.os_error_text(OSError(number, os.strerror(number), "/x/k.xlsx"))
+    assert "/x/k.xlsx" in text and os.strerror(number) not in text
+
+
 def indicator(number: int, name: str, value: float, numerator: float, denominator: float):
     return SimpleNamespace(id=f"jatim-{number}", nama=name, nilai=value, satuan="%", pembilang=numerator,
                            penyebut=denominator, catatan="")

@@ -13,7 +13,7 @@ from engine.cli import app
 from engine.explain import ResultSource, explain, render
 from engine.outputs.run import execute_run
 from engine.runstore.reader import StoreSource
-from tests.support import RULES, SAMPLES
+from tests.support import RULES, SAMPLES, damage_table
 from tests.test_province_scope import national
 from tests.test_rules_compile import AKTIF
 
@@ -79,6 +79,21 @@ def test_entities_outside_the_province_and_an_indicator_not_in_force_are_explain
     assert jatim1.formulasi_dokumen and jatim1.dokumen and "Formulasi (dokumen):" in render(jatim1)
 
 
+@pytest.mark.parametrize("year", [1990, 1995])  # no rule in force yet; only the koperasi population rule
+def test_entities_of_a_year_before_their_rules_are_explained_alike(tmp_path, year):
+    out = tmp_path / "out"
+    result = execute_run(SAMPLES / "jatim", "jatim", year, out, RULES)
+    store = StoreSource(out)
+    try:
+        in_memory = ResultSource(result)
+        for item in [group[0].entity_id for group in result.entities.values()]:
+            from_data, from_record = explain(in_memory, item), explain(store, item)
+            assert as_json(from_record) == as_json(from_data), item
+            assert [render(x) for x in from_record] == [render(x) for x in from_data], item
+    finally:
+        store.close()
+
+
 def test_entities_outside_the_province_are_counted_and_marked(scoped):
     result, store = scoped
     db = store.db
@@ -123,3 +138,38 @@ def test_explain_without_a_record_or_data_is_an_unusable_invocation(tmp_path):
     assert answer.exit_code == 2 and "catatan run tidak ditemukan" in answer.output
     answer = runner.invoke(app, ["explain", "jatim-1"])
     assert answer.exit_code == 2 and "--run" in answer.output
+
+
+def test_a_damaged_record_is_named_with_exit_2_not_a_traceback(recorded, tmp_path):
+    result, _, out = recorded
+    damaged = tmp_path / "out"
+    shutil.copytree(out, damaged)
+    damage_table((damaged / "run.sqlite").resolve(), "rule")  # opens, but its rules cannot be read
+    entity = result.entities["koperasi"][0].entity_id
+    for output in ("text", "json"):
+        answer = runner.invoke(app, ["explain", entity, "--run", str(damaged), "--format", output])
+        assert answer.exit_code == 2, answer.output
+        assert f"catatan run {damaged} rusak atau tidak dapat dibaca" in answer.output
+
+
+@pytest.mark.parametrize("removed", ["outcome", "verdict_rule"])
+def test_a_record_missing_an_entitys_decision_rows_is_named_not_misread(recorded, tmp_path, removed):
+    import sqlite3
+
+    result, _, out = recorded
+    damaged = tmp_path / "out"
+    shutil.copytree(out, damaged)
+    entity = result.entities["koperasi"][0].entity_id
+    db = sqlite3.connect((damaged / "run.sqlite").resolve())
+    key, verdict = db.execute("SELECT e.key, o.verdict FROM entity AS e JOIN outcome AS o ON o.entity = e.key "
+                              "WHERE e.entity_id = ?", (entity,)).fetchone()
+    if removed == "outcome":
+        db.execute("DELETE FROM outcome WHERE entity = ?", (key,))
+    else:  # one rule's clause outcomes of its verdict: the explanation would lack that rule
+        db.execute("DELETE FROM verdict_rule WHERE verdict = ? AND rule = (SELECT max(rule) FROM verdict_rule "
+                   "WHERE verdict = ?)", (verdict, verdict))
+    db.commit()
+    db.close()
+    answer = runner.invoke(app, ["explain", entity, "--run", str(damaged)])
+    assert answer.exit_code == 2, answer.output
+    assert f"catatan run {damaged} rusak atau tidak dapat dibaca" in answer.output and f"koperasi {entity}" in answer.output

@@ -47,6 +47,15 @@ def test_the_repository_rules_are_valid():
     assert result.exit_code == 0 and "Aturan sah" in result.output
 
 
+@pytest.mark.parametrize("folder", ["empty", "data"])
+def test_a_folder_without_rule_files_is_not_valid_rules(tmp_path, folder):
+    directory = tmp_path / "kosong" if folder == "empty" else SAMPLES / "jatim"
+    directory.mkdir(exist_ok=True)
+    result = CliRunner().invoke(app, ["rules", "check", str(directory)])
+    assert result.exit_code == 1 and "Aturan sah" not in result.output
+    assert f"{directory / 'criteria'}:1:1: tidak ada berkas aturan" in result.output
+
+
 def test_unknown_field_with_the_closest_valid_name(rules):
     line, column = edit(rules, PREDIKAT, "notes:", "notse:")
     assert problems(rules) == [at(rules, PREDIKAT, line, column) + "kolom 'notse' tidak dikenal (maksudnya 'notes'?)"]
@@ -56,6 +65,17 @@ def test_wrong_type(rules):
     line, _ = edit(rules, PREDIKAT, "  - version: 1", "  - version: satu")
     (problem,) = problems(rules)
     assert problem.startswith(at(rules, PREDIKAT, line, 5)) and "integer" in problem
+
+
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("  - version: 1", "  - version: satu", "harus bilangan bulat (integer)"),
+    ("tag: predikat_baik", "tag: [predikat, baik]", "harus teks"),
+    ("effective: {from: 2000-01-01}", "effective: {from: 01-01-2000}", "harus tanggal YYYY-MM-DD"),
+])
+def test_a_wrong_type_is_said_in_indonesian(rules, old, new, said):
+    edit(rules, PREDIKAT, old, new)
+    (problem,) = problems(rules)
+    assert problem.endswith(said) and "Input should" not in problem and "invalid" not in problem
 
 
 def test_unknown_tag(rules):

@@ -54,12 +54,35 @@ def test_a_record_of_another_schema_version_is_refused_with_a_clear_message(tmp_
     db.close()
     with pytest.raises(StoreError, match="skema catatan run versi 5; versi ini membaca versi 6"):
         open_store(old)
+    db = sqlite3.connect(old / "run.sqlite")
+    db.execute("INSERT INTO schema_version VALUES (6)")  # two versions: neither is believed
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="skema catatan run versi 5, 6; versi ini membaca versi 6"):
+        open_store(old)
+    db = sqlite3.connect(old / "run.sqlite")
+    db.execute("DELETE FROM schema_version WHERE version = 5")
+    db.execute("INSERT INTO schema_version VALUES (6)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="skema catatan run versi 6, 6; versi ini membaca versi 6"):
+        open_store(old)
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "run.sqlite").write_bytes(b"bukan sqlite" * 100)
     with pytest.raises(StoreError, match="bukan catatan run iku"):
         open_store(tmp_path / "junk")
     with pytest.raises(StoreError, match="tidak ditemukan"):
         open_store(tmp_path / "nothing")
+
+
+def test_a_record_that_cannot_be_opened_is_refused_with_a_clear_message(jatim, monkeypatch):
+    def refused(*_, **__):  # what SQLite answers for a file without read permission (root reads any)
+        raise sqlite3.OperationalError("unable to open database file")
+
+    _, out, _ = jatim
+    monkeypatch.setattr(schema.sqlite3, "connect", refused)
+    with pytest.raises(StoreError, match="tidak dapat dibuka untuk dibaca"):
+        open_store(out)
 
 
 def test_the_runs_id_is_its_folders_name(jatim):

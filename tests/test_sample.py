@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import shutil
 import sqlite3
 from collections import Counter
 
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 from engine.cli import app
 from engine.outputs.run import execute_run
 from engine.runstore.sample import draw
-from tests.support import RULES, SAMPLES
+from tests.support import RULES, SAMPLES, damage_table
 
 runner = CliRunner()
 
@@ -149,3 +150,34 @@ def test_sample_refuses_a_missing_record_and_a_non_xlsx_output(tmp_path):
     assert answer.exit_code == 2 and "catatan run tidak ditemukan" in answer.output
     answer = runner.invoke(app, ["sample", "--run", str(tmp_path), "--out", str(tmp_path / "k.csv")])
     assert answer.exit_code == 2 and ".xlsx" in answer.output
+
+
+def test_an_output_that_cannot_be_written_is_named_not_a_traceback(recorded, tmp_path):
+    out, _ = recorded
+    (tmp_path / "berkas").write_text("")  # a file where the workbook's folder should be
+    answer = runner.invoke(app, ["sample", "--run", str(out), "--n", "5", "--out", str(tmp_path / "berkas" / "k.xlsx")])
+    assert answer.exit_code == 2, answer.output
+    assert "berkas" in answer.output and "Traceback" not in answer.output
+
+
+def test_a_damaged_record_is_named_with_exit_2_not_a_traceback(recorded, tmp_path):
+    out, _ = recorded
+    damaged = tmp_path / "out"
+    shutil.copytree(out, damaged)
+    damage_table((damaged / "run.sqlite").resolve(), "stratum")  # opens, but its sample frame cannot be read
+    answer = runner.invoke(app, ["sample", "--run", str(damaged), "--n", "5", "--out", str(tmp_path / "k.xlsx")])
+    assert answer.exit_code == 2, answer.output
+    assert f"catatan run {damaged} rusak atau tidak dapat dibaca" in answer.output
+
+
+def test_a_sampled_entity_missing_from_the_record_is_named_not_a_traceback(recorded, tmp_path):
+    out, _ = recorded
+    damaged = tmp_path / "out"
+    shutil.copytree(out, damaged)
+    db = sqlite3.connect((damaged / "run.sqlite").resolve())
+    db.execute("DELETE FROM entity WHERE key = (SELECT min(entity) FROM stratum_member)")
+    db.commit()
+    db.close()
+    answer = runner.invoke(app, ["sample", "--run", str(damaged), "--n", "100000", "--out", str(tmp_path / "k.xlsx")])
+    assert answer.exit_code == 2, answer.output
+    assert f"catatan run {damaged} rusak atau tidak dapat dibaca" in answer.output

@@ -17,7 +17,7 @@ from engine.cli import app  # noqa: E402
 from engine.outputs.run import execute_run  # noqa: E402
 from engine.serve.app import create_app  # noqa: E402
 from engine.serve.simulate import Simulator  # noqa: E402
-from tests.support import RULES, SAMPLES, named_koperasi, nik, write_tables  # noqa: E402
+from tests.support import RULES, SAMPLES, damage_table, named_koperasi, nik, write_tables  # noqa: E402
 
 KOPERASI = "7290867753712295"
 HOSTILE = ["<script>alert(1)</script>", "Kop\x07 & <b>Tebal</b>"]
@@ -300,15 +300,54 @@ def test_the_serve_command_binds_localhost_and_asks_a_token_elsewhere(runs, monk
     import uvicorn
 
     started = []
-    monkeypatch.setattr(uvicorn, "run", lambda application, host, port, **_: started.append((application, host, port)))
+    import socket
+
+    from engine.serve import security
+
+    bound, listen = [], security.listening_socket
+
+    def listening_socket(host, port):  # the address asked for, on a free port: 8000 may be another's
+        bound.append((host, port))
+        return listen(host, 0)
+
+    monkeypatch.setattr(security, "listening_socket", listening_socket)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets: started.append(
+        (server.config.app, server.config.host, server.config.port)) if isinstance(sockets[0], socket.socket) else None)
     local = CliRunner().invoke(app, ["serve", "--run", str(runs[2])])
     assert local.exit_code == 0 and "http://127.0.0.1:8000/" in local.stdout and "token" not in local.stdout
     wide = CliRunner().invoke(app, ["serve", "--run", str(runs[2]), "--host", "0.0.0.0", "--port", "9001"])
     token = re.search(r"\?token=([\w-]+)", wide.stdout)[1]
     assert wide.exit_code == 0 and [(host, port) for _, host, port in started] == [("127.0.0.1", 8000), ("0.0.0.0", 9001)]
+    assert bound == [("127.0.0.1", 8000), ("0.0.0.0", 9001)]  # bound before it is served
     with TestClient(started[1][0], base_url="http://127.0.0.1") as client:
         assert client.get("/api/runs").status_code == 401
         assert client.get("/api/runs", headers={"authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_a_busy_port_is_named_before_anything_is_served(runs):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        answer = CliRunner().invoke(app, ["serve", "--run", str(runs[2]), "--port", str(port)])
+    assert answer.exit_code == 2, answer.output
+    assert f"port {port} di 127.0.0.1 sudah dipakai program lain" in answer.output
+    assert "buka http" not in answer.output
+
+
+def test_a_page_of_a_damaged_record_says_so_in_indonesian(runs, tmp_path):
+    import shutil
+
+    damaged = tmp_path / "out"
+    shutil.copytree(runs[2], damaged)
+    damage_table((damaged / "run.sqlite").resolve(), "indicator")  # opens and starts; its summary cannot be read
+    with TestClient(create_app([damaged]), base_url="http://127.0.0.1") as client:
+        run = client.get("/api/runs").json()[0]["id"]
+        page, api = client.get(f"/run/{run}/"), client.get(f"/api/runs/{run}/ringkasan")
+    assert page.status_code == 500 and "catatan run rusak atau tidak dapat dibaca" in page.text
+    assert api.status_code == 500 and api.json()["galat"].startswith("catatan run rusak atau tidak dapat dibaca")
 
 
 def test_the_serve_command_names_a_folder_without_a_record(tmp_path):

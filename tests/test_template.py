@@ -188,6 +188,13 @@ def test_unusable_invocations_exit_2(tmp_path, out, options, message):
     assert result.exit_code == 2 and message in result.output
 
 
+def test_an_output_that_cannot_be_written_is_named_in_indonesian(tmp_path):
+    (tmp_path / "berkas").write_text("")  # a file where the workbook's folder should be
+    result = CliRunner().invoke(app, ["template", "--out", str(tmp_path / "berkas" / "t.xlsx")])
+    assert result.exit_code == 2 and "tidak dapat ditulis" in result.output
+    assert "File exists" not in result.output and "Not a directory" not in result.output
+
+
 # -- the test: filled as a person would, run as it is --------------------------------------------
 
 def fill(template: Path, target: Path) -> Path:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from engine.cli import app
 from engine.outputs.run import execute_run
-from tests.support import RULES, koperasi, nik, write_tables
+from tests.support import RULES, damage_table, koperasi, nik, write_tables
 
 runner = CliRunner()
 
@@ -97,3 +97,11 @@ def test_a_record_whose_tags_were_altered_names_the_entity(recorded):
 def test_verify_without_a_record_is_an_unusable_invocation(tmp_path):
     answer = verify(tmp_path)
     assert answer.exit_code == 2 and "catatan run tidak ditemukan" in answer.output
+
+
+def test_a_damaged_record_is_named_with_exit_2_not_a_traceback(recorded):
+    _, _, out = recorded
+    damage_table((out / "run.sqlite").resolve(), "outcome")  # opens, but its tags cannot be read
+    answer = verify(out)
+    assert answer.exit_code == 2, answer.output
+    assert f"catatan run {out} rusak atau tidak dapat dibaca" in answer.output

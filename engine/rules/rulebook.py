@@ -103,7 +103,22 @@ def _known_fields() -> list[str]:
     return sorted(names)
 
 
+# pydantic's own words for a value of the wrong type are English: what policy staff read instead.
+_WRONG_TYPE = {
+    **dict.fromkeys(("int_parsing", "int_type", "int_from_float"), "harus bilangan bulat (integer)"),
+    **dict.fromkeys(("float_parsing", "float_type", "decimal_parsing", "decimal_type"), "harus angka"),
+    "string_type": "harus teks",
+    **dict.fromkeys(("bool_parsing", "bool_type"), "harus true atau false"),
+    **dict.fromkeys(("date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact"),
+                    "harus tanggal YYYY-MM-DD"),
+    **dict.fromkeys(("list_type", "tuple_type"), "harus daftar (- …)"),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), "harus pemetaan (kunci: nilai)"),
+}
+
+
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+    if error["type"] in _WRONG_TYPE:
+        return _WRONG_TYPE[error["type"]]
     if error["type"] == "extra_forbidden":
         name = str(error["loc"][-1])
         top_level = [info.alias or field for field, info in model.model_fields.items()]
@@ -184,6 +199,9 @@ def read_rulebook(directory: Path) -> RuleBook:
     problems: list[Problem] = []
     if not directory.is_dir():
         raise RulesInvalid([Problem(str(directory), 1, 1, "folder aturan tidak ditemukan")])
+    if not _yaml_files(directory / CRITERIA):  # an empty folder, a data folder: nothing would be decided
+        raise RulesInvalid([Problem(str(directory / CRITERIA), 1, 1, f"tidak ada berkas aturan ({CRITERIA}/**/*.yaml, "
+                                    "satu aturan per berkas): ini bukan folder aturan iku")])
     book = RuleBook(directory=directory, version=rules_version(directory))
     _load_parameters(book, _read_all(directory / PARAMETERS, problems), problems)
     _load_rules(book, _read_all(directory / CRITERIA, problems), problems)

@@ -26,7 +26,7 @@ from engine.indicators.scope import ProvinceScope
 from engine.names import closest_names
 from engine.runstore.layout import SourceLayout, fact_from_row, source_layouts
 from engine.runstore.rulecodec import decode_rule
-from engine.runstore.schema import HEADER_COLUMNS, ROLES, open_store, source_table_name
+from engine.runstore.schema import HEADER_COLUMNS, ROLES, DamagedRecord, open_store, source_table_name
 
 SUGGESTION_POOL = 20_000  # ids compared with a misspelt one: those around it in the index, not a million
 
@@ -130,12 +130,21 @@ class StoreSource:
         wanted = (entity_type, entity_id)
         if self._decisions is None or self._decisions[0] != wanted:
             key = self._key(entity_type, entity_id)
-            verdict, citation, given = self.db.execute(
+            outcome = self.db.execute(
                 "SELECT o.verdict, o.citation, v.given FROM outcome AS o JOIN verdict AS v ON v.key = o.verdict "
                 "WHERE o.year = ? AND o.entity = ?", (self.year, key)).fetchone()
             rules = self.rules(entity_type)
+            if outcome is None and not rules:  # no rule of its kind in force that year: nothing was decided
+                self._decisions = (wanted, [])
+                return []
+            if outcome is None:
+                raise DamagedRecord(f"keputusan {entity_type} {entity_id} tahun {self.year} tidak ada")
+            verdict, citation, given = outcome
             held = self.db.execute("SELECT h.held FROM verdict_rule AS h JOIN rule AS r ON r.key = h.rule "
                                    "WHERE h.verdict = ? ORDER BY r.position", (verdict,)).fetchall()
+            if len(held) != len(rules):
+                raise DamagedRecord(f"keputusan {entity_type} {entity_id} tahun {self.year} mencatat {len(held)} "
+                                    f"dari {len(rules)} aturan")
             cited = self._cited(key, citation) if citation is not None else {}
             self._decisions = (wanted, [
                 self._decision(entity_id, rules[position], bool(given >> position & 1), mask, cited.get(position, {}))

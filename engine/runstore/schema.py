@@ -173,18 +173,33 @@ def open_store(out: Path) -> sqlite3.Connection:
     path = out if out.is_file() else out / "run.sqlite"
     if not path.is_file():
         raise StoreError(f"catatan run tidak ditemukan: {path} (jalankan dulu `iku run --out {out}`)")
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        found = db.execute("SELECT version FROM schema_version").fetchone()
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        raise StoreError(f"{path} tidak dapat dibuka untuk dibaca (izin berkas atau foldernya?)") from None
+    try:
+        found = [version for (version,) in db.execute("SELECT version FROM schema_version")]
     except sqlite3.DatabaseError:
         db.close()
         raise StoreError(f"{path} bukan catatan run iku") from None
-    if found is None or found[0] != SCHEMA_VERSION:
+    if found != [SCHEMA_VERSION]:  # one row, this version: a second row (another version, or a copy) is not believed
         db.close()
-        version = found[0] if found else "tidak diketahui"
+        version = ", ".join(map(str, found)) or "tidak diketahui"
         raise StoreError(f"{path} ditulis dengan skema catatan run versi {version}; versi ini membaca versi "
                          f"{SCHEMA_VERSION}. Jalankan ulang `iku run` untuk membuat catatan run yang baru.")
     return db
+
+
+class DamagedRecord(sqlite3.DatabaseError):
+    """Rows of the record that contradict each other (an entity without its decision): damaged as a bad page is."""
+
+
+def damaged_text(error: sqlite3.DatabaseError, out: Path | None = None) -> str:
+    """What a reader says of a record that opened and then failed where it was read (a page overwritten,
+    a copy cut short, rows missing): ``out`` named where a path may be shown."""
+    where, rerun = (f" {out}", f" --out {out}") if out is not None else ("", "")
+    detail = error if isinstance(error, DamagedRecord) else f"SQLite: {error}"
+    return f"catatan run{where} rusak atau tidak dapat dibaca ({detail}); jalankan ulang `iku run{rerun}`"
 
 
 def source_table_name(table: str) -> str:

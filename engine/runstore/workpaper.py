@@ -21,6 +21,7 @@ from engine.explain.model import EntityExplanation
 from engine.outputs.files import atomic_path, neutralise
 from engine.runstore.reader import StoreSource
 from engine.runstore.sample import Sample
+from engine.runstore.schema import DamagedRecord
 
 # Text stays text: never a formula, a link or a number, whatever it starts with (values are neutralised too).
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -48,9 +49,12 @@ def _entity_rows(store: StoreSource, sample: Sample) -> Iterator[list[object]]:
     explainer = Explainer(store)
     placed = store.db.execute
     for number, key in enumerate(sample.keys, start=1):
-        entity_type, entity_id, region = placed(
+        found = placed(
             "SELECT entity_type, entity_id, coalesce(kab_kota, kode_wilayah, '') FROM entity_named WHERE key = ?",
             (key,)).fetchone()
+        if found is None:
+            raise DamagedRecord(f"entitas {key} kerangka sampel tidak ada di tabel entity")
+        entity_type, entity_id, region = found
         explanation = explainer.entity(entity_type, entity_id)
         given = [rule.tag for rule in explanation.aturan if rule.diberikan]
         refused = [rule.tag for rule in explanation.aturan if not rule.diberikan]

@@ -4,6 +4,7 @@ models; the framework's OpenAPI page at /docs, served with its own copy of Swagg
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from engine.numbers import format_number
+from engine.runstore.schema import damaged_text
 from engine.serve import compare, entity, members, ruletext, summary
 from engine.serve.errors import BadParameter, Busy, NotFound
 from engine.serve.runs import ServedRuns
@@ -89,6 +91,10 @@ def create_app(folders: list[Path], token: str | None = None, host: str = "127.0
     @app.exception_handler(SimulationFailed)
     async def failed(request: Request, problem: SimulationFailed) -> Response:
         return error(request, 503, problem.message)
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def damaged(request: Request, problem: sqlite3.DatabaseError) -> Response:
+        return error(request, 500, damaged_text(problem))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, problem: RequestValidationError) -> Response:

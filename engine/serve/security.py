@@ -9,7 +9,9 @@ anything from another origin (Content-Security-Policy) and being framed.
 
 from __future__ import annotations
 
+import errno
 import secrets
+import socket
 from collections.abc import Awaitable, Callable
 
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -26,6 +28,29 @@ DOCS_POLICY = PAGE_POLICY.replace("script-src 'none'", "script-src 'self' 'unsaf
 
 def is_local(host: str) -> bool:
     return host in LOCAL_HOSTS
+
+
+class CannotListen(Exception):
+    """The address and port ``iku serve`` was asked to listen on cannot be had."""
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The server's socket, bound before anything is printed or served (bound as uvicorn binds one): a port
+    another program holds is named in words, not in uvicorn's log line with its own exit code."""
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host.strip("[]"), port))
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            raise CannotListen(f"port {port} di {host} sudah dipakai program lain; pilih port lain dengan --port") from None
+        if error.errno in (errno.EACCES, errno.EPERM):
+            raise CannotListen(f"port {port} di {host} tidak boleh dipakai pengguna ini; pilih port di atas 1024 "
+                               "dengan --port") from None
+        raise CannotListen(f"tidak dapat mendengar di {host} port {port}: alamat ini bukan alamat mesin ini "
+                           f"atau tidak dikenal ({errno.errorcode.get(error.errno or 0, 'galat')})") from None
+    return listener
 
 
 def new_token() -> str:
