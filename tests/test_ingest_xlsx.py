@@ -222,6 +222,7 @@ def test_a_sheet_whose_dimension_understates_its_cells_is_read_whole(tmp_path, d
     assert (count.read, count.used, count.blank) == (10, 10, 0)
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # the same reading in this process (rejects_both_ways) warns under pytest's own filters
 def test_what_openpyxl_warns_about_never_reaches_the_terminal(tmp_path):
     # A workbook without a default style (written by many programs other than Excel) and a date-formatted
     # cell holding a serial beyond any date: openpyxl warns in English with its own source lines; the
