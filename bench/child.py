@@ -119,6 +119,7 @@ def output_bytes(out: Path) -> dict[str, int]:
 
 def main() -> None:
     from engine import parallel, pipeline
+    from runstore import insert_floor  # bench/runstore.py: this file's folder is the first on sys.path
     from engine.outputs.run import execute_run
 
     data, out, rules, profile, year, workers = sys.argv[1:7]
@@ -143,6 +144,8 @@ def main() -> None:
     # of which this process's own (the rest: the output stage's other process, ended by then)
     outputs_own_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - LAST_STAGE_END_OWN[0]
     tags_alone, tags_alone_cpu = _time_tags_alone(result, Path(out))
+    written = output_bytes(Path(out))
+    floor = insert_floor(Path(out) / "run.sqlite")  # after the sizes: it writes a copy in the folder meanwhile
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
@@ -159,7 +162,8 @@ def main() -> None:
         "rules_path": parallel.RULES_PATH,
         "tags_csv_alone_s": tags_alone,
         "tags_csv_alone_cpu_s": tags_alone_cpu,
-        "output_bytes": output_bytes(Path(out)),
+        "output_bytes": written,
+        "record_floor": floor,
     }), flush=True)
 
 

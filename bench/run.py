@@ -457,6 +457,27 @@ def output_table(results: list[SizeResult], style: box.Box) -> Table:
     return view
 
 
+def record_floor_table(results: list[SizeResult], style: box.Box) -> Table:
+    """Issue 20's ≤ 3× tags.csv beside its floor: the record's rows put into SQLite by SQLite alone and through
+    Python's sqlite3 from ready tuples (``runstore.insert_floor``), in CPU seconds, ÷ tags.csv alone's."""
+    view = Table(title="Lantai catatan run: baris run.sqlite dimasukkan oleh SQLite saja dan lewat sqlite3 Python "
+                       "(detik-CPU; ÷ tags.csv saja)", title_justify="left", box=style)
+    for column in ("entitas", "baris catatan", "tags.csv saja CPU s", "SQLite saja CPU s", "SQLite ÷ tags.csv",
+                   "sqlite3 Python CPU s", "sqlite3 ÷ tags.csv", "CPU outputs s", "outputs ÷ tags.csv"):
+        view.add_column(column, justify="right")
+    for result in results:
+        runs = [run for run in _lean_runs(result) if "record_floor" in run]
+        if not runs:
+            continue
+        alone = median([r["tags_csv_alone_cpu_s"] for r in runs])
+        sqlite_s, binding_s = (median([r["record_floor"][key] for r in runs]) for key in ("sqlite_s", "binding_s"))
+        stage = median([r["stage_cpu_s"]["outputs"] for r in runs])
+        view.add_row(f"{_entities(runs[0]):,}", f"{runs[-1]['record_floor']['rows']:,}", f"{alone:.3f}",
+                     f"{sqlite_s:.2f}", f"{sqlite_s / alone:.1f}×", f"{binding_s:.2f}", f"{binding_s / alone:.1f}×",
+                     f"{stage:.1f}", f"{stage / alone:.1f}×")
+    return view
+
+
 def stopped_lines(results: list[SizeResult]) -> list[str]:
     lines = []
     for result in results:
@@ -499,6 +520,7 @@ def main() -> None:
     console.print(cores_table(results, style))
     console.print(baseline_table(results, style))
     console.print(output_table(results, style))
+    console.print(record_floor_table(results, style))
     for line in stopped_lines(results):
         console.print(f"[red]{line}[/]")
     for result in results:

@@ -46,6 +46,43 @@ def breakdown(path: Path) -> list[tuple[str, int]]:
         db.close()
 
 
+FLOOR_BATCH = 50_000  # rows fetched at a time for the floor's Python insert: a million entities' rows never held whole
+
+
+def insert_floor(record: Path) -> dict[str, float]:
+    """The floor under the record's share of the output stage: CPU seconds of putting ``record``'s own rows
+    (every plain table; not the names' full-text index) into a fresh file with the same tables, by SQLite
+    alone (``INSERT … SELECT`` from the record attached: no Python per row) and through Python's sqlite3
+    from the rows as ready tuples (``executemany``, the binding iku's writer goes through; fetching them
+    not counted). Neither makes a row: whatever iku adds is above the second."""
+    with tempfile.TemporaryDirectory(dir=record.parent) as folder:
+        copy = sqlite3.connect(Path(folder) / "floor.sqlite", isolation_level=None)
+        copy.execute("PRAGMA journal_mode = OFF")
+        copy.execute("PRAGMA synchronous = OFF")
+        copy.execute("ATTACH ? AS record", (str(record),))
+        tables = copy.execute("SELECT name, sql FROM record.sqlite_master WHERE type = 'table' AND "
+                              "sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'entity_name_%'").fetchall()
+        sqlite_s = binding_s = 0.0
+        rows = 0
+        copy.execute("BEGIN")  # one transaction, as the record's writer has
+        for name, sql in tables:
+            copy.execute(sql)
+            start = _cpu()
+            copy.execute(f'INSERT INTO main."{name}" SELECT * FROM record."{name}"')
+            sqlite_s += _cpu() - start
+            rows += copy.execute(f'SELECT count(*) FROM main."{name}"').fetchone()[0]
+            copy.execute(f'DELETE FROM main."{name}"')
+            source = copy.execute(f'SELECT * FROM record."{name}"')
+            while batch := source.fetchmany(FLOOR_BATCH):
+                marks = ", ".join("?" * len(batch[0]))
+                start = _cpu()
+                copy.executemany(f'INSERT INTO main."{name}" VALUES ({marks})', batch)
+                binding_s += _cpu() - start
+        copy.execute("COMMIT")
+        copy.close()
+    return {"rows": rows, "sqlite_s": sqlite_s, "binding_s": binding_s}
+
+
 def timed_write(series: SeriesResult, out: Path, data: Path, beside: bool = False) -> tuple[float, float, float]:
     """CPU seconds and seconds of the record's writing in this process (with ``beside``, the facts' and
     decisions' hand-overs too), and CPU seconds of building its source rows and outcomes beside it

@@ -110,9 +110,9 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     rows = [[cell.strip() for cell in line.strip(" |").split("|")]
             for line in done.stdout.splitlines() if line.startswith("|")]
     rows = [row for row in rows if row[0] == "501"]  # not a wrapped line's "(501/s)": a stage of ≈ 1 s
-    # the stage table and the cores table: a row per rules path (lean, today's); baseline and output tables: one row
-    assert len(rows) == 6
-    stage_rows, core_rows, (baseline_row,), (output_row,) = rows[:2], rows[2:4], rows[4:5], rows[5:]
+    # the stage table and the cores table: a row per rules path (lean, today's); baseline, output and floor tables: one
+    assert len(rows) == 7
+    stage_rows, core_rows, (baseline_row,), (output_row,), (floor_row,) = rows[:2], rows[2:4], rows[4:5], rows[5:6], rows[6:]
     assert [row[1] for row in stage_rows] == [row[1] for row in core_rows] == ["lean", "hari ini"]
     assert all("GB" in " ".join(row) for row in stage_rows)
     assert all(float(cell) >= 0 for row in core_rows for cell in row[2:])  # cores busy per stage
@@ -123,6 +123,9 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert cpu_ratio.endswith("×")  # the same in CPU seconds (both processes of the stage ÷ tags.csv's)
     assert int(output_row[5].replace(",", "")) > 0 < int(output_row[6].replace(",", ""))  # run.sqlite, folder B/entity
     assert output_row[-1].endswith("×")  # the whole run ÷ reading every input once with polars (issue 19)
+    # the record's rows put into SQLite by SQLite alone, then through Python's sqlite3: the floor under the record
+    record_rows, sqlite_s, binding_s = int(floor_row[1].replace(",", "")), float(floor_row[3]), float(floor_row[5])
+    assert record_rows > 501 and 0 <= sqlite_s and 0 < binding_s and floor_row[-1].endswith("×")
     assert not list(tmp_path.iterdir())  # data and outputs are removed without --keep
 
 
