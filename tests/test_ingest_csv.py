@@ -40,6 +40,13 @@ def test_an_unclosed_quote_on_row_6_of_1000_refuses_the_file_naming_row_6(tmp_pa
     assert result.exit_code == 2 and "baris 6" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("lines", [[""], ["", "", *koperasi_lines(3)]], ids=["empty", "blank lines above the header"])
+def test_a_table_without_a_header_on_row_1_is_refused_saying_where_the_header_belongs(tmp_path, lines):
+    with pytest.raises(DataError, match=r"^koperasi.csv: baris 1 kosong, padahal baris judul harus di baris 1 "
+                                        r"\(tabel koperasi\); hapus baris kosong di atas judul"):
+        load_dataset(write(tmp_path / "data", lines))
+
+
 def test_a_stray_quote_closed_by_another_far_below_is_found_too(tmp_path):
     lines = koperasi_lines(40)
     lines[5] = lines[5].replace("Koperasi 5", '"Koperasi 5')

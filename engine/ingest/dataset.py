@@ -206,9 +206,9 @@ class _Validator:
 
 
 def _check_header(model: type[Record], source: str, header: list[str]) -> None:
-    if not any(header):
-        raise DataError(f"{source}: berkas atau sheet kosong, tanpa baris judul (tabel {model.table}); "
-                        "hapus berkasnya bila tabel ini memang tidak ada datanya")
+    if not any(header):  # an empty file, or rows typed below a blank first line: the header is row 1
+        raise DataError(f"{source}: baris 1 kosong, padahal baris judul harus di baris 1 (tabel {model.table}); "
+                        "hapus baris kosong di atas judul, atau hapus berkasnya bila tabel ini memang tidak ada datanya")
     missing = [column for column in model.required_columns() if column not in header]
     if missing:
         names = ", ".join(missing)
