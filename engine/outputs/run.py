@@ -37,7 +37,7 @@ SOURCE_ROWS_ALONGSIDE_FROM = PARALLEL_FROM
 # report.xlsx in a process of its own, at this much lower a priority (os.nice): at national it had 3.7 CPU-s
 # to write while this process waited ≈ 4 s for the source rows and the workbook; up to this many entities,
 # since the process adds ≈ 50 MB beside the output stage's peak, for which a million entities' run has no
-# room (bench/README.md, "report.xlsx in a process of its own"); beyond, the source rows' process writes it after them
+# room (bench/README.md, "sixth session", "The two levers"); beyond, the source rows' process writes it after them
 WORKBOOK_NICENESS = 10
 WORKBOOK_OF_ITS_OWN_UP_TO = 500_000
 
@@ -55,8 +55,8 @@ class OutputProcess:
 
     The first is started once the data is read (``prepare``), so that it is ready when every year is decided;
     their work is given then (``start``, which ``run_series`` tells), to be under way while this process
-    counts the last year's indicators. Kept by ``stack``: an exception
-    meanwhile kills them; their hand-over files are gone with the stack (read, or the run failed).
+    counts the last year's indicators. Kept by ``stack``: an exception meanwhile kills them; their hand-over
+    files are gone with the stack (read, or the run failed).
     """
 
     def __init__(self, stack: ExitStack, out: Path):
@@ -71,7 +71,7 @@ class OutputProcess:
     def prepare(self, entities: int) -> None:
         """Told the run's size once its data is read: a large run's other process is started now, so that it
         has imported what it needs by the time every year is decided (its start took ≈ 2 s there,
-        on the output stage's critical path: bench/README.md, "The output processes started early")."""
+        on the output stage's critical path: bench/README.md, "sixth session")."""
         if self.writer is None and entities >= WORKBOOK_ALONGSIDE_FROM:
             self.writer = self.stack.enter_context(process_pool(1, initializer=writer_started))
             self.writer.submit(int)  # a pool starts its process with the first work it is given
