@@ -35,6 +35,7 @@ from engine.years import YearsError, parse_years
 # data needs (at a million entities start-up was most of `iku explain`). tests/test_cli_imports.py keeps it so.
 if TYPE_CHECKING:
     from engine.check_data import DataCheck
+    from engine.ingest.dataset import Dataset
     from engine.pipeline import RunResult, SeriesResult
 
 app = typer.Typer(
@@ -169,14 +170,21 @@ def figures_table(title: str, columns: Sequence[str], numeric: Collection[str], 
     return table
 
 
+def print_not_read(dataset: Dataset) -> None:
+    """The tables not in the data, and the files of the data folder that were not read, with why."""
+    for name in dataset.absent:
+        console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
+    for name, why in dataset.not_read.items():
+        console.print(Text(visible(f"  berkas {name}: tidak dibaca ({why})")), soft_wrap=True)
+
+
 def print_accounting(result: RunResult) -> None:
     rows = [[count.table, count.source, str(count.read), str(count.used), str(count.rejected), str(count.blank)]
             for count in result.dataset.counts]
     console.print(figures_table("Baris data per tabel",
                                 ("tabel", "sumber", "dibaca", "dipakai", "ditolak", "baris kosong"),
                                 ("dibaca", "dipakai", "ditolak", "baris kosong"), rows))
-    for name in result.dataset.absent:
-        console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
+    print_not_read(result.dataset)
     province = result.profile.province
     for table, count in result.outside_province.items():  # out of every indicator, not rejected
         console.print(f"  {table}: {count} entitas di luar provinsi {province.name} ({province.code}), "
@@ -531,8 +539,7 @@ def print_check_counts(check: DataCheck) -> None:
         blank = f"; {count.blank} baris kosong" if count.blank else ""
         line = f"  {count.table}: dibaca {count.read} = dipakai {count.used} + ditolak {count.rejected} ({count.source}{blank})"
         console.print(Text(visible(line)), soft_wrap=True)
-    for name in check.dataset.absent:
-        console.print(f"  tabel {name}: tidak ada dalam data", highlight=False)
+    print_not_read(check.dataset)
 
 
 def print_rejects(check: DataCheck) -> None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from engine.cli import app
 
 from engine.ingest.dataset import load_dataset
 from engine.ingest.readers import DataError
@@ -37,6 +42,26 @@ def test_a_file_named_as_a_download_left_it_is_still_its_table(tmp_path):
     (data / "koperasi.csv").rename(data / "Koperasi (1).csv")
     dataset = load_dataset(data)
     assert len(dataset.table("koperasi")) == 1 and dataset.counts[0].source == "Koperasi (1).csv"
+
+
+def test_files_of_a_data_folder_no_table_is_read_from_are_named_with_why(tmp_path):
+    """Not read, never passed over unseen: a CSV file named as no table (a table's data under another name
+    would otherwise be missed without a word) and a workbook beside the CSV files."""
+    data = write_tables(tmp_path, MINIMAL)
+    (data / "kinerja koperasi lama.csv").write_bytes((data / "koperasi.csv").read_bytes())
+    Workbook().save(data / "Data Dinas.xlsx")
+    (data / "catatan.txt").write_text("bukan data")
+    assert load_dataset(data).not_read == {
+        "Data Dinas.xlsx": "workbook di samping berkas CSV; untuk membacanya, sebutkan workbook itu dengan --data",
+        "kinerja koperasi lama.csv": "namanya bukan nama tabel"}
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", "--data", str(data), "--profile", "jatim", "--year", "2024", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "berkas kinerja koperasi lama.csv: tidak dibaca (namanya bukan nama tabel)" in " ".join(result.output.split())
+    warnings = [json.loads(line)["pesan"] for line in (out / "audit.jsonl").read_text().splitlines()
+                if json.loads(line)["event"] == "peringatan"]
+    assert "berkas Data Dinas.xlsx tidak dibaca (workbook di samping berkas CSV; untuk membacanya, sebutkan " \
+           "workbook itu dengan --data)" in warnings
 
 
 def test_two_sheets_for_one_table_are_refused_naming_both(tmp_path):

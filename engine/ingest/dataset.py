@@ -83,6 +83,7 @@ class Dataset:
     counts: list[TableCount]
     sources: list[SourceFile]
     absent: list[str] = field(default_factory=list)
+    not_read: dict[str, str] = field(default_factory=dict)  # files in the data folder no table came from: why
 
     def table(self, name: str) -> Sequence[Record]:
         return self.records.get(name, ())
@@ -293,6 +294,7 @@ def _load(source: CsvFolder | Workbook, sink: RecordSink | None, policy: DataPol
     validator = _Validator(policy)
     dataset = Dataset(records={}, rejects=[], counts=[], sources=[])
     dataset.absent.extend(model.table for model in TABLES if not source.has(model.table))
+    dataset.not_read.update(source.not_read(model.table for model in TABLES))
     present = [model for model in TABLES if source.has(model.table)]
     with ExitStack() as stack:
         tables = stack.enter_context(_tables_read(present, source)) if columnar else repeat(None)

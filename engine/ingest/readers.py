@@ -285,6 +285,16 @@ class CsvFolder:
     def files(self) -> list[Path]:
         return sorted(path for paths in self._files.values() for path in paths)
 
+    def not_read(self, tables: Iterable[str]) -> dict[str, str]:
+        """The folder's files no table is read from, each with why: a CSV file whose name is no table's, a
+        workbook beside the CSV files (the folder's tables are its CSV files)."""
+        known = set(tables)
+        strays = {path.name: "namanya bukan nama tabel" for key, paths in self._files.items() if key not in known
+                  for path in paths}
+        beside = {path.name: "workbook di samping berkas CSV; untuk membacanya, sebutkan workbook itu dengan --data"
+                  for path in _workbooks_in(self.folder)}
+        return dict(sorted({**strays, **beside}.items()))
+
 
 class Workbook:
     """One .xlsx workbook with a sheet per table (names compared without case, spaces or copy marks)."""
@@ -328,6 +338,10 @@ class Workbook:
 
     def files(self) -> list[Path]:
         return [self.path]
+
+    def not_read(self, tables: Iterable[str]) -> dict[str, str]:
+        """None: a sheet that is no table's is the workbook's own (the template's guide and lists)."""
+        return {}
 
     def close(self) -> None:
         self._book.close()

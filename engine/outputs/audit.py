@@ -51,6 +51,8 @@ def log_run(audit: AuditLog, series: SeriesResult) -> None:
         audit.write("di_luar_provinsi", table=table, provinsi=first.profile.province.code, entitas=entities)
     for table in first.dataset.absent:
         audit.write("peringatan", pesan=f"tabel {table} tidak ada dalam data")
+    for name, why in first.dataset.not_read.items():
+        audit.write("peringatan", pesan=f"berkas {name} tidak dibaca ({why})")
     for result in series.results:
         for warning in _warnings(result):
             audit.write("peringatan", pesan=warning)
