@@ -142,7 +142,7 @@ def test_the_accounting_table_never_cuts_a_figure(monkeypatch):
                        read=12_345_678, used=12_345_000, rejected=678, blank=1_000_000, lines=13_345_680, continued=2)
     screen = io.StringIO()
     monkeypatch.setattr(cli, "console", Console(file=screen, width=80, color_system=None))
-    cli.print_accounting(SimpleNamespace(dataset=SimpleNamespace(counts=[count], absent=[]), outside_province={},
+    cli.print_accounting(SimpleNamespace(dataset=SimpleNamespace(counts=[count], absent=[], not_read={}), outside_province={},
                                          profile=SimpleNamespace(province=None)))
     table = screen.getvalue().split("\n  kinerja_koperasi:")[0]
     assert "…" not in table
