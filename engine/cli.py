@@ -325,14 +325,17 @@ def explain_command(
 
 @contextmanager
 def reading_record(run_dir: Path) -> Iterator[None]:
-    """A record damaged past its header (a page overwritten, a copy cut short) opens, then fails where it is
-    read: named (exit 2), never a traceback."""
+    """A record that cannot be read is named (exit 2), never a traceback: missing, not a run record, of another
+    schema version, without the year asked (``StoreError``), or damaged past its header (a page overwritten,
+    a copy cut short), which opens and then fails where it is read."""
     import sqlite3  # the record's reader has loaded it already
 
-    from engine.runstore.schema import damaged_text
+    from engine.runstore.schema import StoreError, damaged_text
 
     try:
         yield
+    except StoreError as error:
+        raise fail(str(error), 2) from None
     except sqlite3.DatabaseError as error:
         raise fail(damaged_text(error, run_dir), 2) from None
 
@@ -342,14 +345,10 @@ def explain_source(run_dir: Path | None, data: Path | None, profile: str | None,
                    rules: Path) -> Iterator[tuple[Any, str | None]]:
     """The record of a run (and the line saying which run), or a run of the data made now."""
     if run_dir is not None:
-        from engine.runstore.reader import StoreSource, UnknownYear
-        from engine.runstore.schema import StoreError
+        from engine.runstore.reader import StoreSource
 
         with reading_record(run_dir):
-            try:
-                store = StoreSource(run_dir, year)  # --year: which year of a run of several (default: the last)
-            except (StoreError, UnknownYear) as error:
-                raise fail(str(error), 2) from None
+            store = StoreSource(run_dir, year)  # --year: which year of a run of several (default: the last)
             try:
                 yield store, store.info.text(store.year)
             finally:
@@ -370,15 +369,11 @@ def verify_command(
 ) -> None:
     """Memeriksa ulang sebuah run: sha256 berkas masukan, versi aturan, lalu menilai ulang dan membandingkan
     tag dan indikator dengan catatan run. Kode keluar 0 bila cocok, 1 bila ada yang berbeda."""
-    from engine.runstore.schema import StoreError
     from engine.runstore.verify import verify
 
     log.configure(quiet=True)
     with friendly_errors(), reading_record(run_dir):
-        try:
-            check = verify(run_dir, data)
-        except StoreError as error:
-            raise fail(str(error), 2) from None
+        check = verify(run_dir, data)
     console.print(f"Run {check.info.id} (profil {check.info.profile}, tahun {check.info.year})", highlight=False)
     if check.matches:
         console.print("cocok: berkas masukan, versi aturan, tag dan indikator sama dengan catatan run", highlight=False)
@@ -402,16 +397,12 @@ def sample_command(
 
     from engine.runstore.reader import StoreSource
     from engine.runstore.sample import draw
-    from engine.runstore.schema import StoreError
     from engine.runstore.workpaper import write_workpaper
 
     if out.suffix.lower() != ".xlsx":
         raise fail(f"{out}: kertas kerja ditulis sebagai workbook .xlsx", 2)
     with friendly_errors(), reading_record(run_dir):
-        try:
-            store = StoreSource(run_dir)
-        except StoreError as error:
-            raise fail(str(error), 2) from None
+        store = StoreSource(run_dir)
         try:
             sample = draw(store.db, size, secrets.randbelow(10**6) if seed is None else seed)
             write_workpaper(store, sample, out)

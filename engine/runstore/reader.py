@@ -26,7 +26,7 @@ from engine.indicators.scope import ProvinceScope
 from engine.names import closest_names
 from engine.runstore.layout import SourceLayout, fact_from_row, source_layouts
 from engine.runstore.rulecodec import decode_rule
-from engine.runstore.schema import HEADER_COLUMNS, ROLES, DamagedRecord, open_store, source_table_name
+from engine.runstore.schema import HEADER_COLUMNS, ROLES, DamagedRecord, StoreError, open_store, source_table_name
 
 SUGGESTION_POOL = 20_000  # ids compared with a misspelt one: those around it in the index, not a million
 
@@ -58,8 +58,8 @@ class RunInfo:
                 f"Berkas masukan (sha256): {files}")
 
 
-class UnknownYear(Exception):
-    """A year the record does not hold."""
+class UnknownYear(StoreError):
+    """A year the record does not hold: for that year, a record that cannot be read."""
 
 
 def run_info(db: sqlite3.Connection) -> RunInfo:
