@@ -82,8 +82,7 @@ class OutputProcess:
         if self.workbook is not None or entities < WORKBOOK_ALONGSIDE_FROM:
             return
         started = time.perf_counter()
-        if self.writer is None:  # not told the run's size before
-            self.prepare(entities)
+        self.prepare(entities)  # started already if told the run's size before
         self.workbook = self.writer if entities > WORKBOOK_OF_ITS_OWN_UP_TO else \
             self.stack.enter_context(process_pool(1, initializer=lowered, initargs=(WORKBOOK_NICENESS,)))
         decisions = hand_over_decisions(decided, self.out)
