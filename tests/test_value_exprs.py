@@ -116,6 +116,20 @@ def test_a_tidy_column_and_a_column_of_digits_read_as_pydantic_reads_them(sample
     _same_as_pydantic(sample)
 
 
+@given(st.lists(st.one_of(st.none(), cells), min_size=1, max_size=6), st.lists(st.integers(0, 5), min_size=1, max_size=50))
+def test_a_column_of_repeated_cells_reads_as_each_cell_alone(distinct, picks):
+    """A column whose cells repeat is parsed a distinct cell at a time (``once_per_cell``): every cell
+    gets what it gets parsed alone, and what pydantic says of it."""
+    column = [distinct[pick % len(distinct)] for pick in picks]
+    for parse in value_exprs.PARSERS.values():
+        whole = parse(pl.Series(column, dtype=pl.String))
+        alone = [parse(pl.Series([cell], dtype=pl.String)) for cell in column]
+        assert whole.status.to_list() == [one.status[0] for one in alone]
+        assert whole.value.to_list() == [one.value[0] for one in alone]
+        assert whole.value.dtype == alone[0].value.dtype
+    _same_as_pydantic(column)
+
+
 def _same_as_pydantic(sample: list[str | None]) -> None:
     for parse, (where, adapter) in ADAPTERS.items():
         parsed = value_exprs.PARSERS[parse](pl.Series(sample, dtype=pl.String))
