@@ -1,5 +1,6 @@
 """Work handed to other processes: the same result as in this one, and a clear stop when one dies."""
 
+import atexit
 import ctypes
 import gc
 import os
@@ -8,6 +9,7 @@ import struct
 import subprocess
 import sys
 import time
+from functools import partial
 from multiprocessing.queues import SimpleQueue
 
 import pytest
@@ -165,6 +167,37 @@ def test_a_run_that_stops_does_not_wait_for_its_workers_to_finish():
             pool.submit(time.sleep, 60)
             raise KeyboardInterrupt
     assert time.monotonic() - start < 30
+
+
+class _Left:
+    """An object a worker's work leaves behind, which says when the worker's interpreter frees it."""
+
+    def __init__(self, mark: str):
+        # kept here: a tearing-down interpreter may have emptied the modules' names by the time it frees this
+        self.create = partial(os.open, mark, os.O_CREAT | os.O_WRONLY)
+
+    def __del__(self) -> None:
+        self.create()
+
+
+_LEFT: list[_Left] = []
+
+
+def _leave_behind(freed: str, ended: str) -> None:
+    _LEFT.append(_Left(freed))
+    atexit.register(lambda: open(ended, "w").close())
+
+
+def test_a_pools_process_ends_without_tearing_down_what_its_work_left(tmp_path):
+    """The run waits for its pools' processes to end (``shutdown``): they end once their work is answered,
+    without freeing object after object first; the work's own exit handlers still run, and the process
+    ends well."""
+    freed, ended = tmp_path / "freed", tmp_path / "ended"
+    with process_pool(1) as pool:
+        answer_of(pool.submit(_leave_behind, str(freed), str(ended)))
+        (worker,) = pool._processes.values()
+    assert worker.exitcode == 0
+    assert ended.exists() and not freed.exists()
 
 
 def half_an_answer(mark: str) -> None:
