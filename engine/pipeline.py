@@ -336,7 +336,8 @@ def run_series(
 ) -> SeriesResult:
     """Every year of ``years`` (ascending, distinct) from ONE reading of the data: the facts are made
     once, each year is evaluated with the rules and parameters in force on its 31 December.
-    ``sized``: told how many entities the data holds once it is read, before the facts are made.
+    ``sized``: told how many entities the data holds so far after each table read (the entities' own
+    tables come first), the last time before the facts are made.
     ``decided``: told every year's decisions once the last year's are made, before its indicators."""
     if not years or list(years) != sorted(set(years)):
         raise ValueError(f"tahun seri harus naik dan berbeda: {list(years)}")  # engine.years makes them so
@@ -352,12 +353,16 @@ def run_series(
                         projections=fact_projections(book, years) if workers != 1 else None)
     with ExitStack() as alongside:
         ahead = WorkersAhead(alongside, book, years[0], workers)
+
+        def read(dataset: Dataset) -> None:  # after each table
+            ahead.read(dataset)
+            if sized is not None:
+                sized(entity_count(dataset))
+
         with clock("ingest"):
-            dataset = load_dataset(data, chunks, data_policy(book, years), read=ahead.read).with_records(chunks.set_aside)
+            dataset = load_dataset(data, chunks, data_policy(book, years), read=read).with_records(chunks.set_aside)
         log.info("data dibaca", tabel=len(dataset.counts), ditolak=len(dataset.rejects))
         workers = workers or default_workers(entity_count(dataset))
-        if sized is not None:
-            sized(entity_count(dataset))
         # The first year's workers evaluate each chunk as soon as the facts stage has made it. "facts":
         # until the last chunk is made (and sent, the answers come meanwhile taken); "rules": from
         # then until the last answer is taken and the workers have ended.

@@ -74,10 +74,12 @@ def test_beyond_the_size_memory_has_room_for_the_source_rows_process_writes_the_
     assert seen["niceness"] == os.nice(0)
 
 
-def test_a_large_runs_other_process_is_started_once_the_data_is_read_and_given_its_work_when_decided(
+def test_a_large_runs_other_process_is_started_while_the_data_is_read_and_given_its_work_when_decided(
         tmp_path, monkeypatch):
-    """Its start (an interpreter, the record's modules) is under way while the facts are made, not on the
-    output stage's critical path; the process that starts then is the one that builds the source rows."""
+    """Its start (an interpreter, the record's modules) is under way while the rest of the data is read
+    (where a core is idle), not on the output stage's critical path; it is told the size after each
+    table, and starts once, at the first that makes the run large; the process that starts then is
+    the one that builds the source rows."""
     monkeypatch.setattr(run_outputs, "WORKBOOK_ALONGSIDE_FROM", 0)
     monkeypatch.setattr(run_outputs, "SOURCE_ROWS_ALONGSIDE_FROM", 0)
     events = []
@@ -94,8 +96,9 @@ def test_a_large_runs_other_process_is_started_once_the_data_is_read_and_given_i
     monkeypatch.setattr(run_outputs.OutputProcess, "prepare", prepared)
     monkeypatch.setattr(run_outputs.OutputProcess, "start", started)
     monkeypatch.setattr(pipeline, "entities_of", lambda *a: events.append(("facts", None)) or entities_of(*a))
-    execute_run(SAMPLES / "jatim", "jatim", 2024, tmp_path / "out", RULES)
-    assert [event for event, _ in events][:3] == ["prepared", "facts", "decided"]  # then told again by write_outputs
+    result = execute_run(SAMPLES / "jatim", "jatim", 2024, tmp_path / "out", RULES)
+    tables = len(result.dataset.counts)
+    assert [event for event, _ in events][:tables + 2] == ["prepared"] * tables + ["facts", "decided"]
     assert {pid for event, pid in events if event != "facts"} == {events[0][1]} != {os.getpid()}
 
 

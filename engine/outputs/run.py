@@ -53,7 +53,7 @@ class OutputProcess:
     the record waits for. Beyond ``WORKBOOK_OF_ITS_OWN_UP_TO`` entities, where memory has no room for a
     third, the first writes the workbook after its rows.
 
-    The first is started once the data is read (``prepare``), so that it is ready when every year is decided;
+    The first is started while the data is read (``prepare``), so that it is ready when every year is decided;
     their work is given then (``start``, which ``run_series`` tells), to be under way while this process
     counts the last year's indicators. Kept by ``stack``: an exception meanwhile kills them; their hand-over
     files are gone with the stack (read, or the run failed).
@@ -69,9 +69,10 @@ class OutputProcess:
         self.seconds = 0.0  # spent here starting it: the output stage's time
 
     def prepare(self, entities: int) -> None:
-        """Told the run's size once its data is read: a large run's other process is started now, so that it
-        has imported what it needs by the time every year is decided (its start took ≈ 2 s there,
-        on the output stage's critical path: bench/README.md, "sixth session")."""
+        """Told the entities read so far, after each table: a large run's other process is started at the
+        first that makes it large, so that it has imported what it needs by the time every year is
+        decided (its start took ≈ 2 s there, on the output stage's critical path: bench/README.md,
+        "sixth session"), and does so while the data is read, where a core is idle ("seventh session")."""
         if self.writer is None and entities >= WORKBOOK_ALONGSIDE_FROM:
             self.writer = self.stack.enter_context(process_pool(1, initializer=writer_started))
             self.writer.submit(int)  # a pool starts its process with the first work it is given
