@@ -74,6 +74,63 @@ def test_beyond_the_size_memory_has_room_for_the_source_rows_process_writes_the_
     assert seen["niceness"] == os.nice(0)
 
 
+def _workbook_processes(tmp_path, monkeypatch):
+    """The workbook's own process after each table read (None: not started) and the process that wrote
+    the workbook, in a run on the samples taken as large."""
+    monkeypatch.setattr(run_outputs, "WORKBOOK_ALONGSIDE_FROM", 0)
+    monkeypatch.setattr(run_outputs, "SOURCE_ROWS_ALONGSIDE_FROM", 0)
+    seen = {"read": []}
+    prepare, start = run_outputs.OutputProcess.prepare, run_outputs.OutputProcess.start
+
+    def prepared(other, entities):
+        prepare(other, entities)
+        if other.workbook is None:  # still reading
+            seen["read"].append(other.own_workbook.submit(os.getpid).result() if other.own_workbook else None)
+
+    def started(other, decided):
+        start(other, decided)
+        seen["sources"] = other.writer.submit(os.getpid).result()
+        seen["workbook"] = other.workbook.submit(os.getpid).result()
+        seen["own"] = other.own_workbook
+
+    monkeypatch.setattr(run_outputs.OutputProcess, "prepare", prepared)
+    monkeypatch.setattr(run_outputs.OutputProcess, "start", started)
+    execute_run(SAMPLES / "jatim", "jatim", 2024, tmp_path / "out", RULES)
+    assert (tmp_path / "out" / "report.xlsx").exists()
+    return seen
+
+
+def test_the_workbooks_process_is_started_while_the_data_is_read_and_is_the_one_that_writes_it(
+        tmp_path, monkeypatch):
+    """Its start (an interpreter, at a lower priority) took ≈ 1 s of the output stage beside the two other
+    processes; started with the first table that makes the run large, it is ready when the sheets come."""
+    seen = _workbook_processes(tmp_path, monkeypatch)
+    assert set(seen["read"]) == {seen["workbook"]} and seen["workbook"] not in (seen["sources"], os.getpid())
+
+
+def test_the_workbooks_sheets_are_given_before_tags_csv_is_written(tmp_path, monkeypatch):
+    """The workbook's process ends last: it gets its work before anything else is written here."""
+    monkeypatch.setattr(run_outputs, "WORKBOOK_ALONGSIDE_FROM", 0)
+    monkeypatch.setattr(run_outputs, "SOURCE_ROWS_ALONGSIDE_FROM", 0)
+    order = []
+    for name in ("lay_out", "write_tags", "write_run_record"):
+        monkeypatch.setattr(run_outputs, name, lambda *a, _name=name, _real=getattr(run_outputs, name), **k:
+                            order.append(_name) or _real(*a, **k))
+    execute_run(SAMPLES / "jatim", "jatim", 2024, tmp_path / "out", RULES)
+    assert order == ["lay_out", "write_tags", "write_run_record"]
+
+
+def test_a_workbook_process_started_for_a_run_that_turns_out_too_large_for_it_is_ended(tmp_path, monkeypatch):
+    """The first tables read (the koperasi's 303 entities) leave room for it; the whole run (553) does not:
+    the source rows' process writes the workbook, and the one started is not kept beside it."""
+    monkeypatch.setattr(run_outputs, "WORKBOOK_OF_ITS_OWN_UP_TO", 400)
+    seen = _workbook_processes(tmp_path, monkeypatch)
+    assert seen["read"][0] is not None
+    assert seen["workbook"] == seen["sources"]
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        seen["own"].submit(int)
+
+
 def test_a_large_runs_other_process_is_started_while_the_data_is_read_and_given_its_work_when_decided(
         tmp_path, monkeypatch):
     """Its start (an interpreter, the record's modules) is under way while the rest of the data is read

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 import structlog
@@ -53,8 +53,8 @@ class OutputProcess:
     the record waits for. Beyond ``WORKBOOK_OF_ITS_OWN_UP_TO`` entities, where memory has no room for a
     third, the first writes the workbook after its rows.
 
-    The first is started while the data is read (``prepare``), so that it is ready when every year is decided;
-    their work is given then (``start``, which ``run_series`` tells), to be under way while this process
+    They are started while the data is read (``prepare``; the workbook's while the entities read so far are
+    few enough for it), so that they are ready when every year is decided; their work is given then (``start``, which ``run_series`` tells), to be under way while this process
     counts the last year's indicators. Kept by ``stack``: an exception meanwhile kills them; their hand-over
     files are gone with the stack (read, or the run failed).
     """
@@ -63,7 +63,8 @@ class OutputProcess:
         self.stack = stack
         self.out = out
         self.writer: ProcessPoolExecutor | None = None
-        self.workbook: ProcessPoolExecutor | None = None  # report.xlsx's writer
+        self.own_workbook: ProcessPoolExecutor | None = None  # the workbook's own process, if started
+        self.workbook: ProcessPoolExecutor | None = None  # report.xlsx's writer: that one or ``writer``
         self.tags: Future[None] | None = None  # tags.csv, when written there
         self.sources: SourceRows | None = None
         self.seconds = 0.0  # spent here starting it: the output stage's time
@@ -73,9 +74,19 @@ class OutputProcess:
         first that makes it large, so that it has imported what it needs by the time every year is
         decided (its start took ≈ 2 s there, on the output stage's critical path: bench/README.md,
         "sixth session"), and does so while the data is read, where a core is idle ("seventh session")."""
-        if self.writer is None and entities >= WORKBOOK_ALONGSIDE_FROM:
-            self.writer = self.stack.enter_context(process_pool(1, initializer=writer_started))
-            self.writer.submit(int)  # a pool starts its process with the first work it is given
+        if entities < WORKBOOK_ALONGSIDE_FROM:
+            return
+        if self.writer is None:
+            self.writer = self._started(process_pool(1, initializer=writer_started))
+        # the workbook's, so far as the run may still be one memory has room for (its start took ≈ 1 s of
+        # the output stage, beside the two others: bench/README.md, "seventh session")
+        if self.own_workbook is None and entities <= WORKBOOK_OF_ITS_OWN_UP_TO:
+            self.own_workbook = self._started(process_pool(1, initializer=lowered, initargs=(WORKBOOK_NICENESS,)))
+
+    def _started(self, pool: AbstractContextManager[ProcessPoolExecutor]) -> ProcessPoolExecutor:
+        started = self.stack.enter_context(pool)
+        started.submit(int)  # a pool starts its process with the first work it is given
+        return started
 
     def start(self, decided: Decided) -> None:
         """Started on ``decided``'s record rows (or tags.csv), for a large run (once; a small one: never)."""
@@ -84,8 +95,12 @@ class OutputProcess:
             return
         started = time.perf_counter()
         self.prepare(entities)  # started already if told the run's size before
-        self.workbook = self.writer if entities > WORKBOOK_OF_ITS_OWN_UP_TO else \
-            self.stack.enter_context(process_pool(1, initializer=lowered, initargs=(WORKBOOK_NICENESS,)))
+        if entities <= WORKBOOK_OF_ITS_OWN_UP_TO:
+            self.workbook = self.own_workbook
+        else:
+            self.workbook = self.writer
+            if self.own_workbook is not None:  # started while the entities read were fewer: not needed
+                self.own_workbook.shutdown()
         decisions = hand_over_decisions(decided, self.out)
         self.stack.callback(decisions.path.unlink, missing_ok=True)  # read there by then, or the run failed
         if entities >= SOURCE_ROWS_ALONGSIDE_FROM:
@@ -115,14 +130,17 @@ def write_outputs(run: RunResult | SeriesResult, out: Path, data: Path, alongsid
     with ExitStack() as stack, collector_paused():
         other = alongside or OutputProcess(stack, out)
         other.start(series.decided)
-        if other.tags is None:
-            write_tags(series, out)
         directory = entity_directory(result)  # names and kabupaten/kota, shared by the writers
         if other.workbook is None:
+            if other.tags is None:
+                write_tags(series, out)
             write_report_xlsx(result, out, directory, series)
             _write_page_and_record(series, out, data, directory, entities)
         else:
+            # the sheets first: the workbook's process, the last to end, begins at once
             workbook = other.workbook.submit(write_workbook_from, lay_out(result, directory, out, series), out)
+            if other.tags is None:
+                write_tags(series, out)
             _write_page_and_record(series, out, data, directory, entities, other.sources)
             if other.tags is not None:
                 answer_told(other.tags, "tags.csv")
