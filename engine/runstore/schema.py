@@ -14,8 +14,8 @@ row an explanation may cite is stored once (``src_<table>``: only the dates and 
 compares); indicator members as entity keys; which entities lie outside the profile's province
 (``entity.outside``, counted per table in ``outside_province``); what the IKU documents say of each
 indicator; the auditor's sample frame of the last year (``stratum``: per entity type, rules given and
-kabupaten/kota the number of entities; ``stratum_member``: its entities, in key order), so
-that ``iku sample`` reads a few rows instead of a million. Explanations are rendered from these on
+kabupaten/kota the number of entities; ``stratum_member``: its entities, in key order; worked out by
+``engine.runstore.strata``), so that ``iku sample`` reads a few rows instead of a million. Explanations are rendered from these on
 demand (``iku explain --run``), never stored as text. Views give an auditor the readable form: ``decision``, ``tag``, ``clause_outcome``,
 ``evidence``, ``entity_named``, ``indicator_member_named``.
 """
@@ -112,40 +112,6 @@ CREATE VIRTUAL TABLE entity_name USING fts5(nama, content='entity', content_rowi
                                            detail='none', columnsize=0);
 INSERT INTO entity_name (entity_name) VALUES ('rebuild');
 """
-
-# The sample frame, from the rows once they are in (`engine.runstore.sample` draws from it): each
-# entity's outcome in the run's (last) year placed in its stratum — an entity without a kabupaten/kota
-# in "(tanpa wilayah)", a code the region table does not name under the code itself. Every pair of a
-# verdict and a region code is placed first (a few thousand pairs), so the million outcomes are
-# sorted once, into the members' key order, and counted in it.
-NO_REGION = "(tanpa wilayah)"
-STRATA = f"""
-CREATE TEMP TABLE cell AS
-  SELECT verdict, kode, entity_type, given, kab_kota,
-         dense_rank() OVER (ORDER BY entity_type, given, kab_kota) - 1 AS stratum
-    FROM (SELECT v.key AS verdict, c.kode_wilayah AS kode, v.entity_type, v.given,
-                 CASE WHEN c.kode_wilayah IS NULL THEN '{NO_REGION}' ELSE coalesce(r.kab_kota, c.kode_wilayah) END
-                   AS kab_kota
-            FROM verdict AS v CROSS JOIN (SELECT DISTINCT kode_wilayah FROM entity) AS c
-            LEFT JOIN region AS r ON r.kode_wilayah = c.kode_wilayah
-           WHERE v.year = (SELECT year FROM run));
-CREATE INDEX temp.cell_place ON cell (verdict, kode);
-INSERT INTO stratum_member (stratum, entity)
-  SELECT c.stratum, o.entity
-    FROM outcome AS o JOIN entity AS e ON e.key = o.entity
-    JOIN temp.cell AS c ON c.verdict = o.verdict AND c.kode IS e.kode_wilayah
-   WHERE o.year = (SELECT year FROM run)
-   ORDER BY 1, 2;
-CREATE TEMP TABLE counted (stratum INTEGER PRIMARY KEY, population INTEGER NOT NULL);
-INSERT INTO temp.counted SELECT stratum, count(*) FROM stratum_member GROUP BY stratum;
-INSERT INTO stratum (key, entity_type, given, kab_kota, population)
-  SELECT c.stratum, c.entity_type, c.given, c.kab_kota, n.population
-    FROM (SELECT stratum, entity_type, given, kab_kota FROM temp.cell GROUP BY stratum) AS c
-    JOIN temp.counted AS n USING (stratum);
-DROP TABLE temp.counted;
-DROP TABLE temp.cell;
-"""
-
 
 # A cited row is stored as its place among the entity's rows of the table (``citation.nth``): the
 # view finds the row by numbering them, one index range read per cited row.

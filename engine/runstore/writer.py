@@ -36,8 +36,9 @@ from engine.outputs.files import atomic_path
 from engine.pipeline import Decided, RunResult, SeriesResult
 from engine.runstore.layout import SQL_TYPES, SourceLayout, source_layouts
 from engine.runstore.rulecodec import encode_rule
-from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VERSION, STRATA, evidence_view,
+from engine.runstore.schema import (INDEXES, MAX_BITS, ROLES, SCHEMA, SCHEMA_VERSION, evidence_view,
                                     source_table_name)
+from engine.runstore.strata import sample_frame
 from engine.runstore.values import insert_columns, insert_rows, insert_values
 
 Row = tuple[object, ...]
@@ -488,9 +489,26 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
     if outcomes is not None:
         outcomes.finish()
         sources.flush()
-    regions = {info.region.code: info.region.name for info in directory.values() if info.region.code}
-    _insert(db, "region", sorted(regions.items()))
+    _insert(db, "region", sorted(_regions(directory).items()))
     return keys
+
+
+def _regions(directory: Mapping[EntityKey, EntityInfo]) -> dict[str, str]:
+    """The region table: each region code of the run's entities and its kabupaten/kota."""
+    return {info.region.code: info.region.name for info in directory.values() if info.region.code}
+
+
+def _insert_sample_frame(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
+                         directory: Mapping[EntityKey, EntityInfo], keys: Mapping[str, Mapping[str, int]]) -> None:
+    """``stratum`` and ``stratum_member``, from the last year's tags given (``strata``)."""
+    result = series.last
+    positions = {kind: {rule_id: position for position, rule_id in enumerate(plan.rule_ids)}
+                 for (year, kind), plan in rules.of.items() if year == result.year}
+    placed = ((kind, entity.entity_id, keys[kind][entity.entity_id], directory[(kind, entity.entity_id)].region.code)
+              for kind, group in result.entities.items() for entity in group)
+    frame = sample_frame(result.decisions.given(), positions, placed, _regions(directory))
+    _insert(db, "stratum", frame.strata)
+    _insert(db, "stratum_member", frame.members())
 
 
 def _numbered(series: SeriesResult) -> Iterator[tuple[int, RunResult, IndicatorResult]]:
@@ -543,6 +561,7 @@ def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: M
     _insert(db, "clause", rules.clause_rows())
     _insert(db, "known_tag", ((tag,) for tag in known_tags(result.book)))
     keys = _fill_entities(db, series, rules, directory, built=built)
+    _insert_sample_frame(db, series, rules, directory, keys)
     _insert(db, "indicator", _indicator_rows(series))
     _insert(db, "capaian", ((row.year, row.indicator_id, row.target, row.realisasi, row.capaian, row.catatan,
                              row.sumber) for row in series.capaian()))
@@ -580,12 +599,11 @@ def _finish(db: sqlite3.Connection, rules: _Rules, sources: SourceRows | None) -
     """The record's last statements, all SQLite's own work: the indexes (of the rows made here: built
     while the other process may still be building its rows, off the stage's critical path), the side
     file's source rows and outcomes copied in (last: the other process has had all this time to build
-    them), the sample frame (of the outcomes); committed."""
-    _script(db, INDEXES)  # before the sample frame, which reads the region codes from their index
+    them); committed."""
+    _script(db, INDEXES)
     if sources is not None:
         sources.wait()
         _copy_sources(db, rules.layouts, sources.path)
-    _script(db, STRATA)
     db.execute("COMMIT")
     if sources is not None:
         db.execute("DETACH DATABASE sources")
