@@ -35,10 +35,12 @@ WORKBOOK_ALONGSIDE_FROM = PARALLEL_FROM  # below this, starting a process costs 
 # "branch `outproc`: the record's outcomes built beside it"); above any run's size, the record makes them here
 SOURCE_ROWS_ALONGSIDE_FROM = PARALLEL_FROM
 # report.xlsx in a process of its own, at this much lower a priority (os.nice): at national it had 3.7 CPU-s
-# to write while this process waited ≈ 4 s for the source rows and the workbook; up to this many entities,
+# to write while this process waited ≈ 4 s for the source rows and the workbook. At 10 it got so little
+# beside the two others that it ended ≈ 2 s after the record, alone on a core; at 5 the three end
+# together (bench/README.md, "seventh session"); at 0 the source rows end last. Up to this many entities,
 # since the process adds ≈ 50 MB beside the output stage's peak, for which a million entities' run has no
 # room (bench/README.md, "sixth session", "The two levers"); beyond, the source rows' process writes it after them
-WORKBOOK_NICENESS = 10
+WORKBOOK_NICENESS = 5
 WORKBOOK_OF_ITS_OWN_UP_TO = 500_000
 
 
