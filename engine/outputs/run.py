@@ -56,8 +56,9 @@ class OutputProcess:
     third, the first writes the workbook after its rows.
 
     They are started while the data is read (``prepare``; the workbook's while the entities read so far are
-    few enough for it), so that they are ready when every year is decided; their work is given then (``start``, which ``run_series`` tells), to be under way while this process
-    counts the last year's indicators. Kept by ``stack``: an exception meanwhile kills them; their hand-over
+    few enough for it), so that they are ready when every year is decided; their work is given then
+    (``start``, which ``run_series`` tells), to be under way while this process counts the last year's
+    indicators. Kept by ``stack``: an exception meanwhile kills them; their hand-over
     files are gone with the stack (read, or the run failed).
     """
 

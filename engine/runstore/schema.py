@@ -15,9 +15,10 @@ compares); indicator members as entity keys; which entities lie outside the prof
 (``entity.outside``, counted per table in ``outside_province``); what the IKU documents say of each
 indicator; the auditor's sample frame of the last year (``stratum``: per entity type, rules given and
 kabupaten/kota the number of entities; ``stratum_member``: its entities, in key order; worked out by
-``engine.runstore.strata``), so that ``iku sample`` reads a few rows instead of a million. Explanations are rendered from these on
-demand (``iku explain --run``), never stored as text. Views give an auditor the readable form: ``decision``, ``tag``, ``clause_outcome``,
-``evidence``, ``entity_named``, ``indicator_member_named``.
+``engine.runstore.strata``), so that ``iku sample`` reads a few rows instead of a million. Explanations are
+rendered from these on demand (``iku explain --run``), never stored as text. Views give an auditor the
+readable form: ``decision``, ``tag``, ``clause_outcome``, ``evidence``, ``entity_named``,
+``indicator_member_named``.
 """
 
 from __future__ import annotations

@@ -58,23 +58,28 @@ def sample_frame(given: Iterable[Given], positions: Mapping[str, Mapping[str, in
         if mask is not None:
             held.append(cells.setdefault((kind, mask, region), len(cells)))
             keys.append(key)
-    # numbered in order among every outcome and kabupaten/kota: as a window's dense_rank() numbered them
-    outcomes = {(kind, mask) for kind, mask, _ in cells}
-    order = sorted((kind, mask, region) for kind, mask in outcomes for region in every_region)
-    number = {cell: at for at, cell in enumerate(order)}
-    stratum = [number[cell] for cell in cells]  # by the cell's number as first met
-    population = dict.fromkeys(sorted(set(stratum)), 0)
-    for cell in held:
-        population[stratum[cell]] += 1
+    order = sorted((kind, mask, region) for kind, mask in {(kind, mask) for kind, mask, _ in cells}
+                   for region in every_region)
+    number = {cell: at for at, cell in enumerate(order)}  # as a window's dense_rank() over the cells numbered them
+    stratum = array("i", (number[cell] for cell in cells))  # by the cell's number as first met
+    population, members = _by_stratum(array("i", map(stratum.__getitem__, held)), keys)
+    return SampleFrame([(each, *order[each], count) for each, count in population.items()], members)
+
+
+def _by_stratum(strata: array, keys: array) -> tuple[dict[int, int], array]:
+    """Each stratum's number of entities (the strata in order), and the entities' ``keys`` (ascending) put
+    stratum after stratum, each stratum's in their order: a counting sort, a number per entity."""
+    population = dict.fromkeys(sorted(set(strata)), 0)
+    for each in strata:
+        population[each] += 1
     start, at = {}, 0
     for each, count in population.items():
         start[each], at = at, at + count
     members = array("q", bytes(8 * len(keys)))
-    for cell, key in zip(held, keys):  # in key order: each stratum's keys ascending
-        place = stratum[cell]
-        members[start[place]] = key
-        start[place] += 1
-    return SampleFrame([(each, *order[each], count) for each, count in population.items()], members)
+    for each, key in zip(strata, keys):
+        members[start[each]] = key
+        start[each] += 1
+    return population, members
 
 
 def _masks(given: Iterable[Given], positions: Mapping[str, Mapping[str, int]], entities: Iterable[Placed],
