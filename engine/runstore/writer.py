@@ -489,7 +489,6 @@ def _fill_entities(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
     if outcomes is not None:
         outcomes.finish()
         sources.flush()
-    _insert(db, "region", sorted(_regions(directory).items()))
     return keys
 
 
@@ -499,14 +498,15 @@ def _regions(directory: Mapping[EntityKey, EntityInfo]) -> dict[str, str]:
 
 
 def _insert_sample_frame(db: sqlite3.Connection, series: SeriesResult, rules: _Rules,
-                         directory: Mapping[EntityKey, EntityInfo], keys: Mapping[str, Mapping[str, int]]) -> None:
+                         directory: Mapping[EntityKey, EntityInfo], keys: Mapping[str, Mapping[str, int]],
+                         regions: Mapping[str, str]) -> None:
     """``stratum`` and ``stratum_member``, from the last year's tags given (``strata``)."""
     result = series.last
     positions = {kind: {rule_id: position for position, rule_id in enumerate(plan.rule_ids)}
                  for (year, kind), plan in rules.of.items() if year == result.year}
     placed = ((kind, entity.entity_id, keys[kind][entity.entity_id], directory[(kind, entity.entity_id)].region.code)
               for kind, group in result.entities.items() for entity in group)
-    frame = sample_frame(result.decisions.given(), positions, placed, _regions(directory))
+    frame = sample_frame(result.decisions.given(), positions, placed, regions)
     _insert(db, "stratum", frame.strata)
     _insert(db, "stratum_member", frame.members())
 
@@ -561,7 +561,9 @@ def _fill(db: sqlite3.Connection, series: SeriesResult, data: Path, directory: M
     _insert(db, "clause", rules.clause_rows())
     _insert(db, "known_tag", ((tag,) for tag in known_tags(result.book)))
     keys = _fill_entities(db, series, rules, directory, built=built)
-    _insert_sample_frame(db, series, rules, directory, keys)
+    regions = _regions(directory)
+    _insert(db, "region", sorted(regions.items()))
+    _insert_sample_frame(db, series, rules, directory, keys, regions)
     _insert(db, "indicator", _indicator_rows(series))
     _insert(db, "capaian", ((row.year, row.indicator_id, row.target, row.realisasi, row.capaian, row.catatan,
                              row.sumber) for row in series.capaian()))
